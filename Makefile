@@ -1,0 +1,22 @@
+# The two commands of the README:
+#   make reproduce   set up, then run the main job
+#   make test        set up, then run every test
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup reproduce test
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,dask]'
+	touch $@
+
+reproduce: setup
+	$(VENV)/bin/openness score data/examples --unit document -o reports/examples-documents.csv --evidence reports/examples-evidence.csv
+
+test: setup
+	$(PY) -m pytest

@@ -1,0 +1,1 @@
+"""openness: score how texts about AI labs frame transparency, safety and control."""

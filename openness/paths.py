@@ -1,0 +1,24 @@
+"""Where things live: the project root and its data and figure folders, in one place."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGE_DIR.parent
+DATA = ROOT / "data"
+RAW = DATA / "raw"
+PROCESSED = DATA / "processed"
+EXAMPLES = DATA / "examples"
+NOTEBOOKS = ROOT / "notebooks"
+REPORTS = ROOT / "reports"
+FIGURES = REPORTS / "figures"
+RUBRICS = PACKAGE_DIR / "rubrics"
+DEFAULT_RUBRIC = RUBRICS / "openness-v1.yaml"
+LABS_FILE = PACKAGE_DIR / "labs.yaml"
+
+
+def mirror() -> Path | None:
+    """The local mirror named by OPENNESS_MIRROR (the folder that holds raw/<source>/), if any."""
+    value = os.environ.get("OPENNESS_MIRROR")
+    return Path(value).expanduser().resolve() if value else None
