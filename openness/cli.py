@@ -1,0 +1,131 @@
+"""The `openness` command: score a corpus, check a rubric, list labs, fetch and build data."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+class UserError(Exception):
+    """A fatal problem with the user's input, reported as one line on stderr."""
+
+
+def _score(args: argparse.Namespace) -> None:
+    from .corpus import CorpusError
+    from .labs import LabsError
+    from .rubric import RubricError
+    from .streaming import score_to_csv
+
+    try:
+        summary = score_to_csv(
+            args.input,
+            args.output,
+            text=args.text_column,
+            id=args.id_column,
+            unit=args.unit,
+            rubric=args.rubric,
+            labs=args.labs,
+            evidence=args.evidence,
+            chunksize=args.chunksize,
+            n_jobs=args.n_jobs,
+            progress=None if not args.quiet else False,
+        )
+    except (CorpusError, RubricError, LabsError, FileNotFoundError) as error:
+        raise UserError(str(error)) from error
+    if not args.quiet:
+        print(summary.describe(), file=sys.stderr)
+
+
+def _rubric_check(args: argparse.Namespace) -> None:
+    from .rubric import RubricError, load_rubric
+
+    try:
+        rubric = load_rubric(args.file)
+    except (RubricError, FileNotFoundError) as error:
+        raise UserError(str(error)) from error
+    themes = pd.Series([c.theme for c in rubric.cues]).value_counts().sort_index()
+    counts = ", ".join(f"{theme} {n}" for theme, n in themes.items())
+    print(f"{args.file}: rubric {rubric.id} {rubric.version} (hash {rubric.hash}) is valid: {len(rubric.cues)} cues ({counts})")
+
+
+def _labs(args: argparse.Namespace) -> None:
+    from .labs import LabsError, load_labs
+
+    try:
+        registry = load_labs(args.file)
+    except (LabsError, FileNotFoundError) as error:
+        raise UserError(str(error)) from error
+    table = pd.DataFrame(
+        [
+            {"id": lab.id, "name": lab.name, "aliases": "; ".join(lab.aliases), "products": "; ".join(lab.products)}
+            for lab in registry.labs.values()
+        ]
+    )
+    with pd.option_context("display.max_rows", None, "display.max_colwidth", 60, "display.width", 160):
+        print(table.to_string(index=False))
+
+
+def _data_fetch(args: argparse.Namespace) -> None:
+    from .data import FetchError, fetch
+
+    try:
+        result = fetch(args.sources or None, mirror=args.mirror)
+    except (FetchError, ValueError) as error:
+        raise UserError(str(error)) from error
+    counts = result["status"].value_counts().sort_index()
+    print(f"{len(result)} files: " + ", ".join(f"{n} {status}" for status, n in counts.items()), file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="openness", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    score = commands.add_parser("score", help="score a folder, CSV, JSONL or Parquet file")
+    score.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
+    score.add_argument("-o", "--output", required=True, type=Path, help="output CSV")
+    score.add_argument("--text-column", default="text", help="column holding the text (default: text)")
+    score.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers)")
+    score.add_argument("--unit", choices=["document", "sentence"], default="document")
+    score.add_argument("--rubric", default=None, help="rubric YAML (default: the shipped openness rubric)")
+    score.add_argument("--labs", default=None, help="lab registry YAML (default: the shipped registry)")
+    score.add_argument("--evidence", type=Path, default=None, help="also write one row per cue hit here")
+    score.add_argument("--chunksize", type=int, default=10_000, help="documents per chunk (memory stays flat)")
+    score.add_argument("--n-jobs", type=int, default=1, help="worker processes")
+    score.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    score.set_defaults(run=_score)
+
+    rubric = commands.add_parser("rubric", help="work with rubrics")
+    rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True)
+    check = rubric_commands.add_parser("check", help="validate a rubric YAML file")
+    check.add_argument("file")
+    check.set_defaults(run=_rubric_check)
+
+    labs = commands.add_parser("labs", help="list the lab registry")
+    labs.add_argument("--file", default=None, help="registry YAML (default: the shipped one)")
+    labs.set_defaults(run=_labs)
+
+    data = commands.add_parser("data", help="fetch raw sources and build processed tables")
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    fetch = data_commands.add_parser("fetch", help="download (or copy from a mirror) and verify raw sources")
+    fetch.add_argument("sources", nargs="*", help="source ids (default: all)")
+    fetch.add_argument("--mirror", type=Path, default=None, help="folder holding raw/<source>/ (or set OPENNESS_MIRROR)")
+    fetch.set_defaults(run=_data_fetch)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.run(args)
+    except UserError as error:
+        print(f"openness: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("openness: interrupted; no partial output was left behind", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

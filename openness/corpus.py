@@ -1,0 +1,530 @@
+"""Read a user's corpus (a folder of .txt/.md/.html files, a CSV, JSONL or Parquet file, or a
+DataFrame) into one table of texts plus document variables, so scoring never cares where the
+texts came from. Nothing is dropped silently: every record read is either in `docs` or in
+`rejects` with its reason, and `n_read == len(docs) + len(rejects)`.
+
+Decisions worth knowing:
+- Text is kept exactly as decoded (no newline translation), so offsets point into the file's text.
+- Bytes are decoded as UTF-8 (a BOM is dropped); invalid bytes become U+FFFD and the document is
+  flagged. For CSV files the flag is per row: rows holding U+FFFD in a file that is not valid UTF-8.
+- A CSV whose structure is broken (a quote never closed, a row with more fields than the header)
+  cannot be split into rows reliably, so reading stops with a CorpusError naming file and line.
+  An unbalanced quote that a later quote happens to close cannot be detected by any CSV reader:
+  the affected row then absorbs the following lines.
+- HTML: trafilatura extracts the main text from the string (never a URL, nothing is fetched),
+  with tables (they often carry the content of policy pages) and without reader comments (they are
+  not the document's author). If it finds nothing, plain tag stripping with lxml is used, flagged.
+- Markdown front matter (YAML between `---` lines) becomes document variables; invalid YAML is
+  parsed leniently as `key: value` lines and flagged, the document is kept.
+- Folders: recursive, sorted, hidden files and folders skipped, the body is the text (`text` is
+  ignored); symlinks are read only when they point to a file inside the folder.
+- JSONL: blank lines are not records; the text and id keys are checked against the keys of the
+  first chunk of records (the whole file for read_corpus); later records without them are rejected.
+- Variable columns named `doc_id` or `text` (other than the chosen ones) are renamed
+  `<name>_original`; so is `published` when it is the column the dates are parsed from.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import itertools
+import json
+import os
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import lxml.etree
+import lxml.html
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import trafilatura
+import yaml
+
+FILE_TYPES = (".htm", ".html", ".markdown", ".md", ".txt")
+TABLE_TYPES = (".csv", ".jsonl", ".ndjson", ".parquet")
+DATE_COLUMNS = ("published", "date")
+RESERVED = ("doc_id", "text")
+REPLACED = "decoded with replacement"
+LENIENT = "front matter not valid YAML, parsed leniently"
+STRIPPED = "trafilatura found no main text; plain tag stripping used"
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+_LENIENT_LINE = re.compile(r"^([^\s:#][^:]*?)\s*:[ \t]*(.*?)\s*$")
+
+
+class CorpusError(ValueError):
+    """A fatal input problem; the message names the file, the reason and the line where known."""
+
+
+@dataclass(repr=False)
+class Corpus:
+    """Texts plus document variables (`docs`), what was not kept and why (`rejects`), and
+    non-fatal notes about kept documents (`flags`)."""
+
+    docs: pd.DataFrame
+    rejects: pd.DataFrame
+    n_read: int
+    flags: pd.DataFrame
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __repr__(self) -> str:
+        return f"Corpus({len(self.docs)} docs, {len(self.rejects)} rejects, {len(self.flags)} flags, {self.n_read} read)"
+
+
+def read_corpus(source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None) -> Corpus:
+    """Read a folder, a .csv/.jsonl/.ndjson/.parquet file or a DataFrame into one Corpus."""
+    (corpus,) = _corpora(source, text, id, chunksize=None)  # unchunked, every reader yields one Corpus
+    return corpus
+
+
+def iter_corpus(
+    source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None, chunksize: int = 10_000
+) -> Iterator[Corpus]:
+    """Stream a table file as one Corpus per `chunksize` records with bounded memory. Row-number
+    ids continue across chunks and duplicate ids/texts are found across chunks; folders and
+    DataFrames come as a single Corpus."""
+    if chunksize < 1:
+        raise ValueError(f"chunksize must be at least 1, not {chunksize}")
+    return _corpora(source, text, id, chunksize)
+
+
+def _corpora(source, text: str, id: str | None, chunksize: int | None) -> Iterator[Corpus]:
+    seen = _Seen()
+    if isinstance(source, pd.DataFrame):
+        yield _from_dataframe(source, text, id, seen)
+        return
+    path = Path(source)
+    if path.is_dir():
+        yield _from_folder(path, id, seen)
+        return
+    if not path.is_file():
+        raise CorpusError(f"{path}: no such file or folder")
+    suffix = path.suffix.lower()
+    readers = {".csv": _csv_chunks, ".jsonl": _jsonl_chunks, ".ndjson": _jsonl_chunks, ".parquet": _parquet_chunks}
+    if suffix not in readers:
+        raise CorpusError(f"{path}: unsupported file type {suffix or '(no extension)'!r}; "
+                          f"expected a folder or one of {', '.join(TABLE_TYPES)}")
+    yield from readers[suffix](path, text, id, chunksize, seen)
+
+
+# -- the one place where records become docs or rejects -------------------------------------------
+
+
+@dataclass
+class _Seen:
+    """What earlier chunks kept: ids, and text digests (not texts) mapped to the doc_id holding them."""
+
+    ids: set[str] = field(default_factory=set)
+    texts: dict[bytes, str] = field(default_factory=dict)
+
+
+def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Series, seen: _Seen,
+              reasons: pd.Series | None = None, flags: list[tuple[int, str]] = ()) -> Corpus:
+    """Check every record of `frame` (positionally aligned with `ids`, `locations`, any reasons
+    found while reading and flags keyed by position) and split them into docs and rejects."""
+    frame = frame.reset_index(drop=True)
+    ids, locations = ids.reset_index(drop=True).astype(object), locations.reset_index(drop=True)
+    reason = pd.Series(None, index=frame.index, dtype=object) if reasons is None else reasons.reset_index(drop=True)
+    texts = frame[text]
+    if pd.api.types.is_string_dtype(texts.dtype) and texts.dtype != object:
+        is_text = texts.notna()
+    else:  # JSON values, DataFrame objects: check each
+        is_text = texts.map(lambda value: isinstance(value, str)).astype(bool)
+    blank = pd.Series(False, index=frame.index)
+    if is_text.any():
+        blank[is_text] = texts[is_text].str.strip() == ""
+    missing_id = ids.isna() | (ids == "")
+    wrong_type = texts.notna() & ~is_text
+    for mask, why in ((texts.isna(), "missing text"),
+                      (wrong_type, texts[wrong_type].map(lambda value: f"text is not a string ({type(value).__name__})")),
+                      (blank & (texts == ""), "empty text"), (blank, "whitespace-only text"), (missing_id, "missing id")):
+        mask = mask & reason.isna()
+        reason[mask] = why if isinstance(why, str) else why[mask]
+    ids = ids.where(~missing_id, None)
+
+    candidate = reason.isna()
+    repeated_id = candidate & (ids.map(seen.ids.__contains__) | ids.where(candidate).duplicated())
+    reason[repeated_id] = ids[repeated_id].map(lambda doc_id: f"duplicate id {doc_id!r} (first kept)")
+    candidate &= ~repeated_id
+    digests = texts[candidate].map(_digest)
+    earlier = digests.map(seen.texts.get)
+    first_here = digests[earlier.isna() & ~digests.duplicated()]
+    owners = earlier.fillna(digests.map(dict(zip(first_here, ids[first_here.index]))))
+    repeated_text = owners[owners != ids[candidate]]
+    reason[repeated_text.index] = repeated_text.map(lambda owner: f"duplicate text of doc_id {owner!r}")
+
+    kept = reason.isna()
+    seen.ids.update(ids[kept])
+    kept_digests = digests[kept[digests.index]]
+    seen.texts.update(zip(kept_digests, ids[kept_digests.index]))
+    docs, date_flags = _parse_published(_docs(frame[kept], text, ids[kept]))
+    doc_position = kept.cumsum() - 1
+    flag_rows = [(doc_position[position], ids[position], note) for position, note in flags if kept[position]]
+    flag_rows = sorted(flag_rows + date_flags, key=lambda row: row[0])
+    rejects = pd.DataFrame({"location": locations[~kept], "doc_id": ids[~kept].fillna(""), "reason": reason[~kept]})
+    return Corpus(docs=docs, rejects=_as_str(rejects.reset_index(drop=True)), n_read=len(frame),
+                  flags=_as_str(pd.DataFrame([row[1:] for row in flag_rows], columns=["doc_id", "flag"])))
+
+
+def _docs(kept: pd.DataFrame, text: str, ids: pd.Series) -> pd.DataFrame:
+    """doc_id, text, then the other columns; variables that clash with those names are renamed."""
+    variables = kept.drop(columns=[text]).reset_index(drop=True).infer_objects()  # JSON ints stay ints
+    variables = variables.rename(columns={name: f"{name}_original" for name in RESERVED if name in variables.columns})
+    docs = pd.DataFrame({"doc_id": ids.to_numpy(dtype=object), "text": kept[text].to_numpy(dtype=object)})
+    return _as_str(pd.concat([docs, variables], axis=1), ("doc_id", "text"))
+
+
+def _parse_published(docs: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
+    """Add `published` (datetime64, UTC made naive) from a `published` or `date` column; values that
+    do not parse become NaT and are flagged. The original column is kept."""
+    source = next((name for name in DATE_COLUMNS if name in docs.columns), None)
+    if source is None:
+        return docs, []
+    raw = docs[source].astype("string").str.strip()  # YAML dates and datetimes print as ISO 8601
+    given = raw.fillna("") != ""
+    parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601", utc=True)
+    retry = parsed.isna() & given
+    if retry.any():  # other spellings ("5 March 2024") one by one, only where ISO 8601 failed
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            parsed[retry] = pd.to_datetime(raw[retry], errors="coerce", format="mixed", utc=True)
+    published = parsed.dt.tz_localize(None)
+    failed = published.isna() & given
+    docs = docs.rename(columns={"published": "published_original"})
+    docs.insert(2, "published", published)
+    flags = [(position, docs["doc_id"][position], f"{source} not a date: {raw[position]!r}") for position in np.flatnonzero(failed)]
+    return docs, flags
+
+
+# -- folders --------------------------------------------------------------------------------------
+
+
+def _from_folder(root: Path, id: str | None, seen: _Seen) -> Corpus:
+    records, reasons, flags, locations = [], [], [], []
+    for relative in _walk(root):
+        record, reason, notes = _read_file(root, relative)
+        flags += [(len(records), note) for note in notes]
+        records.append({"doc_id": relative.with_suffix("").as_posix(), **record})
+        reasons.append(reason)
+        locations.append((root / relative).as_posix())
+    frame = pd.DataFrame(records, columns=_union_keys(records, ["doc_id", "text"]), dtype=object)
+    if id is not None and id != "doc_id":
+        _require(frame, id, "id", root)
+        ids = _ids(frame[id])
+        frame = frame.rename(columns={"doc_id": "doc_id_original"})
+    else:
+        ids = frame["doc_id"]
+        frame = frame.drop(columns="doc_id")
+    return _assemble(frame, "text", ids, pd.Series(locations, dtype=object), seen, pd.Series(reasons, dtype=object), flags)
+
+
+def _walk(root: Path) -> list[Path]:
+    """Every entry below `root` that is not hidden, sorted; symlinked folders are listed, not entered."""
+    found = []
+    for folder, subfolders, files in os.walk(root, followlinks=False):
+        here = Path(folder)
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        found += [(here / name).relative_to(root) for name in subfolders if (here / name).is_symlink()]
+        found += [(here / name).relative_to(root) for name in files if not name.startswith(".")]
+    return sorted(found, key=lambda path: path.parts)
+
+
+def _read_file(root: Path, relative: Path) -> tuple[dict, str | None, list[str]]:
+    """One file's text and variables, or the reason it cannot be a document, plus flags."""
+    path = root / relative
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))  # unlike resolve(), never raises on a symlink loop
+        if not target.exists():
+            return {}, "broken symlink", []
+        if not target.is_relative_to(root.resolve()):
+            return {}, "symlink points outside the folder; not followed", []
+        if target.is_dir():
+            return {}, "symlink to a folder; not followed", []
+    if not path.is_file():
+        return {}, "not a regular file", []
+    suffix = path.suffix.lower()
+    if suffix not in FILE_TYPES:
+        return {}, f"unsupported file type {suffix or '(no extension)'!r} (supported: {', '.join(FILE_TYPES)})", []
+    data = path.read_bytes()
+    if b"\x00" in data:
+        return {}, "binary content (NUL bytes)", []
+    content, notes = _decode(data)
+    if suffix in (".md", ".markdown"):
+        variables, body, more = _front_matter(content)
+        return {**variables, "text": body}, None, notes + more
+    if suffix in (".html", ".htm"):
+        body, title, more = _html_text(content)
+        return ({"title": title} if title else {}) | {"text": body}, None, notes + more
+    return {"text": content}, None, notes
+
+
+def _decode(data: bytes) -> tuple[str, list[str]]:
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        return data.decode("utf-8-sig", errors="replace"), [f"{REPLACED} (invalid UTF-8 at byte {error.start})"]
+
+
+def _front_matter(content: str) -> tuple[dict, str, list[str]]:
+    """Split YAML front matter from a markdown body; broken YAML is read as `key: value` lines."""
+    match = _FRONT_MATTER.match(content)
+    if match is None:
+        opened = re.match(r"\A---[ \t]*\r?\n", content)
+        return {}, content, ["front matter not closed; kept as text"] if opened else []
+    block, body = match.group(1), content[match.end():]
+    try:
+        variables = yaml.safe_load(block)
+        problem = None if isinstance(variables, dict | None) else f"a {type(variables).__name__}, not a mapping"
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = f"{getattr(error, 'problem', None) or error}" + (f", line {mark.line + 2}" if mark else "")
+    if problem is None:
+        return {str(key): value for key, value in (variables or {}).items()}, body, []
+    lenient = {}
+    for line in block.splitlines():
+        if found := _LENIENT_LINE.match(line):
+            lenient.setdefault(found.group(1), found.group(2).strip("'\""))
+    return lenient, body, [f"{LENIENT} ({problem})"]
+
+
+def _html_text(markup: str) -> tuple[str, str | None, list[str]]:
+    """Main text of an HTML string (never fetched: no URL is passed), its <title>, and flags.
+    Elements that never hold the page's own text are removed first: left in, an <iframe>'s
+    fallback content can end up in trafilatura's output."""
+    tree = _html_tree(markup)
+    if tree is None:
+        return "", None, [STRIPPED]
+    title = tree.findtext("head/title")
+    for element in tree.xpath("//script | //style | //noscript | //template | //iframe | //object | //embed"):
+        element.drop_tree()
+    extracted = trafilatura.extract(lxml.html.tostring(tree, encoding="unicode"), include_comments=False,
+                                    include_tables=True, include_images=False, include_links=False, deduplicate=False)
+    title = " ".join(title.split()) if title else None
+    if extracted and extracted.strip():
+        return extracted, title, []
+    for head in tree.xpath("//head"):
+        head.drop_tree()
+    lines = (" ".join(line.split()) for line in tree.text_content().splitlines())
+    return "\n".join(line for line in lines if line), title, [STRIPPED]
+
+
+def _html_tree(markup: str) -> lxml.html.HtmlElement | None:
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, no_network=True)
+    try:
+        return lxml.html.document_fromstring(markup.encode("utf-8"), parser=parser)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+# -- tables ---------------------------------------------------------------------------------------
+
+
+def _from_dataframe(table: pd.DataFrame, text: str, id: str | None, seen: _Seen) -> Corpus:
+    _require(table, text, "text", "DataFrame")
+    if id is not None:
+        _require(table, id, "id", "DataFrame")
+    column = table[text]
+    if not (pd.api.types.is_string_dtype(column.dtype) or column.dtype == object or isinstance(column.dtype, pd.CategoricalDtype)):
+        raise CorpusError(f"DataFrame: text column {text!r} holds {column.dtype}, not text")
+    frame = table.reset_index(drop=True)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        frame[text] = frame[text].astype(object)
+    return _rows(frame, text, id, 0, seen)
+
+
+def _rows(frame: pd.DataFrame, text: str, id: str | None, start: int, seen: _Seen, locations: pd.Series | None = None,
+          reasons: pd.Series | None = None, flags: list[tuple[int, str]] = ()) -> Corpus:
+    """Assemble a table chunk: doc_ids from the id column, else the 0-based row number counted from
+    `start`; rejects located as 'row N' unless the reader knows better (JSONL lines)."""
+    rows = pd.Series(np.arange(start, start + len(frame))).astype(str)
+    ids = rows if id is None else _ids(frame[id])
+    if id == "doc_id":
+        frame = frame.drop(columns="doc_id")
+    return _assemble(frame, text, ids, ("row " + rows) if locations is None else locations, seen, reasons, flags)
+
+
+def _ids(values: pd.Series) -> pd.Series:
+    """Ids as Python strings, None where missing (JSON numbers become their decimal text)."""
+    ids = values.astype(object).where(values.notna(), None)
+    return ids if values.dtype != object and pd.api.types.is_string_dtype(values.dtype) \
+        else ids.map(lambda value: value if value is None else str(value))
+
+
+def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, seen: _Seen) -> Iterator[Corpus]:
+    bad_byte = _first_invalid_utf8(path)
+    start = 0
+    for chunk in _read_csv(path, chunksize):
+        _require(chunk, text, "text", path)
+        if id is not None:
+            _require(chunk, id, "id", path)
+        flags = []
+        if bad_byte is not None:
+            replaced = chunk.apply(lambda column: column.str.contains("\ufffd", regex=False, na=False)).any(axis=1)
+            note = f"{REPLACED} (file is not valid UTF-8; first invalid byte at offset {bad_byte})"
+            flags = [(position, note) for position in np.flatnonzero(replaced.to_numpy())]
+        yield _rows(chunk, text, id, start, seen, flags=flags)
+        start += len(chunk)
+
+
+def _read_csv(path: Path, chunksize: int | None) -> Iterator[pd.DataFrame]:
+    """All values as text ("NA" stays "NA"); broken structure becomes a CorpusError with the line."""
+    options = dict(dtype=str, keep_default_na=False, encoding="utf-8-sig", encoding_errors="replace")
+    try:
+        if chunksize is None:
+            chunks = iter([pd.read_csv(path, **options)])
+        else:
+            chunks = pd.read_csv(path, chunksize=chunksize, **options)
+        empty = True
+        for chunk in chunks:
+            empty = False
+            if not isinstance(chunk.index, pd.RangeIndex):  # pandas took the first column as an index
+                raise CorpusError(f"{path}: rows have more fields than the header has columns")
+            yield chunk
+        if empty:  # a header without rows, read in chunks
+            yield pd.read_csv(path, nrows=0, **options)
+    except pd.errors.EmptyDataError:
+        raise CorpusError(f"{path}: empty file (no header row)") from None
+    except pd.errors.ParserError as error:
+        raise CorpusError(_csv_problem(path, str(error))) from None
+
+
+def _csv_problem(path: Path, message: str) -> str:
+    """Turn the tokenizer's record count into the file line a user can open."""
+    if found := re.search(r"EOF inside string starting at row (\d+)", message):
+        return f"{path}: line {_csv_line(path, int(found.group(1)) + 1)}: a quoted field is never closed (unbalanced quote)"
+    if found := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message):
+        expected, record, saw = map(int, found.groups())
+        return f"{path}: line {_csv_line(path, record)}: expected {expected} fields, saw {saw}"
+    return f"{path}: cannot parse as CSV: {message}"
+
+
+def _csv_line(path: Path, record: int) -> int:
+    """1-based file line where the tokenizer's 1-based `record` starts (quoted fields span lines)."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        reader = csv.reader(handle)
+        line = 1
+        for _ in itertools.islice(reader, record - 1):
+            line = reader.line_num + 1
+    return line
+
+
+def _first_invalid_utf8(path: Path, block: int = 1 << 20) -> int | None:
+    """Byte offset of the first invalid UTF-8 byte, read in blocks so memory stays bounded."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with open(path, "rb") as handle:
+        while data := handle.read(block):
+            try:
+                decoder.decode(data)
+            except UnicodeDecodeError as error:
+                return offset + error.start
+            offset += len(data)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as error:
+            return offset + error.start
+    return None
+
+
+def _jsonl_chunks(path: Path, text: str, id: str | None, chunksize: int | None, seen: _Seen) -> Iterator[Corpus]:
+    """Each non-blank line is a record; a line that is not a JSON object is rejected with its error."""
+    checked, start = False, 0
+    for lines in _batches(_numbered_lines(path), chunksize):
+        records, reasons, flags, locations = [], [], [], []
+        for number, raw in lines:
+            content, notes = _decode(raw)
+            try:
+                value = json.loads(content)
+                reason = None if isinstance(value, dict) else f"JSON value is not an object ({type(value).__name__})"
+            except json.JSONDecodeError as error:
+                value, reason = {}, f"invalid JSON: {error.msg} (column {error.colno})"
+            flags += [(len(records), note) for note in notes]
+            records.append(value if reason is None else {})
+            reasons.append(reason)
+            locations.append(f"{path}:line {number}")
+        frame = pd.DataFrame(records, columns=_union_keys(records, []), dtype=object)
+        if not checked and any(reason is None for reason in reasons):
+            _require(frame, text, "text", path)
+            if id is not None:
+                _require(frame, id, "id", path)
+            checked = True
+        frame = frame.reindex(columns=[*frame.columns, *(name for name in (text, id) if name and name not in frame.columns)])
+        yield _rows(frame, text, id, start, seen, pd.Series(locations, dtype=object), pd.Series(reasons, dtype=object), flags)
+        start += len(frame)
+    if start == 0:
+        yield _rows(pd.DataFrame({name: [] for name in (text, id) if name}), text, id, 0, seen)
+
+
+def _numbered_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                yield number, line
+
+
+def _parquet_chunks(path: Path, text: str, id: str | None, chunksize: int | None, seen: _Seen) -> Iterator[Corpus]:
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as error:
+        raise CorpusError(f"{path}: not a readable Parquet file: {error}") from None
+    schema = parquet.schema_arrow
+    _require(pd.DataFrame(columns=schema.names), text, "text", path)
+    if id is not None:
+        _require(pd.DataFrame(columns=schema.names), id, "id", path)
+    kind = schema.field(text).type
+    if not _is_arrow_text(kind):
+        raise CorpusError(f"{path}: text column {text!r} has type {kind}, not string")
+    batches = parquet.iter_batches(batch_size=chunksize) if chunksize else [parquet.read()]
+    start = 0
+    for batch in batches:
+        frame = batch.to_pandas()
+        yield _rows(frame, text, id, start, seen)
+        start += len(frame)
+    if start == 0:
+        frame = schema.empty_table().to_pandas()
+        yield _rows(frame, text, id, 0, seen)
+
+
+def _is_arrow_text(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or getattr(pa.types, "is_string_view", lambda _: False)(kind)
+
+
+# -- small helpers --------------------------------------------------------------------------------
+
+
+def _require(frame: pd.DataFrame, column: str, role: str, where) -> None:
+    if column not in frame.columns:
+        available = ", ".join(map(str, frame.columns)) or "(none)"
+        raise CorpusError(f"{where}: {role} column {column!r} not found; available columns: {available}")
+
+
+def _union_keys(records: list[dict], first: list[str]) -> list[str]:
+    return list(dict.fromkeys([*first, *(key for record in records for key in record)]))
+
+
+def _batches(items: Iterator, size: int | None) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _as_str(table: pd.DataFrame, columns=None) -> pd.DataFrame:
+    """Text columns as pandas' string dtype (the default `str` in pandas 3)."""
+    table = table.copy()
+    for name in columns or table.columns:
+        table[name] = table[name].astype(str) if len(table) else pd.Series([], dtype=str)
+    return table

@@ -1,0 +1,191 @@
+"""The lab registry: which AI labs a text names, by their own names or their products.
+
+`labs.yaml` lists every lab with its aliases and products, plus `not_labs`: blocker
+phrases ("Claude Shannon", "meta-analysis", "Nova Scotia") that shadow an alias they
+overlap. All entries go into one `Matcher`; overlapping hits are resolved leftmost-longest,
+so a blocker wins where it starts earlier or runs longer, and every mention keeps its span.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from openness import paths
+from openness.matcher import Matcher, Pattern, check_pattern, leftmost_longest, phrase_to_regex
+
+_TOP_KEYS = {"labs", "not_labs"}
+_LAB_KEYS = {"name", "aliases", "products"}
+_ENTRY_KEYS = {"phrase", "regex", "case_sensitive"}
+_LAB_ID = re.compile(r"[a-z0-9][a-z0-9_]*")
+
+
+class LabsError(ValueError):
+    """A malformed registry; the message names the file, the entry and the fault."""
+
+
+@dataclass(frozen=True)
+class Lab:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    products: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LabRegistry:
+    labs: dict[str, Lab]
+    patterns: tuple[Pattern, ...]
+    pattern_lab: tuple[str | None, ...]
+    source: str
+
+    @functools.cached_property
+    def matcher(self) -> Matcher:
+        """All aliases, products and blockers compiled once per registry."""
+        return Matcher(self.patterns)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe loading that refuses duplicate keys, which plain YAML silently overwrites."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_labs(path: str | Path | None = None) -> LabRegistry:
+    """Read and validate a registry file (None: the shipped `openness/labs.yaml`)."""
+    source = Path(path) if path is not None else paths.LABS_FILE
+    try:
+        document = yaml.load(source.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except OSError as error:
+        raise LabsError(f"{source}: cannot read the lab registry: {error}") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise LabsError(f"{source}:{where}: invalid YAML: {error}") from error
+
+    def fail(entry: str, fault: str) -> LabsError:
+        return LabsError(f"{source}: {entry}: {fault}")
+
+    if not isinstance(document, dict) or not isinstance(document.get("labs"), dict):
+        raise fail("top level", "expected a mapping with a 'labs' mapping")
+    _no_unknown_keys(document, _TOP_KEYS, "top level", fail)
+
+    labs: dict[str, Lab] = {}
+    patterns: list[Pattern] = []
+    pattern_lab: list[str | None] = []
+    claimed: dict[str, str] = {}  # folded regex -> who claimed it first
+
+    def add(raw: Any, owner: str | None, where: str) -> str:
+        text, pattern = _entry_pattern(raw, lambda fault: fail(where, fault))
+        problem = check_pattern(pattern)
+        if problem:
+            raise fail(where, problem)
+        key = pattern.regex.lower()
+        if key in claimed:
+            raise fail(where, f"{text!r} is already claimed by {claimed[key]}")
+        claimed[key] = where
+        patterns.append(pattern)
+        pattern_lab.append(owner)
+        return text
+
+    for lab_id, body in document["labs"].items():
+        if not isinstance(lab_id, str) or not _LAB_ID.fullmatch(lab_id):
+            raise fail(f"lab {lab_id!r}", "lab ids are lower-case letters, digits and '_'")
+        if not isinstance(body, dict):
+            raise fail(f"lab {lab_id}", "expected a mapping with name, aliases and products")
+        _no_unknown_keys(body, _LAB_KEYS, f"lab {lab_id}", fail)
+        name = body.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise fail(f"lab {lab_id}", "missing name")
+        entries = {}
+        for field, singular in (("aliases", "alias"), ("products", "product")):
+            values = body.get(field) or []
+            if not isinstance(values, list):
+                raise fail(f"lab {lab_id} {field}", "expected a list")
+            entries[field] = tuple(
+                add(value, lab_id, f"lab {lab_id} {singular} {value!r}") for value in values)
+        if not entries["aliases"] and not entries["products"]:
+            raise fail(f"lab {lab_id}", "no aliases or products to find it by")
+        labs[lab_id] = Lab(lab_id, name.strip(), entries["aliases"], entries["products"])
+
+    blockers = document.get("not_labs") or []
+    if not isinstance(blockers, list):
+        raise fail("not_labs", "expected a list")
+    for value in blockers:
+        add(value, None, f"not_labs entry {value!r}")
+    return LabRegistry(labs, tuple(patterns), tuple(pattern_lab), str(source))
+
+
+def _no_unknown_keys(mapping: dict, allowed: set[str], entry: str, fail) -> None:
+    unknown = sorted(map(str, set(mapping) - allowed))
+    if unknown:
+        raise fail(entry, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+
+
+def _entry_pattern(raw: Any, fail) -> tuple[str, Pattern]:
+    """One alias/product/blocker entry: a phrase string, or a mapping with `phrase` or
+    `regex` and an optional `case_sensitive` flag."""
+    if isinstance(raw, str):
+        raw = {"phrase": raw}
+    if not isinstance(raw, dict):
+        raise fail("expected a phrase or a mapping with 'phrase' or 'regex'")
+    unknown = sorted(map(str, set(raw) - _ENTRY_KEYS))
+    if unknown:
+        raise fail(f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_ENTRY_KEYS))}")
+    if ("phrase" in raw) == ("regex" in raw):
+        raise fail("give exactly one of 'phrase' or 'regex'")
+    case_sensitive = raw.get("case_sensitive", False)
+    if not isinstance(case_sensitive, bool):
+        raise fail("case_sensitive must be true or false")
+    text = raw.get("phrase", raw.get("regex"))
+    if not isinstance(text, str) or not text.strip():
+        raise fail("empty alias")
+    if "phrase" in raw:
+        try:
+            return text, Pattern(phrase_to_regex(text), case_sensitive)
+        except ValueError as error:
+            raise fail(str(error)) from error
+    return text, Pattern(text, case_sensitive)
+
+
+@functools.cache
+def default_registry() -> LabRegistry:
+    """The shipped registry, loaded once per process."""
+    return load_labs()
+
+
+def resolve_mentions(
+    registry: LabRegistry, pattern_idx: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> list[tuple[str, int, int]]:
+    """Lab mentions from registry hits (indices into `registry.patterns`, ordered as
+    `Matcher.scan` returns them): leftmost-longest among them, blockers dropped."""
+    mentions = []
+    for kept in leftmost_longest(starts, ends).tolist():
+        lab = registry.pattern_lab[int(pattern_idx[kept])]
+        if lab is not None:
+            mentions.append((lab, int(starts[kept]), int(ends[kept])))
+    return mentions
+
+
+def find_mentions(text: str, registry: LabRegistry | None = None) -> list[tuple[str, int, int]]:
+    """Every lab mention in `text` as (lab id, start, end), in text order."""
+    registry = default_registry() if registry is None else registry
+    return resolve_mentions(registry, *registry.matcher.scan(text))
+
+
+def find_labs(text: str, registry: LabRegistry | None = None) -> list[str]:
+    """The sorted ids of the labs `text` mentions."""
+    return sorted({lab for lab, _, _ in find_mentions(text, registry)})

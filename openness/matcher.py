@@ -1,0 +1,196 @@
+"""One compiled multi-pattern matcher, shared by the rubric, the lab registry and negation.
+
+Every cue, alias and negator of a run is found in a single pass over the text. The engine
+is Hyperscan where its wheel is installed (a compiled automaton, word boundaries handled
+inside the engine); elsewhere a pure-Python engine built on `re` gives the same hits,
+slowly. Both work in ASCII mode: case folding and `\\b` word boundaries treat only ASCII
+letters, digits and `_` as word characters, so the two engines agree on any text.
+
+A hit is (pattern index, start, end) in code-point offsets into the text. For each pattern
+the hits are leftmost, longest at that start and not overlapping each other, as
+`re.finditer` gives them when alternatives inside a pattern are written longest first. Choosing between overlapping hits of different patterns is left
+to the caller (`leftmost_longest`), because cues, aliases and negators overlap by design.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+try:  # the fast engine is optional: its wheels exist for x86-64 only
+    import hyperscan
+except ImportError:  # pragma: no cover - exercised on machines without the wheel
+    hyperscan = None
+
+ENGINES = ("hyperscan", "re") if hyperscan is not None else ("re",)
+_WORD_SEPARATOR = r"[\s\-]+"
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}]\)[+*{]")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A regular expression to find as a whole-word match (boundaries are added)."""
+
+    regex: str
+    case_sensitive: bool = False
+
+
+class PatternError(ValueError):
+    """A pattern that cannot be used; `index` says which one."""
+
+    def __init__(self, index: int, message: str):
+        super().__init__(message)
+        self.index = index
+
+
+def phrase_to_regex(phrase: str) -> str:
+    """A literal phrase as a regex: any run of whitespace or hyphens between its words,
+    and a trailing `*` for word endings (`regulat*` matches regulation, regulators)."""
+    text = phrase.strip()
+    wildcard = text.endswith("*")
+    words = [w for w in re.split(_WORD_SEPARATOR, text.rstrip("*").strip()) if w]
+    if not words:
+        raise ValueError(f"empty phrase {phrase!r}")
+    regex = _WORD_SEPARATOR.join(re.escape(w) for w in words)
+    return regex + r"\w*" if wildcard else regex
+
+
+def bounded(regex: str) -> str:
+    r"""`regex` as a whole-word match: `\b` on each side that begins or ends with a word
+    character, so that phrases such as `U.S.` or `C++` still match at their edges."""
+    probe = re.sub(r"\\(.)", r"\1", regex)
+    head = r"\b" if re.match(r"[\w(\[]", probe) else ""
+    tail = r"\b" if re.search(r"[\w)\]*+?}]$", probe) else ""
+    return f"{head}(?:{regex}){tail}"
+
+
+def check_pattern(pattern: Pattern) -> str | None:
+    """Why `pattern` cannot be used, or None. Refuses what would match nothing sensible
+    or could take exponential time in the fallback engine."""
+    if not pattern.regex.strip():
+        return "empty pattern"
+    if not pattern.regex.isascii():
+        return "non-ASCII characters are not supported in patterns (matching is ASCII-only)"
+    try:
+        compiled = re.compile(pattern.regex)
+    except re.error as error:
+        return f"invalid regular expression: {error}"
+    if compiled.groups and re.search(r"\\\d", pattern.regex):
+        return "back-references are not supported"
+    if _NESTED_QUANTIFIER.search(pattern.regex):
+        return "nested quantifiers such as (a+)+ can take exponential time"
+    if compiled.match(""):
+        return "pattern matches the empty string"
+    return None
+
+
+class Matcher:
+    """All patterns of a run, compiled once; `scan` finds every hit in one pass."""
+
+    def __init__(self, patterns: Sequence[Pattern], engine: str = "auto"):
+        self.patterns = tuple(patterns)
+        for index, pattern in enumerate(self.patterns):
+            problem = check_pattern(pattern)
+            if problem:
+                raise PatternError(index, f"pattern {pattern.regex!r}: {problem}")
+        self.engine = ENGINES[0] if engine == "auto" else engine
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine {engine!r} is not available here; choose from {ENGINES}")
+        self._regexes = [bounded(p.regex) for p in self.patterns]
+        if self.engine == "hyperscan":
+            self._database = self._compile_hyperscan()
+        else:
+            self._compiled = [
+                re.compile(r, re.ASCII | (0 if p.case_sensitive else re.IGNORECASE))
+                for r, p in zip(self._regexes, self.patterns)
+            ]
+
+    def __reduce__(self):  # compiled databases do not pickle; worker processes recompile
+        return (Matcher, (self.patterns, self.engine))
+
+    def _compile_hyperscan(self):
+        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        if not self.patterns:
+            return None
+        base = hyperscan.HS_FLAG_SOM_LEFTMOST
+        flags = [base | (0 if p.case_sensitive else hyperscan.HS_FLAG_CASELESS) for p in self.patterns]
+        try:
+            database.compile(
+                expressions=[r.encode("ascii") for r in self._regexes],
+                ids=list(range(len(self.patterns))),
+                elements=len(self.patterns),
+                flags=flags,
+            )
+        except hyperscan.error as error:
+            index = _failing_index(str(error))
+            raise PatternError(index, f"pattern {self.patterns[index].regex!r}: {error}") from error
+        return database
+
+    def scan(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every hit in `text` as three int64 arrays (pattern, start, end), ordered by
+        start, then longest first, then pattern index."""
+        if self.engine == "hyperscan":
+            raw = self._scan_hyperscan(text)
+        else:
+            raw = [(i, m.start(), m.end()) for i, c in enumerate(self._compiled) for m in c.finditer(text)]
+        return _finditer_semantics(raw)
+
+    def _scan_hyperscan(self, text: str) -> list[tuple[int, int, int]]:
+        if self._database is None or not text:
+            return []
+        hits: list[tuple[int, int, int]] = []
+
+        def collect(index, start, end, flags, context):
+            hits.append((index, start, end))
+
+        if text.isascii():
+            self._database.scan(text.encode("ascii"), match_event_handler=collect)
+            return hits
+        data = text.encode("utf-8", "surrogatepass")
+        self._database.scan(data, match_event_handler=collect)
+        if not hits:
+            return hits
+        lead = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
+        code_point = np.concatenate([[0], np.cumsum(lead)])  # code points before each byte offset
+        found = np.asarray(hits, dtype=np.int64)
+        return list(zip(found[:, 0].tolist(), code_point[found[:, 1]].tolist(), code_point[found[:, 2]].tolist()))
+
+
+def _failing_index(message: str) -> int:
+    found = re.search(r"[Ee]xpression(?: id)?\s*(\d+)", message)
+    return int(found.group(1)) if found else 0
+
+
+def _finditer_semantics(raw: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per pattern: the longest hit at each start, then drop hits that overlap an earlier
+    hit of the same pattern, as `re.finditer` does."""
+    if not raw:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy(), empty.copy()
+    hits = np.asarray(raw, dtype=np.int64)
+    hits = hits[np.lexsort((-hits[:, 2], hits[:, 1], hits[:, 0]))]  # pattern, start, longest first
+    keep = np.ones(len(hits), dtype=bool)
+    last_pattern, last_end = -1, -1
+    for row, (pattern, start, end) in enumerate(hits.tolist()):
+        if pattern == last_pattern and start < last_end:
+            keep[row] = False
+        else:
+            last_pattern, last_end = pattern, end
+    hits = hits[keep]
+    hits = hits[np.lexsort((hits[:, 0], -hits[:, 2], hits[:, 1]))]
+    return hits[:, 0], hits[:, 1], hits[:, 2]
+
+
+def leftmost_longest(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Indices of the hits kept when overlapping hits compete: scanning left to right,
+    the hit that starts first wins, and among those the longest. Expects hits ordered
+    as `Matcher.scan` returns them."""
+    kept: list[int] = []
+    reach = -1
+    for index, (start, end) in enumerate(zip(starts.tolist(), ends.tolist())):
+        if start >= reach:
+            kept.append(index)
+            reach = end
+    return np.asarray(kept, dtype=np.int64)

@@ -1,0 +1,206 @@
+"""The openness rubric: themes -> criteria -> cues, read from a YAML file a social scientist
+can edit by hand, checked entry by entry so a typo fails loudly instead of scoring wrongly.
+
+A cue is either a bare phrase (stance 0, id derived from the phrase) or a mapping with
+`phrase` or `regex`, optional `id`, `stance` (-1, 0, 1), `negation` (flip, zero, keep),
+`case_sensitive` and `note`. Negators are phrases, or mappings with a `regex`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from openness import paths
+from openness.matcher import Pattern, check_pattern, phrase_to_regex
+
+THEMES = ("transparency", "safety", "control")
+NEGATION_MODES = ("flip", "zero", "keep")
+_TOP_KEYS = {"id", "version", "description", "negation", "themes", "claims"}
+_NEGATION_KEYS = {"window", "default", "negators"}
+_THEME_KEYS = {"description", "criteria"}
+_CRITERION_KEYS = {"label", "cues"}
+_CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "stance", "negation", "note"}
+
+
+class RubricError(ValueError):
+    """A rubric file that cannot be used; the message names the file, the entry and the fault."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    id: str
+    theme: str
+    criterion: str
+    stance: int  # +1 pro-open, -1 pro-closed, 0 marks the theme without taking a side
+    pattern: Pattern
+    negation: str  # what a negated hit does to the stance: "flip" | "zero" | "keep"
+
+
+@dataclass(frozen=True)
+class Rubric:
+    id: str
+    version: str
+    hash: str  # first 16 hex chars of sha256 over the canonical content: comments and layout do not count
+    criteria: dict[str, tuple[str, str]]  # criterion id -> (theme, label)
+    cues: tuple[Cue, ...]
+    negators: tuple[Pattern, ...]
+    negation_window: int  # characters between a negator's end and the cue's start
+    source: str
+    claims: dict | None = None
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe YAML (no object construction) that refuses a key given twice in one mapping,
+    which plain YAML resolves by silently keeping the last value."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def load_rubric(path: str | Path | None = None) -> Rubric:
+    """Read and check a rubric YAML file (default: the shipped openness-v1 rubric)."""
+    source = Path(path) if path is not None else paths.DEFAULT_RUBRIC
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise RubricError(f"{source}: cannot be read: {error}") from error
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "YAML"
+        problem = getattr(error, "problem", None) or str(error)
+        raise RubricError(f"{source}: {where}: not valid rubric YAML: {problem}") from error
+    return _Builder(source).build(data, text)
+
+
+class _Builder:
+    """Turns parsed YAML into a Rubric, raising RubricError at the first bad entry."""
+
+    def __init__(self, source: Path):
+        self.source = source
+
+    def fail(self, entry: str, fault: str) -> RubricError:
+        return RubricError(f"{self.source}: {entry}: {fault}")
+
+    def mapping(self, value: Any, entry: str, allowed: set[str] | None = None) -> dict:
+        if not isinstance(value, dict) or not value:
+            raise self.fail(entry, f"expected a non-empty mapping, got {value!r:.60}")
+        unknown = sorted(set(map(str, value)) - allowed) if allowed is not None else []
+        if unknown:
+            raise self.fail(entry, f"unknown key(s) {unknown}; allowed: {sorted(allowed)}")
+        return value
+
+    def text(self, value: Any, entry: str) -> str:
+        if isinstance(value, bool):
+            raise self.fail(entry, f"YAML read {value!r} as true/false, not text: put it in quotes")
+        if not isinstance(value, (str, int, float)) or not str(value).strip():
+            raise self.fail(entry, f"must be a non-empty text, got {value!r}")
+        return str(value).strip()
+
+    def pattern(self, regex: str, case_sensitive: bool, entry: str) -> Pattern:
+        pattern = Pattern(regex, case_sensitive)
+        problem = check_pattern(pattern)
+        if problem:
+            raise self.fail(entry, problem)
+        return pattern
+
+    def build(self, data: Any, text: str) -> Rubric:
+        top = self.mapping(data, "top level", _TOP_KEYS)
+        for key in ("id", "version", "themes"):
+            if key not in top:
+                raise self.fail("top level", f"missing required key {key!r}")
+        negation = self.mapping(top.get("negation", {"window": 24}), "negation", _NEGATION_KEYS)
+        window = negation.get("window", 24)
+        if not isinstance(window, int) or isinstance(window, bool) or window < 0:
+            raise self.fail("negation.window", f"must be a whole number of characters >= 0, got {window!r}")
+        default = self.negation_mode(negation.get("default", "flip"), "negation.default")
+        negators = negation.get("negators", [])
+        if not isinstance(negators, list):
+            raise self.fail("negation.negators", "must be a list of phrases")
+        negator_patterns = tuple(self.negator(item, f"negation.negators[{i}]") for i, item in enumerate(negators))
+        themes = self.mapping(top["themes"], "themes", set(THEMES))
+        criteria: dict[str, tuple[str, str]] = {}
+        cues: list[Cue] = []
+        for theme, body in themes.items():
+            body = self.mapping(body, f"theme {theme}", _THEME_KEYS)
+            for criterion, spec in self.mapping(body.get("criteria"), f"theme {theme}: criteria").items():
+                criterion = str(criterion)
+                if criterion in criteria:
+                    raise self.fail(f"theme {theme}: criterion {criterion}",
+                                    f"duplicate criterion id (also in theme {criteria[criterion][0]})")
+                entry = f"theme {theme}: criterion {criterion}"
+                spec = self.mapping(spec, entry, _CRITERION_KEYS)
+                criteria[criterion] = (theme, self.text(spec.get("label"), f"{entry}: label"))
+                if not isinstance(spec.get("cues"), list) or not spec["cues"]:
+                    raise self.fail(f"{entry}: cues", "must be a non-empty list")
+                for index, item in enumerate(spec["cues"]):
+                    cues.append(self.cue(item, theme, criterion, default, f"{entry}: cue #{index + 1}"))
+        seen: set[str] = set()
+        for cue in cues:
+            if cue.id in seen:
+                raise self.fail(f"theme {cue.theme}: criterion {cue.criterion}: cue {cue.id}", "duplicate cue id")
+            seen.add(cue.id)
+        claims = top.get("claims")
+        if claims is not None and not isinstance(claims, dict):
+            raise self.fail("claims", "must be a mapping")
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+        return Rubric(
+            id=self.text(top["id"], "id"), version=self.text(top["version"], "version"),
+            hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16],
+            criteria=criteria, cues=tuple(cues), negators=negator_patterns,
+            negation_window=window, source=str(self.source), claims=claims,
+        )
+
+    def negation_mode(self, value: Any, entry: str) -> str:
+        if value not in NEGATION_MODES:
+            raise self.fail(entry, f"negation must be one of {list(NEGATION_MODES)}, got {value!r}")
+        return value
+
+    def negator(self, item: Any, entry: str) -> Pattern:
+        if isinstance(item, dict):
+            spec = self.mapping(item, entry, {"regex", "note"})
+            return self.pattern(self.text(spec.get("regex"), f"{entry}: regex"), False, entry)
+        phrase = self.text(item, entry)
+        return self.pattern(phrase_to_regex(phrase), False, f"{entry} ({phrase!r})")
+
+    def cue(self, item: Any, theme: str, criterion: str, default: str, entry: str) -> Cue:
+        spec = {"phrase": item} if isinstance(item, str) else self.mapping(item, entry, _CUE_KEYS)
+        if "id" in spec:
+            entry = f"theme {theme}: criterion {criterion}: cue {spec['id']}"
+        if ("phrase" in spec) == ("regex" in spec):
+            raise self.fail(entry, "give exactly one of 'phrase' or 'regex'")
+        if "phrase" in spec:
+            phrase = self.text(spec["phrase"], f"{entry}: phrase")
+            if not phrase.rstrip("*").strip(" -"):
+                raise self.fail(entry, f"empty phrase {phrase!r}")
+            regex = phrase_to_regex(phrase)
+            derived = f"{criterion}.{re.sub(r'[^a-z0-9]+', '_', phrase.lower()).strip('_')}"
+        else:
+            regex = self.text(spec["regex"], f"{entry}: regex")
+            derived = None
+        if "id" not in spec and derived is None:
+            raise self.fail(entry, "a regex cue needs an 'id'")
+        cue_id = self.text(spec.get("id", derived), f"{entry}: id")
+        entry = f"theme {theme}: criterion {criterion}: cue {cue_id}"
+        stance = spec.get("stance", 0)
+        if stance not in (-1, 0, 1) or isinstance(stance, bool):
+            raise self.fail(entry, f"stance must be -1, 0 or 1, got {stance!r}")
+        case_sensitive = spec.get("case_sensitive", False)
+        if not isinstance(case_sensitive, bool):
+            raise self.fail(entry, f"case_sensitive must be true or false, got {case_sensitive!r}")
+        negation = self.negation_mode(spec.get("negation", default), entry)
+        return Cue(cue_id, theme, criterion, int(stance), self.pattern(regex, case_sensitive, entry), negation)

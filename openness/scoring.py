@@ -1,0 +1,324 @@
+"""Score documents and sentences on the rubric, with the evidence behind every number.
+
+Rules (the numbers in every table follow from these):
+- Cues, lab aliases and negators are found in one pass (`openness.matcher`). Overlapping
+  cue hits compete leftmost-longest, and so do overlapping lab hits (a blocker such as
+  "Google Scholar" beats "Google" and yields no mention); negators never compete with cues.
+- A cue hit is *negated* when a negator ends in the same sentence at most
+  `rubric.negation_window` characters before the cue starts. Negated hits still count
+  toward their theme; their signed stance follows the cue's negation rule: flip (-stance),
+  zero (0) or keep (stance).
+- A sentence belongs to the sentence span (`openness.text`) that holds its first character;
+  so does a hit.
+- Counts per theme are cue hits; `<theme>_stance` is the sum of signed stances; `stance`
+  is pro_open when the sum over all themes is positive, pro_closed when negative, else
+  neutral. `<theme>_rate` is hits per 1,000 words; words are whitespace-separated tokens.
+- Lab attribution (`lab_frames`): a hit is attributed to every lab named in its sentence.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from .corpus import Corpus
+from .labs import LabRegistry, load_labs
+from .matcher import Matcher, leftmost_longest
+from .rubric import THEMES, Rubric, load_rubric
+from .text import sentence_spans
+
+STANCE_LABELS = np.array(["pro_closed", "neutral", "pro_open"])
+_SEPARATOR = "\x00"  # between documents scanned together: no pattern matches across it
+_ASCII_SPACE = np.zeros(256, dtype=bool)
+_ASCII_SPACE[[9, 10, 11, 12, 13, 32]] = True
+
+
+@dataclass
+class Scores:
+    """Scores of a corpus: one table per unit, all keyed by `doc_id`."""
+
+    documents: pd.DataFrame
+    sentences: pd.DataFrame
+    evidence: pd.DataFrame
+    mentions: pd.DataFrame
+    lab_frames: pd.DataFrame
+    rubric: Rubric
+    texts: pd.Series = field(repr=False)  # doc_id -> text, for `explain`
+
+    def explain(self, doc_id: str) -> "Explanation":
+        """The document with its cue hits and lab mentions marked: HTML in JupyterLab,
+        plain text in a terminal."""
+        if doc_id not in self.texts.index:
+            raise KeyError(f"no document with doc_id {doc_id!r}")
+        return Explanation(
+            doc_id,
+            self.texts[doc_id],
+            self.evidence[self.evidence["doc_id"] == doc_id],
+            self.mentions[self.mentions["doc_id"] == doc_id],
+        )
+
+
+@dataclass
+class Explanation:
+    """A rendering of one document's evidence."""
+
+    doc_id: str
+    text: str
+    evidence: pd.DataFrame
+    mentions: pd.DataFrame
+
+    def _marks(self) -> list[tuple[int, int, str, str]]:
+        marks = [
+            (r.start, r.end, f"{r.cue} {r.stance:+d}{' negated' if r.negated else ''}", r.theme)
+            for r in self.evidence.itertuples()
+        ]
+        marks += [(r.start, r.end, r.lab, "lab") for r in self.mentions.itertuples()]
+        return sorted(marks)
+
+    def __str__(self) -> str:
+        pieces, cursor = [], 0
+        for start, end, label, _ in self._marks():
+            if start < cursor:
+                continue
+            pieces += [self.text[cursor:start], f"[{self.text[start:end]}]{{{label}}}"]
+            cursor = end
+        pieces.append(self.text[cursor:])
+        return "".join(pieces)
+
+    def _repr_html_(self) -> str:
+        colours = {"transparency": "#cce5ff", "safety": "#ffd6cc", "control": "#e0d4f5", "lab": "#fff3b0"}
+        pieces, cursor = [], 0
+        for start, end, label, kind in self._marks():
+            if start < cursor:
+                continue
+            pieces.append(html.escape(self.text[cursor:start]))
+            pieces.append(
+                f'<mark style="background:{colours.get(kind, "#eee")}" title="{html.escape(label)}">'
+                f"{html.escape(self.text[start:end])}</mark>"
+            )
+            cursor = end
+        pieces.append(html.escape(self.text[cursor:]))
+        return f'<div style="white-space:pre-wrap;line-height:1.5"><b>{html.escape(self.doc_id)}</b>\n{"".join(pieces)}</div>'
+
+
+class Scorer:
+    """A rubric and a lab registry compiled into one matcher, reused for every chunk."""
+
+    def __init__(self, rubric: Rubric, labs: LabRegistry):
+        self.rubric, self.labs = rubric, labs
+        self.n_cues, self.n_labs = len(rubric.cues), len(labs.patterns)
+        patterns = [c.pattern for c in rubric.cues] + list(labs.patterns) + list(rubric.negators)
+        self.matcher = Matcher(patterns)
+        self.cue_theme = np.array([THEMES.index(c.theme) for c in rubric.cues], dtype=np.int64)
+        stance = np.array([c.stance for c in rubric.cues], dtype=np.int64)
+        negated_factor = {"flip": -1, "zero": 0, "keep": 1}
+        self.cue_stance = stance
+        self.cue_negated_stance = stance * np.array([negated_factor[c.negation] for c in rubric.cues], dtype=np.int64)
+        self.pattern_lab = np.array([lab or "" for lab in labs.pattern_lab], dtype=object)
+
+    def score(self, docs: pd.DataFrame) -> Scores:
+        ids = docs["doc_id"].astype(str).tolist()
+        texts = docs["text"].fillna("").astype(str).tolist()
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        doc_start = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
+        joined = _SEPARATOR.join(texts)
+
+        # sentences, as global spans
+        spans = [sentence_spans(t) for t in texts]
+        n_sent = np.fromiter((len(s) for s in spans), dtype=np.int64, count=len(spans))
+        sent_doc = np.repeat(np.arange(len(texts)), n_sent)
+        sent_index = np.arange(n_sent.sum()) - np.repeat(np.cumsum(n_sent) - n_sent, n_sent)
+        sent_span = np.concatenate(spans) if spans else np.zeros((0, 2), dtype=np.int64)
+        sent_span = sent_span.reshape(-1, 2) + doc_start[sent_doc, None]
+        sent_words = _words_per_span(joined, sent_span)
+
+        # hits, split by layer and resolved
+        pattern, start, end = self.matcher.scan(joined)
+        is_cue, is_lab = pattern < self.n_cues, (pattern >= self.n_cues) & (pattern < self.n_cues + self.n_labs)
+        is_neg = pattern >= self.n_cues + self.n_labs
+        cue = _resolve(pattern, start, end, is_cue)
+        lab = _resolve(pattern, start, end, is_lab)
+        neg = _resolve(pattern, start, end, is_neg)
+        cue_sent = _sentence_of(sent_span, start[cue])
+        lab_sent = _sentence_of(sent_span, start[lab])
+        neg_sent = _sentence_of(sent_span, start[neg])
+
+        negated = self._negated(start[cue], cue_sent, end[neg], neg_sent)
+        cue_id = pattern[cue]
+        signed = np.where(negated, self.cue_negated_stance[cue_id], self.cue_stance[cue_id])
+        theme = self.cue_theme[cue_id]
+
+        mention_lab = self.pattern_lab[pattern[lab] - self.n_cues]
+        real = mention_lab != ""
+        lab, lab_sent, mention_lab = lab[real], lab_sent[real], mention_lab[real]
+
+        n_total = len(sent_span)
+        sent_counts = _by_theme(cue_sent, theme, n_total)
+        sent_stance = _by_theme(cue_sent, theme, n_total, weights=signed)
+        sent_labs = _labs_per_unit(lab_sent, mention_lab, n_total)
+        doc_counts = _sum_by(sent_doc, sent_counts, len(texts))
+        doc_stance = _sum_by(sent_doc, sent_stance, len(texts))
+        doc_words = np.bincount(sent_doc, weights=sent_words, minlength=len(texts)).astype(np.int64)
+        doc_labs = _labs_per_unit(sent_doc[lab_sent], mention_lab, len(texts))
+
+        rubric_columns = {"rubric_id": self.rubric.id, "rubric_version": self.rubric.version, "rubric_hash": self.rubric.hash}
+        doc_id = np.array(ids, dtype=object)
+        documents = pd.DataFrame({"doc_id": doc_id, "n_words": doc_words})
+        _add_theme_columns(documents, doc_counts, doc_stance, doc_labs)
+        documents.insert(len(documents.columns), "n_sentences", n_sent)
+        for t, name in enumerate(THEMES):
+            documents[f"{name}_rate"] = _rate(doc_counts[:, t], doc_words)
+        documents = documents.assign(**rubric_columns)
+
+        sentences = pd.DataFrame(
+            {
+                "doc_id": doc_id[sent_doc],
+                "sentence": sent_index,
+                "start": sent_span[:, 0] - doc_start[sent_doc],
+                "end": sent_span[:, 1] - doc_start[sent_doc],
+                "n_words": sent_words,
+            }
+        )
+        _add_theme_columns(sentences, sent_counts, sent_stance, sent_labs)
+
+        cue_doc = sent_doc[cue_sent]
+        evidence = pd.DataFrame(
+            {
+                "doc_id": doc_id[cue_doc],
+                "sentence": sent_index[cue_sent],
+                "start": start[cue] - doc_start[cue_doc],
+                "end": end[cue] - doc_start[cue_doc],
+                "theme": np.array(THEMES, dtype=object)[theme],
+                "criterion": np.array([self.rubric.cues[i].criterion for i in cue_id], dtype=object),
+                "cue": np.array([self.rubric.cues[i].id for i in cue_id], dtype=object),
+                "stance": signed,
+                "negated": negated,
+            }
+        )
+        lab_doc = sent_doc[lab_sent]
+        mentions = pd.DataFrame(
+            {
+                "doc_id": doc_id[lab_doc],
+                "sentence": sent_index[lab_sent],
+                "lab": mention_lab,
+                "start": start[lab] - doc_start[lab_doc],
+                "end": end[lab] - doc_start[lab_doc],
+            }
+        )
+        return Scores(
+            documents=documents,
+            sentences=sentences,
+            evidence=evidence,
+            mentions=mentions,
+            lab_frames=_lab_frames(evidence, mentions),
+            rubric=self.rubric,
+            texts=pd.Series(texts, index=pd.Index(ids, name="doc_id"), dtype=object),
+        )
+
+    def _negated(self, cue_start, cue_sent, neg_end, neg_sent) -> np.ndarray:
+        if len(neg_end) == 0:
+            return np.zeros(len(cue_start), dtype=bool)
+        before = np.searchsorted(neg_end, cue_start, side="right") - 1
+        found = before >= 0
+        nearest = np.clip(before, 0, None)
+        return (
+            found
+            & (neg_sent[nearest] == cue_sent)
+            & (cue_start - neg_end[nearest] <= self.rubric.negation_window)
+        )
+
+
+def _resolve(pattern, start, end, mask) -> np.ndarray:
+    """Indices (into the hit arrays) of the hits of one layer that win leftmost-longest."""
+    layer = np.flatnonzero(mask)
+    return layer[leftmost_longest(start[layer], end[layer])]
+
+
+def _sentence_of(sent_span: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    return np.searchsorted(sent_span[:, 0], positions, side="right") - 1
+
+
+def _words_per_span(joined: str, spans: np.ndarray) -> np.ndarray:
+    """Whitespace-separated tokens inside each span, counted without a Python loop."""
+    data = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    non_space = ~_ASCII_SPACE[data] & (data != 0)
+    word_start = np.flatnonzero(non_space & ~np.concatenate([[False], non_space[:-1]]))
+    if not joined.isascii():  # byte offsets -> code-point offsets
+        lead = (data & 0xC0) != 0x80
+        word_start = (np.cumsum(lead) - 1)[word_start]
+    return np.searchsorted(word_start, spans[:, 1]) - np.searchsorted(word_start, spans[:, 0])
+
+
+def _by_theme(unit: np.ndarray, theme: np.ndarray, n_units: int, weights=None) -> np.ndarray:
+    flat = np.bincount(unit * len(THEMES) + theme, weights=weights, minlength=n_units * len(THEMES))
+    return flat.astype(np.int64).reshape(n_units, len(THEMES))
+
+
+def _sum_by(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    out = np.zeros((n_groups, values.shape[1]), dtype=np.int64)
+    np.add.at(out, group, values)
+    return out
+
+
+def _labs_per_unit(unit: np.ndarray, lab: np.ndarray, n_units: int) -> np.ndarray:
+    """Sorted lab ids joined by ';' per unit, '' where none."""
+    out = np.full(n_units, "", dtype=object)
+    if len(unit):
+        pairs = pd.DataFrame({"unit": unit, "lab": lab}).drop_duplicates().sort_values(["unit", "lab"])
+        joined = pairs.groupby("unit", sort=True)["lab"].agg(";".join)
+        out[joined.index.to_numpy()] = joined.to_numpy()
+    return out
+
+
+def _add_theme_columns(table: pd.DataFrame, counts, stance, labs) -> None:
+    for t, name in enumerate(THEMES):
+        table[name] = counts[:, t]
+    for t, name in enumerate(THEMES):
+        table[f"{name}_stance"] = stance[:, t]
+    table["stance"] = STANCE_LABELS[np.sign(stance.sum(axis=1)) + 1]
+    table["labs"] = labs
+
+
+def _rate(counts: np.ndarray, words: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(words > 0, counts * 1000.0 / np.maximum(words, 1), 0.0)
+
+
+def _lab_frames(evidence: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """Per document x lab x theme: the hits in sentences that name the lab."""
+    named = mentions[["doc_id", "sentence", "lab"]].drop_duplicates()
+    attributed = evidence.merge(named, on=["doc_id", "sentence"], how="inner")
+    frames = (
+        attributed.groupby(["doc_id", "lab", "theme"], sort=True)
+        .agg(hits=("cue", "size"), stance=("stance", "sum"), negated=("negated", "sum"))
+        .reset_index()
+    )
+    return frames.astype({"hits": "int64", "stance": "int64", "negated": "int64"})
+
+
+@lru_cache(maxsize=8)
+def _cached_scorer(rubric_key, labs_key) -> Scorer:
+    return Scorer(load_rubric(rubric_key), load_labs(labs_key))
+
+
+def get_scorer(rubric: Rubric | str | None = None, labs: LabRegistry | str | None = None) -> Scorer:
+    """A scorer for these inputs; files (or the defaults) are compiled once per process."""
+    if isinstance(rubric, Rubric) or isinstance(labs, LabRegistry):
+        return Scorer(
+            rubric if isinstance(rubric, Rubric) else load_rubric(rubric),
+            labs if isinstance(labs, LabRegistry) else load_labs(labs),
+        )
+    return _cached_scorer(None if rubric is None else str(rubric), None if labs is None else str(labs))
+
+
+def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, labs: LabRegistry | str | None = None) -> Scores:
+    """Score every document and sentence of `corpus` (a Corpus, or a DataFrame with
+    `doc_id` and `text`) on `rubric` (default: the shipped openness rubric)."""
+    docs = corpus.docs if isinstance(corpus, Corpus) else corpus
+    missing = {"doc_id", "text"} - set(docs.columns)
+    if missing:
+        raise ValueError(f"score() needs columns doc_id and text; missing: {', '.join(sorted(missing))}")
+    return get_scorer(rubric, labs).score(docs)

@@ -1,0 +1,1 @@
+"""Source parsers: one module per raw source, each returning tidy tables."""

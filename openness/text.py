@@ -1,0 +1,204 @@
+"""Offset-preserving sentence splitting for news prose and PDF-converted comments.
+
+Spans are ``[start, end)`` Python code-point offsets into the text exactly as given, so
+evidence offsets computed on sentences point into the original document. A span never
+starts or ends with whitespace, spans are ordered and disjoint, and every non-whitespace
+character lies in exactly one span: the splitter only decides *which whitespace runs* are
+boundaries, it never drops or rewrites text.
+
+Rules, in order, for one run of whitespace (the *gap*) between two pieces of text:
+
+1. A blank line (two or more ``\\n`` in the gap) always splits (paragraph break).
+2. A line that starts like a markdown heading (``# `` .. ``###### ``) or a list item
+   (``- ``, ``* ``, ``•``, ``●``, ``▪``, ``1. ``, ``2) ``) starts a new span; a heading line
+   also ends its span, so it stands alone.
+3. A bare number on its own line (a page number in PDF text) follows its context: it
+   becomes its own span when the text before it ended a sentence (rules 1, 2, 4 only),
+   otherwise it stays inside the sentence running across the page break (coverage
+   forbids dropping it).
+4. Sentence punctuation (``. ! ? …``, repeated, then optional closing quotes/brackets and
+   an optional footnote number glued after a full stop, as in ``models.24``) followed by
+   whitespace splits when the next character can start a sentence (not a lowercase
+   letter nor other punctuation) and the full stop is not part of
+   - a title or fixed abbreviation (Mr., Dr., Prof., e.g., i.e., vs., approx., Fig. ...);
+   - a reference abbreviation before a number (No. 5, Jan. 12, pp. 3, Vol. 2 ...);
+   - a decimal (``3.5``; digits after a full stop count as a footnote only after a letter);
+   - a list marker at the start of its line (``1.``, ``IV.``, ``a.``);
+   - a word that often ends sentences too (Inc., Ltd., Corp., etc., al., U.S., single
+     initials like ``J.``): these split only before a common sentence-opening word
+     (``The``, ``It``, ``In`` ...).
+   URLs, e-mails and domains (``x.ai``) contain no whitespace after their dots, so they
+   never produce a candidate; hyphenated line breaks (``mod-\\nels``) neither.
+5. A single line break also splits after a title-like line: one ending in ``:``, or at
+   most four words, or shorter than 70 % of the next line, provided the next line can
+   start a sentence and the line does not end in a comma, hyphen or a connecting word
+   (``and``, ``of``, ``the`` ...). Hard-wrapped lines inside a paragraph therefore do
+   not split.
+
+Only ``\\n`` counts as a line break (``\\r\\n`` works; a lone ``\\r`` does not).
+Candidates come from one compiled regex; Python looks only at those (fast on long texts).
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+_CLOSERS = "\"'”’»)]"
+_OPENERS = "\"'“‘«([¡¿"
+_CONTINUING = ".,;:!?)]}…%”’»"  # cannot start a sentence
+# Zero-width and bidi control characters (PDF converters wrap lines in U+202D ... U+202C):
+# not whitespace, so they stay inside spans, but they are looked through like quotes.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\ufeff"
+
+_TITLE, _BEFORE_NUMBER, _OFTEN_FINAL = "title", "before number", "often final"
+_ABBREVIATIONS = {
+    **dict.fromkeys(
+        "mr mrs ms messrs dr prof sen rep gov gen col lt capt sgt rev hon fr mt "
+        "e.g i.e cf viz vs approx fig figs eq ca".split(), _TITLE),
+    **dict.fromkeys(
+        "no nos p pp vol vols art sec ch reg stat jan feb mar apr jun jul aug sep sept oct nov dec".split(),
+        _BEFORE_NUMBER),
+    **dict.fromkeys("etc inc ltd corp co llc plc al st jr sr bros dept fed".split(), _OFTEN_FINAL),
+}
+_SENTENCE_OPENERS = frozenset(
+    "the a an this that these those it its we he she they i there here but and however "
+    "in on at as if when while our my his her their what why how after before so yet "
+    "many most some such today also one two not all both each every".split()
+)
+_CONNECTING_WORDS = frozenset(
+    "a an the and or nor but of to in on at by for from with as than that which who "
+    "whose into onto via per its their our his her".split()
+)
+
+# Every candidate starts with a sentence mark or a line break (one leading character class
+# lets the regex engine skip ahead fast); the gap is the whole whitespace run after it.
+# Marks followed on the same line by a lowercase ASCII letter never split, so the regex
+# drops them (possessive quantifiers keep the gap maximal). Group `plain` is set when the
+# mark follows four lowercase letters that cannot end an abbreviation: the common case,
+# which then needs no word lookup in Python.
+_PLAIN_WORD = r"(?<=[a-z]{4}\.)" + "".join(
+    rf"(?<!{key[-4:]}\.)" for key in _ABBREVIATIONS if len(key) >= 4 and key.isalpha()
+)
+_SKIPPED = _OPENERS + _INVISIBLE
+_CANDIDATE = re.compile(
+    rf"[.!?…\n](?:(?<=\n)\s*+|(?P<plain>{_PLAIN_WORD})?(?P<mark>[.!?…]*[{re.escape(_CLOSERS + _INVISIBLE)}]*)"
+    r"(?P<note>\d{1,3})?(?:(?P<space>[^\S\n]++(?![a-z\n]))|(?P<wrap>[^\S\n]*+\n\s*+)))"
+)
+_LINE_MARKER = re.compile(
+    rf"[{_INVISIBLE}]*(?:#{{1,6}}[ \t]|[-*o]\s|[•●○■▪◦§\uf0a7\uf0b7]|\d{{1,3}}[.)]\s|[IVX]{{1,5}}\.\s)"
+)
+_HEADING = re.compile(r"#{1,6}[ \t]")
+_WORD = re.compile(r"\w+")
+_LEADING_SPACE = re.compile(r"\s*")
+
+
+def _can_start_sentence(text: str, i: int) -> bool:
+    """False if text[i], looking through opening quotes and invisibles, is lowercase or
+    punctuation that continues a sentence (``,`` ``;`` ``)`` ``.`` of an ellipsis ...)."""
+    for ch in text[i:i + 6]:
+        if ch not in _SKIPPED and not ch.isspace():
+            break
+    return not ch.islower() and ch not in _CONTINUING
+
+
+def _ends_sentence(text: str, m: re.Match[str]) -> bool:
+    """Whether the punctuation of candidate m ends a sentence (rule 4)."""
+    after = m.end()
+    if not _can_start_sentence(text, after):
+        return False
+    plain, mark, note = m.group("plain", "mark", "note")
+    if plain is not None or mark:
+        return True  # after an ordinary word, or ! ? … and runs like "..." or ".)"
+    start = m.start()
+    if note and not (text[start - 1].isalpha() or text[start - 1] in _CLOSERS):
+        return False  # a decimal such as 3.5, not a footnote number
+    if text[start] != ".":
+        return True
+    before = text[max(0, start - 24):start]
+    if not before or before[-1].isspace():
+        return True
+    token = before.split()[-1]
+    word = token.lstrip(_OPENERS)
+    kind = _ABBREVIATIONS.get(word.lower())
+    if kind is _TITLE:
+        return False
+    if kind is _BEFORE_NUMBER:
+        return not text[after].isdigit()
+    if (word.isdigit() or len(word) == 1 or not word.strip("IVXLivxl")) and _at_line_start(
+        text, start - len(token)
+    ):
+        return False  # "1." or "IV." opening its line is a list marker
+    if kind is _OFTEN_FINAL or len(word) == 1 or word[-2:-1] == ".":  # Inc. J. U.S.
+        next_word = _WORD.match(text, after)
+        return next_word is not None and next_word.group().lower() in _SENTENCE_OPENERS
+    return True
+
+
+def _at_line_start(text: str, i: int) -> bool:
+    """Whether only spaces stand between text[i] and the previous line break."""
+    while i and text[i - 1] in " \t\xa0":
+        i -= 1
+    return i == 0 or text[i - 1] == "\n"
+
+
+def _title_like(line: str, next_line: str) -> bool:
+    """A short line that does not read as the middle of a hard-wrapped sentence (rule 5)."""
+    words = line.split()
+    if not words or line[-1] in ",;-–—/(&" or words[-1].lower() in _CONNECTING_WORDS:
+        return False
+    return line[-1] == ":" or len(words) <= 4 or len(line) < 0.7 * len(next_line.strip())
+
+
+def sentence_spans(text: str) -> np.ndarray:
+    """Sentence spans of text as an int64 array of shape (n, 2): [start, end) offsets.
+
+    See the module docstring for the rules. Empty or whitespace-only text gives (0, 2).
+    """
+    first = _LEADING_SPACE.match(text).end()
+    last = len(text.rstrip())
+    if first >= last:
+        return np.zeros((0, 2), dtype=np.int64)
+    bounds = [first]
+    for m in _CANDIDATE.finditer(text, first, last):
+        gap = m.lastgroup  # "space" (same line), "wrap" (line break) or None (bare line break)
+        if gap == "space":
+            if (m.start("plain") >= 0 and text[m.end()].isupper()) or _ends_sentence(text, m):
+                bounds += m.span(gap)
+            continue
+        if gap == "wrap":
+            gap_start, after = m.span(gap)
+        else:  # widen the gap over the spaces before the line break
+            gap_start, after = m.span()
+            while text[gap_start - 1].isspace():
+                gap_start -= 1
+        if text.count("\n", gap_start, after) > 1 and (gap == "wrap" or _can_start_sentence(text, after)):
+            split = True  # blank line, unless it double-spaces a sentence wrapped mid-way
+        elif _LINE_MARKER.match(text, after):
+            split = True  # a heading or list item comes next
+        elif gap == "wrap" and _ends_sentence(text, m):
+            split = True
+        else:
+            line_start = text.rfind("\n", 0, gap_start) + 1
+            line = text[line_start:gap_start].lstrip()
+            number_start = gap_start - len(line)
+            line = line.strip(_INVISIBLE)
+            line_end = text.find("\n", after)
+            next_line = text[after:line_end if line_end >= 0 else last]
+            if line.isdigit():  # a page number goes with the text before it
+                split = bounds[-1] == number_start
+            else:
+                split = bool(_HEADING.match(line)) or (
+                    not next_line.strip().strip(_INVISIBLE).isdigit()  # before a page number only punctuation splits
+                    and _can_start_sentence(text, after)
+                    and _title_like(line, next_line)
+                )
+        if split:
+            bounds += (gap_start, after)
+    bounds.append(last)
+    return np.array(bounds, dtype=np.int64).reshape(-1, 2)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """sentence_spans(text) as a list of (start, end) tuples."""
+    return [(start, end) for start, end in sentence_spans(text).tolist()]

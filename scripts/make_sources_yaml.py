@@ -1,0 +1,57 @@
+"""Refresh the file lists of data/sources.yaml from a mirror (a folder holding raw/<source>/).
+
+The source metadata (repo, commit, licence, citation) is kept as written; every file found
+under raw/<source>/ is listed with its sha256 and size, sorted by path, so the output is the
+same bytes for the same mirror.
+
+    python scripts/make_sources_yaml.py /work/shared/data
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+from pathlib import Path
+
+import yaml
+
+from openness import paths
+from openness.io import atomic_path
+
+HEADER = """\
+# Pinned raw sources: where each file comes from (upstream repo at a commit), its licence,
+# how to cite it, and every file with its sha256 and size. `openness data fetch` downloads
+# https://raw.githubusercontent.com/<repo>/<commit>/<path> into data/raw/<id>/<path>.
+# File lists are generated: python scripts/make_sources_yaml.py MIRROR
+"""
+METADATA = ("id", "repo", "commit", "licence", "citation")
+
+
+def list_files(folder: Path) -> list[dict]:
+    """Every file below `folder`, upstream layout, sorted by its posix path."""
+    if not folder.is_dir():
+        raise SystemExit(f"{folder}: no such folder in the mirror")
+    found = []
+    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+        with file.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        found.append({"path": file.relative_to(folder).as_posix(), "sha256": digest, "size": file.stat().st_size})
+    return sorted(found, key=lambda f: f["path"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mirror", type=Path, help="folder holding raw/<source>/")
+    parser.add_argument("--registry", type=Path, default=paths.DATA / "sources.yaml")
+    args = parser.parse_args()
+    entries = yaml.safe_load(args.registry.read_text(encoding="utf-8"))["sources"]
+    sources = [
+        {**{key: entry[key] for key in METADATA}, "files": list_files(args.mirror / "raw" / entry["id"])}
+        for entry in sorted(entries, key=lambda e: e["id"])
+    ]
+    body = yaml.safe_dump({"sources": sources}, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=None)
+    with atomic_path(args.registry) as tmp:
+        tmp.write_text(HEADER + body, encoding="utf-8", newline="\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""Bad inputs to openness.corpus readers: one fixture and one asserted outcome per class.
+CASES is the table the README reports ("each bad-input class and what the user gets");
+test_every_case_has_its_test keeps table and tests in step."""
+from __future__ import annotations
+
+import shutil
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from openness.corpus import Corpus, CorpusError, read_corpus
+
+BAD = Path(__file__).parent / "fixtures" / "corpus" / "bad"
+
+
+@dataclass(frozen=True)
+class Case:
+    key: str  # test_<key> checks it
+    bad_input: str
+    fixture: str
+    outcome: str
+
+
+CASES = [
+    Case("csv_unbalanced_quote", "CSV with an unbalanced quote", "unbalanced_quote.csv",
+         "CorpusError naming the file and the line where the unclosed quoted field starts"),
+    Case("csv_too_many_fields", "CSV row with more fields than the header", "(written by the test)",
+         "CorpusError naming the file, the line and the field counts"),
+    Case("csv_embedded_newlines", "CSV with newlines inside quoted fields", "embedded_newlines.csv",
+         "read normally; the text keeps its newlines"),
+    Case("csv_bom", "CSV starting with a UTF-8 byte order mark", "bom.csv",
+         "BOM dropped; the first column keeps its plain name; no flag"),
+    Case("csv_latin1", "CSV with Latin-1 (not UTF-8) bytes", "latin1.csv",
+         "every row kept; bad bytes become U+FFFD; the affected rows are flagged 'decoded with replacement'"),
+    Case("csv_missing_text_column", "CSV without the text column", "missing_text_column.csv",
+         "CorpusError naming the column, the file and the columns available"),
+    Case("csv_duplicate_ids", "CSV with a repeated id", "duplicate_ids.csv",
+         "first row kept; later rows in rejects: 'duplicate id ... (first kept)'"),
+    Case("csv_extra_columns", "CSV with extra columns", "extra_columns.csv",
+         "extra columns become document variables, as text ('NA' stays 'NA')"),
+    Case("jsonl_truncated_last_line", "JSONL with a truncated last line", "truncated.jsonl",
+         "other lines kept; the broken line in rejects at 'path:line N' with the JSON error"),
+    Case("parquet_without_text_column", "Parquet without the text column", "(written by the test)",
+         "CorpusError naming the column, the file and the columns available"),
+    Case("parquet_text_not_string", "Parquet whose text column is not a string", "(written by the test)",
+         "CorpusError naming the column and its type"),
+    Case("html_script_iframe_remote", "HTML with <script>, <iframe> and remote resources", "remote_html/page.html",
+         "main text only: no script or iframe text; nothing is fetched"),
+    Case("markdown_broken_front_matter", "Markdown with front matter that is not valid YAML", "broken_front_matter/post.md",
+         "document kept; keys read leniently as 'key: value' lines; flagged"),
+    Case("folder_binary_file", "Folder with a binary file (NUL bytes in a .txt)", "binary_folder/",
+         "the file in rejects: 'binary content (NUL bytes)'; the other files kept"),
+    Case("folder_symlink_outside", "Folder with a symlink pointing outside it", "binary_folder/ (links added by the test)",
+         "not followed: in rejects 'symlink points outside the folder; not followed'; links inside are read"),
+]
+
+
+def balanced(corpus: Corpus) -> bool:
+    return corpus.n_read == len(corpus.docs) + len(corpus.rejects)
+
+
+def test_every_case_has_its_test():
+    module = sys.modules[__name__]
+    assert [case.key for case in CASES if not callable(getattr(module, f"test_{case.key}", None))] == []
+    assert all((BAD / case.fixture.split(" ")[0]).exists() for case in CASES if not case.fixture.startswith("("))
+
+
+def test_csv_unbalanced_quote():
+    # line 3 opens a quote that no later quote closes
+    with pytest.raises(CorpusError, match=r"unbalanced_quote\.csv: line 3: a quoted field is never closed"):
+        read_corpus(BAD / "unbalanced_quote.csv")
+
+
+def test_csv_too_many_fields(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text('id,text\nw1,"Two\nlines."\nw2,Fine.\nw3,Too,many\n')  # the bad row is on file line 5
+    with pytest.raises(CorpusError, match=r"wide\.csv: line 5: expected 2 fields, saw 3"):
+        read_corpus(path)
+    every_row_wide = tmp_path / "shifted.csv"
+    every_row_wide.write_text("id,text\nw1,a,b\nw2,c,d\n")  # pandas would silently take `id` as the index
+    with pytest.raises(CorpusError, match=r"shifted\.csv: rows have more fields than the header"):
+        read_corpus(every_row_wide)
+
+
+def test_csv_embedded_newlines():
+    corpus = read_corpus(BAD / "embedded_newlines.csv", id="id")
+    assert corpus.docs["text"].tolist() == [
+        "First line of a letter.\nSecond line of the same letter.\n\nA paragraph after a blank line.", "A one-line note."]
+    assert corpus.n_read == 2 and corpus.rejects.empty and balanced(corpus)
+
+
+def test_csv_bom():
+    corpus = read_corpus(BAD / "bom.csv", id="id")
+    assert corpus.docs.columns.tolist() == ["doc_id", "text", "id"]
+    assert corpus.docs.values.tolist() == [["m1", "Bom rows read like any other.", "m1"]]
+    assert corpus.flags.empty and balanced(corpus)
+
+
+def test_csv_latin1():
+    corpus = read_corpus(BAD / "latin1.csv", id="id")
+    assert corpus.docs["text"].tolist() == ["Plain ASCII row about a quay.", "Caf\ufffd on the quay served cr\ufffdme.",
+                                            "Another plain row."]
+    # byte offset of the first bad byte: len("id,text\nl1,Plain ASCII row about a quay.\nl2,Caf") == 47
+    assert corpus.flags.values.tolist() == [
+        ["l2", "decoded with replacement (file is not valid UTF-8; first invalid byte at offset 47)"]]
+    assert corpus.n_read == 3 and balanced(corpus)
+
+
+def test_csv_missing_text_column():
+    with pytest.raises(CorpusError, match=r"missing_text_column\.csv: text column 'text' not found; available columns: id, body"):
+        read_corpus(BAD / "missing_text_column.csv")
+
+
+def test_csv_duplicate_ids():
+    corpus = read_corpus(BAD / "duplicate_ids.csv", id="id")
+    assert corpus.docs[["doc_id", "text"]].values.tolist() == [["d1", "First text for d1."], ["d2", "Text for d2."]]
+    assert corpus.rejects.values.tolist() == [["row 2", "d1", "duplicate id 'd1' (first kept)"]]
+    assert corpus.n_read == 3 and balanced(corpus)
+
+
+def test_csv_extra_columns():
+    docs = read_corpus(BAD / "extra_columns.csv", id="id").docs
+    assert docs.columns.tolist() == ["doc_id", "text", "id", "region", "rating", "notes"]
+    assert docs[["region", "rating", "notes"]].values.tolist() == [["east", "4", ""], ["west", "NA", "checked twice"]]
+
+
+def test_jsonl_truncated_last_line():
+    path = BAD / "truncated.jsonl"
+    corpus = read_corpus(path, id="id")
+    assert corpus.docs["doc_id"].tolist() == ["t1", "t2"]
+    assert corpus.rejects.values.tolist() == [
+        [f"{path}:line 3", "", "invalid JSON: Unterminated string starting at (column 22)"]]
+    assert corpus.n_read == 3 and balanced(corpus)
+
+
+def test_parquet_without_text_column(tmp_path):
+    path = tmp_path / "no_text.parquet"
+    pq.write_table(pa.table({"id": ["p1"], "content": ["Words in the wrong column."]}), path)
+    with pytest.raises(CorpusError, match=r"no_text\.parquet: text column 'text' not found; available columns: id, content"):
+        read_corpus(path)
+
+
+def test_parquet_text_not_string(tmp_path):
+    path = tmp_path / "numbers.parquet"
+    pq.write_table(pa.table({"text": pa.array([1, 2], pa.int64())}), path)
+    with pytest.raises(CorpusError, match=r"numbers\.parquet: text column 'text' has type int64, not string"):
+        read_corpus(path)
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"not parquet at all")
+    with pytest.raises(CorpusError, match=r"broken\.parquet: not a readable Parquet file"):
+        read_corpus(broken)
+
+
+def test_html_script_iframe_remote(tmp_path, monkeypatch):
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("network access attempted while reading a corpus")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    corpus = read_corpus(BAD / "remote_html")
+    assert attempts == []
+    assert corpus.docs["text"].tolist() == [
+        "Signal flags\nEach signal flag stands for a letter, and a hoist of several flags spells out a short message.\n"
+        "Crews learn the flags by heart because radios fail when they are needed most."]
+    assert corpus.docs["title"].tolist() == ["Signal flags"]
+    assert corpus.flags.empty and balanced(corpus)
+
+
+def test_markdown_broken_front_matter():
+    corpus = read_corpus(BAD / "broken_front_matter")
+    post = corpus.docs.iloc[0]
+    assert post["text"] == "The bowline makes a fixed loop that does not slip under load.\n"
+    assert (post["title"], post["date"], post["tags"]) == ("Notes: on knots: and ropes", "2022-07-14", "[unclosed")
+    assert post["published"] == pd.Timestamp("2022-07-14")
+    # YAML's complaint is about the second `:` on file line 2 (`title: Notes: on ...`)
+    assert corpus.flags.values.tolist() == [
+        ["post", "front matter not valid YAML, parsed leniently (mapping values are not allowed here, line 2)"]]
+    assert corpus.rejects.empty and balanced(corpus)
+
+
+def test_folder_binary_file():
+    corpus = read_corpus(BAD / "binary_folder")
+    assert corpus.docs[["doc_id", "text"]].values.tolist() == [["good", "A readable note about mooring lines.\n"]]
+    assert corpus.rejects[["doc_id", "reason"]].values.tolist() == [["blob", "binary content (NUL bytes)"]]
+    assert corpus.rejects["location"].iloc[0].endswith("binary_folder/blob.txt")
+    assert corpus.n_read == 2 and balanced(corpus)
+
+
+def test_folder_symlink_outside(tmp_path):
+    folder = tmp_path / "corpus"
+    shutil.copytree(BAD / "binary_folder", folder)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "private.txt").write_text("A private note that must stay outside the corpus.\n")
+    (folder / "leak.txt").symlink_to(outside / "private.txt")
+    (folder / "leak_dir").symlink_to(outside, target_is_directory=True)
+    (folder / "alias.txt").symlink_to(folder / "good.txt")  # inside: read (and caught as a duplicate text)
+    corpus = read_corpus(folder)
+    assert corpus.docs["doc_id"].tolist() == ["alias"]
+    assert "private note" not in " ".join(corpus.docs["text"])
+    assert corpus.rejects[["doc_id", "reason"]].values.tolist() == [
+        ["blob", "binary content (NUL bytes)"],
+        ["good", "duplicate text of doc_id 'alias'"],
+        ["leak", "symlink points outside the folder; not followed"],
+        ["leak_dir", "symlink points outside the folder; not followed"]]
+    assert corpus.n_read == 5 and balanced(corpus)

@@ -1,0 +1,240 @@
+"""Each loader of openness.corpus on fixtures written for these tests, values checked by hand."""
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from openness.corpus import Corpus, CorpusError, iter_corpus, read_corpus
+
+HARBOUR = "The harbour master counted forty boats before noon.\nBy evening the wind had turned.\n"
+
+
+def balanced(corpus: Corpus) -> bool:
+    return corpus.n_read == len(corpus.docs) + len(corpus.rejects)
+
+
+@pytest.fixture
+def corpus_fixtures(fixtures):
+    return fixtures / "corpus"
+
+
+def test_folder_reads_txt_md_html_recursively_in_sorted_order(corpus_fixtures):
+    corpus = read_corpus(corpus_fixtures / "folder")
+    # sorted by path parts: copy.txt < empty.txt < essays/ < extra/ < notes/ < plain.md < web/
+    assert corpus.docs["doc_id"].tolist() == ["copy", "essays/lighthouse", "plain", "web/page"]
+    assert corpus.docs.columns[:3].tolist() == ["doc_id", "text", "published"]
+    texts = dict(zip(corpus.docs["doc_id"], corpus.docs["text"]))
+    assert texts["copy"] == HARBOUR  # kept byte for byte, newlines included
+    assert texts["essays/lighthouse"] == "# Ledger\n\nEvery ship that passed the breakwater was written down in blue ink.\n"
+    assert texts["plain"] == "No front matter here, only a short paragraph about gulls.\n"
+    assert len(corpus) == 4 and corpus.n_read == 7 and balanced(corpus)
+
+
+def test_folder_front_matter_becomes_variables_and_dates(corpus_fixtures):
+    docs = read_corpus(corpus_fixtures / "folder").docs.set_index("doc_id")
+    ledger = docs.loc["essays/lighthouse"]
+    assert ledger["title"] == "The lighthouse ledger"
+    assert ledger["author"] == "R. Keeper"
+    assert ledger["tags"] == ["sea", "records"]
+    assert ledger["published"] == pd.Timestamp("2024-03-05")
+    assert str(ledger["date"]) == "2024-03-05"  # the original value stays
+    assert pd.isna(docs.loc["plain", "published"]) and pd.isna(docs.loc["plain", "title"])
+    assert pd.api.types.is_datetime64_dtype(docs["published"])
+
+
+def test_folder_html_main_text_without_comments_with_table(corpus_fixtures):
+    page = read_corpus(corpus_fixtures / "folder").docs.set_index("doc_id").loc["web/page"]
+    assert page["title"] == "Tide tables explained"
+    assert "A tide table lists the hours of high and low water" in page["text"]
+    assert "Monday" in page["text"] and "06:40" in page["text"]  # tables are kept
+    assert "Reader remark" not in page["text"]  # reader comments are not the page's text
+    assert "Home" not in page["text"]  # navigation is boilerplate
+
+
+def test_folder_rejects_have_reasons_and_hidden_files_are_skipped(corpus_fixtures):
+    corpus = read_corpus(corpus_fixtures / "folder")
+    rejects = corpus.rejects.set_index("doc_id")
+    assert rejects.loc["empty", "reason"] == "whitespace-only text"
+    assert rejects.loc["extra/data", "reason"].startswith("unsupported file type '.json'")
+    assert rejects.loc["notes/harbour", "reason"] == "duplicate text of doc_id 'copy'"
+    assert rejects.loc["notes/harbour", "location"].endswith("folder/notes/harbour.txt")
+    everything = " ".join(corpus.docs["doc_id"].tolist() + corpus.rejects["location"].tolist())
+    assert "hidden" not in everything and "secret" not in everything
+    assert corpus.flags.empty
+
+
+def test_folder_read_is_deterministic(corpus_fixtures):
+    first, second = read_corpus(corpus_fixtures / "folder"), read_corpus(corpus_fixtures / "folder")
+    pd.testing.assert_frame_equal(first.docs, second.docs)
+    pd.testing.assert_frame_equal(first.rejects, second.rejects)
+
+
+def test_folder_id_from_front_matter_key(tmp_path):
+    (tmp_path / "a.md").write_text("---\nslug: first-post\n---\nBody of the first post.\n")
+    (tmp_path / "b.md").write_text("---\ntitle: no slug\n---\nBody of the second post.\n")
+    corpus = read_corpus(tmp_path, id="slug")
+    assert corpus.docs["doc_id"].tolist() == ["first-post"]
+    assert corpus.docs["doc_id_original"].tolist() == ["a"]
+    assert corpus.rejects[["doc_id", "reason"]].values.tolist() == [["", "missing id"]]
+    with pytest.raises(CorpusError, match=r"id column 'uuid' not found; available columns: doc_id, text, slug, title"):
+        read_corpus(tmp_path, id="uuid")
+
+
+def test_folder_latin1_txt_is_decoded_with_replacement_and_flagged(tmp_path):
+    (tmp_path / "note.txt").write_bytes("Caf\xe9 by the pier.".encode("latin-1"))
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbfStarts with a byte order mark.")
+    corpus = read_corpus(tmp_path)
+    texts = dict(zip(corpus.docs["doc_id"], corpus.docs["text"]))
+    assert texts == {"bom": "Starts with a byte order mark.", "note": "Caf\ufffd by the pier."}
+    assert corpus.flags.values.tolist() == [["note", "decoded with replacement (invalid UTF-8 at byte 3)"]]
+
+
+def test_html_fallback_to_tag_stripping_is_flagged(tmp_path):
+    (tmp_path / "aside.html").write_text("<html><body><aside>Sidebar words only here</aside>"
+                                         "<script>var hidden = 1;</script></body></html>")
+    corpus = read_corpus(tmp_path)
+    assert corpus.docs["text"].tolist() == ["Sidebar words only here"]
+    assert corpus.flags["flag"].tolist() == ["trafilatura found no main text; plain tag stripping used"]
+
+
+def test_markdown_without_closing_front_matter_is_kept_as_text_and_flagged(tmp_path):
+    (tmp_path / "open.md").write_text("---\ntitle: never closed\nThe body follows.\n")
+    corpus = read_corpus(tmp_path)
+    assert corpus.docs["text"].tolist() == ["---\ntitle: never closed\nThe body follows.\n"]
+    assert corpus.flags["flag"].tolist() == ["front matter not closed; kept as text"]
+
+
+def test_csv_with_id_column(corpus_fixtures):
+    corpus = read_corpus(corpus_fixtures / "docs.csv", id="id")
+    docs = corpus.docs
+    assert docs["doc_id"].tolist() == ["a1", "a2", "a3"]
+    assert docs["text"].tolist() == ["Ferries resumed service after the storm.",
+                                     "The council met twice.\nIt approved a new pier.", "NA"]
+    assert docs["outlet"].tolist() == ["Coast Daily", "Harbour Post", "Coast Daily"]
+    # `published` is parsed; the original text is kept beside it; +01:00 becomes 08:30 UTC
+    assert docs["published_original"].tolist() == ["2024-01-15", "2024-02-01T09:30:00+01:00", "not a date"]
+    assert docs["published"].tolist()[:2] == [pd.Timestamp("2024-01-15"), pd.Timestamp("2024-02-01 08:30")]
+    assert pd.isna(docs["published"].iloc[2])
+    assert corpus.flags.values.tolist() == [["a3", "published not a date: 'not a date'"]]
+    assert corpus.rejects.values.tolist() == [["row 3", "a4", "empty text"],
+                                              ["row 4", "a5", "duplicate text of doc_id 'a1'"]]
+    assert corpus.n_read == 5 and balanced(corpus)
+
+
+def test_csv_row_numbers_are_default_ids_and_text_column_is_chosen(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("body,kind\nFirst body.,x\nSecond body.,y\n")
+    corpus = read_corpus(path, text="body")
+    assert corpus.docs.columns.tolist() == ["doc_id", "text", "kind"]
+    assert corpus.docs.values.tolist() == [["0", "First body.", "x"], ["1", "Second body.", "y"]]
+    with pytest.raises(CorpusError, match=r"t\.csv: id column 'key' not found; available columns: body, kind"):
+        read_corpus(path, text="body", id="key")
+
+
+def test_jsonl_values_and_line_located_rejects(corpus_fixtures):
+    corpus = read_corpus(corpus_fixtures / "docs.jsonl", id="id")
+    assert corpus.docs["doc_id"].tolist() == ["j1", "j2"]
+    assert corpus.docs["votes"].tolist() == [3, 5]
+    assert corpus.docs["published"].tolist() == [pd.Timestamp("2023-11-20"), pd.Timestamp("2023-12-01")]
+    located = [(location.rsplit(":", 1)[1], doc_id, reason) for location, doc_id, reason in corpus.rejects.values]
+    assert located == [("line 4", "j3", "whitespace-only text"), ("line 5", "j4", "text is not a string (int)"),
+                       ("line 6", "", "JSON value is not an object (list)"), ("line 7", "j6", "missing text")]
+    assert corpus.n_read == 6 and balanced(corpus)  # the blank line 2 is not a record
+
+
+def test_jsonl_default_ids_count_records_not_lines(corpus_fixtures):
+    corpus = read_corpus(corpus_fixtures / "docs.jsonl")
+    assert corpus.docs["doc_id"].tolist() == ["0", "1"]
+    assert corpus.rejects["doc_id"].tolist() == ["2", "3", "4", "5"]
+
+
+def test_parquet_roundtrip(tmp_path):
+    path = tmp_path / "docs.parquet"
+    table = pa.table({"text": ["Buoys mark the channel.", None, "Buoys mark the channel.", "Nets dry on the wall."],
+                      "date": ["2021-06-01", "2021-06-02", "2021-06-03", "June 4, 2021"], "score": [1, 2, 3, 4]})
+    pq.write_table(table, path)
+    corpus = read_corpus(path)
+    assert corpus.docs["doc_id"].tolist() == ["0", "3"]
+    assert corpus.docs["score"].tolist() == [1, 4]
+    assert corpus.docs["published"].tolist() == [pd.Timestamp("2021-06-01"), pd.Timestamp("2021-06-04")]
+    assert corpus.rejects[["location", "reason"]].values.tolist() == [
+        ["row 1", "missing text"], ["row 2", "duplicate text of doc_id '0'"]]
+    assert balanced(corpus)
+
+
+def test_dataframe_source(tmp_path):
+    frame = pd.DataFrame({"doc_id": ["x", "y", "x", None], "text": ["One.", "Two.", "Three.", "Four."], "group": [1, 2, 3, 4]},
+                         index=[10, 20, 30, 40])
+    corpus = read_corpus(frame, id="doc_id")
+    assert corpus.docs.values.tolist() == [["x", "One.", 1], ["y", "Two.", 2]]
+    assert corpus.rejects.values.tolist() == [["row 2", "x", "duplicate id 'x' (first kept)"], ["row 3", "", "missing id"]]
+    by_row = read_corpus(frame)  # ids are row positions, not the index; the doc_id column is kept, renamed
+    assert by_row.docs["doc_id"].tolist() == ["0", "1", "2", "3"]
+    assert by_row.docs["doc_id_original"].tolist()[:3] == ["x", "y", "x"]
+    with pytest.raises(CorpusError, match=r"text column 'group' holds int64, not text"):
+        read_corpus(frame, text="group")
+    with pytest.raises(CorpusError, match=r"DataFrame: text column 'body' not found; available columns: doc_id, text, group"):
+        read_corpus(frame, text="body")
+
+
+def test_iter_corpus_csv_chunks_continue_ids_and_find_duplicates_across_chunks(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("text\nAlpha.\nBeta.\nGamma.\nAlpha.\nDelta.\n")
+    chunks = list(iter_corpus(path, chunksize=2))
+    assert [chunk.n_read for chunk in chunks] == [2, 2, 1]
+    assert [chunk.docs["doc_id"].tolist() for chunk in chunks] == [["0", "1"], ["2"], ["4"]]
+    assert chunks[1].rejects.values.tolist() == [["row 3", "3", "duplicate text of doc_id '0'"]]
+    whole = read_corpus(path)
+    pd.testing.assert_frame_equal(pd.concat([chunk.docs for chunk in chunks], ignore_index=True), whole.docs)
+
+
+def test_iter_corpus_duplicate_ids_across_chunks_jsonl_and_parquet(tmp_path):
+    jsonl = tmp_path / "d.jsonl"
+    jsonl.write_text('{"k": "a", "text": "One."}\n{"k": "b", "text": "Two."}\n{"k": "a", "text": "Three."}\n')
+    chunks = list(iter_corpus(jsonl, id="k", chunksize=2))
+    assert [chunk.docs["doc_id"].tolist() for chunk in chunks] == [["a", "b"], []]
+    assert chunks[1].rejects["reason"].tolist() == ["duplicate id 'a' (first kept)"]
+    assert chunks[1].rejects["location"].tolist() == [f"{jsonl}:line 3"]
+    parquet = tmp_path / "d.parquet"
+    pq.write_table(pa.table({"text": ["One.", "Two.", "One.", "Four."]}), parquet)
+    batches = list(iter_corpus(parquet, chunksize=3))
+    assert [len(batch) for batch in batches] == [2, 1]
+    assert batches[1].docs["doc_id"].tolist() == ["3"]
+
+
+def test_iter_corpus_folder_and_dataframe_yield_one_corpus(corpus_fixtures):
+    assert len(list(iter_corpus(corpus_fixtures / "folder", chunksize=1))) == 1
+    frame = pd.DataFrame({"text": ["a", "b", "c"]})
+    assert [len(corpus) for corpus in iter_corpus(frame, chunksize=1)] == [3]
+
+
+def test_jsonl_text_key_is_checked_on_first_chunk_then_rejected_per_record(tmp_path):
+    path = tmp_path / "k.jsonl"
+    path.write_text('{"text": "Has text."}\n{"body": "No text key."}\n')
+    chunks = list(iter_corpus(path, chunksize=1))
+    assert chunks[1].rejects["reason"].tolist() == ["missing text"]
+    with pytest.raises(CorpusError, match=r"k\.jsonl: text column 'body2' not found; available columns: text, body"):
+        read_corpus(path, text="body2")
+
+
+def test_source_errors_name_the_path(tmp_path):
+    with pytest.raises(CorpusError, match=r"nowhere: no such file or folder"):
+        read_corpus(tmp_path / "nowhere")
+    (tmp_path / "sheet.xlsx").write_bytes(b"PK")
+    with pytest.raises(CorpusError, match=r"sheet\.xlsx: unsupported file type '\.xlsx'"):
+        read_corpus(tmp_path / "sheet.xlsx")
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(CorpusError, match=r"empty\.csv: empty file"):
+        read_corpus(tmp_path / "empty.csv")
+    with pytest.raises(ValueError, match="chunksize"):
+        iter_corpus(tmp_path / "empty.csv", chunksize=0)
+
+
+def test_header_only_files_give_empty_corpora_with_columns(tmp_path):
+    (tmp_path / "h.csv").write_text("id,text\n")
+    for corpus in [read_corpus(tmp_path / "h.csv"), *iter_corpus(tmp_path / "h.csv", chunksize=5)]:
+        assert corpus.docs.columns.tolist() == ["doc_id", "text", "id"] and corpus.n_read == 0
+    (tmp_path / "e.jsonl").write_text("\n")
+    assert read_corpus(tmp_path / "e.jsonl").n_read == 0

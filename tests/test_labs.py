@@ -1,0 +1,260 @@
+"""The lab registry: aliases, disambiguation, spans, validation, and agreement with gold."""
+from __future__ import annotations
+
+import csv
+import textwrap
+
+import pytest
+
+from openness import labs
+from openness.labs import LabsError, find_labs, find_mentions, load_labs
+from openness.matcher import ENGINES, Matcher
+
+CODEBOOK_LABS = (
+    "xai openai anthropic google meta mistral microsoft ai2 eleutherai huggingface "
+    "deepseek alibaba stability ibm cohere nvidia amazon"
+).split()
+
+# Each pair: a sentence where a word names a lab, and one where it does not.
+POSITIVE = [
+    ("Meta released Llama 3 under a community licence.", ["meta"]),
+    ("xAI opened the weights of Grok-1 in March.", ["xai"]),
+    ("Google's Gemini 1.5 Pro reads long documents.", ["google"]),
+    ("Anthropic trained Claude 3 Opus on a new cluster.", ["anthropic"]),
+    ("Microsoft's Phi-3 runs on a phone.", ["microsoft"]),
+    ("Amazon Nova Pro is sold through Bedrock.", ["amazon"]),
+    ("Mistral AI shipped Mixtral 8x7B as a torrent.", ["mistral"]),
+    ("Google released Gemma to researchers.", ["google"]),
+    ("Bard was the first chatbot Google launched.", ["google"]),
+    ("BERT is an encoder-only model.", ["google"]),
+    ("Amazon Titan Text drafts product copy.", ["amazon"]),
+    ("IBM Granite models ship under Apache 2.0.", ["ibm"]),
+    ("Granite-7B was trained on filtered data.", ["ibm"]),
+    ("GitHub Copilot suggests whole functions.", ["microsoft"]),
+    ("OpenAI showed Sora to a few artists.", ["openai"]),
+    ("On this maths benchmark o1 beats o3-mini.", ["openai"]),
+    ("Flan-T5 is an instruction-tuned model.", ["google"]),
+    ("The startup rents GPUs from AWS.", ["amazon"]),
+    ("FAIR published the model weights.", ["meta"]),
+    ("Facebook trained the first version.", ["meta"]),
+    ("Stability AI funded Stable Diffusion.", ["stability"]),
+    ("Cohere's Command R+ supports retrieval.", ["cohere"]),
+    ("The Allen Institute for AI released OLMo and Tulu.", ["ai2"]),
+    ("Falcon 180B was trained in Abu Dhabi.", ["tii"]),
+    ("Yi-34B topped a leaderboard for a week.", ["01ai"]),
+    ("Writer's Palmyra X writes marketing copy.", ["writer"]),
+    ("NVIDIA released Nemotron with its data.", ["nvidia"]),
+    ("Alibaba keeps releasing Qwen models.", ["alibaba"]),
+    ("DeepSeek-V3 was cheap to train.", ["deepseek"]),
+]
+NEGATIVE = [
+    "A meta-analysis of 20 studies found no effect.",
+    "Meta-analysis is a standard method in medicine.",
+    "The metadata of each file lists its author.",
+    "Meta-learning lets a model adapt quickly.",
+    "It takes a while to grok a new codebase.",
+    "The constellation Gemini is easy to spot in winter.",
+    "Castor is the brightest star in the Gemini constellation.",
+    "Claude Shannon founded information theory.",
+    "The phi coefficient measures association between two binary variables.",
+    "The Phi coefficient was close to zero.",
+    "Halifax is the capital of Nova Scotia.",
+    "In spring the mistral wind blows down the Rhone valley.",
+    "The Mistral wind dried the vineyards.",
+    "Google Scholar lists four hundred citations.",
+    "Elon Musk and Sam Altman disagreed in public.",
+    "She studied music at Bard College.",
+    "A wandering bard sang at the inn.",
+    "My uncle Bert fixed the radio.",
+    "He was a titan of industry.",
+    "The Titan of the rail industry retired.",
+    "A falcon circled over the field.",
+    "The Falcon dived at its prey.",
+    "Yi Zhang wrote the first draft.",
+    "Tourists visit the ruins of Palmyra.",
+    "The kitchen has a granite countertop.",
+    "Granite is an igneous rock.",
+    "The co-pilot landed the plane.",
+    "Ground-level O3 (ozone) harms the lungs.",
+    "Put the total in cell t5 of the sheet.",
+    "We need a fair comparison of the two systems.",
+    "The archive follows the FAIR principles for research data.",
+    "XAI methods try to explain a model's decisions.",
+    "Arguments that cohere are easier to follow.",
+    "Financial stability matters to central banks.",
+    "Stability of training improved with a lower learning rate.",
+    "The Financial Stability Board met in Basel.",
+    "The Amazon rainforest is shrinking.",
+    "The 8B model was trained to be Chinchilla optimal.",
+    "The Allen Institute for Brain Science maps neurons.",
+    "Jean-Claude Juncker led the Commission.",
+    "AutoGPT chains calls to a language model.",
+    "Explainable AI is a research field.",
+]
+
+
+@pytest.mark.parametrize("sentence, expected", POSITIVE)
+def test_a_lab_or_its_product_is_found(sentence, expected):
+    assert find_labs(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", NEGATIVE)
+def test_a_homonym_is_not_a_lab(sentence):
+    assert find_mentions(sentence) == []
+
+
+def spans(text: str) -> list[tuple[str, str]]:
+    return [(lab, text[start:end]) for lab, start, end in find_mentions(text)]
+
+
+def test_spans_slice_back_to_the_alias_text():
+    text = "OpenAI's GPT-4o, Meta’s Llama-3-70B and Microsoft's Phi-3 were compared."
+    assert spans(text) == [
+        ("openai", "OpenAI"), ("openai", "GPT-4o"), ("meta", "Meta"),
+        ("meta", "Llama-3"), ("microsoft", "Microsoft"), ("microsoft", "Phi-3"),
+    ]
+
+
+def test_offsets_count_code_points_after_non_ascii_text():
+    text = "Café talk: Tülu 3 and DALL·E 3 came up — then Anthropic."
+    assert spans(text) == [("ai2", "Tülu 3"), ("openai", "DALL·E"), ("anthropic", "Anthropic")]
+
+
+def test_longest_alias_wins_and_counts_once():
+    text = "Google DeepMind, Meta AI and Amazon Web Services all spoke."
+    assert spans(text) == [("google", "Google DeepMind"), ("meta", "Meta AI"), ("amazon", "Amazon Web Services")]
+
+
+def test_blocker_only_shadows_what_it_overlaps():
+    text = "Claude Shannon would have liked Claude."
+    assert spans(text) == [("anthropic", "Claude")]
+    assert find_mentions(text)[0][1] == text.rindex("Claude")
+
+
+def test_gpt_family_is_split_between_openai_and_eleutherai():
+    assert find_labs("GPT-J and GPT-NeoX-20B came from volunteers.") == ["eleutherai"]
+    assert find_labs("GPT-2, GPT-3.5 and GPT-4V are OpenAI models.") == ["openai"]
+    assert find_labs("GPT4All runs on a laptop.") == ["nomic"]
+
+
+def test_case_sensitive_tokens():
+    assert find_labs("Rumours said o3 was close.") == ["openai"]
+    assert find_labs("Rumours said O3 was close.") == []
+    assert find_labs("T5 and BERT") == ["google"]
+    assert find_labs("t5 and Bert") == []
+
+
+def test_a_local_llama_runtime_is_not_meta_but_the_model_is():
+    assert spans("Llama 2 runs well in llama.cpp on a laptop.") == [("meta", "Llama 2")]
+
+
+def test_find_labs_is_sorted_and_unique():
+    assert find_labs("OpenAI, Anthropic and OpenAI again, then ChatGPT.") == ["anthropic", "openai"]
+
+
+def test_shipped_registry_covers_the_codebook():
+    registry = load_labs()
+    assert set(CODEBOOK_LABS) <= set(registry.labs)
+    assert len(registry.patterns) == len(registry.pattern_lab)
+    assert None in registry.pattern_lab  # blockers are loaded
+    assert registry.labs["meta"].name == "Meta"
+    assert labs.default_registry().matcher is labs.default_registry().matcher
+
+
+def test_every_lab_is_found_by_its_own_name():
+    registry = load_labs()
+    ambiguous = {"writer"}  # a common noun; found only through its products
+    missed = [lab.id for lab in registry.labs.values()
+              if lab.id not in ambiguous and find_labs(f"Yesterday {lab.name} announced a model.") != [lab.id]]
+    assert missed == []
+
+
+@pytest.mark.skipif("hyperscan" not in ENGINES, reason="only one engine installed")
+def test_both_engines_find_the_same_mentions():
+    registry = load_labs()
+    text = "Tülu 3, DALL·E, «Claude Shannon», Meta’s Llama 3.1 and the meta-analysis; 日本 GPT-4o."
+    slow = Matcher(registry.patterns, engine="re").scan(text)
+    assert labs.resolve_mentions(registry, *slow) == find_mentions(text, registry)
+
+
+# --- validation -----------------------------------------------------------------------
+
+def write(tmp_path, body: str):
+    path = tmp_path / "labs.yaml"
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def test_a_custom_registry_and_its_blockers(tmp_path):
+    path = write(tmp_path, """
+        labs:
+          acme:
+            name: Acme AI
+            aliases: [Acme AI, {phrase: Acme, case_sensitive: true}]
+            products: [{regex: 'Roadrunner-[0-9]+', case_sensitive: true}]
+        not_labs: [Acme Corner]
+        """)
+    registry = load_labs(path)
+    assert find_labs("Acme trained Roadrunner-2.", registry) == ["acme"]
+    assert find_labs("We met at Acme Corner; acme is a word.", registry) == []
+    assert registry.source == str(path)
+
+
+@pytest.mark.parametrize("body, fragments", [
+    ("labs:\n  acme:\n    name: [Acme\n", ["line", "invalid YAML"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\n  acme:\n    name: Acme 2\n    aliases: [Acme Two]\n",
+     ["duplicate key 'acme'", "line 5"]),
+    ("labs:\n  acme:\n    name: Acme\n    alias: [Acme]\n", ["lab acme", "unknown key(s) alias"]),
+    ("labs:\n  acme:\n    aliases: [Acme]\n", ["lab acme", "missing name"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: ['']\n", ["lab acme alias ''", "empty alias"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\n  zenith:\n    name: Zenith\n    aliases: [ACME]\n",
+     ["lab zenith alias 'ACME'", "already claimed by lab acme alias 'Acme'"]),
+    ("labs:\n  acme:\n    name: Acme\n    products: [{regex: 'Road(runner'}]\n",
+     ["lab acme product", "invalid regular expression"]),
+    ("labs:\n  acme:\n    name: Acme\n    products: [{regex: '(a+)+b'}]\n", ["lab acme product", "nested quantifiers"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [{phrase: Acme, case_sensitive: 'yes'}]\n", ["case_sensitive"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\nnot_labs: [{regex: 'x', phrase: 'y'}]\n",
+     ["not_labs entry", "exactly one of"]),
+    ("labs:\n  Acme Labs:\n    name: Acme\n    aliases: [Acme]\n", ["lab 'Acme Labs'", "lab ids"]),
+    ("lab:\n  acme:\n    name: Acme\n", ["top level"]),
+])
+def test_a_malformed_registry_names_file_entry_and_fault(tmp_path, body, fragments):
+    path = write(tmp_path, body)
+    with pytest.raises(LabsError) as caught:
+        load_labs(path)
+    message = str(caught.value)
+    assert str(path) in message
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_python_object_tags_are_refused_not_run(tmp_path):
+    marker = tmp_path / "created-by-yaml"
+    path = write(tmp_path, f"labs: !!python/object/apply:os.mkdir ['{marker}']\n")
+    with pytest.raises(LabsError, match="invalid YAML"):
+        load_labs(path)
+    assert not marker.exists()
+
+
+def test_a_missing_file_is_a_labs_error(tmp_path):
+    with pytest.raises(LabsError, match="cannot read"):
+        load_labs(tmp_path / "absent.yaml")
+
+
+# --- agreement with the gold sentences ---------------------------------------------------
+
+def test_lab_mentions_agree_with_gold_dev(mirror):
+    """Micro-F1 over the codebook's lab ids (`other` and ids outside the codebook ignored)."""
+    with open(mirror / "gold" / "dev.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 292
+    true_pos = false_pos = false_neg = 0
+    for row in rows:
+        gold = {lab for lab in row["labs"].split(";") if lab in CODEBOOK_LABS}
+        found = {lab for lab in find_labs(row["text"]) if lab in CODEBOOK_LABS}
+        true_pos += len(gold & found)
+        false_pos += len(found - gold)
+        false_neg += len(gold - found)
+    assert true_pos > 150  # the split mentions listed labs in most of its lab sentences
+    f1 = 2 * true_pos / (2 * true_pos + false_pos + false_neg)
+    assert f1 >= 0.95, (true_pos, false_pos, false_neg)
