@@ -20,6 +20,11 @@ Decisions worth knowing:
   ignored); symlinks are read only when they point to a file inside the folder.
 - JSONL: blank lines are not records; the text and id keys are checked against the keys of the
   first chunk of records (the whole file for read_corpus); later records without them are rejected.
+- Rejects, checked in this order: missing text, text not a string, empty or whitespace-only
+  text, missing id, duplicate id, exact duplicate text. Only kept documents claim an id or a text,
+  so "first kept" always points at a document in `docs` (possibly of an earlier chunk).
+- `published`: ISO 8601 first (vectorised), other spellings ("5 March 2024") one by one; offsets
+  are converted to UTC and dropped, so the column is naive datetime64.
 - Variable columns named `doc_id` or `text` (other than the chosen ones) are renamed
   `<name>_original`; so is `published` when it is the column the dates are parsed from.
 """

@@ -8,34 +8,37 @@ boundaries, it never drops or rewrites text.
 
 Rules, in order, for one run of whitespace (the *gap*) between two pieces of text:
 
-1. A blank line (two or more ``\\n`` in the gap) always splits (paragraph break).
-2. A line that starts like a markdown heading (``# `` .. ``###### ``) or a list item
-   (``- ``, ``* ``, ``•``, ``●``, ``▪``, ``1. ``, ``2) ``) starts a new span; a heading line
-   also ends its span, so it stands alone.
+1. A blank line (two or more ``\n`` in the gap) splits (paragraph break), except when the
+   line before ends without sentence punctuation and the next starts lowercase: that is
+   a double-spaced PDF wrapping one sentence, which rules 3 and 5 then judge.
+2. A line that starts like a list item or heading starts a new span: ``# `` .. ``###### ``,
+   ``- ``, ``* ``, ``o ``, bullets (``•●○■▪◦§`` and two private-use PDF bullets),
+   ``1. ``, ``2) ``, ``IV. ``. A markdown heading line also ends its span.
 3. A bare number on its own line (a page number in PDF text) follows its context: it
-   becomes its own span when the text before it ended a sentence (rules 1, 2, 4 only),
-   otherwise it stays inside the sentence running across the page break (coverage
-   forbids dropping it).
+   becomes its own span when the text before it ended a span, otherwise it stays inside
+   the sentence running across the page break (coverage forbids dropping it). Before
+   such a line only rules 1, 2 and 4 split.
 4. Sentence punctuation (``. ! ? …``, repeated, then optional closing quotes/brackets and
    an optional footnote number glued after a full stop, as in ``models.24``) followed by
-   whitespace splits when the next character can start a sentence (not a lowercase
-   letter nor other punctuation) and the full stop is not part of
+   whitespace (on the same line or not) splits when the next character can start a
+   sentence (not a lowercase letter, not ``, ; : ) . %`` ...) and the full stop is not
    - a title or fixed abbreviation (Mr., Dr., Prof., e.g., i.e., vs., approx., Fig. ...);
-   - a reference abbreviation before a number (No. 5, Jan. 12, pp. 3, Vol. 2 ...);
+   - a reference abbreviation before a number (No. 5, Jan. 12, pp. 3, Reg. 14 ...);
    - a decimal (``3.5``; digits after a full stop count as a footnote only after a letter);
    - a list marker at the start of its line (``1.``, ``IV.``, ``a.``);
-   - a word that often ends sentences too (Inc., Ltd., Corp., etc., al., U.S., single
-     initials like ``J.``): these split only before a common sentence-opening word
-     (``The``, ``It``, ``In`` ...).
+   - a word that often ends sentences too (Inc., Ltd., Corp., etc., al., Fed., U.S.,
+     single initials like ``J.``): these split only before a common sentence-opening
+     word (``The``, ``It``, ``In`` ...).
    URLs, e-mails and domains (``x.ai``) contain no whitespace after their dots, so they
-   never produce a candidate; hyphenated line breaks (``mod-\\nels``) neither.
+   never produce a candidate; hyphenated line breaks (``mod-\nels``, ``mod- els``)
+   neither. Opening quotes/brackets and invisible characters are looked through.
 5. A single line break also splits after a title-like line: one ending in ``:``, or at
    most four words, or shorter than 70 % of the next line, provided the next line can
    start a sentence and the line does not end in a comma, hyphen or a connecting word
-   (``and``, ``of``, ``the`` ...). Hard-wrapped lines inside a paragraph therefore do
-   not split.
+   (``and``, ``of``, ``the`` ...). Hard-wrapped lines inside a paragraph do not split.
 
-Only ``\\n`` counts as a line break (``\\r\\n`` works; a lone ``\\r`` does not).
+Only ``\n`` counts as a line break (``\r\n`` works; a lone ``\r`` does not). Zero-width
+and bidi control characters are not whitespace: they stay inside spans.
 Candidates come from one compiled regex; Python looks only at those (fast on long texts).
 """
 from __future__ import annotations
@@ -57,8 +60,8 @@ _ABBREVIATIONS = {
         "mr mrs ms messrs dr prof sen rep gov gen col lt capt sgt rev hon fr mt "
         "e.g i.e cf viz vs approx fig figs eq ca".split(), _TITLE),
     **dict.fromkeys(
-        "no nos p pp vol vols art sec ch reg stat jan feb mar apr jun jul aug sep sept oct nov dec".split(),
-        _BEFORE_NUMBER),
+        "no nos p pp vol vols art sec ch reg stat "
+        "jan feb mar apr jun jul aug sep sept oct nov dec".split(), _BEFORE_NUMBER),
     **dict.fromkeys("etc inc ltd corp co llc plc al st jr sr bros dept fed".split(), _OFTEN_FINAL),
 }
 _SENTENCE_OPENERS = frozenset(
@@ -82,11 +85,13 @@ _PLAIN_WORD = r"(?<=[a-z]{4}\.)" + "".join(
 )
 _SKIPPED = _OPENERS + _INVISIBLE
 _CANDIDATE = re.compile(
-    rf"[.!?…\n](?:(?<=\n)\s*+|(?P<plain>{_PLAIN_WORD})?(?P<mark>[.!?…]*[{re.escape(_CLOSERS + _INVISIBLE)}]*)"
+    rf"[.!?…\n](?:(?<=\n)\s*+|(?P<plain>{_PLAIN_WORD})?"
+    rf"(?P<mark>[.!?…]*[{re.escape(_CLOSERS + _INVISIBLE)}]*)"
     r"(?P<note>\d{1,3})?(?:(?P<space>[^\S\n]++(?![a-z\n]))|(?P<wrap>[^\S\n]*+\n\s*+)))"
 )
 _LINE_MARKER = re.compile(
-    rf"[{_INVISIBLE}]*(?:#{{1,6}}[ \t]|[-*o]\s|[•●○■▪◦§\uf0a7\uf0b7]|\d{{1,3}}[.)]\s|[IVX]{{1,5}}\.\s)"
+    rf"[{_INVISIBLE}]*(?:#{{1,6}}[ \t]|[-*o]\s|[•●○■▪◦§\uf0a7\uf0b7]|\d{{1,3}}[.)]\s"
+    r"|[IVX]{1,5}\.\s)"
 )
 _HEADING = re.compile(r"#{1,6}[ \t]")
 _WORD = re.compile(r"\w+")
@@ -111,7 +116,7 @@ def _ends_sentence(text: str, m: re.Match[str]) -> bool:
     if plain is not None or mark:
         return True  # after an ordinary word, or ! ? … and runs like "..." or ".)"
     start = m.start()
-    if note and not (text[start - 1].isalpha() or text[start - 1] in _CLOSERS):
+    if note and not (start and (text[start - 1].isalpha() or text[start - 1] in _CLOSERS)):
         return False  # a decimal such as 3.5, not a footnote number
     if text[start] != ".":
         return True
@@ -172,8 +177,9 @@ def sentence_spans(text: str) -> np.ndarray:
             gap_start, after = m.span()
             while text[gap_start - 1].isspace():
                 gap_start -= 1
-        if text.count("\n", gap_start, after) > 1 and (gap == "wrap" or _can_start_sentence(text, after)):
-            split = True  # blank line, unless it double-spaces a sentence wrapped mid-way
+        blank_line = text.count("\n", gap_start, after) > 1
+        if blank_line and (gap == "wrap" or _can_start_sentence(text, after)):
+            split = True  # a paragraph break, not double spacing inside a sentence
         elif _LINE_MARKER.match(text, after):
             split = True  # a heading or list item comes next
         elif gap == "wrap" and _ends_sentence(text, m):
@@ -189,7 +195,7 @@ def sentence_spans(text: str) -> np.ndarray:
                 split = bounds[-1] == number_start
             else:
                 split = bool(_HEADING.match(line)) or (
-                    not next_line.strip().strip(_INVISIBLE).isdigit()  # before a page number only punctuation splits
+                    not next_line.strip().strip(_INVISIBLE).isdigit()  # see rule 3
                     and _can_start_sentence(text, after)
                     and _title_like(line, next_line)
                 )

@@ -5,6 +5,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from openness.corpus import Corpus, CorpusError, iter_corpus, read_corpus
 
@@ -238,3 +239,24 @@ def test_header_only_files_give_empty_corpora_with_columns(tmp_path):
         assert corpus.docs.columns.tolist() == ["doc_id", "text", "id"] and corpus.n_read == 0
     (tmp_path / "e.jsonl").write_text("\n")
     assert read_corpus(tmp_path / "e.jsonl").n_read == 0
+
+
+def test_real_markdown_folder_from_the_mirror(mirror):
+    """The interconnects posts (196 markdown files, YAML front matter with a date, per the data
+    README): all kept, all dated; posts whose front matter is not valid YAML are kept and flagged."""
+    folder = mirror / "raw" / "interconnects" / "public"
+    corpus = read_corpus(folder)
+    assert len(corpus) == 196 and corpus.rejects.empty and balanced(corpus)
+    assert corpus.docs["published"].notna().all()
+    assert corpus.docs["doc_id"].is_unique and corpus.docs["doc_id"].str.match(r"^20\d\d/").all()
+
+    def invalid_yaml(path) -> bool:
+        block = path.read_text(encoding="utf-8").split("\n---", 1)[0].removeprefix("---\n")
+        try:
+            return not isinstance(yaml.safe_load(block), dict)
+        except yaml.YAMLError:
+            return True
+
+    expected = sorted(path.relative_to(folder).with_suffix("").as_posix() for path in folder.rglob("*.md") if invalid_yaml(path))
+    assert sorted(corpus.flags["doc_id"]) == expected and len(expected) > 0
+    assert corpus.flags["flag"].str.startswith("front matter not valid YAML, parsed leniently").all()

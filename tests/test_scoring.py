@@ -1,0 +1,185 @@
+"""Scoring on a small rubric and registry written for these tests, so the expected values
+follow from the rules in openness.scoring and not from the shipped rubric's tuning."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from openness.labs import load_labs
+from openness.matcher import ENGINES
+from openness.rubric import load_rubric
+from openness.scoring import Scorer, score
+
+RUBRIC = """
+id: mini
+version: "0.1"
+negation:
+  window: 12
+  default: flip
+  negators: ["not", "no", "without"]
+themes:
+  transparency:
+    criteria:
+      T1:
+        label: release
+        cues:
+          - {phrase: "open source", stance: 1}
+          - {phrase: "training data"}
+          - {phrase: "open source model*", stance: 1}
+  safety:
+    criteria:
+      S1:
+        label: harm
+        cues:
+          - {phrase: "cannot be recalled", stance: -1}
+          - {phrase: "safeguards", stance: 0}
+          - {phrase: "misuse", stance: -1, negation: zero}
+  control:
+    criteria:
+      C1:
+        label: power
+        cues:
+          - {phrase: "monopol*", stance: 1}
+"""
+
+LABS = """
+labs:
+  acme:
+    name: Acme AI
+    aliases: [Acme AI, Acme]
+    products: [{phrase: Rocket, case_sensitive: true}]
+  zeta:
+    name: Zeta Labs
+    aliases: [Zeta Labs]
+not_labs: [Acme Hardware]
+"""
+
+DOCS = pd.DataFrame(
+    {
+        "doc_id": ["a", "b", "c", "d"],
+        "text": [
+            "Acme released an open source model. Its training data is not open source.",
+            "Once shared, weights cannot be recalled. Zeta Labs warns of misuse without safeguards.",
+            "Acme Hardware sells drills. A monopoly worries rocket scientists. Rocket is Acme's model.",
+            "",
+        ],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def scorer(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("mini")
+    (folder / "rubric.yaml").write_text(RUBRIC)
+    (folder / "labs.yaml").write_text(LABS)
+    return Scorer(load_rubric(folder / "rubric.yaml"), load_labs(folder / "labs.yaml"))
+
+
+@pytest.fixture(scope="module")
+def scores(scorer):
+    return scorer.score(DOCS)
+
+
+def test_evidence_rows_follow_the_rules(scores):
+    ev = scores.evidence
+    a = ev[ev.doc_id == "a"]
+    # leftmost-longest: "open source model" beats "open source" in the first sentence
+    assert a["cue"].tolist() == ["T1.open_source_model", "T1.training_data", "T1.open_source"]
+    assert a["negated"].tolist() == [False, False, True]
+    assert a["stance"].tolist() == [1, 0, -1]  # the negated +1 cue flips
+    assert a["sentence"].tolist() == [0, 1, 1]
+    b = ev[ev.doc_id == "b"].set_index("cue")
+    assert b.loc["S1.misuse", "negated"] == False  # noqa: E712  "of" is no negator
+    assert b.loc["S1.safeguards", "negated"] == True  # noqa: E712  "without safeguards"
+    assert b.loc["S1.cannot_be_recalled", "stance"] == -1
+
+
+def test_spans_slice_back_to_the_cue(scores, scorer):
+    texts = DOCS.set_index("doc_id")["text"]
+    for row in scores.evidence.itertuples():
+        cue = next(c for c in scorer.rubric.cues if c.id == row.cue)
+        assert re.fullmatch(cue.pattern.regex, texts[row.doc_id][row.start : row.end], re.I)
+    for row in scores.mentions.itertuples():
+        assert texts[row.doc_id][row.start : row.end] in {"Acme", "Acme AI", "Rocket", "Zeta Labs"}
+
+
+def test_blockers_and_case_rules_for_labs(scores):
+    c = scores.mentions[scores.mentions.doc_id == "c"]
+    # "Acme Hardware" is blocked, lower-case "rocket" is not the product, "Rocket" and "Acme's" are
+    assert list(zip(c["lab"], c["sentence"])) == [("acme", 2), ("acme", 2)]
+
+
+def test_document_table_adds_up(scores):
+    docs = scores.documents.set_index("doc_id")
+    assert docs.loc["a", "transparency"] == 3 and docs.loc["a", "transparency_stance"] == 0
+    assert docs.loc["a", "stance"] == "neutral"
+    assert docs.loc["b", "safety"] == 3 and docs.loc["b", "safety_stance"] == -1 + 0 + -1
+    assert docs.loc["b", "stance"] == "pro_closed"
+    assert docs.loc["c", "control"] == 1 and docs.loc["c", "stance"] == "pro_open"
+    assert docs.loc["d"].n_words == 0 and docs.loc["d"].n_sentences == 0 and docs.loc["d", "stance"] == "neutral"
+    assert docs.loc["a", "n_words"] == len(DOCS.text[0].split())
+    assert docs.loc["b", "safety_rate"] == pytest.approx(3 * 1000 / len(DOCS.text[1].split()))
+    assert docs["labs"].tolist() == ["acme", "zeta", "acme", ""]
+    sentences = scores.sentences.groupby("doc_id")[["transparency", "safety", "control", "n_words"]].sum()
+    assert (sentences.loc[["a", "b", "c"]].to_numpy() == docs.loc[["a", "b", "c"], ["transparency", "safety", "control", "n_words"]].to_numpy()).all()
+    assert set(docs["rubric_id"]) == {"mini"} and docs["rubric_hash"].str.len().min() >= 8
+
+
+def test_lab_frames_attribute_hits_in_sentences_naming_the_lab(scores):
+    frames = scores.lab_frames.set_index(["doc_id", "lab", "theme"])
+    # doc a: Acme is named in sentence 0 only, which holds one transparency hit
+    assert frames.loc[("a", "acme", "transparency"), "hits"] == 1
+    assert frames.loc[("b", "zeta", "safety"), "hits"] == 2  # misuse + safeguards, not "cannot be recalled"
+    assert ("c", "acme", "control") not in frames.index  # the monopoly sentence names no lab
+
+
+def test_non_ascii_text_keeps_code_point_offsets(scorer):
+    text = "Zürich’s café — «Acme» said: no “open source” here, only training data."
+    result = scorer.score(pd.DataFrame({"doc_id": ["u"], "text": [text]}))
+    spans = [text[s:e] for s, e in zip(result.evidence.start, result.evidence.end)]
+    assert spans == ["open source", "training data"]
+    assert [text[s:e] for s, e in zip(result.mentions.start, result.mentions.end)] == ["Acme"]
+
+
+@pytest.mark.skipif(len(ENGINES) < 2, reason="only one engine is installed here")
+def test_engines_give_identical_tables(scorer):
+    other = Scorer(scorer.rubric, scorer.labs)
+    other.matcher = type(scorer.matcher)(scorer.matcher.patterns, engine="re")
+    for name in ("documents", "sentences", "evidence", "mentions", "lab_frames"):
+        pd.testing.assert_frame_equal(getattr(scorer.score(DOCS), name), getattr(other.score(DOCS), name))
+
+
+def test_same_input_same_bytes(scorer):
+    first = scorer.score(DOCS).documents.to_csv(index=False)
+    assert scorer.score(DOCS.copy()).documents.to_csv(index=False) == first
+
+
+def test_score_needs_doc_id_and_text():
+    with pytest.raises(ValueError, match="doc_id"):
+        score(pd.DataFrame({"text": ["x"]}))
+
+
+def test_explain_marks_hits_as_text_and_html(scores):
+    explained = scores.explain("a")
+    assert "[open source model]{T1.open_source_model +1}" in str(explained)
+    assert "[open source]{T1.open_source -1 negated}" in str(explained)
+    assert "<mark" in explained._repr_html_() and "Acme" in explained._repr_html_()
+    with pytest.raises(KeyError):
+        scores.explain("missing")
+
+
+def test_shipped_rubric_scores_the_examples():
+    from openness.corpus import read_corpus
+    from openness.paths import EXAMPLES
+
+    result = score(read_corpus(EXAMPLES))
+    docs = result.documents.set_index("doc_id")
+    assert docs.loc["05-not-about-labs", "labs"] == ""  # every look-alike stays out
+    assert docs.loc["04-xai-grok", "labs"] == "xai"
+    assert docs.loc["02-closed-frontier", "stance"] == "pro_closed"
+    assert docs.loc["03-power-and-regulation", "control"] > docs.loc["03-power-and-regulation", "safety"]
+    assert result.evidence["negated"].any()
+    assert np.array_equal(result.documents["n_sentences"].to_numpy() > 0, np.ones(5, bool))
