@@ -220,7 +220,7 @@ def heatmap(
 ) -> Figure:
     """Cells coloured by value: numbers on `cmap` with a colour bar, or labels such as
     open/partial/closed through `colours` (default LEVEL_COLOURS) with a legend. Empty
-    cells stay blank. `row_groups` (one value per row) draws a rule where the group changes."""
+    cells show a dash. `row_groups` (one value per row) draws a rule where the group changes."""
     if matrix_df.empty:
         raise ValueError("heatmap: the matrix is empty; nothing to plot")
     cells = matrix_df.to_numpy(dtype=object)
@@ -234,10 +234,13 @@ def heatmap(
             r, c = np.argwhere(present & ~textual)[0]
             raise ValueError(f"heatmap: cell ({matrix_df.index[r]!r}, {matrix_df.columns[c]!r}) holds "
                              f"{cells[r, c]!r} among text labels; use labels only or numbers only")
-        levels = _levels(cells[present], colours)
-        palette = _palette(levels, colours if colours is not None else LEVEL_COLOURS, "heatmap value")
-        code = {level: i for i, level in enumerate(levels)}
-        codes = np.array([[code[v] if ok else np.nan for v, ok in zip(row, oks)] for row, oks in zip(cells, present)])
+        labels = set(cells[present])
+        mapping = LEVEL_COLOURS if colours is None and labels <= set(LEVEL_COLOURS) else colours
+        levels = _levels(cells[present], mapping)
+        palette = _palette(levels, mapping, "heatmap value")
+        codes = np.full(cells.shape, np.nan)
+        for r, c in np.argwhere(present):
+            codes[r, c] = levels.index(cells[r, c])
         ax.pcolormesh(np.ma.masked_invalid(codes), cmap=ListedColormap(list(palette.values())),
                       vmin=-0.5, vmax=len(levels) - 0.5, **edges)
         shown = {(r, c): (str(cells[r, c]), palette[cells[r, c]]) for r, c in np.argwhere(present)}
@@ -256,8 +259,9 @@ def heatmap(
             ax.text(c + 0.5, r + 0.5, "–", ha="center", va="center", fontsize=9, color="#999999")
     ax.set_xlim(0, n_cols)
     ax.set_ylim(n_rows, 0)  # first row on top, as in the table
-    ax.set_xticks(np.arange(n_cols) + 0.5, [str(c) for c in matrix_df.columns],
-                  rotation=35 if max(len(str(c)) for c in matrix_df.columns) > 4 else 0, ha="right", rotation_mode="anchor")
+    rotate = max(len(str(c)) for c in matrix_df.columns) > 4
+    ax.set_xticks(np.arange(n_cols) + 0.5, [str(c) for c in matrix_df.columns], rotation=35 if rotate else 0,
+                  ha="right" if rotate else "center", rotation_mode="anchor")
     ax.set_yticks(np.arange(n_rows) + 0.5, [str(r) for r in matrix_df.index])
     ax.tick_params(length=0)
     ax.grid(False)

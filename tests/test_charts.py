@@ -186,6 +186,12 @@ def test_categorical_heatmap_colours_labels_and_group_rules():
         charts.LEVEL_COLOURS[k].lower() for k in ("open", "partial", "closed")]
 
 
+def test_heatmap_labels_outside_the_rating_levels_get_the_fallback_cycle():
+    answers = pd.DataFrame([["yes", "no"]], index=["m1"], columns=["weights", "data"])
+    legend = charts.heatmap(answers).legends[0]
+    assert [to_hex(p.get_facecolor()) for p in legend.get_patches()] == [c.lower() for c in charts.OKABE_ITO[:2]]
+
+
 def test_numeric_heatmap_annotates_with_format_and_adds_colour_bar():
     scores = pd.DataFrame([[0.25, 1.0], [0.5, np.nan]], index=["Lab X", "Lab Y"], columns=["safety", "control"])
     fig = charts.heatmap(scores, fmt=".1f", vmin=0, vmax=1)

@@ -1,0 +1,154 @@
+"""The shipped rubric loads and finds what it claims to, and every kind of malformed rubric
+fails with one error naming the file, the entry and the fault."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from openness import paths
+from openness.matcher import ENGINES, Matcher, leftmost_longest
+from openness.rubric import THEMES, RubricError, load_rubric
+
+MINIMAL = Path(__file__).parent / "fixtures" / "rubrics" / "minimal.yaml"
+
+
+@pytest.fixture(scope="module")
+def rubric():
+    return load_rubric()
+
+
+def cue_ids_found(rubric, text: str, engine: str) -> set[str]:
+    matcher = Matcher([cue.pattern for cue in rubric.cues], engine=engine)
+    index, starts, ends = matcher.scan(text)
+    return {rubric.cues[i].id for i in index[leftmost_longest(starts, ends)].tolist()}
+
+
+def test_shipped_rubric_structure(rubric):
+    assert rubric.id == "openness" and rubric.source == str(paths.DEFAULT_RUBRIC)
+    assert {cue.theme for cue in rubric.cues} == set(THEMES)
+    assert set(rubric.criteria) == {"T1", "T2", "T3", "S1", "S2", "S3", "C1", "C2", "C3", "C4"}
+    assert all(theme == {"T": "transparency", "S": "safety", "C": "control"}[cid[0]]
+               for cid, (theme, _) in rubric.criteria.items())
+    ids = [cue.id for cue in rubric.cues]
+    assert len(ids) == len(set(ids)) and len(ids) > 300
+    assert all(cue.criterion in rubric.criteria and cue.stance in (-1, 0, 1) for cue in rubric.cues)
+    assert {cue.stance for cue in rubric.cues} == {-1, 0, 1}
+    assert rubric.negators and rubric.negation_window == 24
+    assert re.fullmatch(r"[0-9a-f]{16}", rubric.hash)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_shipped_pattern_compiles(rubric, engine):
+    Matcher([cue.pattern for cue in rubric.cues] + list(rubric.negators), engine=engine)
+
+
+EXAMPLES = [
+    ("The lab chose to publish open weights for its small model.", "T2.open_weight"),
+    ("Reviewers asked for a model card and a technical report.", "T3.model_card"),
+    ("Reviewers asked for a model card and a technical report.", "T3.technical_report"),
+    ("Once the weights are released, they cannot be recalled.", "S1.cannot_be_recalled"),
+    ("Once the weights are released, they cannot be recalled.", "S2.once_released"),
+    ("Red-teaming found several jailbreaks before launch.", "S2.red_team"),
+    ("Red-teaming found several jailbreaks before launch.", "S1.jailbreak"),
+    ("With many eyes, all bugs are shallow.", "S3.many_eyes"),
+    ("Cheap tools democratise access for small firms.", "C1.democratis"),
+    ("Critics fear that a few labs will monopolize the field.", "C1.monopol"),
+    ("The EU AI Act sets duties for providers.", "C2.eu_ai_act"),
+    ("Export controls on chips are aimed at China.", "C3.export_control"),
+    ("Downloads are gated behind an acceptable use policy.", "C4.acceptable_use_polic"),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("text, cue_id", EXAMPLES)
+def test_example_phrases_hit_their_cue(rubric, engine, text, cue_id):
+    assert cue_id in cue_ids_found(rubric, text, engine)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_signed_cues_point_the_right_way(rubric, engine):
+    stance = {cue.id: cue.stance for cue in rubric.cues}
+    assert stance["S1.cannot_be_recalled"] == -1 and stance["S2.staged_release"] == -1
+    assert stance["C1.democratiz"] == 1 and stance["S3.many_eyes"] == 1
+    assert stance["T2.open_weight"] == 0
+    assert cue_ids_found(rubric, "Nothing here is about AI at all.", engine) == set()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("text", ["we don't", "it isn\\'t", "they won\u2019t", "not"])
+def test_negators_cover_contractions(rubric, engine, text):
+    index, _, ends = Matcher(rubric.negators, engine=engine).scan(text)
+    assert len(index) and ends.max() == len(text)
+
+
+def test_hash_ignores_layout_but_not_content(tmp_path):
+    original = MINIMAL.read_text()
+    relaid = tmp_path / "relaid.yaml"
+    relaid.write_text("# another comment\n" + original.replace("version: \"0.1\"", "version:    '0.1'"))
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(original.replace("open weights", "open weight"))
+    assert load_rubric(MINIMAL).hash == load_rubric(MINIMAL).hash == load_rubric(relaid).hash
+    assert load_rubric(changed).hash != load_rubric(MINIMAL).hash
+
+
+def test_minimal_rubric_fields():
+    mini = load_rubric(MINIMAL)
+    cues = {cue.id: cue for cue in mini.cues}
+    assert list(cues) == ["T1.open_weights", "T1.withh", "C1.concentration", "C1.eu"]
+    assert cues["T1.withh"].stance == -1 and cues["T1.withh"].negation == "zero"
+    assert cues["T1.open_weights"].negation == "flip" and cues["T1.open_weights"].stance == 0
+    assert cues["C1.eu"].pattern.case_sensitive and not cues["T1.open_weights"].pattern.case_sensitive
+    assert mini.criteria == {"T1": ("transparency", "weights"), "C1": ("control", "power")}
+    assert mini.negation_window == 10 and len(mini.negators) == 3 and mini.claims is None
+
+
+HEAD = 'id: x\nversion: "1"\nthemes:\n  transparency:\n    criteria:\n      T1:\n        label: l\n        cues:\n'
+MALFORMED = {
+    "yaml_syntax": ('id: x\nversion: "1"\nthemes: [unclosed\n', "line"),
+    "not_mapping": ("- just\n- a list\n", "top level"),
+    "missing_id": ('version: "1"\nthemes: {}\n', "'id'"),
+    "missing_version": ("id: x\nthemes: {}\n", "'version'"),
+    "unknown_top_key": (HEAD.replace("themes:", "colour: red\nthemes:") + "          - a\n", "colour"),
+    "unknown_theme": (HEAD.replace("transparency:", "fairness:") + "          - a\n", "fairness"),
+    "unknown_cue_key": (HEAD + "          - {id: T1.a, phrase: a, weight: 2}\n", "cue T1.a"),
+    "duplicate_cue": (HEAD + "          - {id: T1.a, phrase: a}\n          - {id: T1.a, phrase: b}\n", "cue T1.a"),
+    "duplicate_phrase": (HEAD + "          - open data\n          - open-data\n", "cue T1.open_data"),
+    "duplicate_criterion": (HEAD + "          - a\n  safety:\n    criteria:\n      T1:\n        label: l\n"
+                            "        cues: [b]\n", "criterion T1"),
+    "duplicate_yaml_key": (HEAD + "          - a\n      T1:\n        label: again\n        cues: [b]\n", "line 9"),
+    "phrase_and_regex": (HEAD + "          - {id: T1.a, phrase: a, regex: a}\n", "cue T1.a"),
+    "neither": (HEAD + "          - {id: T1.a, stance: 1}\n", "cue T1.a"),
+    "empty_phrase": (HEAD + '          - {id: T1.a, phrase: ""}\n', "cue T1.a"),
+    "star_phrase": (HEAD + '          - {id: T1.a, phrase: " * "}\n', "cue T1.a"),
+    "empty_regex": (HEAD + '          - {id: T1.a, regex: "  "}\n', "cue T1.a"),
+    "invalid_regex": (HEAD + '          - {id: T1.a, regex: "(unclosed"}\n', "cue T1.a"),
+    "catastrophic_regex": (HEAD + '          - {id: T1.a, regex: "(a+)+$"}\n', "cue T1.a"),
+    "regex_without_id": (HEAD + '          - {regex: "ab+c"}\n', "cue #1"),
+    "stance_2": (HEAD + "          - {id: T1.a, phrase: a, stance: 2}\n", "cue T1.a"),
+    "stance_text": (HEAD + '          - {id: T1.a, phrase: a, stance: "1"}\n', "cue T1.a"),
+    "stance_bool": (HEAD + "          - {id: T1.a, phrase: a, stance: true}\n", "cue T1.a"),
+    "bad_negation": (HEAD + "          - {id: T1.a, phrase: a, negation: invert}\n", "cue T1.a"),
+    "bad_default_negation": (HEAD.replace("themes:", "negation: {default: reverse}\nthemes:") + "          - a\n",
+                             "negation.default"),
+    "bare_no_negator": (HEAD.replace("themes:", "negation: {negators: [not, no]}\nthemes:") + "          - a\n",
+                        "negation.negators[1]"),
+    "python_tag": ("id: !!python/object/apply:os.system ['echo hacked']\nversion: '1'\nthemes: {}\n", "line 1"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_rubric_names_file_and_entry(tmp_path, case):
+    text, entry = MALFORMED[case]
+    path = tmp_path / f"{case}.yaml"
+    path.write_text(text)
+    with pytest.raises(RubricError) as error:
+        load_rubric(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}: ") and entry in message, message
+
+
+def test_missing_file_is_a_rubric_error(tmp_path):
+    with pytest.raises(RubricError, match="cannot be read"):
+        load_rubric(tmp_path / "absent.yaml")
