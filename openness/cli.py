@@ -77,6 +77,18 @@ def _data_fetch(args: argparse.Namespace) -> None:
     print(f"{len(result)} files: " + ", ".join(f"{n} {status}" for status, n in counts.items()), file=sys.stderr)
 
 
+def _data_build(args: argparse.Namespace) -> None:
+    from .build import build
+    from .data import FetchError
+
+    try:
+        written = build(args.out)
+    except (FetchError, ValueError) as error:
+        raise UserError(str(error)) from error
+    with pd.option_context("display.width", 160):
+        print(written.to_string(index=False), file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="openness", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -111,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("sources", nargs="*", help="source ids (default: all)")
     fetch.add_argument("--mirror", type=Path, default=None, help="folder holding raw/<source>/ (or set OPENNESS_MIRROR)")
     fetch.set_defaults(run=_data_fetch)
+    build = data_commands.add_parser("build", help="rebuild every processed table from the raw sources")
+    build.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed)")
+    build.set_defaults(run=_data_build)
     return parser
 
 

@@ -26,6 +26,8 @@ except ImportError:  # pragma: no cover - exercised on machines without the whee
 
 ENGINES = ("hyperscan", "re") if hyperscan is not None else ("re",)
 _WORD_SEPARATOR = r"[\s\-]+"
+_WORD_ENDING = "\\w*"  # a trailing word-ending wildcard, as phrase_to_regex writes it
+_WORD_TAIL = re.compile(r"\w*", re.ASCII)
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}]\)[+*{]")
 
 
@@ -100,6 +102,13 @@ class Matcher:
             raise ValueError(f"engine {engine!r} is not available here; choose from {ENGINES}")
         self._regexes = [bounded(p.regex) for p in self.patterns]
         if self.engine == "hyperscan":
+            # A trailing \w* makes the automaton far slower; the engine finds the stem and
+            # the hit is extended to the end of its word afterwards (same hits as `re`).
+            self._stem = tuple(_is_stem(p.regex) for p in self.patterns)
+            self._engine_regexes = [
+                rf"\b(?:{p.regex[: -len(_WORD_ENDING)]})" if stem else regex
+                for p, regex, stem in zip(self.patterns, self._regexes, self._stem)
+            ]
             self._database = self._compile_hyperscan()
         else:
             self._compiled = [
@@ -118,7 +127,7 @@ class Matcher:
         flags = [base | (0 if p.case_sensitive else hyperscan.HS_FLAG_CASELESS) for p in self.patterns]
         try:
             database.compile(
-                expressions=[r.encode("ascii") for r in self._regexes],
+                expressions=[r.encode("ascii") for r in self._engine_regexes],
                 ids=list(range(len(self.patterns))),
                 elements=len(self.patterns),
                 flags=flags,
@@ -133,6 +142,8 @@ class Matcher:
         start, then longest first, then pattern index."""
         if self.engine == "hyperscan":
             raw = self._scan_hyperscan(text)
+            if raw and any(self._stem):
+                raw = [(i, s, _WORD_TAIL.match(text, e).end() if self._stem[i] else e) for i, s, e in raw]
         else:
             raw = [(i, m.start(), m.end()) for i, c in enumerate(self._compiled) for m in c.finditer(text)]
         return _finditer_semantics(raw)
@@ -158,6 +169,12 @@ class Matcher:
         return list(zip(found[:, 0].tolist(), code_point[found[:, 1]].tolist(), code_point[found[:, 2]].tolist()))
 
 
+def _is_stem(regex: str) -> bool:
+    """Whether `regex` is a stem followed by a word-ending wildcard (`regulat\\w*`)."""
+    head = regex[: -len(_WORD_ENDING)]
+    return regex.endswith(_WORD_ENDING) and not head.endswith("\\") and bool(re.search(r"\w$", head))
+
+
 def _failing_index(message: str) -> int:
     found = re.search(r"[Ee]xpression(?: id)?\s*(\d+)", message)
     return int(found.group(1)) if found else 0
@@ -171,14 +188,16 @@ def _finditer_semantics(raw: list[tuple[int, int, int]]) -> tuple[np.ndarray, np
         return empty, empty.copy(), empty.copy()
     hits = np.asarray(raw, dtype=np.int64)
     hits = hits[np.lexsort((-hits[:, 2], hits[:, 1], hits[:, 0]))]  # pattern, start, longest first
-    keep = np.ones(len(hits), dtype=bool)
-    last_pattern, last_end = -1, -1
-    for row, (pattern, start, end) in enumerate(hits.tolist()):
-        if pattern == last_pattern and start < last_end:
-            keep[row] = False
-        else:
-            last_pattern, last_end = pattern, end
-    hits = hits[keep]
+    same_pattern = hits[1:, 0] == hits[:-1, 0]
+    if (same_pattern & (hits[1:, 1] < hits[:-1, 2])).any():  # rare: walk the overlaps
+        keep = np.ones(len(hits), dtype=bool)
+        last_pattern, last_end = -1, -1
+        for row, (pattern, start, end) in enumerate(hits.tolist()):
+            if pattern == last_pattern and start < last_end:
+                keep[row] = False
+            else:
+                last_pattern, last_end = pattern, end
+        hits = hits[keep]
     hits = hits[np.lexsort((hits[:, 0], -hits[:, 2], hits[:, 1]))]
     return hits[:, 0], hits[:, 1], hits[:, 2]
 

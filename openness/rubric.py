@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Hashable
 from typing import Any
 
 import yaml
@@ -63,10 +64,11 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         seen: set = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
-            if key in seen:
+            if isinstance(key, Hashable) and key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark)
-            seen.add(key)
+            if isinstance(key, Hashable):
+                seen.add(key)
         return super().construct_mapping(node, deep)
 
 
@@ -84,7 +86,7 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
         where = f"line {mark.line + 1}" if mark is not None else "YAML"
         problem = getattr(error, "problem", None) or str(error)
         raise RubricError(f"{source}: {where}: not valid rubric YAML: {problem}") from error
-    return _Builder(source).build(data, text)
+    return _Builder(source).build(data)
 
 
 class _Builder:
@@ -118,7 +120,7 @@ class _Builder:
             raise self.fail(entry, problem)
         return pattern
 
-    def build(self, data: Any, text: str) -> Rubric:
+    def build(self, data: Any) -> Rubric:
         top = self.mapping(data, "top level", _TOP_KEYS)
         for key in ("id", "version", "themes"):
             if key not in top:
@@ -178,9 +180,9 @@ class _Builder:
         return self.pattern(phrase_to_regex(phrase), False, f"{entry} ({phrase!r})")
 
     def cue(self, item: Any, theme: str, criterion: str, default: str, entry: str) -> Cue:
+        if isinstance(item, dict) and "id" in item:
+            entry = f"theme {theme}: criterion {criterion}: cue {item['id']}"
         spec = {"phrase": item} if isinstance(item, str) else self.mapping(item, entry, _CUE_KEYS)
-        if "id" in spec:
-            entry = f"theme {theme}: criterion {criterion}: cue {spec['id']}"
         if ("phrase" in spec) == ("regex" in spec):
             raise self.fail(entry, "give exactly one of 'phrase' or 'regex'")
         if "phrase" in spec:

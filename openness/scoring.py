@@ -32,8 +32,8 @@ from .text import sentence_spans
 
 STANCE_LABELS = np.array(["pro_closed", "neutral", "pro_open"])
 _SEPARATOR = "\x00"  # between documents scanned together: no pattern matches across it
-_ASCII_SPACE = np.zeros(256, dtype=bool)
-_ASCII_SPACE[[9, 10, 11, 12, 13, 32]] = True
+_WORD_BYTE = np.ones(256, dtype=bool)  # bytes that belong to a whitespace-separated token
+_WORD_BYTE[[0, 9, 10, 11, 12, 13, 32]] = False
 
 
 @dataclass
@@ -244,8 +244,10 @@ def _sentence_of(sent_span: np.ndarray, positions: np.ndarray) -> np.ndarray:
 def _words_per_span(joined: str, spans: np.ndarray) -> np.ndarray:
     """Whitespace-separated tokens inside each span, counted without a Python loop."""
     data = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    non_space = ~_ASCII_SPACE[data] & (data != 0)
-    word_start = np.flatnonzero(non_space & ~np.concatenate([[False], non_space[:-1]]))
+    in_word = _WORD_BYTE[data]
+    word_start = np.flatnonzero(in_word[1:] > in_word[:-1]) + 1
+    if len(in_word) and in_word[0]:
+        word_start = np.concatenate([[0], word_start])
     if not joined.isascii():  # byte offsets -> code-point offsets
         lead = (data & 0xC0) != 0x80
         word_start = (np.cumsum(lead) - 1)[word_start]
@@ -266,11 +268,16 @@ def _sum_by(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
 def _labs_per_unit(unit: np.ndarray, lab: np.ndarray, n_units: int) -> np.ndarray:
     """Sorted lab ids joined by ';' per unit, '' where none."""
     out = np.full(n_units, "", dtype=object)
-    if len(unit):
-        pairs = pd.DataFrame({"unit": unit, "lab": lab}).drop_duplicates().sort_values(["unit", "lab"])
-        joined = pairs.groupby("unit", sort=True)["lab"].agg(";".join)
-        out[joined.index.to_numpy()] = joined.to_numpy()
+    for index, labs in _group_sets(unit, lab).items():
+        out[index] = ";".join(sorted(labs))
     return out
+
+
+def _group_sets(unit: np.ndarray, lab: np.ndarray) -> dict[int, set[str]]:
+    groups: dict[int, set[str]] = {}
+    for index, name in zip(unit.tolist(), lab.tolist()):
+        groups.setdefault(index, set()).add(name)
+    return groups
 
 
 def _add_theme_columns(table: pd.DataFrame, counts, stance, labs) -> None:

@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from openness.labs import find_labs
-from openness.sources.ntia import text_flags
+from openness.sources._text import text_flags
 
 SOURCE = "aiaaic"
 INCIDENTS_FILE = Path("forensic_agent/benchmark/data/AIAAIC Repository - Incidents.csv")

@@ -52,7 +52,7 @@ import mistune
 import pandas as pd
 import yaml
 
-from openness.sources.ntia import read_text, text_flags
+from openness.sources._text import read_text, text_flags
 
 SOURCE = "interconnects"
 

@@ -36,6 +36,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from openness.sources._text import read_text, text_flags
+
 SOURCE = "ntia-open-weights"
 PUBLISHED = pd.Timestamp("2024-03-27")
 COMMENTERS_FILE = Path(__file__).with_name("commenters.csv")
@@ -43,19 +45,6 @@ COMMENTER_TYPES = ("lab", "company", "industry body", "investor", "research/poli
                    "civil society", "individual")
 
 log = logging.getLogger(__name__)
-
-
-def read_text(path: Path) -> str:
-    """File text with a UTF-8 BOM dropped and CRLF / CR line endings turned into LF."""
-    return path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def text_flags(texts: pd.Series) -> pd.Series:
-    """'empty text' for blank texts, 'duplicate text' for a repeat of an earlier text."""
-    empty = texts.str.strip() == ""
-    duplicate = texts.duplicated() & ~empty
-    return pd.Series(["empty text" if e else "duplicate text" if d else "" for e, d in zip(empty, duplicate)],
-                     index=texts.index, dtype=str)
 
 
 def commenters(path: Path = COMMENTERS_FILE) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from openness.sources.ntia import read_text, text_flags
+from openness.sources._text import read_text, text_flags
 
 SOURCE = "seed"
 
