@@ -82,7 +82,7 @@ def _data_build(args: argparse.Namespace) -> None:
     from .data import FetchError
 
     try:
-        written = build(args.out)
+        written = build(args.out) if args.out else build()
     except (FetchError, ValueError) as error:
         raise UserError(str(error)) from error
     with pd.option_context("display.width", 160):
