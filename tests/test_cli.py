@@ -1,0 +1,113 @@
+"""The command-line contract of `openness score`, `rubric check` and `labs`."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from openness.cli import main
+
+DOCUMENT_HEAD = [
+    "doc_id", "n_words", "transparency", "safety", "control",
+    "transparency_stance", "safety_stance", "control_stance", "stance", "labs",
+]
+
+TEXTS = [
+    ("n1", "OpenAI keeps its weights closed. Meta released Llama openly."),
+    ("n2", "The weather was pleasant and nothing else happened."),
+    ("n3", ""),  # empty: rejected
+    ("n1", "A second row reusing an id."),  # duplicate id: rejected
+]
+
+
+@pytest.fixture
+def news_csv(tmp_path):
+    path = tmp_path / "news.csv"
+    pd.DataFrame(TEXTS, columns=["url", "body"]).to_csv(path, index=False)
+    return path
+
+
+def test_document_unit_columns_and_rejects(news_csv, tmp_path, capsys):
+    out = tmp_path / "scores.csv"
+    assert main(["score", str(news_csv), "--text-column", "body", "--id-column", "url", "-o", str(out)]) == 0
+    table = pd.read_csv(out, dtype={"doc_id": str, "labs": str}, keep_default_na=False)
+    assert list(table.columns[: len(DOCUMENT_HEAD)]) == DOCUMENT_HEAD
+    assert table["doc_id"].tolist() == ["n1", "n2"]
+    assert table.loc[0, "labs"] == "meta;openai" and table.loc[1, "labs"] == ""
+    assert table.loc[1, ["transparency", "safety", "control"]].tolist() == [0, 0, 0]
+    assert table.loc[1, "stance"] == "neutral"
+    rejects = pd.read_csv(tmp_path / "scores.rejects.csv")
+    assert len(rejects) == 2 and rejects["reason"].str.contains("empty").any()
+    assert rejects["reason"].str.contains("duplicate id").any()
+    assert "scores.rejects.csv" in capsys.readouterr().err
+
+
+def test_sentence_unit_and_evidence(news_csv, tmp_path):
+    out, evidence = tmp_path / "sentences.csv", tmp_path / "evidence.csv"
+    code = main(["score", str(news_csv), "--text-column", "body", "--unit", "sentence", "--evidence", str(evidence), "--quiet", "-o", str(out)])
+    assert code == 0
+    table = pd.read_csv(out, dtype={"doc_id": str}, keep_default_na=False)
+    assert list(table.columns[:4]) == ["doc_id", "sentence", "start", "end"]
+    assert list(table.columns[4 : 4 + len(DOCUMENT_HEAD) - 1]) == DOCUMENT_HEAD[1:]
+    # without --id-column, ids are row numbers; row 0 has two sentences
+    assert table[table.doc_id == "0"][["sentence", "start", "end"]].values.tolist() == [[0, 0, 32], [1, 33, len(TEXTS[0][1])]]
+    hits = pd.read_csv(evidence, dtype={"doc_id": str})
+    assert list(hits.columns) == ["doc_id", "sentence", "start", "end", "theme", "criterion", "cue", "stance", "negated"]
+    text = TEXTS[0][1]
+    assert all(text[s:e].strip() == text[s:e] and e > s for s, e in zip(hits.start, hits.end))
+
+
+def test_same_input_same_bytes(news_csv, tmp_path):
+    outputs = []
+    for name in ("a.csv", "b.csv"):
+        main(["score", str(news_csv), "--text-column", "body", "--quiet", "-o", str(tmp_path / name)])
+        outputs.append((tmp_path / name).read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["score", "missing.csv", "-o", "x.csv"], "missing.csv"),
+        (["score", "{csv}", "--text-column", "nope", "-o", "x.csv"], "nope"),
+        (["score", "{csv}", "--rubric", "{bad_rubric}", "-o", "x.csv"], "bad.yaml"),
+        (["rubric", "check", "{bad_rubric}"], "bad.yaml"),
+    ],
+)
+def test_fatal_errors_are_one_line_and_nonzero(args, message, news_csv, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nversion: '1'\nthemes:\n  wellbeing: {criteria: {}}\n")
+    argv = [a.format(csv=news_csv, bad_rubric=bad) for a in args]
+    result = subprocess.run([sys.executable, "-m", "openness.cli", *argv], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("openness: error:") and message in lines[0]
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_rubric_check_reports_the_shipped_rubric(capsys):
+    from openness.paths import DEFAULT_RUBRIC
+
+    assert main(["rubric", "check", str(DEFAULT_RUBRIC)]) == 0
+    out = capsys.readouterr().out
+    assert "is valid" in out and "transparency" in out and "control" in out
+
+
+def test_labs_lists_the_registry(capsys):
+    assert main(["labs"]) == 0
+    out = capsys.readouterr().out
+    for lab in ("xai", "openai", "anthropic", "meta", "ai2", "eleutherai"):
+        assert f"\n{lab} " in out or out.startswith(f"{lab} ") or f"\n  {lab}" in out or f" {lab} " in out
+
+
+def test_folder_input_scores_the_examples(tmp_path):
+    from openness.paths import EXAMPLES
+
+    out = tmp_path / "examples.csv"
+    assert main(["score", str(EXAMPLES), "--quiet", "-o", str(out)]) == 0
+    table = pd.read_csv(out, keep_default_na=False)
+    assert sorted(table["doc_id"]) == sorted(p.stem for p in EXAMPLES.glob("*.md"))
+    assert not (tmp_path / "examples.rejects.csv").exists()
