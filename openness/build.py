@@ -39,7 +39,7 @@ VOCABULARY = dict(lowercase=True, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b", st
 MAX_TERMS = 3000
 
 
-class BuildError(RuntimeError):
+class BuildError(ValueError):
     """The build cannot run on these raw files; the message names the file and the way out."""
 
 

@@ -27,6 +27,16 @@ _NEGATION_KEYS = {"window", "default", "negators"}
 _THEME_KEYS = {"description", "criteria"}
 _CRITERION_KEYS = {"label", "cues"}
 _CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "stance", "negation", "note"}
+# The claims section: dimensions are the European Open Source AI Index's own field names.
+CLAIM_FIELDS = (
+    "datasources_basemodel", "datasources_endmodel", "weights_basemodel", "weights_endmodel",
+    "trainingcode", "code", "hardware_architecture", "preprint", "paper", "modelcard", "datasheet", "licenses",
+)
+CLAIM_LEVELS = ("open", "partial", "closed")
+CLAIM_RESOLUTIONS = ("mixed", "strictest")
+_CLAIMS_KEYS = {"description", "resolution", "fallback", "qualifier_window", "dimensions", "qualifiers",
+                "levels", "by_dimension"}
+_CLAIM_CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "negated", "calls_open", "note"}
 
 
 class RubricError(ValueError):
@@ -44,6 +54,23 @@ class Cue:
 
 
 @dataclass(frozen=True)
+class ClaimCue:
+    """One cue of the claims section. kind "dimension": value is a dimension family
+    (weights, datasources, licenses, ...); "qualifier": value is base or end; "level": value
+    is open, partial or closed, `negated` the level a negated hit claims, `only` the family a
+    by_dimension cue is limited to ('' = every family), `calls_open` whether the words call
+    the thing open (open source, open weights)."""
+
+    id: str
+    kind: str
+    value: str
+    pattern: Pattern
+    negated: str = ""
+    only: str = ""
+    calls_open: bool = False
+
+
+@dataclass(frozen=True)
 class Rubric:
     id: str
     version: str
@@ -53,6 +80,8 @@ class Rubric:
     negators: tuple[Pattern, ...]
     negation_window: int  # characters between a negator's end and the cue's start
     source: str
+    # claims section, checked: {"families": {family: {"base"|"end"|"": field}}, "cues":
+    # tuple[ClaimCue, ...], "resolution": str, "fallback": field, "qualifier_window": int}
     claims: dict | None = None
 
 
@@ -156,9 +185,7 @@ class _Builder:
             if cue.id in seen:
                 raise self.fail(f"theme {cue.theme}: criterion {cue.criterion}: cue {cue.id}", "duplicate cue id")
             seen.add(cue.id)
-        claims = top.get("claims")
-        if claims is not None and not isinstance(claims, dict):
-            raise self.fail("claims", "must be a mapping")
+        claims = self.claims(top["claims"]) if "claims" in top else None
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
         return Rubric(
             id=self.text(top["id"], "id"), version=self.text(top["version"], "version"),
@@ -166,6 +193,93 @@ class _Builder:
             criteria=criteria, cues=tuple(cues), negators=negator_patterns,
             negation_window=window, source=str(self.source), claims=claims,
         )
+
+    def claims(self, value: Any) -> dict:
+        """The claims section, checked entry by entry (see the comments in the shipped rubric)."""
+        spec = self.mapping(value, "claims", _CLAIMS_KEYS)
+        for key in ("dimensions", "levels"):
+            if key not in spec:
+                raise self.fail("claims", f"missing required key {key!r}")
+        families: dict[str, dict[str, str]] = {}
+        cues: list[ClaimCue] = []
+        for family, body in self.mapping(spec["dimensions"], "claims: dimensions").items():
+            entry = f"claims: dimensions: {family}"
+            body = self.mapping(body, entry, {"fields", "cues", "note"})
+            fields = body.get("fields", {"": str(family)})
+            if "fields" in body:
+                self.mapping(fields, f"{entry}: fields", {"base", "end"})
+                if set(fields) != {"base", "end"}:
+                    raise self.fail(f"{entry}: fields", "give both base and end")
+            for field in fields.values():
+                if field not in CLAIM_FIELDS:
+                    raise self.fail(entry, f"{field!r} is not an index dimension; use one of {list(CLAIM_FIELDS)}")
+            families[str(family)] = dict(fields)
+            cues += self.claim_cues(body.get("cues"), "dimension", str(family), entry)
+        covered = [f for fields in families.values() for f in fields.values()]
+        if sorted(covered) != sorted(set(covered)):
+            raise self.fail("claims: dimensions", "an index dimension is given to two families")
+        for qualifier, items in self.mapping(spec.get("qualifiers", {"base": [], "end": []}),
+                                             "claims: qualifiers", {"base", "end"}).items():
+            cues += self.claim_cues(items, "qualifier", qualifier, f"claims: qualifiers: {qualifier}")
+        for level, items in self.mapping(spec["levels"], "claims: levels", set(CLAIM_LEVELS)).items():
+            cues += self.claim_cues(items, "level", level, f"claims: levels: {level}")
+        by_dimension = self.mapping(spec["by_dimension"], "claims: by_dimension") if "by_dimension" in spec else {}
+        for family, levels in by_dimension.items():
+            entry = f"claims: by_dimension: {family}"
+            if family not in families:
+                raise self.fail(entry, f"unknown dimension family; use one of {sorted(families)}")
+            for level, items in self.mapping(levels, entry, set(CLAIM_LEVELS)).items():
+                cues += self.claim_cues(items, "level", level, f"{entry}: {level}", only=str(family))
+        seen: set[str] = set()
+        for cue in cues:
+            if cue.id in seen:
+                raise self.fail(f"claims: cue {cue.id}", "duplicate cue id")
+            seen.add(cue.id)
+        resolution = spec.get("resolution", "mixed")
+        if resolution not in CLAIM_RESOLUTIONS:
+            raise self.fail("claims: resolution", f"must be one of {list(CLAIM_RESOLUTIONS)}, got {resolution!r}")
+        fallback = spec.get("fallback", "licenses")
+        if fallback not in covered:
+            raise self.fail("claims: fallback", f"{fallback!r} is not a dimension of claims: dimensions")
+        window = spec.get("qualifier_window", 60)
+        if not isinstance(window, int) or isinstance(window, bool) or window < 0:
+            raise self.fail("claims: qualifier_window", f"must be a whole number of characters >= 0, got {window!r}")
+        return {"families": families, "cues": tuple(cues), "resolution": resolution,
+                "fallback": fallback, "qualifier_window": window}
+
+    def claim_cues(self, items: Any, kind: str, value: str, entry: str, only: str = "") -> list[ClaimCue]:
+        if not isinstance(items, list) or (kind != "qualifier" and not items):
+            raise self.fail(entry, "must be a non-empty list of cues" if kind != "qualifier" else "must be a list")
+        return [self.claim_cue(item, kind, value, f"{entry}: cue #{i + 1}", only) for i, item in enumerate(items)]
+
+    def claim_cue(self, item: Any, kind: str, value: str, entry: str, only: str) -> ClaimCue:
+        spec = {"phrase": item} if isinstance(item, str) else self.mapping(item, entry, _CLAIM_CUE_KEYS)
+        if ("phrase" in spec) == ("regex" in spec):
+            raise self.fail(entry, "give exactly one of 'phrase' or 'regex'")
+        if "phrase" in spec:
+            phrase = self.text(spec["phrase"], f"{entry}: phrase")
+            if not phrase.rstrip("*").strip(" -"):
+                raise self.fail(entry, f"empty phrase {phrase!r}")
+            regex = phrase_to_regex(phrase)
+            derived = f"{only or kind}.{value}.{re.sub(r'[^a-z0-9]+', '_', phrase.lower()).strip('_')}"
+        else:
+            regex = self.text(spec["regex"], f"{entry}: regex")
+            if "id" not in spec:
+                raise self.fail(entry, "a regex cue needs an 'id'")
+            derived = ""
+        cue_id = self.text(spec.get("id", derived), f"{entry}: id")
+        case_sensitive = spec.get("case_sensitive", False)
+        if not isinstance(case_sensitive, bool):
+            raise self.fail(entry, f"case_sensitive must be true or false, got {case_sensitive!r}")
+        if kind != "level" and ({"negated", "calls_open"} & set(spec)):
+            raise self.fail(entry, "negated and calls_open apply to level cues only")
+        negated = spec.get("negated", {"open": "closed"}.get(value, value)) if kind == "level" else ""
+        if kind == "level" and negated not in CLAIM_LEVELS:
+            raise self.fail(entry, f"negated must be one of {list(CLAIM_LEVELS)}, got {negated!r}")
+        calls_open = spec.get("calls_open", False)
+        if not isinstance(calls_open, bool):
+            raise self.fail(entry, f"calls_open must be true or false, got {calls_open!r}")
+        return ClaimCue(cue_id, kind, value, self.pattern(regex, case_sensitive, entry), negated, only, calls_open)
 
     def negation_mode(self, value: Any, entry: str) -> str:
         if value not in NEGATION_MODES:

@@ -1,0 +1,107 @@
+"""A supervised alternative to the rubric: TF-IDF word 1-2 grams plus the rubric's own cue
+counts, into a class-balanced logistic regression, evaluated with grouped cross-validation.
+
+The rubric stays the default because every number it gives can be traced to a cue; the
+classifier is a yardstick: where it beats the rubric, the rubric misses wording that the
+human or expert labels reward. Folds come from `GroupKFold`, so no document (gold), model
+(OSAI notes) or incident (AIAAIC) is ever in both the training and the test part.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
+
+from openness.rubric import THEMES
+from openness.scoring import score
+
+SEED = 20250101
+THEME_LABELS = ("absent", "present")  # a theme's two classes, as the validation tables name them
+STANCE_LABELS = ("pro_open", "pro_closed", "neutral")
+RUBRIC_FEATURES = [*THEMES, *(f"{theme}_stance" for theme in THEMES)]
+GOLD_TASKS = (*THEMES, "stance")
+PREDICTION_COLUMNS = ["task", "group", "row", "fold", "reference", "predicted"]
+
+
+def rubric_features(texts: pd.Series | Sequence[str]) -> np.ndarray:
+    """Per text: cue hits per theme and signed stance sums per theme (signed log1p), so
+    the classifier starts from what the rubric sees. Stateless: no fitting, no leakage."""
+    texts = pd.Series(texts, dtype=object).fillna("").astype(str).to_numpy()
+    docs = pd.DataFrame({"doc_id": np.arange(len(texts)).astype(str), "text": texts})
+    values = score(docs).documents[RUBRIC_FEATURES].to_numpy(dtype=float)
+    return np.sign(values) * np.log1p(np.abs(values))
+
+
+def make_pipeline(seed: int = SEED, categorical: Sequence[str] = ()) -> Pipeline:
+    """The classifier for a frame with a `text` column (and optional categorical columns)."""
+    features = [
+        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), "text"),
+        ("rubric", FunctionTransformer(rubric_features), "text"),
+    ]
+    if categorical:
+        features.append(("category", OneHotEncoder(handle_unknown="ignore"), list(categorical)))
+    model = LogisticRegression(class_weight="balanced", max_iter=5000, random_state=seed)
+    return Pipeline([("features", ColumnTransformer(features)), ("model", model)])
+
+
+def grouped_folds(groups: Sequence, n_splits: int = 5, seed: int = SEED) -> np.ndarray:
+    """Fold number (0..n_splits-1) per row; all rows of a group share one fold."""
+    groups = np.asarray(groups, dtype=object)
+    folds = np.full(len(groups), -1, dtype=np.int64)
+    splitter = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    for fold, (_, test) in enumerate(splitter.split(groups, groups=groups)):
+        folds[test] = fold
+    return folds
+
+
+def cross_validate(frame: pd.DataFrame, target: str, groups: str, categorical: Sequence[str] = (),
+                   n_splits: int = 5, seed: int = SEED, task: str | None = None) -> pd.DataFrame:
+    """Out-of-fold predictions of `target` from `text` (+ `categorical`), one row per input row:
+    task, group, row (position in `frame`), fold, reference, predicted."""
+    folds = grouped_folds(frame[groups], n_splits, seed)
+    reference = frame[target].astype(str).to_numpy()
+    predicted = np.empty(len(frame), dtype=object)
+    features = frame[["text", *categorical]].reset_index(drop=True)
+    for fold in range(n_splits):
+        test = folds == fold
+        model = make_pipeline(seed, categorical).fit(features[~test], reference[~test])
+        predicted[test] = model.predict(features[test])
+    return pd.DataFrame({"task": task or target, "group": frame[groups].astype(str).to_numpy(),
+                         "row": np.arange(len(frame)), "fold": folds, "reference": reference,
+                         "predicted": predicted.astype(str)}, columns=PREDICTION_COLUMNS)
+
+
+def gold_targets(gold: pd.DataFrame) -> pd.DataFrame:
+    """The gold sentences with each theme as absent/present and stance as coded."""
+    out = gold[["id", "doc", "text", "stance"]].copy()
+    for theme in THEMES:
+        out[theme] = np.asarray(THEME_LABELS, dtype=object)[(gold[theme].astype(int) > 0).to_numpy().astype(int)]
+    return out
+
+
+def cross_validate_gold(gold: pd.DataFrame, n_splits: int = 5, seed: int = SEED) -> pd.DataFrame:
+    """Grouped-by-`doc` cross-validated predictions for each theme and for stance: the
+    prediction columns plus `id` (the gold sentence id)."""
+    targets = gold_targets(gold)
+    runs = [cross_validate(targets, task, "doc", n_splits=n_splits, seed=seed) for task in GOLD_TASKS]
+    out = pd.concat(runs, ignore_index=True)
+    out.insert(1, "id", targets["id"].to_numpy()[out["row"]])
+    return out
+
+
+def cross_validate_osai(notes: pd.DataFrame, n_splits: int = 5, seed: int = SEED) -> pd.DataFrame:
+    """The experts' class of each rated dimension from its notes and the dimension's name,
+    grouped by `model` (a model's notes are never split between training and test): the
+    prediction columns plus `dimension`. `notes` has model, dimension, notes, class."""
+    frame = notes.rename(columns={"notes": "text"})
+    out = cross_validate(frame, "class", "model", categorical=["dimension"], n_splits=n_splits, seed=seed,
+                         task="claims")
+    out.insert(1, "dimension", frame["dimension"].astype(str).to_numpy())
+    return out
