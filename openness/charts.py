@@ -406,10 +406,14 @@ def dumbbell(
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def save(fig: Figure, name: str, folder: str | os.PathLike | None = None) -> list[Path]:
+_CAPTION_KEY = {"png": "Description", "svg": "Description", "pdf": "Subject"}
+
+
+def save(fig: Figure, name: str, folder: str | os.PathLike | None = None, caption: str | None = None) -> list[Path]:
     """Write `<folder>/<name>.png|.svg|.pdf` (default folder: paths.FIGURES) atomically and
     reproducibly: no dates, no version strings, fixed SVG ids, so an unchanged chart gives
-    unchanged files in git. The figure stays open."""
+    unchanged files in git. The caption travels inside each file's metadata (and the report
+    page shows it). The figure stays open."""
     if not isinstance(name, str) or not _NAME.fullmatch(name) or name.lower().endswith(tuple(f".{f}" for f in FORMATS)):
         raise ValueError(f"figure name {name!r} must be a plain file name without folder or extension "
                          "(letters, digits, '.', '_', '-')")
@@ -419,6 +423,7 @@ def save(fig: Figure, name: str, folder: str | os.PathLike | None = None) -> lis
         for fmt in FORMATS:
             target = target_folder / f"{name}.{fmt}"
             with atomic_path(target) as tmp:
-                fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata=_METADATA[fmt])
+                metadata = dict(_METADATA[fmt], **({_CAPTION_KEY[fmt]: caption} if caption else {}))
+                fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata=metadata)
             written.append(target)
     return written

@@ -30,21 +30,26 @@ GOLD_TASKS = (*THEMES, "stance")
 PREDICTION_COLUMNS = ["task", "group", "row", "fold", "reference", "predicted"]
 
 
-def rubric_features(texts: pd.Series | Sequence[str]) -> np.ndarray:
-    """Per text: cue hits per theme and signed stance sums per theme (signed log1p), so
-    the classifier starts from what the rubric sees. Stateless: no fitting, no leakage."""
-    texts = pd.Series(texts, dtype=object).fillna("").astype(str).to_numpy()
+def with_rubric_features(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` plus the rubric's view of its `text`: cue hits per theme and signed stance
+    sums per theme (`RUBRIC_FEATURES`). Scored once per frame; no fitting, so no leakage."""
+    texts = frame["text"].fillna("").astype(str).to_numpy()
     docs = pd.DataFrame({"doc_id": np.arange(len(texts)).astype(str), "text": texts})
-    values = score(docs).documents[RUBRIC_FEATURES].to_numpy(dtype=float)
+    values = score(docs).documents[RUBRIC_FEATURES].to_numpy()
+    return frame.assign(**{name: values[:, i] for i, name in enumerate(RUBRIC_FEATURES)})
+
+
+def _signed_log1p(values) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
     return np.sign(values) * np.log1p(np.abs(values))
 
 
-def make_pipeline(seed: int = SEED, categorical: Sequence[str] = ()) -> Pipeline:
-    """The classifier for a frame with a `text` column (and optional categorical columns)."""
-    features = [
-        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), "text"),
-        ("rubric", FunctionTransformer(rubric_features), "text"),
-    ]
+def make_pipeline(seed: int = SEED, categorical: Sequence[str] = (), rubric: bool = True) -> Pipeline:
+    """The classifier for a frame with `text`, the `RUBRIC_FEATURES` columns when `rubric`
+    (see `with_rubric_features`) and any `categorical` columns."""
+    features = [("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), "text")]
+    if rubric:
+        features.append(("rubric", FunctionTransformer(_signed_log1p), RUBRIC_FEATURES))
     if categorical:
         features.append(("category", OneHotEncoder(handle_unknown="ignore"), list(categorical)))
     model = LogisticRegression(class_weight="balanced", max_iter=5000, random_state=seed)
@@ -62,16 +67,19 @@ def grouped_folds(groups: Sequence, n_splits: int = 5, seed: int = SEED) -> np.n
 
 
 def cross_validate(frame: pd.DataFrame, target: str, groups: str, categorical: Sequence[str] = (),
-                   n_splits: int = 5, seed: int = SEED, task: str | None = None) -> pd.DataFrame:
-    """Out-of-fold predictions of `target` from `text` (+ `categorical`), one row per input row:
-    task, group, row (position in `frame`), fold, reference, predicted."""
+                   n_splits: int = 5, seed: int = SEED, task: str | None = None, rubric: bool = True) -> pd.DataFrame:
+    """Out-of-fold predictions of `target` from `text` (+ rubric features when `rubric`,
+    + `categorical`), one row per input row: task, group, row (position in `frame`), fold,
+    reference, predicted."""
     folds = grouped_folds(frame[groups], n_splits, seed)
     reference = frame[target].astype(str).to_numpy()
     predicted = np.empty(len(frame), dtype=object)
     features = frame[["text", *categorical]].reset_index(drop=True)
+    if rubric:
+        features = with_rubric_features(features)
     for fold in range(n_splits):
         test = folds == fold
-        model = make_pipeline(seed, categorical).fit(features[~test], reference[~test])
+        model = make_pipeline(seed, categorical, rubric).fit(features[~test], reference[~test])
         predicted[test] = model.predict(features[test])
     return pd.DataFrame({"task": task or target, "group": frame[groups].astype(str).to_numpy(),
                          "row": np.arange(len(frame)), "fold": folds, "reference": reference,
@@ -86,22 +94,22 @@ def gold_targets(gold: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def cross_validate_gold(gold: pd.DataFrame, n_splits: int = 5, seed: int = SEED) -> pd.DataFrame:
+def cross_validate_gold(gold: pd.DataFrame, n_splits: int = 5, seed: int = SEED, rubric: bool = True) -> pd.DataFrame:
     """Grouped-by-`doc` cross-validated predictions for each theme and for stance: the
     prediction columns plus `id` (the gold sentence id)."""
     targets = gold_targets(gold)
-    runs = [cross_validate(targets, task, "doc", n_splits=n_splits, seed=seed) for task in GOLD_TASKS]
+    runs = [cross_validate(targets, task, "doc", n_splits=n_splits, seed=seed, rubric=rubric) for task in GOLD_TASKS]
     out = pd.concat(runs, ignore_index=True)
     out.insert(1, "id", targets["id"].to_numpy()[out["row"]])
     return out
 
 
-def cross_validate_osai(notes: pd.DataFrame, n_splits: int = 5, seed: int = SEED) -> pd.DataFrame:
+def cross_validate_osai(notes: pd.DataFrame, n_splits: int = 5, seed: int = SEED, rubric: bool = True) -> pd.DataFrame:
     """The experts' class of each rated dimension from its notes and the dimension's name,
     grouped by `model` (a model's notes are never split between training and test): the
     prediction columns plus `dimension`. `notes` has model, dimension, notes, class."""
     frame = notes.rename(columns={"notes": "text"})
     out = cross_validate(frame, "class", "model", categorical=["dimension"], n_splits=n_splits, seed=seed,
-                         task="claims")
+                         task="claims", rubric=rubric)
     out.insert(1, "dimension", frame["dimension"].astype(str).to_numpy())
     return out

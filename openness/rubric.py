@@ -34,9 +34,9 @@ CLAIM_FIELDS = (
 )
 CLAIM_LEVELS = ("open", "partial", "closed")
 CLAIM_RESOLUTIONS = ("mixed", "strictest")
-_CLAIMS_KEYS = {"description", "resolution", "fallback", "qualifier_window", "dimensions", "qualifiers",
+_CLAIMS_KEYS = {"description", "resolution", "fallback", "window", "dimensions", "qualifiers",
                 "levels", "by_dimension"}
-_CLAIM_CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "negated", "calls_open", "note"}
+_CLAIM_CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "negated", "calls_open", "weak", "note"}
 
 
 class RubricError(ValueError):
@@ -59,7 +59,8 @@ class ClaimCue:
     (weights, datasources, licenses, ...); "qualifier": value is base or end; "level": value
     is open, partial or closed, `negated` the level a negated hit claims, `only` the family a
     by_dimension cue is limited to ('' = every family), `calls_open` whether the words call
-    the thing open (open source, open weights)."""
+    the thing open (open source, open weights), `weak` whether the hit counts only when no
+    other level hit does (words saying a thing exists, not how complete it is)."""
 
     id: str
     kind: str
@@ -68,6 +69,7 @@ class ClaimCue:
     negated: str = ""
     only: str = ""
     calls_open: bool = False
+    weak: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class Rubric:
     negation_window: int  # characters between a negator's end and the cue's start
     source: str
     # claims section, checked: {"families": {family: {"base"|"end"|"": field}}, "cues":
-    # tuple[ClaimCue, ...], "resolution": str, "fallback": field, "qualifier_window": int}
+    # tuple[ClaimCue, ...], "resolution": str, "fallback": field, "window": int}
     claims: dict | None = None
 
 
@@ -241,11 +243,11 @@ class _Builder:
         fallback = spec.get("fallback", "licenses")
         if fallback not in covered:
             raise self.fail("claims: fallback", f"{fallback!r} is not a dimension of claims: dimensions")
-        window = spec.get("qualifier_window", 60)
+        window = spec.get("window", 60)
         if not isinstance(window, int) or isinstance(window, bool) or window < 0:
-            raise self.fail("claims: qualifier_window", f"must be a whole number of characters >= 0, got {window!r}")
+            raise self.fail("claims: window", f"must be a whole number of characters >= 0, got {window!r}")
         return {"families": families, "cues": tuple(cues), "resolution": resolution,
-                "fallback": fallback, "qualifier_window": window}
+                "fallback": fallback, "window": window}
 
     def claim_cues(self, items: Any, kind: str, value: str, entry: str, only: str = "") -> list[ClaimCue]:
         if not isinstance(items, list) or (kind != "qualifier" and not items):
@@ -271,15 +273,16 @@ class _Builder:
         case_sensitive = spec.get("case_sensitive", False)
         if not isinstance(case_sensitive, bool):
             raise self.fail(entry, f"case_sensitive must be true or false, got {case_sensitive!r}")
-        if kind != "level" and ({"negated", "calls_open"} & set(spec)):
-            raise self.fail(entry, "negated and calls_open apply to level cues only")
+        if kind != "level" and ({"negated", "calls_open", "weak"} & set(spec)):
+            raise self.fail(entry, "negated, calls_open and weak apply to level cues only")
         negated = spec.get("negated", {"open": "closed"}.get(value, value)) if kind == "level" else ""
         if kind == "level" and negated not in CLAIM_LEVELS:
             raise self.fail(entry, f"negated must be one of {list(CLAIM_LEVELS)}, got {negated!r}")
-        calls_open = spec.get("calls_open", False)
-        if not isinstance(calls_open, bool):
-            raise self.fail(entry, f"calls_open must be true or false, got {calls_open!r}")
-        return ClaimCue(cue_id, kind, value, self.pattern(regex, case_sensitive, entry), negated, only, calls_open)
+        flags = {key: spec.get(key, False) for key in ("calls_open", "weak")}
+        for key, flag in flags.items():
+            if not isinstance(flag, bool):
+                raise self.fail(entry, f"{key} must be true or false, got {flag!r}")
+        return ClaimCue(cue_id, kind, value, self.pattern(regex, case_sensitive, entry), negated, only, **flags)
 
     def negation_mode(self, value: Any, entry: str) -> str:
         if value not in NEGATION_MODES:

@@ -32,8 +32,8 @@ from .text import sentence_spans
 
 STANCE_LABELS = np.array(["pro_closed", "neutral", "pro_open"])
 _SEPARATOR = "\x00"  # between documents scanned together: no pattern matches across it
-_WORD_BYTE = np.ones(256, dtype=bool)  # bytes that belong to a whitespace-separated token
-_WORD_BYTE[[0, 9, 10, 11, 12, 13, 32]] = False
+# byte -> 1 when it belongs to a whitespace-separated token (NUL separates documents)
+_WORD_BYTE = bytes(0 if b in (0, 9, 10, 11, 12, 13, 32) else 1 for b in range(256))
 
 
 @dataclass
@@ -243,13 +243,13 @@ def _sentence_of(sent_span: np.ndarray, positions: np.ndarray) -> np.ndarray:
 
 def _words_per_span(joined: str, spans: np.ndarray) -> np.ndarray:
     """Whitespace-separated tokens inside each span, counted without a Python loop."""
-    data = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    in_word = _WORD_BYTE[data]
+    data = joined.encode("utf-8", "surrogatepass")
+    in_word = np.frombuffer(data.translate(_WORD_BYTE), dtype=bool)
     word_start = np.flatnonzero(in_word[1:] > in_word[:-1]) + 1
     if len(in_word) and in_word[0]:
         word_start = np.concatenate([[0], word_start])
     if not joined.isascii():  # byte offsets -> code-point offsets
-        lead = (data & 0xC0) != 0x80
+        lead = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
         word_start = (np.cumsum(lead) - 1)[word_start]
     return np.searchsorted(word_start, spans[:, 1]) - np.searchsorted(word_start, spans[:, 0])
 

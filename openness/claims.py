@@ -1,0 +1,357 @@
+"""Claims about openness: which component of a model a text talks about (the European Open
+Source AI Index dimensions) and how open it says it is (open, partial, closed).
+
+The cues and the rules live in the `claims` section of the rubric (read its comments: what
+the levels mean, how base and end model are told apart, how negation works and how several
+levels for one claim resolve). Two uses:
+- `find_claims`: free text; one row per sentence x dimension claimed, attributed to the labs
+  (and models) the sentence names;
+- `classify_dimension`: a text known to be about one dimension (the index's own notes); the
+  level it states, or '' when it states none.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .corpus import Corpus, read_corpus
+from .io import write_csv
+from .labs import LabRegistry, default_registry, find_mentions, load_labs
+from .matcher import Matcher, Pattern, leftmost_longest, phrase_to_regex
+from .rubric import CLAIM_FIELDS, ClaimCue, Rubric, load_rubric
+from .text import sentence_spans
+
+CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue", "called_open"]
+CLI_CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue"]
+DIMENSION_COLUMNS = ["doc_id", "dimension", "level"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    cue: ClaimCue
+    start: int
+    end: int
+    sentence: int
+    negated: bool = False
+
+    @property
+    def level(self) -> str:
+        """The level this hit claims, negation applied (level hits only)."""
+        return self.cue.negated if self.negated else self.cue.value
+
+
+class ClaimFinder:
+    """The claims section of a rubric and its negators, compiled into one matcher."""
+
+    def __init__(self, rubric: Rubric):
+        if not rubric.claims:
+            raise ValueError(f"{rubric.source}: the rubric has no claims section")
+        self.rubric = rubric
+        self.cues: tuple[ClaimCue, ...] = rubric.claims["cues"]
+        self.families: dict[str, dict[str, str]] = rubric.claims["families"]
+        self.family_of = {field: family for family, fields in self.families.items() for field in fields.values()}
+        self.matcher = Matcher([c.pattern for c in self.cues] + list(rubric.negators))
+
+    def scan(self, text: str) -> tuple[np.ndarray, list[Hit], list[Hit], list[Hit]]:
+        """Sentence spans, dimension hits (negation marked), qualifier hits and every level
+        hit (general and by-dimension, each kind resolved leftmost-longest on its own)."""
+        spans = sentence_spans(text)
+        index, starts, ends = self.matcher.scan(text)
+        n_cues = len(self.cues)
+
+        def layer(keep) -> list[tuple[int, int, int]]:
+            chosen = np.flatnonzero([keep(i) for i in index.tolist()])
+            kept = chosen[leftmost_longest(starts[chosen], ends[chosen])]
+            return list(zip(index[kept].tolist(), starts[kept].tolist(), ends[kept].tolist()))
+
+        def sentence_of(position: int) -> int:
+            return int(np.searchsorted(spans[:, 0], position, side="right") - 1)
+
+        negator_ends = [(sentence_of(s), e) for _, s, e in layer(lambda i: i >= n_cues)]
+        window = self.rubric.negation_window
+
+        def after_negator(sentence: int, start: int, ends_before: list[tuple[int, int]]) -> bool:
+            return any(s == sentence and 0 <= start - e <= window for s, e in ends_before)
+
+        dimensions = []
+        for i, s, e in layer(lambda i: i < n_cues and self.cues[i].kind == "dimension"):
+            sentence = sentence_of(s)
+            dimensions.append(Hit(self.cues[i], s, e, sentence, after_negator(sentence, s, negator_ends)))
+        qualifiers = [Hit(self.cues[i], s, e, sentence_of(s))
+                      for i, s, e in layer(lambda i: i < n_cues and self.cues[i].kind == "qualifier")]
+        negated_dimension_ends = [(h.sentence, h.end) for h in dimensions if h.negated]
+        levels = []
+        for only in ["", *self.families]:
+            for i, s, e in layer(lambda i: i < n_cues and self.cues[i].kind == "level" and self.cues[i].only == only):
+                sentence = sentence_of(s)
+                negated = after_negator(sentence, s, negator_ends + negated_dimension_ends)
+                levels.append(Hit(self.cues[i], s, e, sentence, negated))
+        return spans, dimensions, qualifiers, levels
+
+    def levels_for(self, family: str, levels: list[Hit]) -> list[Hit]:
+        """The level hits that count for `family`: its by-dimension hits, and the general
+        hits they do not overlap."""
+        specific = [h for h in levels if h.cue.only == family]
+        general = [h for h in levels if h.cue.only == ""
+                   and not any(h.start < o.end and o.start < h.end for o in specific)]
+        return sorted(specific + general, key=lambda h: (h.start, h.end))
+
+    def resolve(self, hits: list[Hit]) -> str:
+        """One level from the level and negated dimension hits of a claim: weak hits count
+        only alone, then the rule `resolution` of the rubric's claims section."""
+        evidence = [h for h in hits if h.negated or h.cue.kind == "level"]
+        strong = [h for h in evidence if not h.cue.weak]
+        found = {"closed" if h.cue.kind == "dimension" else h.level for h in (strong or evidence)}
+        if not found:
+            return ""
+        if self.rubric.claims["resolution"] == "strictest":
+            return next(level for level in ("closed", "partial", "open") if level in found)
+        if "partial" in found or {"open", "closed"} <= found:
+            return "partial"
+        return found.pop()
+
+    def field(self, dimension: Hit, qualifiers: list[Hit]) -> str:
+        """The index field of a dimension hit: base or end by the nearest qualifier."""
+        fields = self.families[dimension.cue.value]
+        if "" in fields:
+            return fields[""]
+        window = self.rubric.claims["window"]
+        near = [(_distance(dimension, q), q.cue.value == "base", q.cue.value) for q in qualifiers
+                if q.sentence == dimension.sentence and _distance(dimension, q) <= window]
+        return fields[min(near)[2]] if near else fields["end"]
+
+    def classify(self, text: str, dimension: str) -> str:
+        """The level `text` states about `dimension` ('' when it states none)."""
+        _, dimensions, _, levels = self.scan(text)
+        family = self.family_of[dimension]
+        return self.resolve(self.levels_for(family, levels) + dimensions)
+
+    def claims(self, text: str) -> list[dict]:
+        """Claims of one free text: one per sentence x index field."""
+        spans, dimensions, qualifiers, levels = self.scan(text)
+        window, fallback = self.rubric.claims["window"], self.rubric.claims["fallback"]
+        grouped: dict[tuple[int, str], list[Hit]] = {}
+        for family in self.families:
+            for hit in self.levels_for(family, levels):
+                near = [d for d in dimensions if d.sentence == hit.sentence and _distance(d, hit) <= window]
+                if near:
+                    nearest = min(near, key=lambda d: (_distance(d, hit), d.start))
+                    if nearest.cue.value == family:
+                        grouped.setdefault((hit.sentence, self.field(nearest, qualifiers)), []).extend([nearest, hit])
+                elif family == self.family_of[fallback] and hit.cue.calls_open:
+                    grouped.setdefault((hit.sentence, fallback), []).append(hit)
+        for hit in dimensions:
+            if hit.negated:
+                grouped.setdefault((hit.sentence, self.field(hit, qualifiers)), []).append(hit)
+        rows = []
+        for (sentence, field), hits in sorted(grouped.items(), key=lambda item: (item[0][0], CLAIM_FIELDS.index(item[0][1]))):
+            hits = sorted(set(hits), key=lambda h: (h.start, h.end, h.cue.id))
+            level_hits = [h for h in hits if h.cue.kind == "level"]
+            rows.append({
+                "sentence": sentence, "start": hits[0].start, "end": max(h.end for h in hits),
+                "dimension": field, "level": self.resolve(hits),
+                "cue": ";".join(("~" if h.negated else "") + h.cue.id for h in hits),
+                "called_open": any(h.cue.calls_open and not h.negated for h in level_hits),
+                "sentence_span": tuple(spans[sentence].tolist()),
+                "fallback": all(h.cue.kind == "level" for h in hits),
+            })
+        return rows
+
+
+def _distance(a: Hit, b: Hit) -> int:
+    """Characters between two spans (0 when they touch or overlap)."""
+    return max(0, b.start - a.end, a.start - b.end)
+
+
+@lru_cache(maxsize=4)
+def _cached_finder(rubric_path: str | None) -> ClaimFinder:
+    return ClaimFinder(load_rubric(rubric_path))
+
+
+def get_finder(rubric: Rubric | str | os.PathLike | None = None) -> ClaimFinder:
+    """A compiled finder for a rubric (a Rubric, a path, or None for the shipped one)."""
+    if isinstance(rubric, Rubric):
+        return ClaimFinder(rubric)
+    return _cached_finder(None if rubric is None else str(rubric))
+
+
+def _product_matcher(registry: LabRegistry) -> Matcher:
+    """The registry's product patterns only: a lab mention with the span of a product hit
+    names a model."""
+    products = {text for lab in registry.labs.values() for text in lab.products}
+    regexes = products | {phrase_to_regex(text) for text in products}
+    chosen = [p for p, lab in zip(registry.patterns, registry.pattern_lab) if lab and p.regex in regexes]
+    return Matcher(chosen or [Pattern("(?!)x")])
+
+
+def _named(text: str, registry: LabRegistry, products: Matcher) -> tuple[list[tuple[str, int, int]], set[tuple[int, int]]]:
+    """Lab mentions of `text` and the spans of those that are products (models)."""
+    mentions = find_mentions(text, registry)
+    _, starts, ends = products.scan(text)
+    product_spans = set(zip(starts.tolist(), ends.tolist()))
+    return mentions, {(s, e) for _, s, e in mentions if (s, e) in product_spans}
+
+
+def find_claims(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None,
+                labs: LabRegistry | str | None = None) -> pd.DataFrame:
+    """Every claim in a corpus (a Corpus, or a DataFrame with doc_id and text): doc_id,
+    sentence, start, end (the span from the first to the last cue of the claim), dimension,
+    level, labs and models named in the sentence (';'-joined), cue (ids, '~' = negated),
+    called_open (the words call it open, not negated)."""
+    docs = corpus.docs if isinstance(corpus, Corpus) else corpus
+    missing = {"doc_id", "text"} - set(docs.columns)
+    if missing:
+        raise ValueError(f"find_claims() needs columns doc_id and text; missing: {', '.join(sorted(missing))}")
+    finder = get_finder(rubric)
+    registry = labs if isinstance(labs, LabRegistry) else (default_registry() if labs is None else load_labs(labs))
+    products = _product_matcher(registry)
+    rows = []
+    for doc_id, text in zip(docs["doc_id"].astype(str), docs["text"].fillna("").astype(str)):
+        found = finder.claims(text)
+        if not found:
+            continue
+        mentions, models = _named(text, registry, products)
+        for claim in found:
+            low, high = claim.pop("sentence_span")
+            inside = [(lab, s, e) for lab, s, e in mentions if low <= s < high]
+            claim["labs"] = ";".join(sorted({lab for lab, _, _ in inside}))
+            claim["models"] = ";".join(sorted({text[s:e] for _, s, e in inside if (s, e) in models}))
+            if claim.pop("fallback") and not inside:
+                continue  # "open source" about nothing named: not a claim about a lab or model
+            rows.append({"doc_id": doc_id, **claim})
+    table = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    return table.astype({"sentence": "int64", "start": "int64", "end": "int64", "called_open": "bool"})
+
+
+def classify_dimension(texts, dimensions, rubric: Rubric | str | None = None) -> list[str]:
+    """The level each text states about its dimension (an index field name), '' for none."""
+    finder = get_finder(rubric)
+    texts, dimensions = list(texts), list(dimensions)
+    if len(texts) != len(dimensions):
+        raise ValueError(f"{len(texts)} texts but {len(dimensions)} dimensions")
+    for row, dimension in enumerate(dimensions):
+        if dimension not in finder.family_of:
+            raise ValueError(f"row {row + 1}: dimension {dimension!r} is not one of {list(finder.family_of)}")
+    return [finder.classify("" if pd.isna(t) else str(t), d) for t, d in zip(texts, dimensions)]
+
+
+@dataclass
+class ClaimsSummary:
+    """What `claims_to_csv` read, wrote and rejected."""
+
+    n_read: int
+    n_rows: int
+    n_rejected: int
+    output: Path
+    rejects: Path | None
+
+    def describe(self) -> str:
+        text = f"read {self.n_read} rows -> {self.n_rows} claim rows in {self.output}"
+        if self.rejects:
+            text += f"; {self.n_rejected} rejected -> {self.rejects}"
+        return text
+
+
+def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str | None = None,
+                  dimension: str | None = None, rubric: Rubric | str | None = None) -> ClaimsSummary:
+    """The `openness claims` command. With `dimension` (a column of index field names): one
+    row per input row, doc_id, dimension, level ('' when the text says nothing about it);
+    duplicate texts are kept, since one note can rate several dimensions. Without: one row
+    per claim found (see `find_claims`). Bad rows go to `<output stem>.rejects.csv`."""
+    output = Path(output)
+    if dimension is None:
+        corpus = read_corpus(source, text=text, id=id)
+        table, rejects, n_read = find_claims(corpus, rubric)[CLI_CLAIM_COLUMNS], corpus.rejects, corpus.n_read
+    else:
+        table, rejects, n_read = _classify_table(source, text, id, dimension, rubric)
+    write_csv(table, output)
+    rejects_path = None
+    if len(rejects):
+        rejects_path = write_csv(rejects, output.with_name(f"{output.stem}.rejects.csv"))
+    return ClaimsSummary(n_read, len(table), len(rejects), output, rejects_path)
+
+
+def _read_table(source) -> tuple[pd.DataFrame, str]:
+    """A table as read, every row kept (duplicates too), and the name to report it by."""
+    from .corpus import CorpusError, _read_csv
+
+    if isinstance(source, pd.DataFrame):
+        return source.reset_index(drop=True), "DataFrame"
+    path = Path(source)
+    suffix = path.suffix.lower()
+    if not path.is_file() or suffix not in (".csv", ".jsonl", ".ndjson", ".parquet"):
+        raise CorpusError(f"{path}: with a dimension column the input must be a .csv, .jsonl or .parquet file")
+    try:
+        if suffix == ".csv":
+            return next(_read_csv(path, None)), str(path)
+        if suffix == ".parquet":
+            return pd.read_parquet(path), str(path)
+        return pd.read_json(path, lines=True, dtype=False), str(path)
+    except (ValueError, OSError) as error:
+        if isinstance(error, CorpusError):
+            raise
+        raise CorpusError(f"{path}: cannot read: {error}") from error
+
+
+def _classify_table(source, text: str, id: str | None, dimension: str,
+                    rubric: Rubric | str | None) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """(levels, rejects, rows read) of a table with a text and a dimension column."""
+    from .corpus import CorpusError
+
+    frame, name = _read_table(source)
+    for column, role in ((text, "text"), (dimension, "dimension"), (id, "id")):
+        if column is not None and column not in frame.columns:
+            raise CorpusError(f"{name}: no {role} column {column!r} (columns: {', '.join(map(str, frame.columns))})")
+    finder = get_finder(rubric)
+    rows = pd.Series([f"row {i}" for i in range(len(frame))])
+    ids = pd.Series([str(i) for i in range(len(frame))]) if id is None else \
+        frame[id].map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).reset_index(drop=True)
+    dims = frame[dimension].map(lambda v: v.strip() if isinstance(v, str) else v).reset_index(drop=True)
+    texts = frame[text].reset_index(drop=True)
+    reason = pd.Series("", index=frame.index)
+    reason[~dims.isin(list(finder.family_of))] = "dimension " + dims.astype(str).map(repr) + \
+        f" is not one of {', '.join(finder.family_of)}"
+    reason[texts.map(lambda v: v is not None and not isinstance(v, str) and not pd.isna(v))] = "text is not a string"
+    reason[ids == ""] = "missing id"
+    kept = reason == ""
+    levels = [finder.classify(t if isinstance(t, str) else "", d) for t, d in zip(texts[kept], dims[kept])]
+    table = pd.DataFrame({"doc_id": ids[kept], "dimension": dims[kept], "level": levels}, columns=DIMENSION_COLUMNS)
+    rejects = pd.DataFrame({"location": rows[~kept], "doc_id": ids[~kept], "reason": reason[~kept]})
+    return table.reset_index(drop=True), rejects.reset_index(drop=True), len(frame)
+
+
+def add_claims_parser(commands) -> None:
+    """The `openness claims` subcommand (for openness.cli.build_parser)."""
+    parser = commands.add_parser("claims", help="find claims about openness, or rate texts on a given dimension")
+    parser.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
+    parser.add_argument("-o", "--output", required=True, type=Path, help="output CSV")
+    parser.add_argument("--text-column", default="text", help="column holding the text (default: text)")
+    parser.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers)")
+    parser.add_argument("--dimension-column", default=None,
+                        help="column naming the index dimension each text is about: one row out per row in")
+    parser.add_argument("--rubric", default=None, help="rubric YAML with a claims section (default: the shipped one)")
+    parser.add_argument("--quiet", action="store_true", help="no summary")
+    parser.set_defaults(run=run_claims_cli)
+
+
+def run_claims_cli(args) -> None:
+    """Run `openness claims`; input problems become one-line user errors."""
+    import sys
+
+    from .cli import UserError
+    from .corpus import CorpusError
+    from .rubric import RubricError
+
+    try:
+        summary = claims_to_csv(args.input, args.output, text=args.text_column, id=args.id_column,
+                                dimension=args.dimension_column, rubric=args.rubric)
+    except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:
+        raise UserError(str(error)) from error
+    if not args.quiet:
+        print(summary.describe(), file=sys.stderr)
