@@ -26,6 +26,7 @@ from openness.labs import load_labs
 from openness.reference import lab_reference
 from openness.scoring import score
 from openness.sources import aiaaic, fmti, interconnects, mot, ntia, osai, seed
+from openness.validation import validation_tables
 
 TEXT_SOURCES = {"ntia-open-weights": ntia, "interconnects": interconnects, "aiaaic": aiaaic, "seed": seed}
 DOCUMENT_COLUMNS = ["doc_id", "source", "title", "author", "commenter_type", "commenter_lab", "published",
@@ -50,6 +51,7 @@ def build(out: Path = paths.PROCESSED, raw: Path | None = None, registry: Path =
     sources = load_registry(registry)
     roots = verify_raw(sources, raw)
     tables = build_tables(roots, sources)
+    tables.update({f"{name}.csv": table for name, table in validation_tables(raw).items()})
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rows = []

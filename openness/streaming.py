@@ -2,6 +2,8 @@
 writing results as they come, with the same rows and bytes as one in-memory run."""
 from __future__ import annotations
 
+import functools
+import itertools
 import multiprocessing
 import os
 import sys
@@ -32,16 +34,57 @@ def _chunks(source, text: str, id: str | None, chunksize: int) -> Iterator[Corpu
         yield from iter_corpus(source, text=text, id=id, chunksize=chunksize)
 
 
-_worker_scorer = None
+def _scored_chunks(source, text, id, chunksize, rubric, labs, keep, worker: int = 0, n_workers: int = 1):
+    """(index, keep(chunk, scores)) for the chunks of `source` that fall to `worker`.
+    Every worker reads the whole input (parsing is cheap next to scoring), so duplicate
+    checks see every earlier row, and scores only its own share of the chunks."""
+    scorer = get_scorer(rubric, labs)
+    for index, chunk in enumerate(_chunks(source, text, id, chunksize)):
+        if index % n_workers == worker:
+            yield index, keep(chunk, scorer.score(chunk.docs))
 
 
-def _init_worker(rubric, labs) -> None:
-    global _worker_scorer
-    _worker_scorer = get_scorer(rubric, labs)
+def _shard_worker(results, arguments, worker: int, n_workers: int) -> None:
+    try:
+        for item in _scored_chunks(*arguments, worker=worker, n_workers=n_workers):
+            results.put(item)
+        results.put(None)
+    except BaseException as error:  # handed to the parent, which raises it
+        results.put(error)
 
 
-def _score_in_worker(docs: pd.DataFrame) -> Scores:
-    return _worker_scorer.score(docs)
+def _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs: int) -> Iterator:
+    """keep(chunk, scores) for every chunk, in input order; with n_jobs > 1 and a file
+    input, worker processes read their own shards and the parent only reorders results."""
+    arguments = (source, text, id, chunksize, rubric, labs, keep)
+    if n_jobs <= 1 or isinstance(source, (Corpus, pd.DataFrame)) or Path(source).is_dir():
+        for _, item in _scored_chunks(*arguments):
+            yield item
+        return
+    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    queues = [context.Queue(maxsize=2) for _ in range(n_jobs)]
+    workers = [
+        context.Process(target=_shard_worker, args=(queues[w], arguments, w, n_jobs), daemon=True)
+        for w in range(n_jobs)
+    ]
+    for process in workers:
+        process.start()
+    try:
+        for index in itertools.count():
+            item = queues[index % n_jobs].get()
+            if isinstance(item, BaseException):
+                raise item
+            if item is None:
+                break
+            yield item[1]
+    finally:
+        for process in workers:
+            process.kill()
+            process.join()
+
+
+def _whole(chunk: Corpus, scores: Scores) -> tuple[Corpus, Scores]:
+    return chunk, scores
 
 
 def score_iter(
@@ -53,24 +96,9 @@ def score_iter(
     id: str | None = None,
     n_jobs: int = 1,
 ) -> Iterator[tuple[Corpus, Scores]]:
-    """Yield (corpus chunk, its Scores) for each chunk of `source` (a path, a DataFrame
-    or a Corpus), in input order, whatever `n_jobs` is."""
-    chunks = _chunks(source, text, id, chunksize)
-    if n_jobs == 1:
-        scorer = get_scorer(rubric, labs)
-        for chunk in chunks:
-            yield chunk, scorer.score(chunk.docs)
-        return
-    context = multiprocessing.get_context("spawn" if sys.platform == "win32" else "fork")
-    with context.Pool(n_jobs, initializer=_init_worker, initargs=(rubric, labs)) as pool:
-        pending: list = []
-        for chunk in chunks:
-            pending.append((chunk, pool.apply_async(_score_in_worker, (chunk.docs[["doc_id", "text"]],))))
-            if len(pending) > 2 * n_jobs:
-                done, result = pending.pop(0)
-                yield done, result.get()
-        for done, result in pending:
-            yield done, result.get()
+    """Yield (corpus chunk, its Scores) for each chunk of `source` (a CSV, JSONL or
+    Parquet file, a folder, a DataFrame or a Corpus), in input order, whatever `n_jobs`."""
+    yield from _in_order(source, text, id, chunksize, rubric, labs, _whole, n_jobs)
 
 
 @dataclass
@@ -114,14 +142,14 @@ def score_to_csv(
     with _CsvSink(output) as table, _CsvSink(evidence) as hits, tqdm(
         disable=not show, unit="doc", desc="scoring"
     ) as bar:
-        for chunk, scores in score_iter(source, chunksize, rubric, labs, text, id, n_jobs):
-            frame = scores.documents if unit == "document" else scores.sentences
+        keep = functools.partial(_for_csv, unit=unit, evidence=evidence is not None)
+        for chunk_read, chunk_rejects, frame, chunk_hits in _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs):
             table.append(frame[columns + [c for c in frame.columns if c not in columns]])
-            hits.append(scores.evidence)
-            rejects.append(chunk.rejects)
-            n_read += chunk.n_read
-            n_scored += len(chunk.docs)
-            bar.update(chunk.n_read)
+            hits.append(chunk_hits)
+            rejects.append(chunk_rejects)
+            n_read += chunk_read
+            n_scored += chunk_read - len(chunk_rejects)
+            bar.update(chunk_read)
     rejected = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame()
     rejects_path = None
     if len(rejected):
@@ -129,6 +157,12 @@ def score_to_csv(
         with _CsvSink(rejects_path) as sink:
             sink.append(rejected)
     return Summary(n_read, n_scored, len(rejected), output, rejects_path)
+
+
+def _for_csv(chunk: Corpus, scores: Scores, unit: str, evidence: bool):
+    """Only what score_to_csv writes, so that workers send back no texts."""
+    frame = scores.documents if unit == "document" else scores.sentences
+    return chunk.n_read, chunk.rejects, frame, scores.evidence if evidence else None
 
 
 class _CsvSink:
@@ -146,8 +180,8 @@ class _CsvSink:
             self._handle = open(self._context.__enter__(), "w", encoding="utf-8", newline="")
         return self
 
-    def append(self, frame: pd.DataFrame) -> None:
-        if self._handle is not None:
+    def append(self, frame: pd.DataFrame | None) -> None:
+        if self._handle is not None and frame is not None:
             round_floats(frame).to_csv(self._handle, index=False, header=self._header, lineterminator="\n")
             self._header = False
 

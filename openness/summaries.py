@@ -1,6 +1,6 @@
 """Small tidy tables the notebooks show and plot: what each source holds, which labs it
-names, the OSAI ratings as a matrix, documents per quarter, and per-document indicators
-(theme rates, lab groups named, AIAAIC issues) ready for a bootstrap by document.
+names, the OSAI ratings as a matrix, documents per quarter, and per-document 0/1 indicators
+(lab groups named, AIAAIC issues) ready for `stats.bootstrap_ci` by document.
 
 Library logic lives here so that a notebook only reads processed tables, calls, shows and
 plots; every function takes the processed tables (see data/README.md) as DataFrames.
@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
-
-from openness.rubric import THEMES
 
 GROUPS = ("open", "mixed", "closed")
 # The OSAI's three groups of dimensions, in the order the index presents them.
@@ -70,7 +68,7 @@ def osai_matrix(ratings: pd.DataFrame, models: pd.DataFrame, labs: Sequence[str]
     in `labs` (that order; a model of two labs counts for both), columns the rated
     dimensions grouped availability / documentation / access. Returns the matrix (index:
     model name) and each row's lab, for `charts.heatmap(..., row_groups=...)`."""
-    owned = models.assign(lab=split_ids(models["lab"])).dropna(subset=["lab"])
+    owned = models.drop(columns="lab").join(split_ids(models["lab"]), how="inner")
     owned = owned[owned["lab"].isin(labs)].assign(_order=lambda t: t["lab"].map({lab: i for i, lab in enumerate(labs)}))
     chosen = (owned.sort_values(["_order", "release_date", "model"], ascending=[True, False, True], na_position="last")
               .groupby("lab", sort=False).head(per_lab))
@@ -98,16 +96,6 @@ def names_group(lab_cells: pd.Series, groups: Mapping[str, str], levels: Iterabl
     named = (named > 0).astype("int64")
     named.columns.name = None
     return named
-
-
-def theme_rates_long(scores: pd.DataFrame, themes: Sequence[str] = THEMES) -> pd.DataFrame:
-    """document_scores rows as one row per document x theme with its `rate` (hits per 1,000
-    words) and `hits`, keeping the other columns; for averaging per period with intervals."""
-    keep = [c for c in scores.columns if c not in {*themes, *(f"{t}_rate" for t in themes)}]
-    rates = scores.melt(id_vars=keep, value_vars=[f"{t}_rate" for t in themes], var_name="theme", value_name="rate")
-    rates["theme"] = rates["theme"].str.removesuffix("_rate")
-    hits = scores.melt(id_vars=["doc_id"], value_vars=list(themes), var_name="theme", value_name="hits")
-    return rates.merge(hits, on=["doc_id", "theme"], validate="one_to_one")
 
 
 def issues_by_group(incidents: pd.DataFrame, groups: Mapping[str, str], issues: Sequence[str],

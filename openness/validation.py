@@ -312,14 +312,18 @@ def issue_theme_labels(issues: list[str]) -> dict[str, str]:
 # ---------------------------------------------------------------- benchmarks
 
 def _folders(mirror_or_raw: str | os.PathLike | None) -> tuple[Path | None, Path]:
-    """(folder holding <source>/, or None for `openness.data.source_dir`; gold folder)."""
+    """(folder holding <source>/, or None for `openness.data.source_dir`; gold folder).
+    Gold sentences are the project's, not a fetched source: they are looked for beside the
+    raw folder, then in $OPENNESS_MIRROR/gold, then in ../shared/data/gold."""
+    raw, candidates = None, []
     if mirror_or_raw is not None:
         folder = Path(mirror_or_raw)
-        return (folder / "raw", folder / "gold") if (folder / "raw").is_dir() else (folder, folder.parent / "gold")
+        raw, beside = (folder / "raw", folder / "gold") if (folder / "raw").is_dir() else (folder, folder.parent / "gold")
+        candidates.append(beside)
     mirror = paths.mirror()
-    candidates = ([mirror / "gold"] if mirror else []) + [paths.ROOT.parent / "shared" / "data" / "gold"]
+    candidates += ([mirror / "gold"] if mirror else []) + [paths.ROOT.parent / "shared" / "data" / "gold"]
     gold = next((c for c in candidates if (c / "dev.csv").is_file()), candidates[0])
-    return None, gold
+    return raw, gold
 
 
 def read_gold(gold_folder: Path) -> pd.DataFrame:

@@ -1,0 +1,229 @@
+"""The report: execute every numbered notebook in place, then build one static page
+(reports/index.html) showing each exported figure with its caption, the notebook it comes
+from, and the rubric and data versions behind it. Same notebooks, same bytes."""
+from __future__ import annotations
+
+import ast
+import html
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbclient
+import nbformat
+import pandas as pd
+from IPython.core.inputtransformer2 import TransformerManager
+
+from openness import paths
+from openness.io import atomic_path
+from openness.rubric import load_rubric
+
+NOTEBOOK_NAME = re.compile(r"(\d+)-.+\.ipynb")
+FIGURE_FORMATS = ("png", "svg", "pdf")
+
+
+class ReportError(Exception):
+    """A notebook that fails, or a figure the page cannot show; names the notebook and cell."""
+
+
+def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> Path:
+    """Run `path` top to bottom in its own folder with the python3 kernel and write it back
+    with its outputs; the file is replaced only when every cell succeeded."""
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    current: dict[str, int] = {}
+    client = nbclient.NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+        on_cell_start=lambda cell, cell_index: current.update(index=cell_index),
+    )
+    try:
+        client.execute()
+    except Exception as error:  # any failure (cell error, timeout, dead kernel) leaves the file untouched
+        index = current.get("index")
+        where = f"cell {index + 1} ({_first_line(nb.cells[index].source)!r})" if index is not None else "kernel start"
+        reason = f"{error.ename}: {error.evalue}" if isinstance(error, nbclient.exceptions.CellExecutionError) else (
+            f"{type(error).__name__}: {error}")
+        raise ReportError(f"{path.name}: {where} failed: {reason}; the notebook was not changed") from error
+    with atomic_path(path) as tmp:
+        nbformat.write(nb, tmp)
+    return path
+
+
+def _first_line(source: str) -> str:
+    return next((line.strip() for line in source.splitlines() if line.strip()), "")
+
+
+def figures_of(notebook: str | os.PathLike) -> list[tuple[str, str]]:
+    """(name, caption) of every `charts.save(fig, "name", caption="...")` call in the
+    notebook's code cells, in order, read from the source (no execution)."""
+    path = Path(notebook)
+    nb = nbformat.read(path, as_version=4)
+    found: list[tuple[str, str]] = []
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type != "code":
+            continue
+        try:  # magics (%matplotlib ...) become plain Python first
+            tree = ast.parse(TransformerManager().transform_cell(cell.source))
+        except SyntaxError as error:
+            raise ReportError(f"{path.name}: cell {number} is not valid Python ({error.msg}, line {error.lineno})") from error
+        for call in ast.walk(tree):
+            if isinstance(call, ast.Call) and _is_save(call.func):
+                found.append(_save_arguments(call, f"{path.name}: cell {number}, line {call.lineno}"))
+    return found
+
+
+def _is_save(func: ast.expr) -> bool:
+    """`save(...)`, `charts.save(...)` or `openness.charts.save(...)`."""
+    if isinstance(func, ast.Name):
+        return func.id == "save"
+    return isinstance(func, ast.Attribute) and func.attr == "save" and (
+        (isinstance(func.value, ast.Name) and func.value.id == "charts")
+        or (isinstance(func.value, ast.Attribute) and func.value.attr == "charts"))
+
+
+def _save_arguments(call: ast.Call, where: str) -> tuple[str, str]:
+    keywords = {k.arg: k.value for k in call.keywords}
+    name = call.args[1] if len(call.args) > 1 else keywords.get("name")
+    caption = call.args[3] if len(call.args) > 3 else keywords.get("caption")
+    for what, node in (("name", name), ("caption", caption)):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip()):
+            raise ReportError(f"{where}: save() needs a {what} written as a plain, non-empty string "
+                              "so the report can show the figure")
+    return name.value, caption.value
+
+
+def build_index(notebooks: list[Path], out: str | os.PathLike = paths.REPORTS / "index.html") -> Path:
+    """One static page (no script, no external resource): a section per notebook, each figure
+    with its caption and source notebook, and the rubric and data versions. Figures are linked
+    from `figures/` beside `out` and must exist there."""
+    out = Path(out)
+    figures = out.parent / "figures"
+    seen: dict[str, str] = {}
+    sections = []
+    for notebook in notebooks:
+        notebook = Path(notebook)
+        items = []
+        for name, caption in figures_of(notebook):
+            if name in seen:
+                raise ReportError(f"figure {name!r} is saved by both {seen[name]} and {notebook.name}")
+            seen[name] = notebook.name
+            missing = [f"{name}.{fmt}" for fmt in FIGURE_FORMATS if not (figures / f"{name}.{fmt}").is_file()]
+            if missing:
+                raise ReportError(f"{notebook.name} saves figure {name!r} but {figures} has no {', '.join(missing)}; "
+                                  "run `openness report` to execute the notebooks")
+            items.append(_figure_html(name, caption, notebook, out.parent))
+        sections.append(_section_html(notebook, items, out.parent))
+    page = _PAGE.format(css=_CSS, versions=_versions_html(), toc=_toc_html(notebooks), sections="\n".join(sections))
+    with atomic_path(out) as tmp:
+        tmp.write_text(page, encoding="utf-8", newline="\n")
+    return out
+
+
+def _title(notebook: Path) -> str:
+    """The notebook's first markdown heading, else its file name."""
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return notebook.stem
+
+
+def _link(target: Path, base: Path) -> str:
+    return html.escape(Path(os.path.relpath(target, base)).as_posix(), quote=True)
+
+
+def _figure_html(name: str, caption: str, notebook: Path, base: Path) -> str:
+    alt, text, src = html.escape(caption, quote=True), html.escape(caption), html.escape(name, quote=True)
+    return (f'<figure id="fig-{src}">\n<img src="figures/{src}.png" alt="{alt}">\n'
+            f'<figcaption>{text}<br><span class="meta">{html.escape(name)} · from '
+            f'<a href="{_link(notebook, base)}">{html.escape(notebook.name)}</a> · '
+            f'<a href="figures/{src}.svg">SVG</a> · <a href="figures/{src}.pdf">PDF</a></span></figcaption>\n</figure>')
+
+
+def _section_html(notebook: Path, items: list[str], base: Path) -> str:
+    body = "\n".join(items) if items else '<p class="meta">This notebook exports no figure.</p>'
+    return (f'<section id="{html.escape(notebook.stem, quote=True)}">\n<h2>{html.escape(_title(notebook))}</h2>\n'
+            f'<p class="meta">Notebook: <a href="{_link(notebook, base)}">{html.escape(notebook.name)}</a></p>\n'
+            f"{body}\n</section>")
+
+
+def _toc_html(notebooks: list[Path]) -> str:
+    entries = "".join(f'<li><a href="#{html.escape(Path(nb).stem, quote=True)}">{html.escape(_title(Path(nb)))}</a></li>'
+                      for nb in notebooks)
+    return f"<ol>{entries}</ol>"
+
+
+def _versions_html() -> str:
+    """Rubric id, version and hash, and the pinned commit of every data source."""
+    rubric = load_rubric()
+    sources = pd.read_csv(paths.PROCESSED / "sources.csv", dtype=str, keep_default_na=False).sort_values("source")
+    rows = "".join(f"<tr><td>{html.escape(s)}</td><td><code>{html.escape(c) or '(no upstream commit)'}</code></td></tr>"
+                   for s, c in zip(sources["source"], sources["commit"]))
+    return (f"<p>Rubric <code>{html.escape(rubric.id)}</code> version <code>{html.escape(str(rubric.version))}</code> "
+            f"(hash <code>{html.escape(rubric.hash)}</code>)</p>\n"
+            f"<table><thead><tr><th>Data source</th><th>Commit</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+_CSS = """body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
+h1{margin-bottom:.2rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2.5rem}
+figure{margin:1.5rem 0;padding:0}img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{margin-top:.4rem}.meta{color:#666;font-size:.9rem}
+table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left}
+code{font-size:.85rem}"""
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>openness: report</title>
+<style>
+{css}
+</style>
+</head>
+<body>
+<header>
+<h1>openness: report</h1>
+<p class="meta">Every figure exported by the project's notebooks, with its caption and the notebook it comes from. Built by <code>openness report</code>.</p>
+{versions}
+<nav>
+<h2>Notebooks</h2>
+{toc}
+</nav>
+</header>
+<main>
+{sections}
+</main>
+</body>
+</html>
+"""
+
+
+def numbered_notebooks(notebooks_dir: str | os.PathLike = paths.NOTEBOOKS) -> list[Path]:
+    """`NN-*.ipynb` in numeric order."""
+    found = [p for p in Path(notebooks_dir).iterdir() if NOTEBOOK_NAME.fullmatch(p.name)]
+    return sorted(found, key=lambda p: (int(NOTEBOOK_NAME.fullmatch(p.name).group(1)), p.name))
+
+
+def report(notebooks_dir: str | os.PathLike = paths.NOTEBOOKS, execute: bool = True,
+           out: str | os.PathLike = paths.REPORTS / "index.html") -> Path:
+    """Execute every numbered notebook in order (unless `execute` is False), then build the
+    page. Durations go to stderr only, so no file depends on how fast the machine is."""
+    notebooks = numbered_notebooks(notebooks_dir)
+    if not notebooks:
+        raise ReportError(f"no numbered notebooks (NN-name.ipynb) in {notebooks_dir}")
+    if execute:
+        start = time.perf_counter()
+        for notebook in notebooks:
+            began = time.perf_counter()
+            execute_notebook(notebook)
+            print(f"{notebook.name}: {time.perf_counter() - began:.1f} s", file=sys.stderr)
+        print(f"all {len(notebooks)} notebooks: {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return build_index(notebooks, out)

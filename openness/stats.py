@@ -1,0 +1,327 @@
+"""Group comparison for the openness scores: which lab groups a sentence speaks about,
+clustered bootstrap intervals, theme shares and rates, stance, keyness and a clustered logit.
+
+Attribution rule: a sentence is attributed to the labs it names (`mentions.csv`) and so to
+their openness groups (`labs.csv`); a sentence naming labs of several groups counts once for
+each group, a sentence naming no lab counts for none. Sentences of one document are not
+independent (same author, topic and style), so every interval and standard error here is
+clustered by document: the bootstrap resamples whole documents, the logit uses
+cluster-robust standard errors.
+
+Keyness follows quanteda (`textstat_keyness`: feature, statistic, p, counts, sorted by
+statistic) and scattertext (a pluggable scorer); the default scorer is the log-odds ratio
+with an informative Dirichlet prior of Monroe, Colaresi & Quinn (2008), "Fightin' Words".
+"""
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+import statsmodels.formula.api as smf
+from scipy.stats import norm
+
+from openness.labs import LabRegistry, find_mentions
+from openness.notebook import DEFAULT_SEED
+from openness.rubric import THEMES
+
+GROUPS = ("open", "mixed", "closed")
+STANCE_SIGN = {"pro_open": 1, "neutral": 0, "pro_closed": -1}
+
+
+def _require(df: pd.DataFrame, what: str, columns: Sequence[str | None]) -> None:
+    missing = [c for c in columns if c is not None and c not in df.columns]
+    if missing:
+        raise ValueError(f"{what}: the table has no column {missing}; it has {list(df.columns)}")
+
+
+def _keys(by: str | Sequence[str]) -> list[str]:
+    return [by] if isinstance(by, str) else list(by)
+
+
+# ---- attribution ----------------------------------------------------------------------------
+
+
+def sentence_labs(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """One row per sentence x lab it names (all sentence columns plus `lab`); a lab named
+    twice in a sentence counts once. Mentions of sentences not in `sentences` are ignored,
+    so passing a subset of sentences (one source, say) restricts the result to it."""
+    _require(sentences, "sentences", ["doc_id", "sentence"])
+    _require(mentions, "mentions", ["doc_id", "sentence", "lab"])
+    named = mentions[["doc_id", "sentence", "lab"]].drop_duplicates()
+    out = sentences.drop(columns=["lab"], errors="ignore").merge(named, on=["doc_id", "sentence"], how="inner")
+    return out.sort_values(["doc_id", "sentence", "lab"], kind="stable").reset_index(drop=True)
+
+
+def sentence_groups(sentences: pd.DataFrame, mentions: pd.DataFrame, labs: pd.DataFrame) -> pd.DataFrame:
+    """Long format: one row per sentence x openness group of the labs it names (all sentence
+    columns plus `group`). A sentence naming Meta and Anthropic appears once as mixed and
+    once as closed; naming Meta and OpenAI (both mixed), once as mixed. Sentences naming no
+    lab are left out. Every named lab must have a group in `labs` (`lab`, `openness_group`)."""
+    _require(labs, "labs", ["lab", "openness_group"])
+    per_lab = sentence_labs(sentences, mentions)
+    group_of = labs.set_index("lab")["openness_group"]
+    unknown = sorted(set(per_lab["lab"]) - set(group_of.index[group_of.notna()]))
+    if unknown:
+        raise ValueError(f"labs: no openness_group for lab(s) {unknown} named in mentions")
+    out = per_lab.assign(group=per_lab["lab"].map(group_of)).drop(columns="lab")
+    out = out.drop_duplicates(["doc_id", "sentence", "group"])
+    return out.sort_values(["doc_id", "sentence", "group"], kind="stable").reset_index(drop=True)
+
+
+# ---- clustered bootstrap --------------------------------------------------------------------
+
+
+def _rng(seed: int, key: tuple) -> np.random.Generator:
+    """One generator per group, so a group's interval does not depend on which other groups
+    are in the table (filter to one source and the numbers stay the same)."""
+    return np.random.default_rng([seed, zlib.crc32("\x1f".join(map(str, key)).encode())])
+
+
+def bootstrap_ci(
+    df: pd.DataFrame,
+    value: str,
+    by: str | Sequence[str],
+    cluster: str = "doc_id",
+    n_boot: int = 2000,
+    seed: int = DEFAULT_SEED,
+    stat: str = "mean",
+    denominator: str | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Per group of `by`: the estimate with a percentile bootstrap interval that resamples
+    clusters (documents) with replacement, all their rows coming along.
+
+    stat="mean": sum(value) / rows; stat="ratio": sum(value) / sum(denominator) (e.g. hits
+    per word). Vectorised: per-cluster sums are resampled, never the rows. Replicates whose
+    denominator is zero are ignored. Returns *by, estimate, lo, hi, n (rows), n_clusters."""
+    keys = _keys(by)
+    if stat not in ("mean", "ratio"):
+        raise ValueError(f"bootstrap_ci: stat must be 'mean' or 'ratio', not {stat!r}")
+    if (stat == "ratio") != (denominator is not None):
+        raise ValueError("bootstrap_ci: stat='ratio' needs a denominator column, stat='mean' takes none")
+    _require(df, "bootstrap_ci", [*keys, value, cluster, denominator])
+    columns = [value] + ([denominator] if denominator else [])
+    for column in columns:
+        bad = df.index[pd.to_numeric(df[column], errors="coerce").isna()]
+        if len(bad):
+            raise ValueError(f"bootstrap_ci: column {column!r} is not a number in row {bad[0]!r} "
+                             f"(value {df.loc[bad[0], column]!r})")
+    work = pd.DataFrame({"_num": df[value].astype(float),
+                         "_den": df[denominator].astype(float) if denominator else 1.0})
+    work[keys + [cluster]] = df[keys + [cluster]]
+    per_cluster = work.groupby(keys + [cluster], sort=True, observed=True, dropna=False)[["_num", "_den"]].sum()
+    per_cluster["_rows"] = work.groupby(keys + [cluster], sort=True, observed=True, dropna=False).size()
+    tail = 100 * (1 - level) / 2
+    rows = []
+    for key, part in per_cluster.groupby(level=keys, sort=True, observed=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        num, den = part["_num"].to_numpy(), part["_den"].to_numpy()
+        pick = _rng(seed, key).integers(0, len(num), size=(n_boot, len(num)))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            replicates = num[pick].sum(axis=1) / den[pick].sum(axis=1)
+            estimate = num.sum() / den.sum() if den.sum() else np.nan
+        replicates = replicates[np.isfinite(replicates)]
+        lo, hi = np.percentile(replicates, [tail, 100 - tail]) if len(replicates) else (np.nan, np.nan)
+        rows.append((*key, estimate, lo, hi, int(part["_rows"].sum()), len(part)))
+    return pd.DataFrame(rows, columns=[*keys, "estimate", "lo", "hi", "n", "n_clusters"])
+
+
+def theme_shares(table: pd.DataFrame, by: str | Sequence[str] = "group", themes: Sequence[str] = THEMES,
+                 **bootstrap) -> pd.DataFrame:
+    """Per theme x group: the share of sentences with at least one hit of the theme, with a
+    clustered bootstrap interval. Returns theme, *by, share, lo, hi, n, n_clusters."""
+    parts = [bootstrap_ci(table.assign(_has=(table[t] > 0).astype(float)), "_has", by, **bootstrap)
+             .assign(theme=t) for t in themes]
+    return _theme_first(pd.concat(parts, ignore_index=True).rename(columns={"estimate": "share"}))
+
+
+def theme_rates(table: pd.DataFrame, by: str | Sequence[str] = "group", themes: Sequence[str] = THEMES,
+                per: float = 1000.0, words: str = "n_words", **bootstrap) -> pd.DataFrame:
+    """Per theme x group: cue hits per `per` words, a ratio of sums (long sentences weigh
+    more), with a clustered bootstrap interval. Returns theme, *by, rate, lo, hi, n, n_clusters."""
+    parts = [bootstrap_ci(table, t, by, stat="ratio", denominator=words, **bootstrap).assign(theme=t)
+             for t in themes]
+    out = pd.concat(parts, ignore_index=True).rename(columns={"estimate": "rate"})
+    out[["rate", "lo", "hi"]] *= per
+    return _theme_first(out)
+
+
+def stance_shares(table: pd.DataFrame, by: str | Sequence[str] = "group", stance: str = "stance",
+                  **bootstrap) -> pd.DataFrame:
+    """Per group: the share of sentences that lean pro-open and pro-closed, and the balance
+    among sentences with a stance (+1 pro-open, -1 pro-closed, averaged: from -1, all
+    pro-closed, to +1, all pro-open). Returns measure, *by, estimate, lo, hi, n, n_clusters."""
+    _require(table, "stance_shares", [stance])
+    unknown = sorted(set(table[stance]) - set(STANCE_SIGN))
+    if unknown:
+        raise ValueError(f"stance_shares: column {stance!r} holds {unknown}; expected {sorted(STANCE_SIGN)}")
+    sign = table[stance].map(STANCE_SIGN).astype(float)
+    parts = [bootstrap_ci(table.assign(_x=(sign == s).astype(float)), "_x", by, **bootstrap).assign(measure=m)
+             for m, s in (("pro_open", 1), ("pro_closed", -1))]
+    parts.append(bootstrap_ci(table.assign(_x=sign)[sign != 0], "_x", by, **bootstrap).assign(measure="balance"))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["measure", *[c for c in out.columns if c != "measure"]]]
+
+
+def document_stance(evidence: pd.DataFrame, words: pd.Series, per: float = 1000.0) -> pd.DataFrame:
+    """Per document of `words` (doc_id -> word count): cue hits leaning pro-open and
+    pro-closed (`evidence.stance` after negation), per `per` words, and their balance
+    (pro_open - pro_closed) / (pro_open + pro_closed), empty when no hit leans either way.
+    Returns doc_id, pro_open, pro_closed, pro_open_rate, pro_closed_rate, balance."""
+    _require(evidence, "evidence", ["doc_id", "stance"])
+    hits = evidence[evidence["doc_id"].isin(words.index)]
+    out = pd.DataFrame({"pro_open": (hits["stance"] > 0).groupby(hits["doc_id"]).sum(),
+                        "pro_closed": (hits["stance"] < 0).groupby(hits["doc_id"]).sum()})
+    out = out.reindex(words.index, fill_value=0).astype(int).rename_axis("doc_id")
+    for side in ("pro_open", "pro_closed"):
+        out[f"{side}_rate"] = per * out[side] / words.astype(float)
+    leaning = out["pro_open"] + out["pro_closed"]
+    out["balance"] = ((out["pro_open"] - out["pro_closed"]) / leaning).where(leaning > 0)
+    return out.reset_index()
+
+
+def _theme_first(df: pd.DataFrame) -> pd.DataFrame:
+    return df[["theme", *[c for c in df.columns if c != "theme"]]]
+
+
+# ---- keyness --------------------------------------------------------------------------------
+
+
+def log_odds_dirichlet(y_target: np.ndarray, y_reference: np.ndarray, prior: np.ndarray,
+                       a0: float | None = None) -> pd.DataFrame:
+    """Monroe, Colaresi & Quinn (2008), eq. 22: log-odds ratio with an informative Dirichlet
+    prior alpha_w = a0 * prior_w / sum(prior). delta_w = log[(y_iw + a_w) / (n_i + a0 - y_iw - a_w)]
+    - the same for j; variance 1/(y_iw + a_w) + 1/(y_jw + a_w); statistic = delta / sqrt(variance),
+    a z-score. a0 (how many words the prior is worth) defaults to the words of the two sides
+    together (scattertext's "class-size" scaling): the prior then weighs as much as the data,
+    where taking a whole-corpus prior as it is would swamp two small groups. Returns
+    statistic, delta, variance, p (two-sided normal)."""
+    y_i, y_j, prior = (np.asarray(a, dtype=float) for a in (y_target, y_reference, prior))
+    a0 = y_i.sum() + y_j.sum() if a0 is None else float(a0)
+    alpha = a0 * prior / prior.sum()
+    n_i, n_j = y_i.sum(), y_j.sum()
+    delta = (np.log(y_i + alpha) - np.log(n_i + a0 - y_i - alpha)
+             - np.log(y_j + alpha) + np.log(n_j + a0 - y_j - alpha))
+    variance = 1 / (y_i + alpha) + 1 / (y_j + alpha)
+    z = delta / np.sqrt(variance)
+    return pd.DataFrame({"statistic": z, "delta": delta, "variance": variance, "p": 2 * norm.sf(np.abs(z))})
+
+
+def _counts(counts: pd.Series, what: str) -> pd.Series:
+    if not isinstance(counts, pd.Series):
+        raise TypeError(f"keyness: {what} must be a pandas Series term -> count, not {type(counts).__name__}")
+    if counts.index.duplicated().any():
+        raise ValueError(f"keyness: {what} lists term {counts.index[counts.index.duplicated()][0]!r} twice")
+    values = pd.to_numeric(counts, errors="coerce")
+    bad = values.index[values.isna() | (values < 0)]
+    if len(bad):
+        raise ValueError(f"keyness: {what} count of term {bad[0]!r} is {counts[bad[0]]!r}; expected a count >= 0")
+    return values.astype(float)
+
+
+def keyness(
+    counts_target: pd.Series,
+    counts_reference: pd.Series,
+    prior: pd.Series,
+    scorer: Callable[[np.ndarray, np.ndarray, np.ndarray], pd.DataFrame] = log_odds_dirichlet,
+) -> pd.DataFrame:
+    """Which terms the target uses more than the reference (positive statistic) or less
+    (negative). Counts are Series term -> count; every term of target and reference must be
+    in the prior (with a count > 0), prior terms missing from a side count 0. `scorer` takes
+    the three aligned count arrays and returns at least `statistic` (e.g. a
+    functools.partial of log_odds_dirichlet with another a0). Returns feature, statistic,
+    the scorer's other columns, count_target, count_reference; sorted by statistic, largest
+    first (ties by feature)."""
+    target, reference, prior = (_counts(c, w) for c, w in
+                                ((counts_target, "counts_target"), (counts_reference, "counts_reference"),
+                                 (prior, "prior")))
+    outside = sorted((set(target.index) | set(reference.index)) - set(prior.index[prior > 0]))
+    if outside:
+        raise ValueError(f"keyness: {len(outside)} term(s) have no prior count, e.g. {outside[:5]}")
+    features = prior.index[prior > 0].sort_values()
+    y_i = target.reindex(features, fill_value=0).to_numpy()
+    y_j = reference.reindex(features, fill_value=0).to_numpy()
+    scores = scorer(y_i, y_j, prior.reindex(features).to_numpy())
+    if "statistic" not in scores:
+        raise ValueError(f"keyness: the scorer returned no 'statistic' column (columns {list(scores.columns)})")
+    out = pd.DataFrame({"feature": features.to_numpy()}).join(scores.reset_index(drop=True))
+    out["count_target"], out["count_reference"] = y_i.astype(int), y_j.astype(int)
+    out = out.sort_values(["statistic", "feature"], ascending=[False, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def name_terms(terms: Sequence[str], registry: LabRegistry | None = None) -> pd.Series:
+    """Per term (lower-cased, as vectorisers give them): does it, or one of its words, name a
+    lab or product of the registry as written or in Title case ("claude" -> Claude)? Lets a
+    keyness table be read without the names that define the groups. Errs towards names: a
+    common word that is also a case-sensitive name ("stability") counts as one. Fragments of
+    multi-word names ("hugging" of Hugging Face) are not names on their own and stay False."""
+    terms = list(terms)
+    candidates = [(i, variant) for i, term in enumerate(terms)
+                  for piece in dict.fromkeys([term, *term.split()])
+                  for variant in (piece, piece.title())]
+    separator = " ; "  # no alias spans it, so a hit belongs to one candidate
+    text = separator.join(variant for _, variant in candidates)
+    starts = np.cumsum([0] + [len(v) + len(separator) for _, v in candidates[:-1]])
+    hit = np.zeros(len(terms), dtype=bool)
+    for _, start, _ in find_mentions(text, registry):
+        hit[candidates[int(np.searchsorted(starts, start, side="right")) - 1][0]] = True
+    return pd.Series(hit, index=pd.Index(terms, name="term"), name="is_name")
+
+
+# ---- regression -----------------------------------------------------------------------------
+
+
+def _most_frequent(values: pd.Series) -> str:
+    counts = values.value_counts()
+    return str(min(counts.index[counts == counts.max()]))
+
+
+def logit_theme(
+    table: pd.DataFrame,
+    theme: str,
+    group: str = "group",
+    source: str | None = "source",
+    cluster: str = "doc_id",
+    group_reference: str = "closed",
+    source_reference: str | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Sentence-level logistic regression: has the theme (hits > 0) ~ C(group) + C(source),
+    binomial GLM with standard errors clustered by document. The reference levels are
+    `group_reference` and `source_reference` (default: the source with most rows); a source
+    column with one level is left out. Returns theme, term, coef, se, z, p, odds_ratio,
+    or_lo, or_hi, n, n_clusters (the intercept's odds ratio is the reference odds)."""
+    _require(table, "logit_theme", [theme, group, source, cluster])
+    if group_reference not in set(table[group]):
+        raise ValueError(f"logit_theme: reference group {group_reference!r} not in column {group!r}")
+    data = pd.DataFrame({"y": (table[theme] > 0).astype(float), "g": table[group].astype(str)})
+    formula = f"y ~ C(g, Treatment(reference={group_reference!r}))"
+    if source is not None and table[source].nunique() > 1:
+        data["s"] = table[source].astype(str)
+        reference = source_reference if source_reference is not None else _most_frequent(data["s"])
+        formula += f" + C(s, Treatment(reference={reference!r}))"
+    clusters = pd.factorize(table[cluster], sort=True)[0]
+    fit = smf.glm(formula, data=data, family=sm.families.Binomial()).fit(
+        cov_type="cluster", cov_kwds={"groups": clusters})
+    ci = fit.conf_int(alpha=1 - level)
+    names = [_term_name(name, group, source) for name in fit.params.index]
+    return pd.DataFrame({
+        "theme": theme, "term": names, "coef": fit.params.to_numpy(), "se": fit.bse.to_numpy(),
+        "z": fit.tvalues.to_numpy(), "p": fit.pvalues.to_numpy(), "odds_ratio": np.exp(fit.params.to_numpy()),
+        "or_lo": np.exp(ci[0].to_numpy()), "or_hi": np.exp(ci[1].to_numpy()),
+        "n": int(fit.nobs), "n_clusters": len(np.unique(clusters)),
+    })
+
+
+def _term_name(name: str, group: str, source: str | None) -> str:
+    """'C(g, Treatment(...))[T.open]' -> 'group: open'."""
+    if name == "Intercept":
+        return "intercept"
+    level = re.search(r"\[T\.(.*)\]$", name)
+    variable = group if name.startswith("C(g,") else source
+    return f"{variable}: {level.group(1) if level else name}"

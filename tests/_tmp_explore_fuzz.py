@@ -1,0 +1,177 @@
+"""Bounded fuzzing of the corpus readers and the scorer (hypothesis, fixed budget, derandomized
+so CI runs the same examples every time). The contract under fuzzing:
+
+- read_corpus either raises CorpusError whose message names the file, or returns a Corpus in
+  which every record read is kept or rejected (n_read == len(docs) + len(rejects));
+- the scorer returns scores for any text; never another exception.
+
+Inputs that once broke the contract are kept in tests/fixtures/fuzz/ and replayed on every run.
+This module also checks that docs/bad-inputs.md reports the case counts the tests really have.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from openness.corpus import Corpus, CorpusError, iter_corpus, read_corpus
+from openness.scoring import get_scorer
+
+FUZZ = Path(__file__).parent / "fixtures" / "fuzz"
+TABLE = Path(__file__).parents[1] / "docs" / "bad-inputs.md"
+EXAMPLES = 1500
+BUDGET = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, report_multiple_bugs=False,
+                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+
+# Pieces that stress each format: quoting, separators, line ends, NUL, BOM, Latin-1 and broken
+# UTF-8, JSON escapes (including lone surrogates), front matter fences, HTML that is not well formed.
+CSV_PIECES = [b"id,text\n", b"text\n", b"text,id\n", b'"', b'""', b",", b"\n", b"\r\n", b"\r", b"\x00", b"\xef\xbb\xbf",
+              b"\xe9", b"\xc3", b"\xff\xfe", b"open weights", b"Meta", b" ", b"\t", b"NA", b"#", b"'", b"\\"]
+JSON_PIECES = [b"{", b"}", b'"text": ', b'"id": ', b'"', b",", b":", b"\n", b"\r\n", b"[", b"]", b"null", b"1", b"1e999",
+               b"true", b'"a"', b'"\\ud800"', b'"\\udfff x"', b'"\\u0000"', b"\\", b"\x00", b"\xe9", b"\xef\xbb\xbf", b" "]
+DOC_PIECES = [b"---\n", b"title: x\n", b"date: 2024-13-45\n", b": :\n", b"<html>", b"<body>", b"<p>", b"</p>",
+              b"<script>", b"<!--", b"-->", b"<![CDATA[", b"&amp;", b"&#0;", b"&#xd800;", b"<title>", b"\n", b"\r",
+              b"\xe9", b"\xef\xbb\xbf", b"\xff", b"open weights", b"Meta ", b"<?xml version='1.0'?>", b"<", b">"]
+
+
+def structured(pieces: list[bytes], max_size: int = 60) -> st.SearchStrategy[bytes]:
+    return st.lists(st.one_of(st.sampled_from(pieces), st.binary(max_size=6)), max_size=max_size).map(b"".join)
+
+
+# Mostly well-formed records with hostile values, so fuzzing gets past the first parse error.
+VALUE = structured([b"open weights", b"x", b" ", b"\\n", b"\\t", b"\\\"", b"\\ud800", b"\\udc80 ", b"\\u0000",
+                    b"\\ufeff", b"\xc3\xa9", b"\xe9", b"\xf0\x9f\x98\x80", "\u202e".encode()], 8)
+JSON_RECORD = st.builds(lambda text, id_, extra: b'{"text": "' + text + b'", "id": ' + id_ + extra + b"}",
+                        VALUE, st.sampled_from([b'"a"', b'"b"', b"1", b"1.0", b"null", b'""', b"[1]"]),
+                        st.sampled_from([b"", b', "date": "2024-02-30"', b', "text": 1', b', "": null']))
+JSON_LINES = st.lists(st.one_of(JSON_RECORD, JSON_RECORD, structured(JSON_PIECES, 12)), max_size=8).map(b"\n".join)
+CSV_FIELD = st.one_of(VALUE, VALUE.map(lambda v: b'"' + v.replace(b'"', b'""') + b'"'), structured(CSV_PIECES, 4))
+CSV_ROWS = st.builds(lambda header, rows: header + b"".join(b",".join(row) + end for row, end in rows),
+                     st.sampled_from([b"id,text\n", b"\xef\xbb\xbfid,text\r\n", b"text,id,date\n", b"id,text,text\n"]),
+                     st.lists(st.tuples(st.lists(CSV_FIELD, min_size=1, max_size=3),
+                                        st.sampled_from([b"\n", b"\r\n", b"\r", b""])), max_size=6))
+
+
+@pytest.fixture(scope="module")
+def scratch():
+    folder = Path(tempfile.mkdtemp(prefix="fuzz-"))
+    yield folder
+    shutil.rmtree(folder)
+
+
+def assert_reads_or_refuses(path: Path, **options) -> Corpus | None:
+    """The reader contract: a CorpusError naming the file, or a balanced Corpus."""
+    try:
+        corpus = read_corpus(path, **options)
+    except CorpusError as error:
+        assert str(path) in str(error), str(error)
+        return None
+    assert corpus.n_read == len(corpus.docs) + len(corpus.rejects)
+    assert corpus.docs["doc_id"].is_unique
+    return corpus
+
+
+def assert_chunks_agree(path: Path, whole: Corpus | None, **options) -> None:
+    """Reading in chunks of two records keeps and rejects the same records as one read."""
+    try:
+        chunks = list(iter_corpus(path, chunksize=2, **options))
+    except CorpusError as error:
+        assert whole is None and str(path) in str(error), str(error)
+        return
+    assert whole is not None, "a chunked read accepted what a whole read refused"
+    docs = pd.concat([c.docs for c in chunks], ignore_index=True)
+    rejects = pd.concat([c.rejects for c in chunks], ignore_index=True)
+    assert docs[["doc_id", "text"]].values.tolist() == whole.docs[["doc_id", "text"]].values.tolist()
+    assert rejects.values.tolist() == whole.rejects.values.tolist()
+    assert sum(c.n_read for c in chunks) == whole.n_read
+
+
+def _fresh(scratch: Path, name: str) -> Path:
+    folder = scratch / "case"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    return folder / name
+
+
+@BUDGET
+@given(data=st.one_of(CSV_ROWS, structured(CSV_PIECES)), id_column=st.sampled_from([None, "id"]))
+def test_fuzz_csv(scratch, data, id_column):
+    path = _fresh(scratch, "input.csv")
+    path.write_bytes(data)
+    assert_chunks_agree(path, assert_reads_or_refuses(path, id=id_column), id=id_column)
+
+
+@BUDGET
+@given(data=st.one_of(JSON_LINES, structured(JSON_PIECES)), id_column=st.sampled_from([None, "id"]))
+def test_fuzz_jsonl(scratch, data, id_column):
+    path = _fresh(scratch, "input.jsonl")
+    path.write_bytes(data)
+    assert_chunks_agree(path, assert_reads_or_refuses(path, id=id_column), id=id_column)
+
+
+@BUDGET
+@given(files=st.lists(st.tuples(st.sampled_from([".txt", ".md", ".html"]), structured(DOC_PIECES)), max_size=3))
+def test_fuzz_folder_of_documents(scratch, files):
+    folder = _fresh(scratch, "docs")
+    folder.mkdir()
+    for number, (suffix, data) in enumerate(files):
+        (folder / f"doc{number}{suffix}").write_bytes(data)
+    corpus = assert_reads_or_refuses(folder)
+    assert corpus is not None and corpus.n_read == len(files)  # a folder never fails as a whole
+
+
+@BUDGET
+@given(st.lists(st.one_of(st.text(max_size=200), st.binary(max_size=200).map(lambda b: b.decode("utf-8", "replace")),
+                          st.binary(max_size=200).map(lambda b: b.decode("latin-1"))), min_size=1, max_size=4))
+def test_fuzz_scorer(texts):
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": pd.Series(texts, dtype=object)})
+    scores = get_scorer().score(docs)
+    assert len(scores.documents) == len(texts)
+    assert ((scores.evidence.start >= 0) & (scores.evidence.end <= scores.evidence.doc_id.map(
+        dict(zip(docs.doc_id, docs.text.str.len()))))).all()
+
+
+# -- regressions: inputs fuzzing found, replayed every run ----------------------------------------
+
+REGRESSIONS = sorted(p for p in FUZZ.iterdir() if not p.name.startswith("."))
+
+
+@pytest.mark.parametrize("path", REGRESSIONS, ids=[p.name for p in REGRESSIONS])
+def test_fuzz_regression(path):
+    assert_reads_or_refuses(path)
+
+
+# -- the README table in docs/bad-inputs.md cannot drift from the tests --------------------------
+
+
+def _counted_cases() -> dict[str, int]:
+    """Case counts as the test modules define them, keyed by the label the table uses."""
+    corpus = importlib.import_module("test_bad_inputs_corpus")
+    rubric = importlib.import_module("test_rubric")
+    labs = importlib.import_module("test_labs")
+    bad = importlib.import_module("test_bad_rubrics_and_labs")
+    properties = importlib.import_module("test_properties")
+    counts = {f"corpus:{case.key}": 1 for case in corpus.CASES}
+    counts["rubric:malformed"] = len(rubric.MALFORMED)
+    counts["labs:malformed"] = len(labs.test_a_malformed_registry_names_file_entry_and_fault.pytestmark[0].args[1])
+    counts["rubric+labs:catastrophic"] = 2 * len(bad.CATASTROPHIC) + 1
+    counts["rubric+labs:unusable"] = 2 * len(bad.UNUSABLE)
+    counts["rubric+labs:structure"] = 4 + 1 + 5
+    counts["rubric+labs:bomb"] = 3
+    counts["fuzz:budget"] = EXAMPLES
+    counts["fuzz:regressions"] = len(REGRESSIONS)
+    counts["properties:budget"] = properties.BUDGET.max_examples
+    return counts
+
+
+def test_bad_input_table_matches_the_tests():
+    rows = re.findall(r"^\|(.+)\|\s*`?([\w:+-]+)`?\s*\|\s*(\d+)\s*\|\s*$", TABLE.read_text(encoding="utf-8"), re.M)
+    documented = {key: int(count) for _, key, count in rows}
+    assert documented == _counted_cases()

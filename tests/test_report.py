@@ -1,0 +1,266 @@
+"""The report page: figures found in notebook source, a deterministic static page, safe
+in-place execution, and the page as headless Chromium renders it."""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+import openness
+from openness import charts, paths
+from openness.report import ReportError, build_index, execute_notebook, figures_of, numbered_notebooks, report
+
+ARTEFACTS = paths.ROOT / "build" / "test-artefacts"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def write_notebook(path: Path, *cells) -> Path:
+    nb = new_notebook(cells=list(cells))
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def save_figure(folder: Path, name: str) -> None:
+    fig, ax = plt.subplots(figsize=(2, 1.5))
+    ax.bar(["a", "b"], [1, 2])
+    charts.save(fig, name, folder=folder)
+    plt.close(fig)
+
+
+@pytest.fixture(scope="module")
+def three_figures(tmp_path_factory) -> Path:
+    """A figures folder, drawn once for the module and copied by the tests that change it."""
+    folder = tmp_path_factory.mktemp("figures")
+    for name in ("t-alpha", "t-beta", "t-gamma"):
+        save_figure(folder, name)
+    return folder
+
+
+@pytest.fixture
+def two_notebooks(tmp_path: Path, three_figures: Path) -> tuple[list[Path], Path]:
+    """Two parsed-only notebooks (never executed) and their three figures in out/figures."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    first = write_notebook(
+        notebooks / "01-first.ipynb",
+        new_markdown_cell("Intro text before the title.\n\n# 01 · First look & <friends>\n\nQuestion."),
+        new_code_cell('%matplotlib inline\nfrom openness import charts\ncharts.save(fig, "t-alpha", caption="Alpha bars.")'),
+        new_code_cell('save(fig, name="t-beta", caption="Beta \\"quoted\\" & more.")\nfig.savefig("other.png")'),
+    )
+    second = write_notebook(
+        notebooks / "02-second.ipynb",
+        new_markdown_cell("## 02 · Second"),
+        new_code_cell('import openness\nopenness.charts.save(fig, "t-gamma", None, "Gamma " "joined.")'),
+    )
+    out = tmp_path / "site"
+    shutil.copytree(three_figures, out / "figures")
+    return [first, second], out / "index.html"
+
+
+# ---- figures_of --------------------------------------------------------------------------------
+
+
+def test_figures_of_reads_constant_save_calls_in_order(two_notebooks):
+    (first, second), _ = two_notebooks
+    assert figures_of(first) == [("t-alpha", "Alpha bars."), ("t-beta", 'Beta "quoted" & more.')]
+    assert figures_of(second) == [("t-gamma", "Gamma joined.")]
+
+
+@pytest.mark.parametrize(
+    "source, problem",
+    [('charts.save(fig, f"x-{n}", caption="C.")', "name"), ('charts.save(fig, "x-one")', "caption"),
+     ('charts.save(fig, "x-one", caption=text)', "caption")],
+)
+def test_figures_of_rejects_a_save_it_cannot_read(tmp_path, source, problem):
+    notebook = write_notebook(tmp_path / "03-bad.ipynb", new_markdown_cell("# 03"), new_code_cell("x = 1"),
+                              new_code_cell(f"y = 2\n{source}"))
+    with pytest.raises(ReportError, match=rf"03-bad\.ipynb: cell 3, line 2: save\(\) needs a {problem}"):
+        figures_of(notebook)
+
+
+# ---- build_index -------------------------------------------------------------------------------
+
+
+class PageParts(HTMLParser):
+    """Tags, image (src, alt) pairs and every link target of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.images: list[tuple[str, str]] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.add(tag)
+        if tag == "img":
+            self.images.append((attributes["src"], attributes["alt"]))
+        self.links += [value for key, value in attrs if key in ("href", "src")]
+
+
+def test_build_index_is_one_static_deterministic_page(two_notebooks):
+    notebooks, out = two_notebooks
+    first = build_index(notebooks, out).read_bytes()
+    assert build_index(notebooks, out).read_bytes() == first
+    page = first.decode("utf-8")
+    parts = PageParts()
+    parts.feed(page)
+    assert parts.images == [("figures/t-alpha.png", "Alpha bars."), ("figures/t-beta.png", 'Beta "quoted" & more.'),
+                            ("figures/t-gamma.png", "Gamma joined.")]
+    assert not parts.tags & {"script", "link", "iframe", "object", "embed"}
+    assert all(not re.match(r"[a-z]+:|//", link) for link in parts.links)  # offline: relative links only
+    assert "figures/t-beta.svg" in parts.links and "figures/t-beta.pdf" in parts.links
+    assert "../notebooks/02-second.ipynb" in parts.links
+    # Sections in the given order, titled by the first markdown heading, figures under their notebook.
+    assert page.index("<h2>01 · First look &amp; &lt;friends&gt;</h2>") < page.index("t-beta.png") < page.index(
+        "<h2>02 · Second</h2>") < page.index("t-gamma.png")
+    rubric = openness.load_rubric()
+    assert f"<code>{rubric.hash}</code>" in page and f"<code>{rubric.id}</code>" in page
+    sources = pd.read_csv(paths.PROCESSED / "sources.csv", dtype=str, keep_default_na=False)
+    for source, commit in zip(sources["source"], sources["commit"]):
+        assert re.search(rf"<td>{re.escape(source)}</td><td><code>{commit or '[^<]+'}</code>", page)
+
+
+def test_build_index_names_a_missing_figure_file(two_notebooks):
+    notebooks, out = two_notebooks
+    (out.parent / "figures" / "t-gamma.pdf").unlink()
+    with pytest.raises(ReportError, match=r"02-second\.ipynb saves figure 't-gamma' but .* has no t-gamma\.pdf"):
+        build_index(notebooks, out)
+    assert not out.exists()
+
+
+def test_build_index_refuses_one_figure_name_in_two_notebooks(two_notebooks, tmp_path):
+    notebooks, out = two_notebooks
+    twin = write_notebook(tmp_path / "notebooks" / "03-twin.ipynb", new_code_cell('charts.save(f, "t-alpha", caption="A.")'))
+    with pytest.raises(ReportError, match=r"'t-alpha' is saved by both 01-first\.ipynb and 03-twin\.ipynb"):
+        build_index(notebooks + [twin], out)
+
+
+def test_committed_page_is_current(tmp_path):
+    """reports/index.html is what `openness report --no-execute` builds from the committed
+    notebooks (same relative layout in a tmp folder, so the links match)."""
+    (tmp_path / "notebooks").symlink_to(paths.NOTEBOOKS, target_is_directory=True)
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "figures").symlink_to(paths.FIGURES, target_is_directory=True)
+    notebooks = [tmp_path / "notebooks" / p.name for p in numbered_notebooks(paths.NOTEBOOKS)]
+    fresh = build_index(notebooks, tmp_path / "reports" / "index.html")
+    assert fresh.read_bytes() == (paths.REPORTS / "index.html").read_bytes(), "run `openness report` and commit"
+
+
+def test_numbered_notebooks_in_numeric_order(tmp_path):
+    for name in ("10-ten.ipynb", "2-two.ipynb", "01-one.ipynb", "notes.ipynb", "03-three.py"):
+        (tmp_path / name).write_text("{}")
+    assert [p.name for p in numbered_notebooks(tmp_path)] == ["01-one.ipynb", "2-two.ipynb", "10-ten.ipynb"]
+
+
+# ---- execution ---------------------------------------------------------------------------------
+
+
+def test_report_executes_in_place_and_times_on_stderr_only(tmp_path, capsys):
+    notebook = write_notebook(tmp_path / "01-tiny.ipynb", new_markdown_cell("# 01 · Tiny"),
+                              new_code_cell("from pathlib import Path\nn = 1 + 2"),
+                              new_code_cell("print(n, Path.cwd().name)"))
+    out = report(tmp_path, execute=True, out=tmp_path / "site" / "index.html")
+    executed = nbformat.read(notebook, as_version=4)
+    assert [c.execution_count for c in executed.cells[1:]] == [1, 2]
+    assert executed.cells[2].outputs[0]["text"] == f"3 {tmp_path.name}\n"  # ran in the notebook's folder
+    assert "execution" not in executed.cells[1].metadata  # record_timing=False: no timestamps in the file
+    assert re.fullmatch(r"01-tiny\.ipynb: \d+\.\d s\nall 1 notebooks: \d+\.\d s\n", capsys.readouterr().err)
+    assert " s<" not in out.read_text() and "<h2>01 · Tiny</h2>" in out.read_text()
+
+
+def test_execute_notebook_failure_names_the_cell_and_keeps_the_file(tmp_path):
+    notebook = write_notebook(tmp_path / "05-broken.ipynb", new_markdown_cell("# 05"), new_code_cell("x = 1"),
+                              new_code_cell("y = x / 0"), new_code_cell("print('never')"))
+    before = notebook.read_bytes()
+    with pytest.raises(ReportError, match=r"05-broken\.ipynb: cell 3 \('y = x / 0'\) failed: ZeroDivisionError"):
+        execute_notebook(notebook)
+    assert notebook.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["05-broken.ipynb"]  # no temporary file left behind
+
+
+# ---- the page in headless Chromium -------------------------------------------------------------
+
+# Added to a test-only copy of the page (the page itself has no script): after load, write
+# the images that failed to decode into the DOM, where --dump-dom can read them.
+IMAGE_CHECK = """<script>
+window.addEventListener("load", () => {
+  const images = Array.from(document.images);
+  const broken = images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute("src"));
+  const out = document.createElement("pre");
+  out.id = "image-check";
+  out.textContent = JSON.stringify({total: images.length, broken: broken});
+  document.body.appendChild(out);
+});
+</script>
+</body>"""
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    found = shutil.which("chromium")
+    if found is None:
+        if os.environ.get("OPENNESS_REQUIRE_MIRROR"):
+            pytest.fail("chromium is not installed but OPENNESS_REQUIRE_MIRROR is set (.ci/run installs it)")
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    return found
+
+
+def run_chromium(chromium: str, profile: Path, *arguments: str) -> str:
+    command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--disable-dev-shm-usage", f"--user-data-dir={profile}", *arguments]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def image_check(chromium: str, index: Path, tmp_path: Path) -> dict:
+    """Load a copy of the page with the image check added; return {total, broken}."""
+    harness = index.with_name("image-check.html")
+    harness.write_text(index.read_text(encoding="utf-8").replace("</body>", IMAGE_CHECK), encoding="utf-8")
+    dom = run_chromium(chromium, tmp_path / "profile-check", "--run-all-compositor-stages-before-draw",
+                       "--virtual-time-budget=5000", "--dump-dom", harness.as_uri())
+    found = re.search(r'<pre id="image-check">(.*?)</pre>', dom, re.S)
+    assert found, f"the image check did not run; DOM starts {dom[:300]!r}"
+    return json.loads(html.unescape(found.group(1)))
+
+
+def test_chromium_reports_a_missing_image(chromium, two_notebooks, tmp_path):
+    notebooks, out = two_notebooks
+    build_index(notebooks, out)
+    assert image_check(chromium, out, tmp_path) == {"total": 3, "broken": []}
+    (out.parent / "figures" / "t-beta.png").write_bytes(b"")  # present but not an image
+    (out.parent / "figures" / "t-gamma.png").unlink()
+    assert image_check(chromium, out, tmp_path) == {"total": 3, "broken": ["figures/t-beta.png", "figures/t-gamma.png"]}
+
+
+def test_committed_report_page_loads_every_figure_in_chromium(chromium, tmp_path):
+    """The page built from the committed notebooks and figures shows every figure; the
+    screenshot is kept in build/test-artefacts/ (git-ignored)."""
+    notebooks = numbered_notebooks(paths.NOTEBOOKS)
+    assert notebooks, f"no numbered notebooks in {paths.NOTEBOOKS}"
+    expected = [name for notebook in notebooks for name, _ in figures_of(notebook)]
+    (tmp_path / "figures").symlink_to(paths.FIGURES, target_is_directory=True)
+    index = build_index(notebooks, tmp_path / "index.html")
+    for name in expected:
+        assert (tmp_path / "figures" / f"{name}.png").read_bytes()[:8] == PNG_MAGIC, name
+    assert image_check(chromium, index, tmp_path) == {"total": len(expected), "broken": []}
+    screenshot = ARTEFACTS / "index.png"
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    screenshot.unlink(missing_ok=True)
+    run_chromium(chromium, tmp_path / "profile-shot", f"--screenshot={screenshot}", "--window-size=1280,2000",
+                 "--hide-scrollbars", index.as_uri())
+    assert screenshot.read_bytes()[:8] == PNG_MAGIC and screenshot.stat().st_size > 10_000
