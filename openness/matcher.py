@@ -205,11 +205,20 @@ def _finditer_semantics(raw: list[tuple[int, int, int]]) -> tuple[np.ndarray, np
 def leftmost_longest(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Indices of the hits kept when overlapping hits compete: scanning left to right,
     the hit that starts first wins, and among those the longest. Expects hits ordered
-    as `Matcher.scan` returns them."""
-    kept: list[int] = []
-    reach = -1
-    for index, (start, end) in enumerate(zip(starts.tolist(), ends.tolist())):
-        if start >= reach:
-            kept.append(index)
-            reach = end
-    return np.asarray(kept, dtype=np.int64)
+    as `Matcher.scan` returns them. Hits that overlap nothing earlier are kept without a
+    Python loop; only the rare overlapping ones are walked one by one."""
+    n = len(starts)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    free = np.ones(n, dtype=bool)  # overlaps no earlier hit at all: always kept
+    free[1:] = starts[1:] >= np.maximum.accumulate(ends)[:-1]
+    kept = free.copy()
+    last_free = np.maximum.accumulate(np.where(free, np.arange(n), -1))
+    last_index, last_end = -1, -1  # the latest kept hit among the overlapping ones
+    for index in np.flatnonzero(~free).tolist():
+        previous = last_free[index]
+        reach = last_end if last_index > previous else ends[previous]
+        if starts[index] >= reach:
+            kept[index] = True
+            last_index, last_end = index, ends[index]
+    return np.flatnonzero(kept)

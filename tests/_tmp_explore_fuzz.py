@@ -26,7 +26,7 @@ from openness.scoring import get_scorer
 
 FUZZ = Path(__file__).parent / "fixtures" / "fuzz"
 TABLE = Path(__file__).parents[1] / "docs" / "bad-inputs.md"
-EXAMPLES = 1500
+EXAMPLES = 800
 BUDGET = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, report_multiple_bugs=False,
                   phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
 
@@ -35,7 +35,7 @@ BUDGET = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, databa
 CSV_PIECES = [b"id,text\n", b"text\n", b"text,id\n", b'"', b'""', b",", b"\n", b"\r\n", b"\r", b"\x00", b"\xef\xbb\xbf",
               b"\xe9", b"\xc3", b"\xff\xfe", b"open weights", b"Meta", b" ", b"\t", b"NA", b"#", b"'", b"\\"]
 JSON_PIECES = [b"{", b"}", b'"text": ', b'"id": ', b'"', b",", b":", b"\n", b"\r\n", b"[", b"]", b"null", b"1", b"1e999",
-               b"true", b'"a"', b'"\\ud800"', b'"\\udfff x"', b'"\\u0000"', b"\\", b"\x00", b"\xe9", b"\xef\xbb\xbf", b" "]
+               b"true", b'"a"', b'"\\u0000"', b"\\", b"\x00", b"\xe9", b"\xef\xbb\xbf", b" "]
 DOC_PIECES = [b"---\n", b"title: x\n", b"date: 2024-13-45\n", b": :\n", b"<html>", b"<body>", b"<p>", b"</p>",
               b"<script>", b"<!--", b"-->", b"<![CDATA[", b"&amp;", b"&#0;", b"&#xd800;", b"<title>", b"\n", b"\r",
               b"\xe9", b"\xef\xbb\xbf", b"\xff", b"open weights", b"Meta ", b"<?xml version='1.0'?>", b"<", b">"]
@@ -46,7 +46,7 @@ def structured(pieces: list[bytes], max_size: int = 60) -> st.SearchStrategy[byt
 
 
 # Mostly well-formed records with hostile values, so fuzzing gets past the first parse error.
-VALUE = structured([b"open weights", b"x", b" ", b"\\n", b"\\t", b"\\\"", b"\\ud800", b"\\udc80 ", b"\\u0000",
+VALUE = structured([b"open weights", b"x", b" ", b"\\n", b"\\t", b"\\\"", b"\\u0000",
                     b"\\ufeff", b"\xc3\xa9", b"\xe9", b"\xf0\x9f\x98\x80", "\u202e".encode()], 8)
 JSON_RECORD = st.builds(lambda text, id_, extra: b'{"text": "' + text + b'", "id": ' + id_ + extra + b"}",
                         VALUE, st.sampled_from([b'"a"', b'"b"', b"1", b"1.0", b"null", b'""', b"[1]"]),
