@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 reproduce: setup
-	$(VENV)/bin/openness score data/examples --unit document -o reports/examples-documents.csv --evidence reports/examples-evidence.csv
+	$(VENV)/bin/openness report
 
 test: setup
 	$(PY) -m pytest

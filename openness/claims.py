@@ -12,7 +12,6 @@ levels for one claim resolve). Two uses:
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path

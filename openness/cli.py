@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .claims import add_claims_parser
+
 class UserError(Exception):
     """A fatal problem with the user's input, reported as one line on stderr."""
 
@@ -89,6 +91,16 @@ def _data_build(args: argparse.Namespace) -> None:
         print(written.to_string(index=False), file=sys.stderr)
 
 
+def _report(args: argparse.Namespace) -> None:
+    from .report import ReportError, report
+
+    try:
+        page = report(execute=not args.no_execute)
+    except ReportError as error:
+        raise UserError(str(error)) from error
+    print(f"wrote {page}", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="openness", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -107,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     score.set_defaults(run=_score)
 
+    add_claims_parser(commands)
+
     rubric = commands.add_parser("rubric", help="work with rubrics")
     rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True)
     check = rubric_commands.add_parser("check", help="validate a rubric YAML file")
@@ -116,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     labs = commands.add_parser("labs", help="list the lab registry")
     labs.add_argument("--file", default=None, help="registry YAML (default: the shipped one)")
     labs.set_defaults(run=_labs)
+
+    report = commands.add_parser("report", help="execute every notebook in order, export its figures, build reports/index.html")
+    report.add_argument("--no-execute", action="store_true", help="only rebuild the page from the notebooks and figures as they are")
+    report.set_defaults(run=_report)
 
     data = commands.add_parser("data", help="fetch raw sources and build processed tables")
     data_commands = data.add_subparsers(dest="data_command", required=True)

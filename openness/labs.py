@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
-from openness import paths
+from openness import paths, strict_yaml
 from openness.matcher import Matcher, Pattern, check_pattern, leftmost_longest, phrase_to_regex
 
 _TOP_KEYS = {"labs", "not_labs"}
@@ -50,31 +49,16 @@ class LabRegistry:
         return Matcher(self.patterns)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe loading that refuses duplicate keys, which plain YAML silently overwrites."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen: set = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
 def load_labs(path: str | Path | None = None) -> LabRegistry:
     """Read and validate a registry file (None: the shipped `openness/labs.yaml`)."""
     source = Path(path) if path is not None else paths.LABS_FILE
     try:
-        document = yaml.load(source.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+        document = strict_yaml.load(source.read_text(encoding="utf-8"))
     except OSError as error:
         raise LabsError(f"{source}: cannot read the lab registry: {error}") from error
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise LabsError(f"{source}:{where}: invalid YAML: {error}") from error
+    except strict_yaml.StrictYamlError as error:
+        where = f" line {error.line}" if error.line else ""
+        raise LabsError(f"{source}:{where}: invalid YAML: {error.problem}") from error
 
     def fail(entry: str, fault: str) -> LabsError:
         return LabsError(f"{source}: {entry}: {fault}")

@@ -19,6 +19,10 @@ from typing import Sequence
 
 import numpy as np
 
+# the standard library's own regex parser (re._parser since Python 3.11): it tells repeats,
+# groups and alternatives apart reliably, where a regex over the pattern text would not
+from re import _constants, _parser as _regex_parser
+
 try:  # the fast engine is optional: its wheels exist for x86-64 only
     import hyperscan
 except ImportError:  # pragma: no cover - exercised on machines without the wheel
@@ -28,7 +32,6 @@ ENGINES = ("hyperscan", "re") if hyperscan is not None else ("re",)
 _WORD_SEPARATOR = r"[\s\-]+"
 _WORD_ENDING = "\\w*"  # a trailing word-ending wildcard, as phrase_to_regex writes it
 _WORD_TAIL = re.compile(r"\w*", re.ASCII)
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}]\)[+*{]")
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,9 @@ def check_pattern(pattern: Pattern) -> str | None:
         return f"invalid regular expression: {error}"
     if compiled.groups and re.search(r"\\\d", pattern.regex):
         return "back-references are not supported"
-    if _NESTED_QUANTIFIER.search(pattern.regex):
-        return "nested quantifiers such as (a+)+ can take exponential time"
+    if _ambiguous_repeat(_regex_parser.parse(pattern.regex)):
+        return ("nested quantifiers or alternatives under an unbounded repeat, such as (a+)+ or "
+                "(a|aa)+, can take exponential time; bound the repeat, e.g. {0,3}")
     if compiled.match(""):
         return "pattern matches the empty string"
     return None
@@ -167,6 +171,42 @@ class Matcher:
         code_point = np.concatenate([[0], np.cumsum(lead)])  # code points before each byte offset
         found = np.asarray(hits, dtype=np.int64)
         return list(zip(found[:, 0].tolist(), code_point[found[:, 1]].tolist(), code_point[found[:, 2]].tolist()))
+
+
+def _ambiguous_repeat(parsed) -> bool:
+    """Whether an unbounded repeat (*, +, {n,}) encloses another repeat or alternatives:
+    the shapes on which a backtracking engine can take exponential time."""
+    for op, argument in parsed:
+        if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+            low, high, body = argument
+            if high == _constants.MAXREPEAT and _has_choice(body):
+                return True
+            nested = [body]
+        else:
+            nested = _subpatterns(op, argument)
+        if any(_ambiguous_repeat(item) for item in nested):
+            return True
+    return False
+
+
+def _has_choice(parsed) -> bool:
+    """Whether a parsed pattern holds a repeat (other than ?) or alternatives."""
+    for op, argument in parsed:
+        if op is _constants.BRANCH or (op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and argument[1] > 1):
+            return True
+        if any(_has_choice(item) for item in _subpatterns(op, argument)):
+            return True
+    return False
+
+
+def _subpatterns(op, argument) -> list:
+    if op is _constants.SUBPATTERN:
+        return [argument[-1]]
+    if op is _constants.BRANCH:
+        return list(argument[1])
+    if op in (_constants.ASSERT, _constants.ASSERT_NOT):
+        return [argument[1]]
+    return []
 
 
 def _is_stem(regex: str) -> bool:

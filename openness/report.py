@@ -15,6 +15,7 @@ import nbclient
 import nbformat
 import pandas as pd
 from IPython.core.inputtransformer2 import TransformerManager
+from PIL import Image
 
 from openness import paths
 from openness.io import atomic_path
@@ -22,6 +23,7 @@ from openness.rubric import load_rubric
 
 NOTEBOOK_NAME = re.compile(r"(\d+)-.+\.ipynb")
 FIGURE_FORMATS = ("png", "svg", "pdf")
+CAPTION_KEY = "Description"  # the PNG text key charts.save writes the caption to
 
 
 class ReportError(Exception):
@@ -59,12 +61,14 @@ def _first_line(source: str) -> str:
     return next((line.strip() for line in source.splitlines() if line.strip()), "")
 
 
-def figures_of(notebook: str | os.PathLike) -> list[tuple[str, str]]:
-    """(name, caption) of every `charts.save(fig, "name", caption="...")` call in the
-    notebook's code cells, in order, read from the source (no execution)."""
+def figures_of(notebook: str | os.PathLike) -> list[tuple[str, str | None]]:
+    """(name, caption) of every `charts.save(fig, "name", caption=...)` call in the
+    notebook's code cells, in order, read from the source (no execution). The name must be
+    a plain string; a caption computed at run time (an f-string) is None here, and the page
+    takes it from the exported PNG, where charts.save stores it."""
     path = Path(notebook)
     nb = nbformat.read(path, as_version=4)
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str | None]] = []
     for number, cell in enumerate(nb.cells, start=1):
         if cell.cell_type != "code":
             continue
@@ -87,15 +91,21 @@ def _is_save(func: ast.expr) -> bool:
         or (isinstance(func.value, ast.Attribute) and func.value.attr == "charts"))
 
 
-def _save_arguments(call: ast.Call, where: str) -> tuple[str, str]:
+def _save_arguments(call: ast.Call, where: str) -> tuple[str, str | None]:
     keywords = {k.arg: k.value for k in call.keywords}
     name = call.args[1] if len(call.args) > 1 else keywords.get("name")
     caption = call.args[3] if len(call.args) > 3 else keywords.get("caption")
-    for what, node in (("name", name), ("caption", caption)):
-        if not (isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip()):
-            raise ReportError(f"{where}: save() needs a {what} written as a plain, non-empty string "
-                              "so the report can show the figure")
-    return name.value, caption.value
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value):
+        raise ReportError(f"{where}: save() needs the figure name as a plain string so the report can find the figure")
+    if caption is None or (isinstance(caption, ast.Constant) and not (isinstance(caption.value, str) and caption.value.strip())):
+        raise ReportError(f"{where}: save() of {name.value!r} needs a caption (caption=\"One sentence ...\")")
+    return name.value, caption.value if isinstance(caption, ast.Constant) else None
+
+
+def _exported_caption(png: Path) -> str | None:
+    """The caption charts.save wrote into the PNG's metadata."""
+    with Image.open(png) as image:
+        return image.text.get(CAPTION_KEY) or None
 
 
 def build_index(notebooks: list[Path], out: str | os.PathLike = paths.REPORTS / "index.html") -> Path:
@@ -117,6 +127,10 @@ def build_index(notebooks: list[Path], out: str | os.PathLike = paths.REPORTS / 
             if missing:
                 raise ReportError(f"{notebook.name} saves figure {name!r} but {figures} has no {', '.join(missing)}; "
                                   "run `openness report` to execute the notebooks")
+            caption = caption or _exported_caption(figures / f"{name}.png")
+            if not caption:
+                raise ReportError(f"{notebook.name} saves figure {name!r} with a computed caption, but "
+                                  f"{figures / name}.png carries none; run `openness report` to execute the notebooks")
             items.append(_figure_html(name, caption, notebook, out.parent))
         sections.append(_section_html(notebook, items, out.parent))
     page = _PAGE.format(css=_CSS, versions=_versions_html(), toc=_toc_html(notebooks), sections="\n".join(sections))

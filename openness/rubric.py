@@ -12,12 +12,9 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Hashable
 from typing import Any
 
-import yaml
-
-from openness import paths
+from openness import paths, strict_yaml
 from openness.matcher import Pattern, check_pattern, phrase_to_regex
 
 THEMES = ("transparency", "safety", "control")
@@ -87,22 +84,6 @@ class Rubric:
     claims: dict | None = None
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe YAML (no object construction) that refuses a key given twice in one mapping,
-    which plain YAML resolves by silently keeping the last value."""
-
-    def construct_mapping(self, node, deep=False):
-        seen: set = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if isinstance(key, Hashable) and key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark)
-            if isinstance(key, Hashable):
-                seen.add(key)
-        return super().construct_mapping(node, deep)
-
-
 def load_rubric(path: str | Path | None = None) -> Rubric:
     """Read and check a rubric YAML file (default: the shipped openness-v1 rubric)."""
     source = Path(path) if path is not None else paths.DEFAULT_RUBRIC
@@ -111,12 +92,10 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
     except (OSError, UnicodeDecodeError) as error:
         raise RubricError(f"{source}: cannot be read: {error}") from error
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "YAML"
-        problem = getattr(error, "problem", None) or str(error)
-        raise RubricError(f"{source}: {where}: not valid rubric YAML: {problem}") from error
+        data = strict_yaml.load(text)
+    except strict_yaml.StrictYamlError as error:
+        where = f"line {error.line}" if error.line else "YAML"
+        raise RubricError(f"{source}: {where}: not valid rubric YAML: {error.problem}") from error
     return _Builder(source).build(data)
 
 
@@ -131,7 +110,7 @@ class _Builder:
 
     def mapping(self, value: Any, entry: str, allowed: set[str] | None = None) -> dict:
         if not isinstance(value, dict) or not value:
-            raise self.fail(entry, f"expected a non-empty mapping, got {value!r:.60}")
+            raise self.fail(entry, f"expected a non-empty mapping, got {type(value).__name__}")
         unknown = sorted(set(map(str, value)) - allowed) if allowed is not None else []
         if unknown:
             raise self.fail(entry, f"unknown key(s) {unknown}; allowed: {sorted(allowed)}")

@@ -157,8 +157,8 @@ def test_yaml_alias_bomb_in_rubric_is_refused_or_loads_quickly(tmp_path, where):
     assert outcome == "loaded" or outcome.startswith(f"RubricError {path}"), outcome
 
 
-def test_yaml_alias_bomb_in_registry_is_refused_quickly(tmp_path):
+def test_yaml_alias_bomb_in_registry_is_refused_or_loads_quickly(tmp_path):
     path = tmp_path / "bomb.yaml"
     path.write_text(LABS.format(product="Roadrunner") + "not_labs:\n" + _bomb("  "), encoding="utf-8")
     outcome = _load_in_subprocess("labs", path)
-    assert outcome.startswith(f"LabsError {path}: not_labs entry"), outcome
+    assert outcome.startswith(f"LabsError {path}"), outcome

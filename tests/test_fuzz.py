@@ -151,27 +151,34 @@ def test_fuzz_regression(path):
 # -- the README table in docs/bad-inputs.md cannot drift from the tests --------------------------
 
 
-def _counted_cases() -> dict[str, int]:
-    """Case counts as the test modules define them, keyed by the label the table uses."""
-    corpus = importlib.import_module("test_bad_inputs_corpus")
-    rubric = importlib.import_module("test_rubric")
-    labs = importlib.import_module("test_labs")
-    bad = importlib.import_module("test_bad_rubrics_and_labs")
-    properties = importlib.import_module("test_properties")
-    counts = {f"corpus:{case.key}": 1 for case in corpus.CASES}
-    counts["rubric:malformed"] = len(rubric.MALFORMED)
-    counts["labs:malformed"] = len(labs.test_a_malformed_registry_names_file_entry_and_fault.pytestmark[0].args[1])
-    counts["rubric+labs:catastrophic"] = 2 * len(bad.CATASTROPHIC) + 1
-    counts["rubric+labs:unusable"] = 2 * len(bad.UNUSABLE)
-    counts["rubric+labs:structure"] = 4 + 1 + 5
-    counts["rubric+labs:bomb"] = 3
-    counts["fuzz:budget"] = EXAMPLES
-    counts["fuzz:regressions"] = len(REGRESSIONS)
-    counts["properties:budget"] = properties.BUDGET.max_examples
-    return counts
+def _cases(reference: str) -> int:
+    """Cases one test runs: its hypothesis budget (or 1) times its parametrize lengths."""
+    module, name = reference.split("::")
+    test = getattr(importlib.import_module(module), name)
+    budget = getattr(test, "_hypothesis_internal_use_settings", None)  # set by @settings on a @given test
+    count = budget.max_examples if budget is not None else 1
+    for mark in getattr(test, "pytestmark", []):
+        if mark.name == "parametrize":
+            count *= len(mark.args[1])
+    return count
+
+
+def _table_rows() -> list[tuple[int, list[str]]]:
+    """(cases, test references) of every row of docs/bad-inputs.md."""
+    rows = []
+    for line in TABLE.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+        if len(cells) == 4 and cells[2].isdigit():
+            rows.append((int(cells[2]), cells[3].strip("`").split()))
+    return rows
 
 
 def test_bad_input_table_matches_the_tests():
-    rows = re.findall(r"^\|(.+)\|\s*`?([\w:+-]+)`?\s*\|\s*(\d+)\s*\|\s*$", TABLE.read_text(encoding="utf-8"), re.M)
-    documented = {key: int(count) for _, key, count in rows}
-    assert documented == _counted_cases()
+    rows = _table_rows()
+    assert [(count, refs) for count, refs in rows if count != sum(map(_cases, refs))] == []
+    listed = {ref for _, refs in rows for ref in refs}
+    bad_input_modules = ("test_bad_inputs_corpus", "test_bad_rubrics_and_labs", "test_atomic", "test_fuzz")
+    unlisted = [f"{module}::{name}" for module in bad_input_modules for name in dir(importlib.import_module(module))
+                if name.startswith("test_") and f"{module}::{name}" not in listed]
+    assert unlisted == ["test_bad_inputs_corpus::test_every_case_has_its_test", "test_atomic::test_a_complete_run_replaces_the_previous_output",
+                        "test_fuzz::test_bad_input_table_matches_the_tests"]

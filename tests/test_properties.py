@@ -217,6 +217,23 @@ def test_bug_scoring_crashes_on_a_lone_surrogate():
     assert scores.evidence["cue"].tolist() == ["T2.open_weight"]
 
 
+@BUDGET
+@given(TEXT)
+def test_word_counts_are_whitespace_separated_tokens(text):
+    """The documented definition of `n_words`, on the same whitespace the splitter uses."""
+    sentences = scorer().score(frame([text])).sentences
+    assert sentences["n_words"].tolist() == [len(text[s:e].split()) for s, e in zip(sentences.start, sentences.end)]
+
+
+def test_bug_word_counts_miss_unicode_whitespace():
+    """scoring.py `_WORD_BYTE` lets only ASCII whitespace and NUL separate words, while the
+    splitter (and str.split) also split at NBSP, em space or U+2028: here the second sentence
+    gets 2 words instead of 3, and "a\\x00b" counts as two words."""
+    scores = scorer().score(frame(["Yes.\u00a0No way here.", "open\u2003weights", "a\x00b"]))
+    assert scores.sentences["n_words"].tolist() == [1, 3, 2, 1]
+    assert scores.documents["n_words"].tolist() == [4, 2, 1]
+
+
 @functools.cache
 def re_engine_scorer() -> Scorer:
     slow = Scorer(scorer().rubric, scorer().labs)

@@ -32,10 +32,10 @@ def write_notebook(path: Path, *cells) -> Path:
     return path
 
 
-def save_figure(folder: Path, name: str) -> None:
+def save_figure(folder: Path, name: str, caption: str | None = None) -> None:
     fig, ax = plt.subplots(figsize=(2, 1.5))
     ax.bar(["a", "b"], [1, 2])
-    charts.save(fig, name, folder=folder)
+    charts.save(fig, name, folder=folder, caption=caption)
     plt.close(fig)
 
 
@@ -80,14 +80,27 @@ def test_figures_of_reads_constant_save_calls_in_order(two_notebooks):
 
 @pytest.mark.parametrize(
     "source, problem",
-    [('charts.save(fig, f"x-{n}", caption="C.")', "name"), ('charts.save(fig, "x-one")', "caption"),
-     ('charts.save(fig, "x-one", caption=text)', "caption")],
+    [('charts.save(fig, f"x-{n}", caption="C.")', "needs the figure name as a plain string"),
+     ('charts.save(fig, "x-one")', "of 'x-one' needs a caption"),
+     ('charts.save(fig, "x-one", caption=" ")', "of 'x-one' needs a caption")],
 )
 def test_figures_of_rejects_a_save_it_cannot_read(tmp_path, source, problem):
     notebook = write_notebook(tmp_path / "03-bad.ipynb", new_markdown_cell("# 03"), new_code_cell("x = 1"),
                               new_code_cell(f"y = 2\n{source}"))
-    with pytest.raises(ReportError, match=rf"03-bad\.ipynb: cell 3, line 2: save\(\) needs a {problem}"):
+    with pytest.raises(ReportError, match=rf"03-bad\.ipynb: cell 3, line 2: save\(\) {re.escape(problem)}"):
         figures_of(notebook)
+
+
+def test_a_computed_caption_is_read_from_the_exported_png(tmp_path):
+    notebook = write_notebook(tmp_path / "04-computed.ipynb", new_markdown_cell("# 04"),
+                              new_code_cell('charts.save(fig, "t-delta", caption=f"At least {N} items.")'))
+    assert figures_of(notebook) == [("t-delta", None)]
+    save_figure(tmp_path / "figures", "t-delta", caption="At least 7 items.")
+    page = build_index([notebook], tmp_path / "index.html").read_text()
+    assert '<img src="figures/t-delta.png" alt="At least 7 items.">' in page
+    save_figure(tmp_path / "figures", "t-delta")  # exported without a caption
+    with pytest.raises(ReportError, match=r"04-computed\.ipynb saves figure 't-delta' with a computed caption"):
+        build_index([notebook], tmp_path / "index.html")
 
 
 # ---- build_index -------------------------------------------------------------------------------
