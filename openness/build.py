@@ -26,6 +26,8 @@ from openness.labs import load_labs
 from openness.reference import lab_reference
 from openness.scoring import score
 from openness.sources import aiaaic, fmti, interconnects, mot, ntia, osai, seed
+from openness.claims import find_claims
+from openness.openwashing import gap_table, seed_comparison
 from openness.validation import validation_tables
 
 TEXT_SOURCES = {"ntia-open-weights": ntia, "interconnects": interconnects, "aiaaic": aiaaic, "seed": seed}
@@ -105,6 +107,7 @@ def build_tables(roots: dict[str, Path], sources: dict[str, Source]) -> dict[str
                          mentioned=scores.mentions.lab.unique())
     sentences = scores.sentences.sort_values(["doc_id", "sentence"], ignore_index=True)
     term_table, term_totals = term_counts(docs, sentences, labs)
+    claims = find_claims(docs[["doc_id", "text"]]).sort_values(["doc_id", "start", "end", "dimension"], ignore_index=True)
     records = {"osai-index": (osai_models, "model"), "fmti": (fmti_scores, "indicator score"),
                "mot": (mot_models, "model"), **{sid: (docs[docs.source == sid], "document") for sid in TEXT_SOURCES}}
     return {
@@ -124,6 +127,10 @@ def build_tables(roots: dict[str, Path], sources: dict[str, Source]) -> dict[str
         "mot_models.csv": mot_models.sort_values("model", ignore_index=True),
         "aiaaic_incidents.csv": incidents[INCIDENT_COLUMNS].sort_values("doc_id", ignore_index=True),
         "aiaaic_duplicates.csv": aiaaic.duplicates(roots["aiaaic"]).sort_values(["doc_id", "csv_row"], ignore_index=True),
+        "claims.csv": claims,
+        "openwashing.csv": gap_table(claims, osai_ratings, fmti_totals),
+        "seed_claims.csv": seed_comparison(claims[claims.doc_id.isin(docs.doc_id[docs.source == seed.SOURCE])],
+                                           osai_ratings, fmti_scores),
         "term_counts.csv": term_table,
         "term_totals.csv": term_totals,
         "sources.csv": source_table(sources, records),
