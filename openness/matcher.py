@@ -13,8 +13,12 @@ to the caller (`leftmost_longest`), because cues, aliases and negators overlap b
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -28,6 +32,10 @@ try:  # the fast engine is optional: its wheels exist for x86-64 only
 except ImportError:  # pragma: no cover - exercised on machines without the wheel
     hyperscan = None
 
+from .io import atomic_path
+
+# compiled automata, keyed by their patterns and the engine's version
+_CACHE = Path(os.environ.get("OPENNESS_CACHE", Path.home() / ".cache" / "openness"))
 ENGINES = ("hyperscan", "re") if hyperscan is not None else ("re",)
 _WORD_SEPARATOR = r"[\s\-]+"
 _WORD_ENDING = "\\w*"  # a trailing word-ending wildcard, as phrase_to_regex writes it
@@ -124,21 +132,28 @@ class Matcher:
         return (Matcher, (self.patterns, self.engine))
 
     def _compile_hyperscan(self):
-        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        """The automaton for these patterns: compiled once (seconds for a large rubric),
+        then loaded from the user's cache folder (milliseconds) by every later process."""
         if not self.patterns:
             return None
+        expressions = [r.encode("ascii") for r in self._engine_regexes]
         base = hyperscan.HS_FLAG_SOM_LEFTMOST
         flags = [base | (0 if p.case_sensitive else hyperscan.HS_FLAG_CASELESS) for p in self.patterns]
+        key = hashlib.sha256(repr((hyperscan.__version__, expressions, flags)).encode()).hexdigest()[:32]
+        cached = _CACHE / f"{key}.hsdb"
+        with contextlib.suppress(OSError, hyperscan.error):
+            database = hyperscan.loadb(cached.read_bytes(), hyperscan.HS_MODE_BLOCK)
+            database.scratch = hyperscan.Scratch(database)  # a loaded automaton comes without one
+            return database
+        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         try:
-            database.compile(
-                expressions=[r.encode("ascii") for r in self._engine_regexes],
-                ids=list(range(len(self.patterns))),
-                elements=len(self.patterns),
-                flags=flags,
-            )
+            database.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
         except hyperscan.error as error:
             index = _failing_index(str(error))
             raise PatternError(index, f"pattern {self.patterns[index].regex!r}: {error}") from error
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+            with atomic_path(cached) as tmp:
+                tmp.write_bytes(hyperscan.dumpb(database))
         return database
 
     def scan(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -7,8 +7,6 @@ import random
 import numpy as np
 import pandas as pd
 
-from openness import charts
-
 DEFAULT_SEED = 20240327
 INLINE_DPI = 100
 DISPLAY_OPTIONS = {
@@ -27,6 +25,8 @@ def notebook_setup(seed: int = DEFAULT_SEED) -> None:
     np.random.seed(seed)
     for option, value in DISPLAY_OPTIONS.items():
         pd.set_option(option, value)
+    from openness import charts  # matplotlib only when a notebook asks for it
+
     charts.use_style()
     _configure_inline_backend()
 

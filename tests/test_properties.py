@@ -64,14 +64,19 @@ def phrases() -> tuple[str, ...]:
     return tuple(sorted(p for p in found if p)) + ("open source", "weights", "OpenAI", "Grok", "Meta", "GPT-4o")
 
 
+def _spell(words: list[str], separators: list[str], ending: str) -> str:
+    return words[0] + "".join(s + w for s, w in zip(separators, words[1:])) + ending
+
+
 def phrase_strategy() -> st.SearchStrategy[str]:
-    """A phrase with its spaces replaced by random separators and an optional word ending."""
-    return st.builds(
-        lambda words, seps, ending: "".join(w + s for w, s in zip(words, seps))[: -len(seps[-1]) or None] + ending,
+    """A phrase with its spaces replaced by random separators and an optional word ending
+    (deferred: the rubric is loaded when the first example is drawn, not at collection)."""
+    return st.deferred(lambda: st.builds(
+        _spell,
         st.sampled_from(phrases()).map(str.split),
         st.lists(st.sampled_from(SEPARATORS), min_size=8, max_size=8),
         st.sampled_from(["", "", "s", "ing", "\u0301", "'s"]),
-    )
+    ))
 
 
 # Where a pattern allows "any character but ..." (DALL-E, the n't negator), put one in.
@@ -84,9 +89,10 @@ PIECE = st.one_of(
     st.text(max_size=6),
     st.text(st.characters(codec="ascii"), max_size=8),
 )
-TEXT = st.lists(PIECE, max_size=40).map("".join)
+PIECES = st.lists(st.one_of(PIECE, phrase_strategy()), max_size=40)
+TEXT = st.one_of(PIECES.map("".join), PIECES.map(" ".join))  # glued pieces, or words apart
 DOCS = st.lists(TEXT, min_size=1, max_size=6)
-TEXT_WITH_SURROGATES = st.lists(st.one_of(PIECE, st.sampled_from(SURROGATES)), max_size=40).map("".join)
+TEXT_WITH_SURROGATES = st.lists(st.one_of(PIECE, st.sampled_from(SURROGATES)), max_size=40).map(" ".join)
 
 
 def frame(texts: list[str]) -> pd.DataFrame:
