@@ -59,6 +59,7 @@ REPLACED = "decoded with replacement"
 LENIENT = "front matter not valid YAML, parsed leniently"
 STRIPPED = "trafilatura found no main text; plain tag stripping used"
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _LENIENT_LINE = re.compile(r"^([^\s:#][^:]*?)\s*:[ \t]*(.*?)\s*$")
 
@@ -135,8 +136,9 @@ def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Seri
               reasons: pd.Series | None = None, flags: list[tuple[int, str]] = ()) -> Corpus:
     """Check every record of `frame` (positionally aligned with `ids`, `locations`, any reasons
     found while reading and flags keyed by position) and split them into docs and rejects."""
-    frame = frame.reset_index(drop=True)
+    frame, flags = _without_surrogates(frame.reset_index(drop=True), list(flags))
     ids, locations = ids.reset_index(drop=True).astype(object), locations.reset_index(drop=True)
+    ids = ids.map(lambda value: _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value)
     reason = pd.Series(None, index=frame.index, dtype=object) if reasons is None else reasons.reset_index(drop=True)
     texts = frame[text]
     if pd.api.types.is_string_dtype(texts.dtype) and texts.dtype != object:
@@ -177,6 +179,20 @@ def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Seri
     rejects = pd.DataFrame({"location": locations[~kept], "doc_id": ids[~kept].fillna(""), "reason": reason[~kept]})
     return Corpus(docs=docs, rejects=_as_str(rejects.reset_index(drop=True)), n_read=len(frame),
                   flags=_as_str(pd.DataFrame([row[1:] for row in flag_rows], columns=["doc_id", "flag"])))
+
+
+def _without_surrogates(frame: pd.DataFrame, flags: list[tuple[int, str]]) -> tuple[pd.DataFrame, list]:
+    """Lone surrogates (JSON escapes such as \\ud800, or a DataFrame built from bad
+    decoding) cannot be stored as text: each becomes U+FFFD (one code point for one, so
+    offsets stay), and the record is flagged."""
+    for name in frame.columns:
+        if frame[name].dtype != object:
+            continue
+        bad = frame[name].map(lambda value: isinstance(value, str) and _SURROGATE.search(value) is not None).astype(bool)
+        if bad.any():
+            frame.loc[bad, name] = frame.loc[bad, name].map(lambda value: _SURROGATE.sub("\ufffd", value))
+            flags += [(position, f"lone surrogate in {name} replaced with U+FFFD") for position in np.flatnonzero(bad)]
+    return frame, flags
 
 
 def _docs(kept: pd.DataFrame, text: str, ids: pd.Series) -> pd.DataFrame:

@@ -6,6 +6,7 @@ bytes on every machine, whether they came from the network or from a mirror."""
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -124,6 +125,8 @@ def fetch(
     mirror = Path(mirror).expanduser() if mirror is not None else paths.mirror()
     progress = sys.stderr.isatty() if progress is None else progress
     jobs = [(source, file) for source in chosen for file in source.files]
+    for source in chosen:
+        _remove_leftovers(Path(dest) / source.id, {file.path for file in source.files})
     rows = []
     with _quiet_pooch(), tqdm(total=sum(f.size for _, f in jobs), unit="B", unit_scale=True,
                               desc="fetch", disable=not progress) as bar:
@@ -134,6 +137,19 @@ def fetch(
             rows.append({"source": source.id, "path": file.path, "status": status, "bytes": file.size})
             bar.update(file.size)
     return pd.DataFrame(rows, columns=["source", "path", "status", "bytes"])
+
+
+_LEFTOVER = re.compile(r"(?:\..+\.tmp|tmp[A-Za-z0-9_]{6,})")  # ours (atomic_path), pooch's download
+
+
+def _remove_leftovers(folder: Path, registered: set[str]) -> None:
+    """Delete the temporary files an interrupted fetch left behind, so that a resumed
+    fetch ends with exactly the registered files (which `openness data build` insists on)."""
+    if not folder.is_dir():
+        return
+    for path in folder.rglob("*"):
+        if path.is_file() and _LEFTOVER.fullmatch(path.name) and path.relative_to(folder).as_posix() not in registered:
+            path.unlink()
 
 
 def _fetch_file(

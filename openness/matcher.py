@@ -3,8 +3,10 @@
 Every cue, alias and negator of a run is found in a single pass over the text. The engine
 is Hyperscan where its wheel is installed (a compiled automaton, word boundaries handled
 inside the engine); elsewhere a pure-Python engine built on `re` gives the same hits,
-slowly. Both work in ASCII mode: case folding and `\\b` word boundaries treat only ASCII
-letters, digits and `_` as word characters, so the two engines agree on any text.
+slowly. Both match the UTF-8 bytes of the text: case folding and `\\b` word boundaries
+treat only ASCII letters, digits and `_` as word characters, and a non-ASCII character is
+two to four bytes (write `[^\\x00-\\x7f]{1,3}` for one typographic apostrophe or dash),
+so the two engines agree on any text.
 
 A hit is (pattern index, start, end) in code-point offsets into the text. For each pattern
 the hits are leftmost, longest at that start and not overlapping each other, as
@@ -39,7 +41,7 @@ _CACHE = Path(os.environ.get("OPENNESS_CACHE", Path.home() / ".cache" / "opennes
 ENGINES = ("hyperscan", "re") if hyperscan is not None else ("re",)
 _WORD_SEPARATOR = r"[\s\-]+"
 _WORD_ENDING = "\\w*"  # a trailing word-ending wildcard, as phrase_to_regex writes it
-_WORD_TAIL = re.compile(r"\w*", re.ASCII)
+_WORD_TAIL = re.compile(rb"\w*")
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ class Matcher:
             self._database = self._compile_hyperscan()
         else:
             self._compiled = [
-                re.compile(r, re.ASCII | (0 if p.case_sensitive else re.IGNORECASE))
+                re.compile(r.encode("ascii"), 0 if p.case_sensitive else re.IGNORECASE)
                 for r, p in zip(self._regexes, self.patterns)
             ]
 
@@ -158,34 +160,33 @@ class Matcher:
 
     def scan(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every hit in `text` as three int64 arrays (pattern, start, end), ordered by
-        start, then longest first, then pattern index."""
+        start, then longest first, then pattern index. Both engines match the text's UTF-8
+        bytes (a non-ASCII character is bytes that no letter, `\\w` or `\\s` matches), so
+        they agree on every text; offsets are then turned into code points."""
+        data = text.encode("ascii") if text.isascii() else text.encode("utf-8", "surrogatepass")
         if self.engine == "hyperscan":
-            raw = self._scan_hyperscan(text)
-            if raw and any(self._stem):
-                raw = [(i, s, _WORD_TAIL.match(text, e).end() if self._stem[i] else e) for i, s, e in raw]
+            raw = self._scan_hyperscan(data)
         else:
-            raw = [(i, m.start(), m.end()) for i, c in enumerate(self._compiled) for m in c.finditer(text)]
-        return _finditer_semantics(raw)
+            raw = [(i, m.start(), m.end()) for i, c in enumerate(self._compiled) for m in c.finditer(data)]
+        pattern, start, end = _finditer_semantics(raw)
+        if len(data) != len(text) and len(pattern):
+            lead = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
+            code_point = np.concatenate([[0], np.cumsum(lead)])  # code points before each byte offset
+            start, end = code_point[start], code_point[end]
+        return pattern, start, end
 
-    def _scan_hyperscan(self, text: str) -> list[tuple[int, int, int]]:
-        if self._database is None or not text:
+    def _scan_hyperscan(self, data: bytes) -> list[tuple[int, int, int]]:
+        if self._database is None or not data:
             return []
         hits: list[tuple[int, int, int]] = []
 
         def collect(index, start, end, flags, context):
             hits.append((index, start, end))
 
-        if text.isascii():
-            self._database.scan(text.encode("ascii"), match_event_handler=collect)
-            return hits
-        data = text.encode("utf-8", "surrogatepass")
         self._database.scan(data, match_event_handler=collect)
-        if not hits:
-            return hits
-        lead = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
-        code_point = np.concatenate([[0], np.cumsum(lead)])  # code points before each byte offset
-        found = np.asarray(hits, dtype=np.int64)
-        return list(zip(found[:, 0].tolist(), code_point[found[:, 1]].tolist(), code_point[found[:, 2]].tolist()))
+        if hits and any(self._stem):
+            hits = [(i, s, _WORD_TAIL.match(data, e).end() if self._stem[i] else e) for i, s, e in hits]
+        return hits
 
 
 def _ambiguous_repeat(parsed) -> bool:

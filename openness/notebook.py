@@ -42,6 +42,8 @@ def _configure_inline_backend() -> None:
     shell = get_ipython()
     if shell is None:
         return
+    from openness import charts
+
     config = InlineBackend.instance(parent=shell)
     config.shell = shell
     config.rc = dict(charts.STYLE, **{"figure.dpi": INLINE_DPI})

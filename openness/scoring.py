@@ -12,7 +12,7 @@ Rules (the numbers in every table follow from these):
   so does a hit.
 - Counts per theme are cue hits; `<theme>_stance` is the sum of signed stances; `stance`
   is pro_open when the sum over all themes is positive, pro_closed when negative, else
-  neutral. `<theme>_rate` is hits per 1,000 words; words are whitespace-separated tokens.
+  neutral. `<theme>_rate` is hits per 1,000 words; words are whitespace-separated tokens (as str.split() sees them).
 - Lab attribution (`lab_frames`): a hit is attributed to every lab named in its sentence.
 """
 from __future__ import annotations
@@ -31,9 +31,13 @@ from .rubric import THEMES, Rubric, load_rubric
 from .text import sentence_spans
 
 STANCE_LABELS = np.array(["pro_closed", "neutral", "pro_open"])
-_SEPARATOR = "\x00"  # between documents scanned together: no pattern matches across it
-# byte -> 1 when it belongs to a whitespace-separated token (NUL separates documents)
-_WORD_BYTE = bytes(0 if b in (0, 9, 10, 11, 12, 13, 32) else 1 for b in range(256))
+# Between documents scanned together: the NUL stops every phrase (separators are spaces
+# and hyphens), the newline ends the last word; hits that still span it are dropped.
+_SEPARATOR = "\x00\n"
+# Words are whitespace-separated tokens, as str.split() sees them (Unicode whitespace).
+_ASCII_IN_WORD = bytes(0 if chr(b).isspace() else 1 for b in range(128)) + bytes(128)
+_LAST_SPACE = 0x3000  # the highest whitespace code point
+_IS_SPACE = np.array([chr(c).isspace() for c in range(_LAST_SPACE + 1)] + [False])
 
 
 @dataclass
@@ -120,10 +124,11 @@ class Scorer:
         self.pattern_lab = np.array([lab or "" for lab in labs.pattern_lab], dtype=object)
 
     def score(self, docs: pd.DataFrame) -> Scores:
-        ids = docs["doc_id"].astype(str).tolist()
-        texts = docs["text"].fillna("").astype(str).tolist()
+        ids = [str(i) for i in docs["doc_id"].tolist()]
+        # plain str objects: pandas' Arrow strings cannot hold the lone surrogates of bad decoding
+        texts = [t if type(t) is str else ("" if pd.isna(t) else str(t)) for t in docs["text"].tolist()]
         lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-        doc_start = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
+        doc_start = np.concatenate([[0], np.cumsum(lengths + len(_SEPARATOR))[:-1]]).astype(np.int64)
         joined = _SEPARATOR.join(texts)
 
         # sentences, as global spans
@@ -137,6 +142,8 @@ class Scorer:
 
         # hits, split by layer and resolved
         pattern, start, end = self.matcher.scan(joined)
+        within = np.searchsorted(doc_start, start, side="right") == np.searchsorted(doc_start, end - 1, side="right")
+        pattern, start, end = pattern[within], start[within], end[within]
         is_cue, is_lab = pattern < self.n_cues, (pattern >= self.n_cues) & (pattern < self.n_cues + self.n_labs)
         is_neg = pattern >= self.n_cues + self.n_labs
         cue = _resolve(pattern, start, end, is_cue)
@@ -243,14 +250,14 @@ def _sentence_of(sent_span: np.ndarray, positions: np.ndarray) -> np.ndarray:
 
 def _words_per_span(joined: str, spans: np.ndarray) -> np.ndarray:
     """Whitespace-separated tokens inside each span, counted without a Python loop."""
-    data = joined.encode("utf-8", "surrogatepass")
-    in_word = np.frombuffer(data.translate(_WORD_BYTE), dtype=bool)
+    if joined.isascii():
+        in_word = np.frombuffer(joined.encode("ascii").translate(_ASCII_IN_WORD), dtype=bool)
+    else:
+        code_points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        in_word = ~_IS_SPACE[np.minimum(code_points, _LAST_SPACE + 1)]
     word_start = np.flatnonzero(in_word[1:] > in_word[:-1]) + 1
     if len(in_word) and in_word[0]:
         word_start = np.concatenate([[0], word_start])
-    if not joined.isascii():  # byte offsets -> code-point offsets
-        lead = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
-        word_start = (np.cumsum(lead) - 1)[word_start]
     return np.searchsorted(word_start, spans[:, 1]) - np.searchsorted(word_start, spans[:, 0])
 
 

@@ -34,18 +34,21 @@ def corpus_overview(documents: pd.DataFrame) -> pd.DataFrame:
     date (empty where the source gives none) and year, and how many documents have a year."""
     published = pd.to_datetime(documents["published"], errors="coerce", format="ISO8601")
     grouped = documents.assign(_published=published).groupby("source", sort=True)
-    as_day = lambda moments: moments.dt.strftime("%Y-%m-%d").fillna("")  # noqa: E731
     overview = pd.DataFrame({
         "documents": grouped.size(),
         "words": grouped["n_words"].sum(),
         "median_words": grouped["n_words"].median(),
-        "first_date": as_day(grouped["_published"].min()),
-        "last_date": as_day(grouped["_published"].max()),
+        "first_date": _as_day(grouped["_published"].min()),
+        "last_date": _as_day(grouped["_published"].max()),
         "first_year": grouped["year"].min().astype("Int64"),
         "last_year": grouped["year"].max().astype("Int64"),
         "with_year": grouped["year"].count(),
     })
     return overview.reset_index()
+
+
+def _as_day(moments: pd.Series) -> pd.Series:
+    return moments.dt.strftime("%Y-%m-%d").fillna("")
 
 
 def lab_mentions_by_source(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:

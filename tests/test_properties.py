@@ -214,13 +214,15 @@ def test_lone_surrogates_from_bad_decoding_do_not_crash_scoring(texts):
     assert_tables_add_up(texts, scores)
 
 
-def test_bug_scoring_crashes_on_a_lone_surrogate():
-    """scoring.py `docs["text"].fillna("").astype(str)` converts to pandas' Arrow-backed
-    string dtype, which cannot hold a lone surrogate: UnicodeEncodeError instead of scores."""
+def test_a_lone_surrogate_is_scored_like_any_character():
+    """Regression: pandas' Arrow-backed strings cannot hold a lone surrogate, so converting
+    the text column to them raised UnicodeEncodeError instead of giving scores."""
     text = "Meta released open weights \udcff today."
     scores = scorer().score(frame([text]))
     assert scores.mentions["lab"].tolist() == ["meta"]
-    assert scores.evidence["cue"].tolist() == ["T2.open_weight"]
+    hit = scores.evidence.iloc[0]
+    assert len(scores.evidence) == 1 and hit["theme"] == "transparency"
+    assert "open weights" in text[hit["start"]:hit["end"]]
 
 
 @BUDGET
@@ -231,10 +233,9 @@ def test_word_counts_are_whitespace_separated_tokens(text):
     assert sentences["n_words"].tolist() == [len(text[s:e].split()) for s, e in zip(sentences.start, sentences.end)]
 
 
-def test_bug_word_counts_miss_unicode_whitespace():
-    """scoring.py `_WORD_BYTE` lets only ASCII whitespace and NUL separate words, while the
-    splitter (and str.split) also split at NBSP, em space or U+2028: here the second sentence
-    gets 2 words instead of 3, and "a\\x00b" counts as two words."""
+def test_word_counts_split_at_unicode_whitespace_not_at_nul():
+    """Regression: only ASCII whitespace and NUL used to separate words, while str.split
+    (the documented definition) also splits at NBSP, em space or U+2028 and not at NUL."""
     scores = scorer().score(frame(["Yes.\u00a0No way here.", "open\u2003weights", "a\x00b"]))
     assert scores.sentences["n_words"].tolist() == [1, 3, 2, 1]
     assert scores.documents["n_words"].tolist() == [4, 2, 1]
@@ -259,10 +260,10 @@ def test_both_engines_give_the_same_evidence_and_mentions(texts):
 
 @pytest.mark.skipif("hyperscan" not in ENGINES, reason="only the re engine is installed: nothing to compare")
 @pytest.mark.parametrize("text", ["We don\U0001f600t release weights.", "DALL\u2014E draws.", "DALL\U0001f600E draws."])
-def test_bug_engines_disagree_when_a_negated_class_meets_multibyte_characters(text):
-    """Hyperscan scans UTF-8 bytes, so `[^A-Za-z0-9]{0,2}` (DALL-E) and `[^\\x00-\\x7f]{1,3}`
-    (the n't negator) count bytes there and code points in `re`: an em dash (3 bytes) or an
-    emoji (4 bytes) is one code point. Both engines must find the same hits on any text."""
+def test_engines_agree_when_a_negated_class_meets_multibyte_characters(text):
+    """Regression: Hyperscan counted UTF-8 bytes where `re` counted code points, so negated
+    classes such as `[^A-Za-z0-9]{0,3}` (DALL-E) disagreed on an em dash or an emoji. Both
+    engines now match bytes and must find the same hits on any text."""
     fast = [a.tolist() for a in scorer().matcher.scan(text)]
     slow = [a.tolist() for a in re_engine_scorer().matcher.scan(text)]
     assert fast == slow
