@@ -13,8 +13,8 @@ gap = coverage_score - osai_score_matched (osai_score when coverage's dimensions
 rated). Positive: coverage calls the lab more open than the experts rate it (open-washing);
 negative: coverage undersells it; 0: they agree. NaN where the index does not rate the lab.
 
-Model rows (`model` not '', one per product of the lab named in coverage) use the claims
-whose sentence names the model, and the OSAI entries of the lab whose name starts with the
+Model rows (`model` not '', one per product of the lab named in coverage, spellings that
+differ only in case, hyphens or spaces merged) use the claims whose sentence names the model, and the OSAI entries of the lab whose name starts with the
 model name (case, hyphens and spacing ignored).
 """
 from __future__ import annotations
@@ -94,10 +94,14 @@ def gap_table(claims: pd.DataFrame, ratings: pd.DataFrame, fmti_totals: pd.DataF
     for lab, lab_claims in claims.groupby("lab", sort=True):
         lab_rated = rated[rated["lab"] == lab]
         units = [("", lab_claims, lab_rated)]
-        models = lab_claims["models"].fillna("").astype(str).str.split(";").explode()
-        for model in sorted(m for m in set(models) - {""} if lab in find_labs(m, registry)):
-            named = lab_claims[lab_claims["models"].fillna("").str.split(";").map(lambda names: model in names)]
-            units.append((model, named, lab_rated[_folded(lab_rated["name"]).str.startswith(_folded(pd.Series([model]))[0])]))
+        named_models = lab_claims["models"].fillna("").astype(str).str.split(";")
+        spellings = named_models.explode()
+        spellings = spellings[(spellings != "") & spellings.map(lambda m: lab in find_labs(m, registry))]
+        # one row per model however it is spelt ("LLaMA-2", "Llama 2"), shown in its most frequent spelling
+        for key, variants in spellings.groupby(_folded(spellings), sort=True):
+            model = variants.value_counts().sort_index().idxmax()
+            named = lab_claims[named_models.map(lambda names: key in set(_folded(pd.Series(names))))]
+            units.append((model, named, lab_rated[_folded(lab_rated["name"]).str.startswith(key)]))
         for model, unit_claims, unit_rated in units:
             row = {"lab": lab, "lab_name": registry.labs[lab].name if lab in registry.labs else "", "model": model,
                    **_coverage(unit_claims), **_osai(unit_rated, set(unit_claims["dimension"])),

@@ -79,3 +79,13 @@ def test_seed_post_against_grok_2(mirror):
     indexed = set(ratings["lab"].str.split(";").explode()) | set(fmti.totals(raw / "fmti")["lab"])
     covered = {lab for labs in claims["labs"] for lab in labs.split(";") if lab}
     assert covered & indexed <= set(gap.reset_index()["lab"])
+
+
+def test_spellings_of_one_model_share_a_row(fixtures):
+    claims = _read(fixtures, "claims.csv")
+    grok = claims[claims["models"] == "Grok"].copy()
+    respelt = grok.assign(models="GROK", start=grok["start"] + 1000)  # the same model, spelt otherwise
+    gap = gap_table(pd.concat([claims, respelt], ignore_index=True), _read(fixtures, "ratings.csv"),
+                    _read(fixtures, "fmti_totals.csv")).set_index(["lab", "model"])
+    assert [key for key in gap.index if key[0] == "xai"] == [("xai", ""), ("xai", "Grok")]
+    assert gap.loc[("xai", "Grok"), "n_claims"] == 2 * len(grok)
