@@ -61,7 +61,8 @@ def run_case(case: str, n: int, csv: Path) -> dict:
         get_scorer()  # compile outside the timing, as the in-memory case does
         with tempfile.TemporaryDirectory() as folder:
             start = time.perf_counter()
-            score_to_csv(csv, Path(folder) / "out.csv", id="doc_id", n_jobs=2 if case == "scorer-2p" else 1, progress=False)
+            score_to_csv(csv, Path(folder) / "out.csv", id="doc_id", chunksize=500,
+                         n_jobs=2 if case == "scorer-2p" else 1, progress=False)
     elif case == "dask":
         import dask.dataframe as dd
         from dask.distributed import Client, LocalCluster

@@ -42,6 +42,8 @@ ENGINES = ("hyperscan", "re") if hyperscan is not None else ("re",)
 _WORD_SEPARATOR = r"[\s\-]+"
 _WORD_ENDING = "\\w*"  # a trailing word-ending wildcard, as phrase_to_regex writes it
 _WORD_TAIL = re.compile(rb"\w*")
+_WORD_BYTE = [bool(re.match(rb"\w", bytes([b]))) for b in range(256)]
+_CONFIRM_WINDOW = 1000  # bytes a prefiltered hit may reach back from its end
 
 
 @dataclass(frozen=True)
@@ -115,20 +117,27 @@ class Matcher:
         if self.engine not in ENGINES:
             raise ValueError(f"engine {engine!r} is not available here; choose from {ENGINES}")
         self._regexes = [bounded(p.regex) for p in self.patterns]
+        self._compiled = [
+            re.compile(r.encode("ascii"), 0 if p.case_sensitive else re.IGNORECASE)
+            for r, p in zip(self._regexes, self.patterns)
+        ]
         if self.engine == "hyperscan":
-            # A trailing \w* makes the automaton far slower; the engine finds the stem and
-            # the hit is extended to the end of its word afterwards (same hits as `re`).
+            # Two kinds of pattern are slow in the automaton. A trailing \w*: the engine finds
+            # the stem and the hit is extended to the end of its word afterwards. An open-ended
+            # regex (\w+ gaps): the engine runs a cheaper superset of it (prefilter mode) and
+            # `re` confirms each candidate. Both give the hits `re` alone would give.
             self._stem = tuple(_is_stem(p.regex) for p in self.patterns)
+            self._stem_set = frozenset(i for i, stem in enumerate(self._stem) if stem)
+            self._prefilter = tuple(_open_ended(p.regex) for p in self.patterns)
             self._engine_regexes = [
                 rf"\b(?:{p.regex[: -len(_WORD_ENDING)]})" if stem else regex
                 for p, regex, stem in zip(self.patterns, self._regexes, self._stem)
             ]
+            self._confirm = {
+                i: re.compile(rb"(?:%s)\Z" % self._regexes[i].encode("ascii"), self._compiled[i].flags)
+                for i, prefilter in enumerate(self._prefilter) if prefilter
+            }
             self._database = self._compile_hyperscan()
-        else:
-            self._compiled = [
-                re.compile(r.encode("ascii"), 0 if p.case_sensitive else re.IGNORECASE)
-                for r, p in zip(self._regexes, self.patterns)
-            ]
 
     def __reduce__(self):  # compiled databases do not pickle; worker processes recompile
         return (Matcher, (self.patterns, self.engine))
@@ -139,8 +148,11 @@ class Matcher:
         if not self.patterns:
             return None
         expressions = [r.encode("ascii") for r in self._engine_regexes]
-        base = hyperscan.HS_FLAG_SOM_LEFTMOST
-        flags = [base | (0 if p.case_sensitive else hyperscan.HS_FLAG_CASELESS) for p in self.patterns]
+        flags = [
+            (hyperscan.HS_FLAG_PREFILTER if prefilter else hyperscan.HS_FLAG_SOM_LEFTMOST)
+            | (0 if p.case_sensitive else hyperscan.HS_FLAG_CASELESS)
+            for p, prefilter in zip(self.patterns, self._prefilter)
+        ]
         key = hashlib.sha256(repr((hyperscan.__version__, expressions, flags)).encode()).hexdigest()[:32]
         cached = _CACHE / f"{key}.hsdb"
         with contextlib.suppress(OSError, hyperscan.error):
@@ -159,21 +171,24 @@ class Matcher:
         return database
 
     def scan(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every hit in `text` as three int64 arrays (pattern, start, end), ordered by
-        start, then longest first, then pattern index. Both engines match the text's UTF-8
-        bytes (a non-ASCII character is bytes that no letter, `\\w` or `\\s` matches), so
-        they agree on every text; offsets are then turned into code points."""
+        """Every hit in `text` as three int64 arrays (pattern, start, end) in code points,
+        ordered by start, then longest first, then pattern index."""
         data = text.encode("ascii") if text.isascii() else text.encode("utf-8", "surrogatepass")
+        pattern, start, end = self.scan_bytes(data)
+        if len(data) != len(text) and len(pattern):
+            code_point = code_points(data)
+            start, end = code_point[start], code_point[end]
+        return pattern, start, end
+
+    def scan_bytes(self, data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`scan` on a text's UTF-8 bytes, offsets in bytes. Both engines match bytes (a
+        non-ASCII character is bytes that no letter, `\\w` or `\\s` matches), so they agree
+        on every text."""
         if self.engine == "hyperscan":
             raw = self._scan_hyperscan(data)
         else:
             raw = [(i, m.start(), m.end()) for i, c in enumerate(self._compiled) for m in c.finditer(data)]
-        pattern, start, end = _finditer_semantics(raw)
-        if len(data) != len(text) and len(pattern):
-            lead = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
-            code_point = np.concatenate([[0], np.cumsum(lead)])  # code points before each byte offset
-            start, end = code_point[start], code_point[end]
-        return pattern, start, end
+        return _finditer_semantics(raw)
 
     def _scan_hyperscan(self, data: bytes) -> list[tuple[int, int, int]]:
         if self._database is None or not data:
@@ -184,9 +199,36 @@ class Matcher:
             hits.append((index, start, end))
 
         self._database.scan(data, match_event_handler=collect)
-        if hits and any(self._stem):
-            hits = [(i, s, _WORD_TAIL.match(data, e).end() if self._stem[i] else e) for i, s, e in hits]
-        return hits
+        stems, candidates = self._stem_set, self._confirm
+        if not (stems or candidates):
+            return hits
+        plain = [hit for hit in hits if hit[0] not in stems and hit[0] not in candidates]
+        plain += [(i, s, _WORD_TAIL.match(data, e).end()) for i, s, e in hits if i in stems]
+        confirmed = (self._confirmed(i, e, data) for i, _, e in hits if i in candidates)
+        return plain + [hit for hit in confirmed if hit is not None]
+
+    def _confirmed(self, index: int, end: int, data: bytes) -> tuple[int, int, int] | None:
+        """A prefilter candidate as the real hit ending there (with its leftmost start), or
+        None when the pattern does not end there."""
+        if end < len(data) and _WORD_BYTE[data[end]] and _WORD_BYTE[data[end - 1]]:
+            return None  # `re` sees no word boundary here, whatever the superset thought
+        found = self._confirm[index].search(data, max(0, end - _CONFIRM_WINDOW), end)
+        return (index, found.start(), end) if found else None
+
+
+def _open_ended(regex: str) -> bool:
+    """Whether a pattern has an unbounded repeat other than the phrase separators and a
+    trailing word ending, e.g. `releas\\w* (?:\\w+ )?papers`: slow under exact start-of-match
+    tracking, so the automaton runs it in prefilter mode."""
+    plain = regex.replace(_WORD_SEPARATOR, " ")
+    plain = plain[: -len(_WORD_ENDING)] if _is_stem(regex) else plain
+    return _regex_parser.parse(plain).getwidth()[1] >= _constants.MAXREPEAT
+
+
+def code_points(data: bytes) -> np.ndarray:
+    """For each byte offset into UTF-8 `data` (and its end), the code-point offset."""
+    lead = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
+    return np.concatenate([[0], np.cumsum(lead)])
 
 
 def _ambiguous_repeat(parsed) -> bool:
@@ -244,6 +286,9 @@ def _finditer_semantics(raw: list[tuple[int, int, int]]) -> tuple[np.ndarray, np
         return empty, empty.copy(), empty.copy()
     hits = np.asarray(raw, dtype=np.int64)
     hits = hits[np.lexsort((-hits[:, 2], hits[:, 1], hits[:, 0]))]  # pattern, start, longest first
+    same_pattern = hits[1:, 0] == hits[:-1, 0]
+    longest = np.concatenate([[True], ~(same_pattern & (hits[1:, 1] == hits[:-1, 1]))])
+    hits = hits[longest]
     same_pattern = hits[1:, 0] == hits[:-1, 0]
     if (same_pattern & (hits[1:, 1] < hits[:-1, 2])).any():  # rare: walk the overlaps
         keep = np.ones(len(hits), dtype=bool)

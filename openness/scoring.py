@@ -18,6 +18,7 @@ Rules (the numbers in every table follow from these):
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -26,7 +27,7 @@ import pandas as pd
 
 from .corpus import Corpus
 from .labs import LabRegistry, load_labs
-from .matcher import Matcher, leftmost_longest
+from .matcher import Matcher, code_points, leftmost_longest
 from .rubric import THEMES, Rubric, load_rubric
 from .text import sentence_spans
 
@@ -34,10 +35,12 @@ STANCE_LABELS = np.array(["pro_closed", "neutral", "pro_open"])
 # Between documents scanned together: the NUL stops every phrase (separators are spaces
 # and hyphens), the newline ends the last word; hits that still span it are dropped.
 _SEPARATOR = "\x00\n"
-# Words are whitespace-separated tokens, as str.split() sees them (Unicode whitespace).
-_ASCII_IN_WORD = bytes(0 if chr(b).isspace() else 1 for b in range(128)) + bytes(128)
-_LAST_SPACE = 0x3000  # the highest whitespace code point
-_IS_SPACE = np.array([chr(c).isspace() for c in range(_LAST_SPACE + 1)] + [False])
+# Words are whitespace-separated tokens, as str.split() sees them (Unicode whitespace):
+# ASCII whitespace bytes, then the UTF-8 sequences of the other whitespace characters.
+_BYTE_IN_WORD = bytes(0 if b < 128 and chr(b).isspace() else 1 for b in range(256))
+_UNICODE_SPACE = re.compile(
+    b"|".join(re.escape(chr(c).encode()) for c in range(128, 0x3001) if chr(c).isspace())
+)
 
 
 @dataclass
@@ -122,6 +125,8 @@ class Scorer:
         self.cue_stance = stance
         self.cue_negated_stance = stance * np.array([negated_factor[c.negation] for c in rubric.cues], dtype=np.int64)
         self.pattern_lab = np.array([lab or "" for lab in labs.pattern_lab], dtype=object)
+        self.cue_criterion = np.array([c.criterion for c in rubric.cues], dtype=object)
+        self.cue_id = np.array([c.id for c in rubric.cues], dtype=object)
 
     def score(self, docs: pd.DataFrame) -> Scores:
         ids = [str(i) for i in docs["doc_id"].tolist()]
@@ -138,10 +143,15 @@ class Scorer:
         sent_index = np.arange(n_sent.sum()) - np.repeat(np.cumsum(n_sent) - n_sent, n_sent)
         sent_span = np.concatenate(spans) if spans else np.zeros((0, 2), dtype=np.int64)
         sent_span = sent_span.reshape(-1, 2) + doc_start[sent_doc, None]
-        sent_words = _words_per_span(joined, sent_span)
 
         # hits, split by layer and resolved
-        pattern, start, end = self.matcher.scan(joined)
+        data = joined.encode("ascii") if joined.isascii() else joined.encode("utf-8", "surrogatepass")
+        pattern, start, end = self.matcher.scan_bytes(data)
+        word_start = _word_starts(data)
+        if len(data) != len(joined):  # byte offsets -> code-point offsets
+            code_point = code_points(data)
+            start, end, word_start = code_point[start], code_point[end], code_point[word_start]
+            word_start = _split_at_unicode_spaces(joined, data, code_point, word_start)
         within = np.searchsorted(doc_start, start, side="right") == np.searchsorted(doc_start, end - 1, side="right")
         pattern, start, end = pattern[within], start[within], end[within]
         is_cue, is_lab = pattern < self.n_cues, (pattern >= self.n_cues) & (pattern < self.n_cues + self.n_labs)
@@ -149,6 +159,7 @@ class Scorer:
         cue = _resolve(pattern, start, end, is_cue)
         lab = _resolve(pattern, start, end, is_lab)
         neg = _resolve(pattern, start, end, is_neg)
+        sent_words = np.searchsorted(word_start, sent_span[:, 1]) - np.searchsorted(word_start, sent_span[:, 0])
         cue_sent = _sentence_of(sent_span, start[cue])
         lab_sent = _sentence_of(sent_span, start[lab])
         neg_sent = _sentence_of(sent_span, start[neg])
@@ -199,8 +210,8 @@ class Scorer:
                 "start": start[cue] - doc_start[cue_doc],
                 "end": end[cue] - doc_start[cue_doc],
                 "theme": np.array(THEMES, dtype=object)[theme],
-                "criterion": np.array([self.rubric.cues[i].criterion for i in cue_id], dtype=object),
-                "cue": np.array([self.rubric.cues[i].id for i in cue_id], dtype=object),
+                "criterion": self.cue_criterion[cue_id],
+                "cue": self.cue_id[cue_id],
                 "stance": signed,
                 "negated": negated,
             }
@@ -248,17 +259,22 @@ def _sentence_of(sent_span: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return np.searchsorted(sent_span[:, 0], positions, side="right") - 1
 
 
-def _words_per_span(joined: str, spans: np.ndarray) -> np.ndarray:
-    """Whitespace-separated tokens inside each span, counted without a Python loop."""
-    if joined.isascii():
-        in_word = np.frombuffer(joined.encode("ascii").translate(_ASCII_IN_WORD), dtype=bool)
-    else:
-        code_points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        in_word = ~_IS_SPACE[np.minimum(code_points, _LAST_SPACE + 1)]
+def _word_starts(data: bytes) -> np.ndarray:
+    """Byte offsets where a whitespace-separated token starts (ASCII whitespace; see
+    _split_at_unicode_spaces for the rest), found without a Python loop."""
+    in_word = np.frombuffer(data.translate(_BYTE_IN_WORD), dtype=bool)
     word_start = np.flatnonzero(in_word[1:] > in_word[:-1]) + 1
-    if len(in_word) and in_word[0]:
-        word_start = np.concatenate([[0], word_start])
-    return np.searchsorted(word_start, spans[:, 1]) - np.searchsorted(word_start, spans[:, 0])
+    return np.concatenate([[0], word_start]) if len(in_word) and in_word[0] else word_start
+
+
+def _split_at_unicode_spaces(text: str, data: bytes, code_point: np.ndarray, word_start: np.ndarray) -> np.ndarray:
+    """Token starts (code points) corrected for the rare non-ASCII whitespace characters
+    (no-break space, em space, ...): they start no token, and the character after one does."""
+    spaces = code_point[[m.start() for m in _UNICODE_SPACE.finditer(data)]]
+    if not len(spaces):
+        return word_start
+    after = [p + 1 for p in spaces.tolist() if p + 1 < len(text) and not text[p + 1].isspace()]
+    return np.union1d(np.setdiff1d(word_start, spaces), np.asarray(after, dtype=np.int64))
 
 
 def _by_theme(unit: np.ndarray, theme: np.ndarray, n_units: int, weights=None) -> np.ndarray:
