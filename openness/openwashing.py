@@ -56,7 +56,7 @@ def _by_lab(table: pd.DataFrame) -> pd.DataFrame:
     return out[out["lab"] != ""]
 
 
-def _folded(names: pd.Series) -> pd.Series:
+def folded(names: pd.Series) -> pd.Series:
     """Names compared without case, hyphens or repeated spaces ("LLaMA-2" ~ "Llama 2")."""
     return names.astype(str).str.lower().str.replace(r"[\s\-_]+", " ", regex=True).str.strip()
 
@@ -98,10 +98,10 @@ def gap_table(claims: pd.DataFrame, ratings: pd.DataFrame, fmti_totals: pd.DataF
         spellings = named_models.explode()
         spellings = spellings[(spellings != "") & spellings.map(lambda m: lab in find_labs(m, registry))]
         # one row per model however it is spelt ("LLaMA-2", "Llama 2"), shown in its most frequent spelling
-        for key, variants in spellings.groupby(_folded(spellings), sort=True):
+        for key, variants in spellings.groupby(folded(spellings), sort=True):
             model = variants.value_counts().sort_index().idxmax()
-            named = lab_claims[named_models.map(lambda names: key in set(_folded(pd.Series(names))))]
-            units.append((model, named, lab_rated[_folded(lab_rated["name"]).str.startswith(key)]))
+            named = lab_claims[named_models.map(lambda names: key in set(folded(pd.Series(names))))]
+            units.append((model, named, lab_rated[folded(lab_rated["name"]).str.startswith(key)]))
         for model, unit_claims, unit_rated in units:
             row = {"lab": lab, "lab_name": registry.labs[lab].name if lab in registry.labs else "", "model": model,
                    **_coverage(unit_claims), **_osai(unit_rated, set(unit_claims["dimension"])),
