@@ -9,6 +9,7 @@ import pandas as pd
 
 from .claims import add_claims_parser
 
+
 class UserError(Exception):
     """A fatal problem with the user's input, reported as one line on stderr."""
 
@@ -31,7 +32,7 @@ def _score(args: argparse.Namespace) -> None:
             evidence=args.evidence,
             chunksize=args.chunksize,
             n_jobs=args.n_jobs,
-            progress=None if not args.quiet else False,
+            progress=False if args.quiet else None,
         )
     except (CorpusError, RubricError, LabsError, FileNotFoundError) as error:
         raise UserError(str(error)) from error
@@ -101,6 +102,13 @@ def _report(args: argparse.Namespace) -> None:
     print(f"wrote {page}", file=sys.stderr)
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="openness", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -114,8 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--rubric", default=None, help="rubric YAML (default: the shipped openness rubric)")
     score.add_argument("--labs", default=None, help="lab registry YAML (default: the shipped registry)")
     score.add_argument("--evidence", type=Path, default=None, help="also write one row per cue hit here")
-    score.add_argument("--chunksize", type=int, default=10_000, help="documents per chunk (memory stays flat)")
-    score.add_argument("--n-jobs", type=int, default=1, help="worker processes")
+    score.add_argument("--chunksize", type=_positive, default=10_000, help="documents per chunk (memory stays flat)")
+    score.add_argument("--n-jobs", type=_positive, default=1, help="worker processes")
     score.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     score.set_defaults(run=_score)
 

@@ -151,12 +151,13 @@ def score_to_csv(
             n_scored += chunk_read - len(chunk_rejects)
             bar.update(chunk_read)
     rejected = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame()
-    rejects_path = None
+    rejects_path = output.with_name(f"{output.stem}.rejects.csv")
     if len(rejected):
-        rejects_path = output.with_name(f"{output.stem}.rejects.csv")
         with _CsvSink(rejects_path) as sink:
             sink.append(rejected)
-    return Summary(n_read, n_scored, len(rejected), output, rejects_path)
+    else:
+        rejects_path.unlink(missing_ok=True)  # an earlier run's rejects would mislead
+    return Summary(n_read, n_scored, len(rejected), output, rejects_path if len(rejected) else None)
 
 
 def _for_csv(chunk: Corpus, scores: Scores, unit: str, evidence: bool):

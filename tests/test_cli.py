@@ -112,3 +112,14 @@ def test_folder_input_scores_the_examples(tmp_path):
     table = pd.read_csv(out, keep_default_na=False)
     assert sorted(table["doc_id"]) == sorted(p.stem for p in EXAMPLES.glob("*.md"))
     assert not (tmp_path / "examples.rejects.csv").exists()
+
+
+def test_a_clean_run_removes_an_earlier_runs_rejects(news_csv, tmp_path):
+    out = tmp_path / "scores.csv"
+    main(["score", str(news_csv), "--text-column", "body", "--id-column", "url", "--quiet", "-o", str(out)])
+    assert (tmp_path / "scores.rejects.csv").exists()
+    clean = tmp_path / "clean.csv"
+    pd.DataFrame({"body": ["Open weights matter.", "Closed models too."]}).to_csv(clean, index=False)
+    main(["score", str(clean), "--text-column", "body", "--quiet", "-o", str(out)])
+    assert not (tmp_path / "scores.rejects.csv").exists()
+    assert len(pd.read_csv(out)) == 2
