@@ -52,9 +52,26 @@ def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> Path:
         reason = f"{error.ename}: {error.evalue}" if isinstance(error, nbclient.exceptions.CellExecutionError) else (
             f"{type(error).__name__}: {error}")
         raise ReportError(f"{path.name}: {where} failed: {reason}; the notebook was not changed") from error
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = _joined_streams(cell.outputs)
     with atomic_path(path) as tmp:
         nbformat.write(nb, tmp)
     return path
+
+
+def _joined_streams(outputs: list) -> list:
+    """Consecutive pieces of one stream as one output: the kernel flushes printed text at
+    moments of its own choosing, and the file must not depend on when."""
+    joined: list = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (output.output_type == "stream" and previous is not None and previous.output_type == "stream"
+                and previous.name == output.name):
+            previous.text += output.text
+        else:
+            joined.append(output)
+    return joined
 
 
 def _first_line(source: str) -> str:

@@ -277,3 +277,14 @@ def test_committed_report_page_loads_every_figure_in_chromium(chromium, tmp_path
     run_chromium(chromium, tmp_path / "profile-shot", f"--screenshot={screenshot}", "--window-size=1280,2000",
                  "--hide-scrollbars", index.as_uri())
     assert screenshot.read_bytes()[:8] == PNG_MAGIC and screenshot.stat().st_size > 10_000
+
+
+def test_pieces_of_one_stream_are_joined():
+    from nbformat.v4 import new_output
+
+    from openness.report import _joined_streams
+
+    pieces = [new_output("stream", name="stdout", text="a\n"), new_output("stream", name="stdout", text="b\n"),
+              new_output("stream", name="stderr", text="c\n"), new_output("stream", name="stdout", text="d\n")]
+    joined = _joined_streams(pieces)
+    assert [(o.name, o.text) for o in joined] == [("stdout", "a\nb\n"), ("stderr", "c\n"), ("stdout", "d\n")]
