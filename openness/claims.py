@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .corpus import Corpus, read_corpus
-from .io import write_csv
+from .io import RunSummary, write_csv, write_rejects
 from .labs import LabRegistry, default_registry, find_mentions, load_labs
 from .matcher import Matcher, Pattern, leftmost_longest, phrase_to_regex
 from .rubric import CLAIM_FIELDS, ClaimCue, Rubric, load_rubric
@@ -240,25 +240,8 @@ def classify_dimension(texts, dimensions, rubric: Rubric | str | None = None) ->
     return [finder.classify("" if pd.isna(t) else str(t), d) for t, d in zip(texts, dimensions)]
 
 
-@dataclass
-class ClaimsSummary:
-    """What `claims_to_csv` read, wrote and rejected."""
-
-    n_read: int
-    n_rows: int
-    n_rejected: int
-    output: Path
-    rejects: Path | None
-
-    def describe(self) -> str:
-        text = f"read {self.n_read} rows -> {self.n_rows} claim rows in {self.output}"
-        if self.rejects:
-            text += f"; {self.n_rejected} rejected -> {self.rejects}"
-        return text
-
-
 def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str | None = None,
-                  dimension: str | None = None, rubric: Rubric | str | None = None) -> ClaimsSummary:
+                  dimension: str | None = None, rubric: Rubric | str | None = None) -> RunSummary:
     """The `openness claims` command. With `dimension` (a column of index field names): one
     row per input row, doc_id, dimension, level ('' when the text says nothing about it);
     duplicate texts are kept, since one note can rate several dimensions. Without: one row
@@ -270,10 +253,7 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
     else:
         table, rejects, n_read = _classify_table(source, text, id, dimension, rubric)
     write_csv(table, output)
-    rejects_path = None
-    if len(rejects):
-        rejects_path = write_csv(rejects, output.with_name(f"{output.stem}.rejects.csv"))
-    return ClaimsSummary(n_read, len(table), len(rejects), output, rejects_path)
+    return RunSummary(n_read, len(table), len(rejects), output, write_rejects(rejects, output), "claim rows")
 
 
 def _read_table(source) -> tuple[pd.DataFrame, str]:

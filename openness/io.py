@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -50,3 +51,31 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     with atomic_path(path) as tmp:
         round_floats(df).to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
     return Path(path)
+
+
+@dataclass
+class RunSummary:
+    """What a command read, wrote and rejected, and where: the line it prints on stderr."""
+
+    n_read: int
+    n_written: int
+    n_rejected: int
+    output: Path
+    rejects: Path | None
+    written: str = "written"
+
+    def describe(self) -> str:
+        text = f"{self.n_read} read, {self.n_written} {self.written} -> {self.output}"
+        if self.rejects:
+            text += f"; {self.n_rejected} rejected -> {self.rejects}"
+        return text
+
+
+def write_rejects(rejects: pd.DataFrame, output: str | os.PathLike) -> Path | None:
+    """Bad rows of a run that wrote `output` go to `<output stem>.rejects.csv`; a run
+    without any removes an earlier run's file, which would mislead."""
+    path = Path(output).with_name(f"{Path(output).stem}.rejects.csv")
+    if len(rejects):
+        return write_csv(rejects, path)
+    path.unlink(missing_ok=True)
+    return None

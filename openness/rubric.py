@@ -235,23 +235,8 @@ class _Builder:
 
     def claim_cue(self, item: Any, kind: str, value: str, entry: str, only: str) -> ClaimCue:
         spec = {"phrase": item} if isinstance(item, str) else self.mapping(item, entry, _CLAIM_CUE_KEYS)
-        if ("phrase" in spec) == ("regex" in spec):
-            raise self.fail(entry, "give exactly one of 'phrase' or 'regex'")
-        if "phrase" in spec:
-            phrase = self.text(spec["phrase"], f"{entry}: phrase")
-            if not phrase.rstrip("*").strip(" -"):
-                raise self.fail(entry, f"empty phrase {phrase!r}")
-            regex = phrase_to_regex(phrase)
-            derived = f"{only or kind}.{value}.{re.sub(r'[^a-z0-9]+', '_', phrase.lower()).strip('_')}"
-        else:
-            regex = self.text(spec["regex"], f"{entry}: regex")
-            if "id" not in spec:
-                raise self.fail(entry, "a regex cue needs an 'id'")
-            derived = ""
-        cue_id = self.text(spec.get("id", derived), f"{entry}: id")
-        case_sensitive = spec.get("case_sensitive", False)
-        if not isinstance(case_sensitive, bool):
-            raise self.fail(entry, f"case_sensitive must be true or false, got {case_sensitive!r}")
+        regex, cue_id = self.phrase_or_regex(spec, entry, f"{only or kind}.{value}")
+        case_sensitive = self.case_sensitive(spec, entry)
         if kind != "level" and ({"negated", "calls_open", "weak"} & set(spec)):
             raise self.fail(entry, "negated, calls_open and weak apply to level cues only")
         negated = spec.get("negated", {"open": "closed"}.get(value, value)) if kind == "level" else ""
@@ -262,6 +247,29 @@ class _Builder:
             if not isinstance(flag, bool):
                 raise self.fail(entry, f"{key} must be true or false, got {flag!r}")
         return ClaimCue(cue_id, kind, value, self.pattern(regex, case_sensitive, entry), negated, only, **flags)
+
+    def phrase_or_regex(self, spec: dict, entry: str, id_prefix: str) -> tuple[str, str]:
+        """A cue's regex, from its phrase or its regex, and its id: given, or derived from the
+        phrase as `<id_prefix>.<words>` (a regex cue must name one)."""
+        if ("phrase" in spec) == ("regex" in spec):
+            raise self.fail(entry, "give exactly one of 'phrase' or 'regex'")
+        if "phrase" in spec:
+            phrase = self.text(spec["phrase"], f"{entry}: phrase")
+            if not phrase.rstrip("*").strip(" -"):
+                raise self.fail(entry, f"empty phrase {phrase!r}")
+            regex = phrase_to_regex(phrase)
+            derived = f"{id_prefix}.{re.sub(r'[^a-z0-9]+', '_', phrase.lower()).strip('_')}"
+        else:
+            regex, derived = self.text(spec["regex"], f"{entry}: regex"), None
+            if "id" not in spec:
+                raise self.fail(entry, "a regex cue needs an 'id'")
+        return regex, self.text(spec.get("id", derived), f"{entry}: id")
+
+    def case_sensitive(self, spec: dict, entry: str) -> bool:
+        value = spec.get("case_sensitive", False)
+        if not isinstance(value, bool):
+            raise self.fail(entry, f"case_sensitive must be true or false, got {value!r}")
+        return value
 
     def negation_mode(self, value: Any, entry: str) -> str:
         if value not in NEGATION_MODES:
@@ -279,26 +287,11 @@ class _Builder:
         if isinstance(item, dict) and "id" in item:
             entry = f"theme {theme}: criterion {criterion}: cue {item['id']}"
         spec = {"phrase": item} if isinstance(item, str) else self.mapping(item, entry, _CUE_KEYS)
-        if ("phrase" in spec) == ("regex" in spec):
-            raise self.fail(entry, "give exactly one of 'phrase' or 'regex'")
-        if "phrase" in spec:
-            phrase = self.text(spec["phrase"], f"{entry}: phrase")
-            if not phrase.rstrip("*").strip(" -"):
-                raise self.fail(entry, f"empty phrase {phrase!r}")
-            regex = phrase_to_regex(phrase)
-            derived = f"{criterion}.{re.sub(r'[^a-z0-9]+', '_', phrase.lower()).strip('_')}"
-        else:
-            regex = self.text(spec["regex"], f"{entry}: regex")
-            derived = None
-        if "id" not in spec and derived is None:
-            raise self.fail(entry, "a regex cue needs an 'id'")
-        cue_id = self.text(spec.get("id", derived), f"{entry}: id")
+        regex, cue_id = self.phrase_or_regex(spec, entry, criterion)
         entry = f"theme {theme}: criterion {criterion}: cue {cue_id}"
         stance = spec.get("stance", 0)
         if stance not in (-1, 0, 1) or isinstance(stance, bool):
             raise self.fail(entry, f"stance must be -1, 0 or 1, got {stance!r}")
-        case_sensitive = spec.get("case_sensitive", False)
-        if not isinstance(case_sensitive, bool):
-            raise self.fail(entry, f"case_sensitive must be true or false, got {case_sensitive!r}")
+        case_sensitive = self.case_sensitive(spec, entry)
         negation = self.negation_mode(spec.get("negation", default), entry)
         return Cue(cue_id, theme, criterion, int(stance), self.pattern(regex, case_sensitive, entry), negation)

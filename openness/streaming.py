@@ -7,7 +7,6 @@ import itertools
 import multiprocessing
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -15,7 +14,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .corpus import Corpus, iter_corpus, read_corpus
-from .io import atomic_path, round_floats
+from .io import RunSummary, atomic_path, round_floats, write_rejects
 from .scoring import Scores, get_scorer
 
 DOCUMENT_COLUMNS = [
@@ -101,23 +100,6 @@ def score_iter(
     yield from _in_order(source, text, id, chunksize, rubric, labs, _whole, n_jobs)
 
 
-@dataclass
-class Summary:
-    """What a scoring run read, kept and rejected, and where it wrote."""
-
-    n_read: int
-    n_scored: int
-    n_rejected: int
-    output: Path
-    rejects: Path | None
-
-    def describe(self) -> str:
-        text = f"scored {self.n_scored} of {self.n_read} documents -> {self.output}"
-        if self.rejects:
-            text += f"; {self.n_rejected} rejected -> {self.rejects}"
-        return text
-
-
 def score_to_csv(
     source,
     output: str | os.PathLike,
@@ -131,7 +113,7 @@ def score_to_csv(
     chunksize: int = 10_000,
     n_jobs: int = 1,
     progress: bool | None = None,
-) -> Summary:
+) -> RunSummary:
     """Score `source` into `output` (one row per document or sentence), writing chunk by
     chunk; bad rows go to `<output stem>.rejects.csv`. Files appear only when complete."""
     output = Path(output)
@@ -151,13 +133,7 @@ def score_to_csv(
             n_scored += chunk_read - len(chunk_rejects)
             bar.update(chunk_read)
     rejected = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame()
-    rejects_path = output.with_name(f"{output.stem}.rejects.csv")
-    if len(rejected):
-        with _CsvSink(rejects_path) as sink:
-            sink.append(rejected)
-    else:
-        rejects_path.unlink(missing_ok=True)  # an earlier run's rejects would mislead
-    return Summary(n_read, n_scored, len(rejected), output, rejects_path if len(rejected) else None)
+    return RunSummary(n_read, n_scored, len(rejected), output, write_rejects(rejected, output), "scored")
 
 
 def _for_csv(chunk: Corpus, scores: Scores, unit: str, evidence: bool):

@@ -102,7 +102,7 @@ def test_cli_parser_and_errors(fixtures, tmp_path, capsys):
     args = parser.parse_args(["claims", str(fixtures / "claims" / "notes.csv"), "--id-column", "row",
                               "--dimension-column", "field", "-o", str(out)])
     args.run(args)
-    assert "read 7 rows -> 6 claim rows" in capsys.readouterr().err
+    assert "7 read, 6 claim rows" in capsys.readouterr().err
     bad = parser.parse_args(["claims", str(fixtures / "claims" / "notes.csv"), "--dimension-column", "nope", "-o", str(out)])
     with pytest.raises(UserError, match=r"notes\.csv: no dimension column 'nope'"):
         bad.run(bad)

@@ -305,7 +305,7 @@ def test_n_jobs_and_chunksize_give_byte_identical_outputs(tmp_path):
             out = tmp_path / f"{name}-{unit}.csv"
             summary = score_to_csv(source, out, id="id", unit=unit, evidence=tmp_path / f"{name}-{unit}-hits.csv",
                                    progress=False, **options)
-            assert (summary.n_read, summary.n_scored) == (200, 200)
+            assert (summary.n_read, summary.n_written) == (200, 200)
             runs[name, unit] = (out.read_bytes(), (tmp_path / f"{name}-{unit}-hits.csv").read_bytes())
     for unit in ("document", "sentence"):
         assert runs["serial", unit] == runs["chunked", unit] == runs["parallel", unit]
