@@ -2,6 +2,8 @@
 building gives byte for byte the committed data/processed/; changed raw files are refused."""
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 from pathlib import Path
 
@@ -10,20 +12,24 @@ import pytest
 
 from openness import paths
 from openness.build import BuildError, build
-from openness.data import fetch
+from openness.cli import main
 
 
 @pytest.fixture(scope="module")
-def raw(mirror: Path, tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("raw")
-    fetch(mirror=mirror, dest=folder, progress=False)
-    return folder
+def raw(mirror: Path) -> Path:
+    """The command a user runs: `openness data fetch --mirror DIR` into data/raw (git-ignored)."""
+    assert main(["data", "fetch", "--mirror", str(mirror)]) == 0
+    return paths.RAW
 
 
 @pytest.fixture(scope="module")
 def built(raw: Path, tmp_path_factory) -> tuple[Path, pd.DataFrame]:
+    """`openness data build --out TMP`, from the freshly fetched data/raw."""
     out = tmp_path_factory.mktemp("build") / "processed"
-    return out, build(out=out, raw=raw)
+    printed = io.StringIO()
+    with contextlib.redirect_stderr(printed):
+        assert main(["data", "build", "--out", str(out)]) == 0
+    return out, pd.read_csv(io.StringIO(printed.getvalue()), sep=r"\s+")  # the table the command prints
 
 
 def test_build_reproduces_the_committed_tables(built):
