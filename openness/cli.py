@@ -1,4 +1,5 @@
-"""The `openness` command: score a corpus, check a rubric, list labs, fetch and build data."""
+"""The `openness` command: score a corpus, find openness claims, check a rubric, list labs,
+run the notebooks into a report, fetch the raw sources and build the processed tables."""
 from __future__ import annotations
 
 import argparse
