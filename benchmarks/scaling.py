@@ -36,8 +36,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chunksize", type=int, default=10_000)
     args = parser.parse_args(argv)
     args.folder.mkdir(parents=True, exist_ok=True)
-    print(f"| documents | MB | seconds | MB/s | docs/s | peak MB (scoring process) |")
-    print(f"|---:|---:|---:|---:|---:|---:|")
+    print("| documents | MB | seconds | MB/s | docs/s | peak MB (scoring process) |")
+    print("|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
         corpus = args.folder / f"synthetic-{size}.csv"
         if not corpus.exists():

@@ -105,8 +105,8 @@ def main(argv: list[str] | None = None) -> None:
             results.append(json.loads(output.strip().splitlines()[-1]))
     floor = next((r for r in results if r["case"] == "floor"), None)
     print(f"{args.docs} synthetic articles, {results[0]['mb']:.1f} MB of text, one run each\n")
-    print(f"| case | seconds | MB/s | docs/s | peak MB | x floor |")
-    print(f"|---|---:|---:|---:|---:|---:|")
+    print("| case | seconds | MB/s | docs/s | peak MB | x floor |")
+    print("|---|---:|---:|---:|---:|---:|")
     for r in results:
         speed = r["mb"] / r["seconds"]
         ratio = speed / (floor["mb"] / floor["seconds"]) if floor else float("nan")
