@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from openness import paths
@@ -29,3 +30,16 @@ def mirror() -> Path:
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def gold_scored(mirror, tmp_path_factory) -> pd.DataFrame:
+    """The labelled dev sentences scored through the command line, one sentence per
+    document, joined to their gold labels (columns `<label>_gold` beside the scores)."""
+    from openness.cli import main
+
+    gold = pd.read_csv(mirror / "gold" / "dev.csv", dtype=str, keep_default_na=False)
+    out = tmp_path_factory.mktemp("gold") / "dev-scores.csv"
+    assert main(["score", str(mirror / "gold" / "dev.csv"), "--id-column", "id", "--quiet", "-o", str(out)]) == 0
+    predicted = pd.read_csv(out, dtype={"doc_id": str, "labs": str}, keep_default_na=False)
+    return gold.merge(predicted, left_on="id", right_on="doc_id", suffixes=("_gold", ""))

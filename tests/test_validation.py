@@ -11,7 +11,6 @@ import pytest
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 from openness import validation
-from openness.cli import main
 from openness.rubric import THEMES
 from openness.sources import aiaaic
 from openness.validation import (
@@ -199,30 +198,20 @@ def tables(mirror):
     return validation.validation_tables(mirror)
 
 
-@pytest.fixture(scope="module")
-def cli_scored(mirror, tmp_path_factory):
-    """The gold sentences scored exactly as tests/test_gold.py scores them."""
-    gold = pd.read_csv(mirror / "gold" / "dev.csv", dtype=str, keep_default_na=False)
-    out = tmp_path_factory.mktemp("gold") / "dev-scores.csv"
-    assert main(["score", str(mirror / "gold" / "dev.csv"), "--id-column", "id", "--quiet", "-o", str(out)]) == 0
-    predicted = pd.read_csv(out, dtype={"doc_id": str, "labs": str}, keep_default_na=False)
-    return gold.merge(predicted, left_on="id", right_on="doc_id", suffixes=("_gold", ""))
-
-
 def rows(table: pd.DataFrame, task: str, method: str) -> pd.DataFrame:
     return table[(table["task"] == task) & (table["method"] == method)]
 
 
-def test_gold_rubric_rows_equal_test_gold(tables, cli_scored):
+def test_gold_rubric_rows_equal_test_gold(tables, gold_scored):
     metrics = tables["validation"]
     for theme in THEMES:
-        truth, predicted = cli_scored[f"{theme}_gold"].astype(int), (cli_scored[theme] > 0).astype(int)
+        truth, predicted = gold_scored[f"{theme}_gold"].astype(int), (gold_scored[theme] > 0).astype(int)
         p, r, f, _ = precision_recall_fscore_support(truth, predicted, average="binary", zero_division=0)
         table = rows(metrics, f"gold:{theme}", RUBRIC)
         assert value(table, "f1", "present") == pytest.approx(f, abs=1e-12) and f >= 0.80
         assert value(table, "precision", "present") == pytest.approx(p, abs=1e-12)
         assert value(table, "recall", "present") == pytest.approx(r, abs=1e-12)
-    stance = f1_score(cli_scored["stance_gold"], cli_scored["stance"], labels=["pro_open", "pro_closed", "neutral"],
+    stance = f1_score(gold_scored["stance_gold"], gold_scored["stance"], labels=["pro_open", "pro_closed", "neutral"],
                       average="macro")
     assert value(rows(metrics, "gold:stance", RUBRIC), "macro_f1") == pytest.approx(stance, abs=1e-12)
     assert stance >= 0.60
