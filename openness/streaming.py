@@ -6,6 +6,7 @@ import functools
 import itertools
 import multiprocessing
 import os
+import queue
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -52,9 +53,25 @@ def _shard_worker(results, arguments, worker: int, n_workers: int) -> None:
         results.put(error)
 
 
+def _next_result(results, worker) -> object:
+    """The worker's next result; an error, not a hang, when the worker died without one
+    (killed, out of memory)."""
+    while True:
+        try:
+            return results.get(timeout=1.0)
+        except queue.Empty:
+            if not worker.is_alive():
+                try:
+                    return results.get(timeout=1.0)  # what it put just before exiting
+                except queue.Empty:
+                    raise RuntimeError(f"a scoring worker stopped (exit code {worker.exitcode}) before it "
+                                       "finished; no output was written") from None
+
+
 def _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs: int) -> Iterator:
-    """keep(chunk, scores) for every chunk, in input order; with n_jobs > 1 and a file
-    input, worker processes read their own shards and the parent only reorders results."""
+    """keep(chunk, scores) for every chunk, in input order. With n_jobs > 1 and a file
+    input, each worker process reads the file itself and scores every n-th chunk (no text
+    travels between processes); the parent only puts the results back in order."""
     arguments = (source, text, id, chunksize, rubric, labs, keep)
     if n_jobs <= 1 or isinstance(source, (Corpus, pd.DataFrame)) or Path(source).is_dir():
         for _, item in _scored_chunks(*arguments):
@@ -70,7 +87,7 @@ def _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs: int) -> I
         process.start()
     try:
         for index in itertools.count():
-            item = queues[index % n_jobs].get()
+            item = _next_result(queues[index % n_jobs], workers[index % n_jobs])
             if isinstance(item, BaseException):
                 raise item
             if item is None:

@@ -66,3 +66,18 @@ def test_two_processes_write_the_same_bytes(docs, tmp_path, unit):
     assert outputs[0] == outputs[1]
     rows = outputs[0][0].count(b"\n") - 1
     assert rows == len(docs) if unit == "document" else rows > len(docs)
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang():
+    import multiprocessing
+    import os
+
+    from openness.streaming import _next_result
+
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    worker = context.Process(target=os._exit, args=(9,))
+    worker.start()
+    worker.join()
+    with pytest.raises(RuntimeError, match="exit code 9"):
+        _next_result(results, worker)
