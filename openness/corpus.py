@@ -40,7 +40,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import lxml.etree
 import lxml.html
@@ -92,18 +92,22 @@ def read_corpus(source: str | os.PathLike | pd.DataFrame, text: str = "text", id
 
 
 def iter_corpus(
-    source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None, chunksize: int = 10_000
+    source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None, chunksize: int = 10_000,
+    wanted: Callable[[int], bool] | None = None,
 ) -> Iterator[Corpus]:
     """Stream a table file as one Corpus per `chunksize` records with bounded memory. Row-number
     ids continue across chunks and duplicate ids/texts are found across chunks; folders and
-    DataFrames come as a single Corpus."""
+    DataFrames come as a single Corpus. With `wanted` (chunk index -> bool), other chunks are
+    read only as far as the duplicate checks need and come back without documents or
+    rejects (parallel workers share a file this way)."""
     if chunksize < 1:
         raise ValueError(f"chunksize must be at least 1, not {chunksize}")
-    return _corpora(source, text, id, chunksize)
+    return _corpora(source, text, id, chunksize, wanted)
 
 
-def _corpora(source, text: str, id: str | None, chunksize: int | None) -> Iterator[Corpus]:
-    seen = _Seen()
+def _corpora(source, text: str, id: str | None, chunksize: int | None,
+             wanted: Callable[[int], bool] | None = None) -> Iterator[Corpus]:
+    seen = _Seen(wanted=wanted)
     if isinstance(source, pd.DataFrame):
         yield _from_dataframe(source, text, id, seen)
         return
@@ -130,6 +134,8 @@ class _Seen:
 
     ids: set[str] = field(default_factory=set)
     texts: dict[bytes, str] = field(default_factory=dict)
+    wanted: Callable[[int], bool] | None = None  # chunks whose documents are wanted (default: all)
+    chunk: int = 0  # the index of the next chunk
 
 
 def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Series, seen: _Seen,
@@ -172,6 +178,11 @@ def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Seri
     seen.ids.update(ids[kept])
     kept_digests = digests[kept[digests.index]]
     seen.texts.update(zip(kept_digests, ids[kept_digests.index]))
+    index, seen.chunk = seen.chunk, seen.chunk + 1
+    if seen.wanted is not None and not seen.wanted(index):  # read only for the duplicate checks
+        return Corpus(docs=_docs(frame.iloc[:0], text, ids.iloc[:0]), n_read=len(frame),
+                      rejects=_as_str(pd.DataFrame(columns=["location", "doc_id", "reason"])),
+                      flags=_as_str(pd.DataFrame(columns=["doc_id", "flag"])))
     docs, date_flags = _parse_published(_docs(frame[kept], text, ids[kept]))
     doc_position = kept.cumsum() - 1
     flag_rows = [(doc_position[position], ids[position], note) for position, note in flags if kept[position]]

@@ -25,13 +25,13 @@ DOCUMENT_COLUMNS = [
 SENTENCE_COLUMNS = ["doc_id", "sentence", "start", "end"] + DOCUMENT_COLUMNS[1:]
 
 
-def _chunks(source, text: str, id: str | None, chunksize: int) -> Iterator[Corpus]:
+def _chunks(source, text: str, id: str | None, chunksize: int, wanted=None) -> Iterator[Corpus]:
     if isinstance(source, Corpus):
         yield source
     elif isinstance(source, pd.DataFrame) or Path(source).is_dir():
         yield read_corpus(source, text=text, id=id)
     else:
-        yield from iter_corpus(source, text=text, id=id, chunksize=chunksize)
+        yield from iter_corpus(source, text=text, id=id, chunksize=chunksize, wanted=wanted)
 
 
 def _scored_chunks(source, text, id, chunksize, rubric, labs, keep, worker: int = 0, n_workers: int = 1):
@@ -39,9 +39,14 @@ def _scored_chunks(source, text, id, chunksize, rubric, labs, keep, worker: int 
     Every worker reads the whole input (parsing is cheap next to scoring), so duplicate
     checks see every earlier row, and scores only its own share of the chunks."""
     scorer = get_scorer(rubric, labs)
-    for index, chunk in enumerate(_chunks(source, text, id, chunksize)):
-        if index % n_workers == worker:
+    mine = functools.partial(_falls_to, worker=worker, n_workers=n_workers)
+    for index, chunk in enumerate(_chunks(source, text, id, chunksize, mine if n_workers > 1 else None)):
+        if mine(index):
             yield index, keep(chunk, scorer.score(chunk.docs))
+
+
+def _falls_to(index: int, worker: int, n_workers: int) -> bool:
+    return index % n_workers == worker
 
 
 def _shard_worker(results, arguments, worker: int, n_workers: int) -> None:

@@ -260,3 +260,15 @@ def test_real_markdown_folder_from_the_mirror(mirror):
     expected = sorted(path.relative_to(folder).with_suffix("").as_posix() for path in folder.rglob("*.md") if invalid_yaml(path))
     assert sorted(corpus.flags["doc_id"]) == expected and len(expected) > 0
     assert corpus.flags["flag"].str.startswith("front matter not valid YAML, parsed leniently").all()
+
+
+def test_chunks_a_worker_does_not_want_still_feed_the_duplicate_checks(tmp_path):
+    path = tmp_path / "shared.csv"
+    pd.DataFrame({"text": ["first text", "second text", "first text", "third text"]}).to_csv(path, index=False)
+    everything = list(iter_corpus(path, chunksize=2))
+    second_only = list(iter_corpus(path, chunksize=2, wanted=lambda index: index == 1))
+    assert [c.n_read for c in second_only] == [2, 2]
+    assert second_only[0].docs.empty and second_only[0].rejects.empty
+    pd.testing.assert_frame_equal(second_only[1].docs, everything[1].docs)
+    # the repeat of chunk 0's text is still caught in chunk 1
+    assert second_only[1].rejects["reason"].tolist() == ["duplicate text of doc_id '0'"]
