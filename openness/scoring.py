@@ -31,7 +31,8 @@ from .matcher import Matcher, code_points, leftmost_longest
 from .rubric import THEMES, Rubric, load_rubric
 from .text import sentence_spans
 
-STANCE_LABELS = np.array(["pro_closed", "neutral", "pro_open"])
+STANCE_LABELS = np.array(["pro_closed", "neutral", "pro_open"], dtype=object)
+_THEME_NAMES = np.array(THEMES, dtype=object)
 # Between documents scanned together: the NUL stops every phrase (separators are spaces
 # and hyphens), the newline ends the last word; hits that still span it are dropped.
 _SEPARATOR = "\x00\n"
@@ -182,50 +183,42 @@ class Scorer:
         doc_words = np.bincount(sent_doc, weights=sent_words, minlength=len(texts)).astype(np.int64)
         doc_labs = _labs_per_unit(sent_doc[lab_sent], mention_lab, len(texts))
 
-        rubric_columns = {"rubric_id": self.rubric.id, "rubric_version": self.rubric.version, "rubric_hash": self.rubric.hash}
         doc_id = np.array(ids, dtype=object)
-        documents = pd.DataFrame({"doc_id": doc_id, "n_words": doc_words})
-        _add_theme_columns(documents, doc_counts, doc_stance, doc_labs)
-        documents.insert(len(documents.columns), "n_sentences", n_sent)
-        for t, name in enumerate(THEMES):
-            documents[f"{name}_rate"] = _rate(doc_counts[:, t], doc_words)
-        documents = documents.assign(**rubric_columns)
-
-        sentences = pd.DataFrame(
-            {
-                "doc_id": doc_id[sent_doc],
-                "sentence": sent_index,
-                "start": sent_span[:, 0] - doc_start[sent_doc],
-                "end": sent_span[:, 1] - doc_start[sent_doc],
-                "n_words": sent_words,
-            }
-        )
-        _add_theme_columns(sentences, sent_counts, sent_stance, sent_labs)
-
+        documents = _table({
+            "doc_id": doc_id, "n_words": doc_words, **_theme_columns(doc_counts, doc_stance, doc_labs),
+            "n_sentences": n_sent,
+            **{f"{name}_rate": _rate(doc_counts[:, t], doc_words) for t, name in enumerate(THEMES)},
+            **{key: np.full(len(ids), value, dtype=object) for key, value in
+               (("rubric_id", self.rubric.id), ("rubric_version", self.rubric.version), ("rubric_hash", self.rubric.hash))},
+        })
+        sentences = _table({
+            "doc_id": doc_id[sent_doc],
+            "sentence": sent_index,
+            "start": sent_span[:, 0] - doc_start[sent_doc],
+            "end": sent_span[:, 1] - doc_start[sent_doc],
+            "n_words": sent_words,
+            **_theme_columns(sent_counts, sent_stance, sent_labs),
+        })
         cue_doc = sent_doc[cue_sent]
-        evidence = pd.DataFrame(
-            {
-                "doc_id": doc_id[cue_doc],
-                "sentence": sent_index[cue_sent],
-                "start": start[cue] - doc_start[cue_doc],
-                "end": end[cue] - doc_start[cue_doc],
-                "theme": np.array(THEMES, dtype=object)[theme],
-                "criterion": self.cue_criterion[cue_id],
-                "cue": self.cue_id[cue_id],
-                "stance": signed,
-                "negated": negated,
-            }
-        )
+        evidence = _table({
+            "doc_id": doc_id[cue_doc],
+            "sentence": sent_index[cue_sent],
+            "start": start[cue] - doc_start[cue_doc],
+            "end": end[cue] - doc_start[cue_doc],
+            "theme": _THEME_NAMES[theme],
+            "criterion": self.cue_criterion[cue_id],
+            "cue": self.cue_id[cue_id],
+            "stance": signed,
+            "negated": negated,
+        })
         lab_doc = sent_doc[lab_sent]
-        mentions = pd.DataFrame(
-            {
-                "doc_id": doc_id[lab_doc],
-                "sentence": sent_index[lab_sent],
-                "lab": mention_lab,
-                "start": start[lab] - doc_start[lab_doc],
-                "end": end[lab] - doc_start[lab_doc],
-            }
-        )
+        mentions = _table({
+            "doc_id": doc_id[lab_doc],
+            "sentence": sent_index[lab_sent],
+            "lab": mention_lab,
+            "start": start[lab] - doc_start[lab_doc],
+            "end": end[lab] - doc_start[lab_doc],
+        })
         return Scores(
             documents=documents,
             sentences=sentences,
@@ -303,13 +296,24 @@ def _group_sets(unit: np.ndarray, lab: np.ndarray) -> dict[int, set[str]]:
     return groups
 
 
-def _add_theme_columns(table: pd.DataFrame, counts, stance, labs) -> None:
-    for t, name in enumerate(THEMES):
-        table[name] = counts[:, t]
-    for t, name in enumerate(THEMES):
-        table[f"{name}_stance"] = stance[:, t]
-    table["stance"] = STANCE_LABELS[np.sign(stance.sum(axis=1)) + 1]
-    table["labs"] = labs
+def _theme_columns(counts: np.ndarray, stance: np.ndarray, labs: np.ndarray) -> dict[str, np.ndarray]:
+    """Per theme the hit count, then per theme the stance sum, then stance and labs."""
+    return {
+        **{name: counts[:, t] for t, name in enumerate(THEMES)},
+        **{f"{name}_stance": stance[:, t] for t, name in enumerate(THEMES)},
+        "stance": STANCE_LABELS[np.sign(stance.sum(axis=1)) + 1],
+        "labs": labs,
+    }
+
+
+def _table(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A table built in one go; text columns stay Python strings (object dtype): converting
+    hundreds of thousands of them to pandas' Arrow strings would cost more than the scoring
+    around it, and the CSV written is the same."""
+    return pd.DataFrame({
+        name: pd.Series(values, dtype=object, copy=False) if values.dtype == object else values
+        for name, values in columns.items()
+    })
 
 
 def _rate(counts: np.ndarray, words: np.ndarray) -> np.ndarray:
