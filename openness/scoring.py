@@ -18,6 +18,7 @@ Rules (the numbers in every table follow from these):
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,7 +30,7 @@ from .corpus import Corpus
 from .labs import LabRegistry, load_labs
 from .matcher import Matcher, code_points, leftmost_longest
 from .rubric import THEMES, Rubric, load_rubric
-from .text import sentence_spans
+from .text import sentence_bounds
 
 STANCE_LABELS = np.array(["pro_closed", "neutral", "pro_open"], dtype=object)
 _THEME_NAMES = np.array(THEMES, dtype=object)
@@ -138,11 +139,11 @@ class Scorer:
         joined = _SEPARATOR.join(texts)
 
         # sentences, as global spans
-        spans = [sentence_spans(t) for t in texts]
-        n_sent = np.fromiter((len(s) for s in spans), dtype=np.int64, count=len(spans))
+        bounds = [sentence_bounds(t) for t in texts]
+        n_sent = np.fromiter((len(b) // 2 for b in bounds), dtype=np.int64, count=len(bounds))
         sent_doc = np.repeat(np.arange(len(texts)), n_sent)
         sent_index = np.arange(n_sent.sum()) - np.repeat(np.cumsum(n_sent) - n_sent, n_sent)
-        sent_span = np.concatenate(spans) if spans else np.zeros((0, 2), dtype=np.int64)
+        sent_span = np.fromiter(itertools.chain.from_iterable(bounds), dtype=np.int64, count=2 * int(n_sent.sum()))
         sent_span = sent_span.reshape(-1, 2) + doc_start[sent_doc, None]
 
         # hits, split by layer and resolved
