@@ -185,12 +185,14 @@ class Scorer:
         doc_labs = _labs_per_unit(sent_doc[lab_sent], mention_lab, len(texts))
 
         doc_id = np.array(ids, dtype=object)
+        rubric = {"rubric_id": self.rubric.id, "rubric_version": self.rubric.version, "rubric_hash": self.rubric.hash}
         documents = _table({
-            "doc_id": doc_id, "n_words": doc_words, **_theme_columns(doc_counts, doc_stance, doc_labs),
+            "doc_id": doc_id,
+            "n_words": doc_words,
+            **_theme_columns(doc_counts, doc_stance, doc_labs),
             "n_sentences": n_sent,
             **{f"{name}_rate": _rate(doc_counts[:, t], doc_words) for t, name in enumerate(THEMES)},
-            **{key: np.full(len(ids), value, dtype=object) for key, value in
-               (("rubric_id", self.rubric.id), ("rubric_version", self.rubric.version), ("rubric_hash", self.rubric.hash))},
+            **{key: np.full(len(ids), value, dtype=object) for key, value in rubric.items()},
         })
         sentences = _table({
             "doc_id": doc_id[sent_doc],
