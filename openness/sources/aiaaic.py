@@ -35,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from openness.labs import find_labs
+from openness.sources import source_root
 from openness.sources._text import text_flags
 
 SOURCE = "aiaaic"
@@ -98,10 +99,7 @@ def _read_rows(path: Path) -> list[dict[str, str | int]]:
 
 
 def _read(root: Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    if root is None:
-        from openness.data import source_dir
-        root = source_dir(SOURCE)
-    path = Path(root) / INCIDENTS_FILE
+    path = source_root(root, SOURCE) / INCIDENTS_FILE
     records = _read_rows(path)
     table = pd.DataFrame(records)
     order = table.sort_values(["filled", "csv_row"], ascending=[False, True], kind="stable")

@@ -33,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from openness.labs import find_labs
+from openness.sources import source_root
 
 SOURCE_ID = "fmti"
 # edition -> (score file, indicator file or None when the score file has the hierarchy, join)
@@ -60,14 +61,14 @@ class FmtiError(ValueError):
 
 def scores(root: Path | None = None) -> pd.DataFrame:
     """Indicator-level scores of every developer in every edition (see module docstring)."""
-    folder = _root(root)
+    folder = source_root(root, SOURCE_ID)
     tables = [_edition_scores(folder, edition)[0] for edition in EDITIONS]
     return pd.concat(tables, ignore_index=True)[SCORE_COLUMNS]
 
 
 def totals(root: Path | None = None) -> pd.DataFrame:
     """Total score per edition and developer, beside the total the edition published."""
-    folder = _root(root)
+    folder = source_root(root, SOURCE_ID)
     rows = []
     for edition in EDITIONS:
         table, published = _edition_scores(folder, edition)
@@ -86,13 +87,6 @@ def totals(root: Path | None = None) -> pd.DataFrame:
 def lab_of(developer: str) -> str:
     """Lab ids of a developer name, ';'-joined ('' if none)."""
     return LAB_OVERRIDES.get(developer, ";".join(find_labs(developer)))
-
-
-def _root(root: Path | None) -> Path:
-    if root is not None:
-        return Path(root)
-    from openness.data import source_dir
-    return source_dir(SOURCE_ID)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

@@ -52,6 +52,7 @@ import mistune
 import pandas as pd
 import yaml
 
+from openness.sources import source_root
 from openness.sources._text import read_text, text_flags
 
 SOURCE = "interconnects"
@@ -143,10 +144,7 @@ def _inline(tokens: list[dict[str, Any]]) -> str:
 
 def documents(root: Path | None = None) -> pd.DataFrame:
     """One row per public post, sorted by path."""
-    if root is None:
-        from openness.data import source_dir
-        root = source_dir(SOURCE)
-    root = Path(root)
+    root = source_root(root, SOURCE)
     files = sorted((root / "public").glob("*/*.md"))
     if not files:
         raise FileNotFoundError(f"{root / 'public'}: no posts (YYYY/*.md) found")

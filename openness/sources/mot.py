@@ -49,12 +49,11 @@ import re
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from openness.labs import find_labs
+from openness.sources import read_yaml, source_root
 
 SOURCE_ID = "mot"
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader where libyaml is built in
 COMPONENTS = {  # the 17 MOF components and their category, in the MOF's order
     "Model architecture": "code", "Data preprocessing code": "code", "Training code": "code",
     "Inference code": "code", "Evaluation code": "code", "Supporting libraries and tools": "code",
@@ -91,24 +90,17 @@ class MotError(ValueError):
 
 def components(root: Path | None = None) -> pd.DataFrame:
     """One row per model x MOF component with resolved licence and flags (see module docstring)."""
-    return _tables(_root(root))[1]
+    return _tables(source_root(root, SOURCE_ID))[1]
 
 
 def models(root: Path | None = None) -> pd.DataFrame:
     """One row per model file with its release fields, counts and flags."""
-    return _tables(_root(root))[0]
+    return _tables(source_root(root, SOURCE_ID))[0]
 
 
 def is_closed_weights(name: str, lab: str) -> bool:
     """Whether a release is of a system whose weights were never published (see the rule)."""
     return bool(set(lab.split(";")) & API_ONLY_LABS or CLOSED_WEIGHTS_MODELS.match(name.strip()))
-
-
-def _root(root: Path | None) -> Path:
-    if root is not None:
-        return Path(root)
-    from openness.data import source_dir
-    return source_dir(SOURCE_ID)
 
 
 def _tables(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -147,14 +139,7 @@ def _tables(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _load_release(path: Path) -> dict:
-    try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    except (OSError, UnicodeDecodeError) as error:
-        raise MotError(f"{path}: cannot read: {error}") from error
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}:" if mark is not None else ""
-        raise MotError(f"{path}:{where} invalid YAML: {getattr(error, 'problem', error)}") from error
+    doc = read_yaml(path, MotError)
     if not isinstance(doc, dict) or not isinstance(doc.get("release"), dict):
         raise MotError(f"{path}: expected a mapping with a 'release' mapping (see schema/mof_schema.json)")
     return doc["release"]

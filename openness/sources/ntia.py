@@ -36,6 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from openness.sources import source_root
 from openness.sources._text import read_text, text_flags
 
 SOURCE = "ntia-open-weights"
@@ -67,10 +68,7 @@ def commenters(path: Path = COMMENTERS_FILE) -> pd.DataFrame:
 
 def documents(root: Path | None = None, commenters_file: Path = COMMENTERS_FILE) -> pd.DataFrame:
     """One row per comment text, joined to the upstream metadata and our commenter coding."""
-    if root is None:
-        from openness.data import source_dir
-        root = source_dir(SOURCE)
-    root = Path(root)
+    root = source_root(root, SOURCE)
     files = sorted((root / "texts").glob("*.txt"))
     if not files:
         raise FileNotFoundError(f"{root / 'texts'}: no comment texts (*.txt) found")

@@ -30,12 +30,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from openness.labs import find_labs
+from openness.sources import read_yaml, source_root
 
 SOURCE_ID = "osai-index"
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader where libyaml is built in
 CLASSES = ("open", "partial", "closed")
 # Organisation names that alias matching cannot resolve or resolves only in part (lab ids,
 # ';'-joined): BigCode is run by Hugging Face and ServiceNow together.
@@ -64,8 +63,8 @@ class OsaiError(ValueError):
 
 def dimensions(root: Path | None = None) -> pd.DataFrame:
     """The index's dimensions in its own order: group, dimension, label."""
-    folder = _root(root)
-    groups = _load(folder / "_parameters.yml")
+    folder = source_root(root, SOURCE_ID)
+    groups = read_yaml(folder / "_parameters.yml", OsaiError)
     try:
         rows = [(g["ref"], p["ref"], p["name"].strip()) for g in groups for p in g["params"]]
     except (TypeError, KeyError) as error:
@@ -76,12 +75,12 @@ def dimensions(root: Path | None = None) -> pd.DataFrame:
 
 def ratings(root: Path | None = None) -> pd.DataFrame:
     """One row per model x dimension, odd ratings flagged (see module docstring)."""
-    return _tables(_root(root))[1]
+    return _tables(source_root(root, SOURCE_ID))[1]
 
 
 def models(root: Path | None = None) -> pd.DataFrame:
     """One row per model file with its system and organisation fields and class counts."""
-    return _tables(_root(root))[0]
+    return _tables(source_root(root, SOURCE_ID))[0]
 
 
 def _tables(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -128,13 +127,6 @@ def _rating(doc: dict, dimension, known: bool) -> dict:
             "flag_reason": "; ".join(flags)}
 
 
-def _root(root: Path | None) -> Path:
-    if root is not None:
-        return Path(root)
-    from openness.data import source_dir
-    return source_dir(SOURCE_ID)
-
-
 def _model_files(folder: Path) -> list[Path]:
     """Model files sorted by name (the `_parameters*` files describe the index, not models)."""
     files = sorted((p for p in folder.glob("*.yaml") if not p.name.startswith("_")), key=lambda p: p.stem)
@@ -143,19 +135,8 @@ def _model_files(folder: Path) -> list[Path]:
     return files
 
 
-def _load(path: Path):
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    except (OSError, UnicodeDecodeError) as error:
-        raise OsaiError(f"{path}: cannot read: {error}") from error
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}:" if mark is not None else ""
-        raise OsaiError(f"{path}:{where} invalid YAML: {getattr(error, 'problem', error)}") from error
-
-
 def _load_model(path: Path) -> dict:
-    doc = _load(path)
+    doc = read_yaml(path, OsaiError)
     if not isinstance(doc, dict):
         raise OsaiError(f"{path}: expected a mapping with system, org and the rated dimensions, "
                         f"got {type(doc).__name__}")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from openness.sources import source_root
 from openness.sources._text import read_text, text_flags
 
 SOURCE = "seed"
@@ -39,10 +40,7 @@ def title_of(text: str) -> str:
 
 def documents(root: Path | None = None) -> pd.DataFrame:
     """One row per seed text file, sorted by file name."""
-    if root is None:
-        from openness.data import source_dir
-        root = source_dir(SOURCE)
-    root = Path(root)
+    root = source_root(root, SOURCE)
     files = sorted(root.glob("*.txt"))
     if not files:
         raise FileNotFoundError(f"{root}: no seed texts (*.txt) found")
