@@ -157,6 +157,18 @@ def _labels(ax: plt.Axes, title: str | None, xlabel: str | None, ylabel: str | N
     ax.set_ylabel(ylabel or "")
 
 
+def _grouped(df: pd.DataFrame, chart: str, x: str, y: str, group: str, lo: str | None, hi: str | None,
+             colours: Mapping[Any, str] | None) -> tuple[list, dict]:
+    """The checks and colours every chart of `y` per `x` and `group` (with an optional
+    lo-hi interval) starts with: its groups in order and a colour for each."""
+    _require(df, chart, [x, y, group, lo, hi])
+    _require_unique(df, chart, [x, group])
+    if (lo is None) != (hi is None):
+        raise ValueError(f"{chart}: give both lo and hi, or neither")
+    groups = _levels(df[group], colours)
+    return groups, _palette(groups, colours, group)
+
+
 # ---- charts ---------------------------------------------------------------------------------
 
 
@@ -177,13 +189,8 @@ def grouped_bars(
     figsize: tuple[float, float] = (7.0, 4.0),
 ) -> Figure:
     """Bars of `y` per `x`, one bar per `group`, with interval whiskers from `lo` to `hi`."""
-    _require(df, "grouped_bars", [x, y, group, lo, hi])
-    _require_unique(df, "grouped_bars", [x, group])
-    if (lo is None) != (hi is None):
-        raise ValueError("grouped_bars: give both lo and hi, or neither")
+    groups, palette = _grouped(df, "grouped_bars", x, y, group, lo, hi, colours)
     xs = list(pd.unique(df[x]))
-    groups = _levels(df[group], colours)
-    palette = _palette(groups, colours, group)
     fig, ax = plt.subplots(figsize=figsize)
     width = 0.8 / len(groups)
     for i, level in enumerate(groups):
@@ -346,12 +353,7 @@ def time_series(
     figsize: tuple[float, float] = (7.0, 4.0),
 ) -> Figure:
     """One line per `group` over `x`, with a shaded band from `lo` to `hi` when given."""
-    _require(df, "time_series", [x, y, group, lo, hi])
-    _require_unique(df, "time_series", [x, group])
-    if (lo is None) != (hi is None):
-        raise ValueError("time_series: give both lo and hi, or neither")
-    groups = _levels(df[group], colours)
-    palette = _palette(groups, colours, group)
+    groups, palette = _grouped(df, "time_series", x, y, group, lo, hi, colours)
     fig, ax = plt.subplots(figsize=figsize)
     for level in groups:
         rows = df[df[group] == level].sort_values(x)
