@@ -39,11 +39,13 @@ Rules, in order, for one run of whitespace (the *gap*) between two pieces of tex
 
 Only ``\n`` counts as a line break (``\r\n`` works; a lone ``\r`` does not). Zero-width
 and bidi control characters are not whitespace: they stay inside spans.
-Candidates come from one compiled regex; Python looks only at those (fast on long texts).
+Candidates come from one regex per mark and one for line breaks, each starting with its
+character as a literal (found fast); Python looks only at those.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -74,21 +76,48 @@ _CONNECTING_WORDS = frozenset(
     "whose into onto via per its their our his her".split()
 )
 
-# Every candidate starts with a sentence mark or a line break (one leading character class
-# lets the regex engine skip ahead fast); the gap is the whole whitespace run after it.
-# Marks followed on the same line by a lowercase ASCII letter never split, so the regex
-# drops them (possessive quantifiers keep the gap maximal). Group `plain` is set when the
-# mark follows four lowercase letters that cannot end an abbreviation: the common case,
-# which then needs no word lookup in Python.
-_PLAIN_WORD = r"(?<=[a-z]{4}\.)" + "".join(
-    rf"(?<!{key[-4:]}\.)" for key in _ABBREVIATIONS if len(key) >= 4 and key.isalpha()
-)
+
+def _plain_word() -> str:
+    """Lookbehinds that hold after a lowercase word _ends_sentence accepts on sight: one
+    ending in four lowercase letters that do not end an abbreviation, or a word of two or
+    three (no letter glued before it) that is neither an abbreviation nor a roman numeral."""
+    words = [key for key in _ABBREVIATIONS if key.isalpha()]
+
+    def not_after(endings: list[str]) -> str:
+        return rf"(?<!(?:{'|'.join(endings)})\.)"
+
+    long = r"(?<=[a-z]{4}\.)" + not_after(sorted({word[-4:] for word in words if len(word) >= 4}))
+    short = [
+        rf"(?<=(?<![^\W\d_])[a-z]{{{n}}}\.)"
+        + not_after([word for word in words if len(word) == n] + [f"[ivxl]{{{n}}}"])
+        for n in (2, 3)
+    ]
+    return "(?:" + "|".join([long, *short]) + ")"
+
+
+# A candidate is a sentence mark or a line break with the whole whitespace run (the gap)
+# after it. Each of the five characters has its own regex starting with it as a literal,
+# which the regex engine finds several times faster than a character class. Marks followed
+# on the same line by a lowercase ASCII letter never split, so the regex drops them
+# (possessive quantifiers keep the gap maximal). Group `plain` marks a full stop after a
+# plain word (the common case: no word lookup in Python); group `split` is the same before
+# spaces and a capital, and group `paragraph` a gap holding a blank line: both split
+# without further checks.
+_PLAIN_WORD = _plain_word()
 _SKIPPED = _OPENERS + _INVISIBLE
-_CANDIDATE = re.compile(
-    rf"[.!?…\n](?:(?<=\n)\s*+|(?P<plain>{_PLAIN_WORD})?"
-    rf"(?P<mark>[.!?…]*[{re.escape(_CLOSERS + _INVISIBLE)}]*)"
-    r"(?P<note>\d{1,3})?(?:(?P<space>[^\S\n]++(?![a-z\n]))|(?P<wrap>[^\S\n]*+\n\s*+)))"
+_AFTER_MARK = (
+    rf"(?:{_PLAIN_WORD}(?P<split>[^\S\n]++)(?=[A-Z])|(?P<plain>{_PLAIN_WORD})?"
+    rf"(?P<mark>[.!?…]*[{re.escape(_CLOSERS + _INVISIBLE)}]*)(?P<note>\d{{1,3}})?"
+    r"(?:(?P<space>[^\S\n]++(?![a-z\n]))|(?P<paragraph>[^\S\n]*+\n[^\S\n]*+\n\s*+)"
+    r"|(?P<wrap>[^\S\n]*+\n\s*+)))"
 )
+# A line break right after a mark (or after another line break) always lies inside that
+# candidate's gap, so its regex skips it; other overlaps are dropped while merging.
+_LINE_BREAK = re.compile(
+    rf"\n(?<![.!?…\n]\n)(?<![.!?…\n]\s\n)(?<![.!?…][{re.escape(_CLOSERS)}]\n)\s*+"
+)
+_CANDIDATES = {mark: re.compile(re.escape(mark) + _AFTER_MARK) for mark in ".!?…"}
+_OTHER_CANDIDATES = [(mark, _CANDIDATES[mark]) for mark in "!?…"] + [("\n", _LINE_BREAK)]
 _LINE_MARKER = re.compile(
     rf"[{_INVISIBLE}]*(?:#{{1,6}}[ \t]|[-*o]\s|[•●○■▪◦§\uf0a7\uf0b7]|\d{{1,3}}[.)]\s"
     r"|[IVX]{1,5}\.\s)"
@@ -171,10 +200,13 @@ def sentence_bounds(text: str) -> list[int]:
     if first >= last:
         return []
     bounds = [first]
-    for m in _CANDIDATE.finditer(text, first, last):
-        gap = m.lastgroup  # "space" (same line), "wrap" (line break) or None (bare line break)
+    for m in _candidates(text, first, last):
+        gap = m.lastgroup  # a group of _AFTER_MARK, or None for a bare line break
+        if gap == "split" or gap == "paragraph":
+            bounds += m.span(gap)
+            continue
         if gap == "space":
-            if (m.start("plain") >= 0 and text[m.end()].isupper()) or _ends_sentence(text, m):
+            if _ends_sentence(text, m):
                 bounds += m.span(gap)
             continue
         if gap == "wrap":
@@ -209,6 +241,25 @@ def sentence_bounds(text: str) -> list[int]:
             bounds += (gap_start, after)
     bounds.append(last)
     return bounds
+
+
+def _candidates(text: str, first: int, last: int) -> Iterable[re.Match[str]]:
+    """Candidates in text[first:last] in order, as one regex for all five characters would
+    find them: a candidate starting inside an earlier one (the ``!`` of ``?!``, a line
+    break in the gap of ``. \\n``) ends where that one ends and is dropped."""
+    full_stops = _CANDIDATES["."].finditer(text, first, last)
+    others = [
+        m for mark, regex in _OTHER_CANDIDATES if mark in text
+        for m in regex.finditer(text, first, last)
+    ]
+    if not others:
+        return full_stops
+    kept, covered = [], first
+    for m in sorted([*full_stops, *others], key=re.Match.start):
+        if m.start() >= covered:
+            kept.append(m)
+            covered = m.end()
+    return kept
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -95,6 +95,32 @@ def test_expected_sentences(text: str, expected: list[str]) -> None:
     assert_contract(text, sentence_spans(text))
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a candidate inside an earlier one counts once: "!" of "?!", "." of "?.", the line
+        # break in the gap after ".)" (behind spaces) or after ". \r"
+        ("Really?!\nYes.", ["Really?!", "Yes."]),
+        ("Is it?. Yes.", ["Is it?.", "Yes."]),
+        ("Wait...\n\nThen it came.", ["Wait...", "Then it came."]),
+        ("(See the note.)  \nNext line here.", ["(See the note.)", "Next line here."]),
+        ("One. \r\nTwo.", ["One.", "Two."]),
+        # texts whose only marks are ellipses, exclamation or question marks
+        ("Wait… Then nothing… the end", ["Wait…", "Then nothing… the end"]),
+        ("Stop! Go now! ok", ["Stop!", "Go now! ok"]),
+        ("Why? Because", ["Why?", "Because"]),
+        # short lowercase words end sentences; short lowercase abbreviations and roman
+        # numerals opening a line do not
+        ("It went up. Then it fell. So it goes.", ["It went up.", "Then it fell.", "So it goes."]),
+        ("Read pp. 3 and vol. 2 first. Then stop.", ["Read pp. 3 and vol. 2 first.", "Then stop."]),
+        ("We asked dr. Lee and mr. Ng. They agreed.", ["We asked dr. Lee and mr. Ng.", "They agreed."]),
+        ("ii. The scope is wide.", ["ii. The scope is wide."]),
+    ],
+)
+def test_overlapping_candidates_and_short_words(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
 def test_offsets_point_into_the_untouched_text() -> None:
     text = "  Hello there.  Bye.\n"
     assert split_sentences(text) == [(2, 14), (16, 20)]
