@@ -42,7 +42,8 @@ ENGINES = ("hyperscan", "re") if hyperscan is not None else ("re",)
 _WORD_SEPARATOR = r"[\s\-]+"
 _WORD_ENDING = "\\w*"  # a trailing word-ending wildcard, as phrase_to_regex writes it
 _WORD_TAIL = re.compile(rb"\w*")
-_WORD_BYTE = [bool(re.match(rb"\w", bytes([b]))) for b in range(256)]
+_WORD_BYTE = np.array([bool(re.match(rb"\w", bytes([b]))) for b in range(256)])
+_LOOK_AHEAD = 16  # bytes a stem's word ending is looked for with numpy; longer ones use `re`
 _CONFIRM_WINDOW = 1000  # bytes a prefiltered hit may reach back from its end
 
 
@@ -126,13 +127,18 @@ class Matcher:
             # the stem and the hit is extended to the end of its word afterwards. An open-ended
             # regex (\w+ gaps): the engine runs a cheaper superset of it (prefilter mode) and
             # `re` confirms each candidate. Both give the hits `re` alone would give.
-            self._stem = tuple(_is_stem(p.regex) for p in self.patterns)
-            self._stem_set = frozenset(i for i, stem in enumerate(self._stem) if stem)
-            self._prefilter = tuple(_open_ended(p.regex) for p in self.patterns)
+            self._stem = np.array([_is_stem(p.regex) for p in self.patterns], dtype=bool)
+            self._prefilter = np.array([_open_ended(p.regex) for p in self.patterns], dtype=bool)
             self._engine_regexes = [
                 rf"\b(?:{p.regex[: -len(_WORD_ENDING)]})" if stem else regex
                 for p, regex, stem in zip(self.patterns, self._regexes, self._stem)
             ]
+            # a fixed-width pattern needs no start-of-match tracking (it costs the automaton
+            # time): its start is its end minus its width
+            self._width = np.array([
+                -1 if prefilter else _fixed_width(regex)
+                for regex, prefilter in zip(self._engine_regexes, self._prefilter)
+            ], dtype=np.int64)
             self._confirm = {
                 i: re.compile(rb"(?:%s)\Z" % self._regexes[i].encode("ascii"), self._compiled[i].flags)
                 for i, prefilter in enumerate(self._prefilter) if prefilter
@@ -149,9 +155,9 @@ class Matcher:
             return None
         expressions = [r.encode("ascii") for r in self._engine_regexes]
         flags = [
-            (hyperscan.HS_FLAG_PREFILTER if prefilter else hyperscan.HS_FLAG_SOM_LEFTMOST)
+            (hyperscan.HS_FLAG_PREFILTER if prefilter else hyperscan.HS_FLAG_SOM_LEFTMOST if width < 0 else 0)
             | (0 if p.case_sensitive else hyperscan.HS_FLAG_CASELESS)
-            for p, prefilter in zip(self.patterns, self._prefilter)
+            for p, prefilter, width in zip(self.patterns, self._prefilter, self._width.tolist())
         ]
         key = hashlib.sha256(repr((hyperscan.__version__, expressions, flags)).encode()).hexdigest()[:32]
         cached = _CACHE / f"{key}.hsdb"
@@ -185,35 +191,58 @@ class Matcher:
         non-ASCII character is bytes that no letter, `\\w` or `\\s` matches), so they agree
         on every text."""
         if self.engine == "hyperscan":
-            raw = self._scan_hyperscan(data)
+            hits = self._scan_hyperscan(data)
         else:
-            raw = [(i, m.start(), m.end()) for i, c in enumerate(self._compiled) for m in c.finditer(data)]
-        return _finditer_semantics(raw)
+            found = [(i, m.start(), m.end()) for i, c in enumerate(self._compiled) for m in c.finditer(data)]
+            hits = np.array(found, dtype=np.int64).reshape(-1, 3)
+        return _finditer_semantics(hits[:, 0], hits[:, 1], hits[:, 2])
 
-    def _scan_hyperscan(self, data: bytes) -> list[tuple[int, int, int]]:
+    def _scan_hyperscan(self, data: bytes) -> np.ndarray:
+        """Hits as rows (pattern, start, end); the engine's raw hits completed with numpy."""
         if self._database is None or not data:
-            return []
-        hits: list[tuple[int, int, int]] = []
+            return np.zeros((0, 3), dtype=np.int64)
+        flat: list[int] = []
+        extend = flat.extend  # the cheapest callback: one call per hit, no object kept per hit
 
         def collect(index, start, end, flags, context):
-            hits.append((index, start, end))
+            extend((index, start, end))
 
         self._database.scan(data, match_event_handler=collect)
-        stems, candidates = self._stem_set, self._confirm
-        if not (stems or candidates):
-            return hits
-        plain = [hit for hit in hits if hit[0] not in stems and hit[0] not in candidates]
-        plain += [(i, s, _WORD_TAIL.match(data, e).end()) for i, s, e in hits if i in stems]
-        confirmed = (self._confirmed(i, e, data) for i, _, e in hits if i in candidates)
-        return plain + [hit for hit in confirmed if hit is not None]
+        hits = np.array(flat, dtype=np.int64).reshape(-1, 3)
+        width = self._width[hits[:, 0]]
+        hits[:, 1] = np.where(width >= 0, hits[:, 2] - width, hits[:, 1])
+        stem = np.flatnonzero(self._stem[hits[:, 0]])
+        hits[stem, 2] = _word_ends(data, hits[stem, 2])
+        candidate = np.flatnonzero(self._prefilter[hits[:, 0]])
+        hits[candidate, 1] = [self._confirmed_start(i, e, data) for i, e in hits[candidate][:, [0, 2]].tolist()]
+        return hits[hits[:, 1] >= 0]
 
-    def _confirmed(self, index: int, end: int, data: bytes) -> tuple[int, int, int] | None:
-        """A prefilter candidate as the real hit ending there (with its leftmost start), or
-        None when the pattern does not end there."""
+    def _confirmed_start(self, index: int, end: int, data: bytes) -> int:
+        """Where the real hit of a prefilter candidate ending at `end` starts (leftmost), or
+        -1 when the pattern does not end there."""
         if end < len(data) and _WORD_BYTE[data[end]] and _WORD_BYTE[data[end - 1]]:
-            return None  # `re` sees no word boundary here, whatever the superset thought
+            return -1  # `re` sees no word boundary here, whatever the superset thought
         found = self._confirm[index].search(data, max(0, end - _CONFIRM_WINDOW), end)
-        return (index, found.start(), end) if found else None
+        return found.start() if found else -1
+
+
+def _word_ends(data: bytes, positions: np.ndarray) -> np.ndarray:
+    """Where the run of word bytes starting at each position ends: a stem hit extended to
+    the end of its word, as `\\w*` would. Looked up with numpy a few bytes ahead; the rare
+    longer words go to `re`."""
+    ahead = positions[:, None] + np.arange(_LOOK_AHEAD)
+    byte = np.frombuffer(data, dtype=np.uint8)[np.minimum(ahead, len(data) - 1)]
+    in_word = _WORD_BYTE[byte] & (ahead < len(data))
+    ends = positions + in_word.argmin(axis=1)  # the first byte that is no word byte
+    longer = np.flatnonzero(in_word.all(axis=1))
+    ends[longer] = [_WORD_TAIL.match(data, p).end() for p in positions[longer].tolist()]
+    return ends
+
+
+def _fixed_width(regex: str) -> int:
+    """The width of every match of an ASCII regex in bytes, or -1 when it varies."""
+    low, high = _regex_parser.parse(regex).getwidth()
+    return low if low == high else -1
 
 
 def _open_ended(regex: str) -> bool:
@@ -278,29 +307,31 @@ def _failing_index(message: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-def _finditer_semantics(raw: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per pattern: the longest hit at each start, then drop hits that overlap an earlier
-    hit of the same pattern, as `re.finditer` does."""
-    if not raw:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty.copy(), empty.copy()
-    hits = np.asarray(raw, dtype=np.int64)
-    hits = hits[np.lexsort((-hits[:, 2], hits[:, 1], hits[:, 0]))]  # pattern, start, longest first
-    same_pattern = hits[1:, 0] == hits[:-1, 0]
-    longest = np.concatenate([[True], ~(same_pattern & (hits[1:, 1] == hits[:-1, 1]))])
-    hits = hits[longest]
-    same_pattern = hits[1:, 0] == hits[:-1, 0]
-    if (same_pattern & (hits[1:, 1] < hits[:-1, 2])).any():  # rare: walk the overlaps
-        keep = np.ones(len(hits), dtype=bool)
-        last_pattern, last_end = -1, -1
-        for row, (pattern, start, end) in enumerate(hits.tolist()):
-            if pattern == last_pattern and start < last_end:
-                keep[row] = False
-            else:
-                last_pattern, last_end = pattern, end
-        hits = hits[keep]
-    hits = hits[np.lexsort((hits[:, 0], -hits[:, 2], hits[:, 1]))]
-    return hits[:, 0], hits[:, 1], hits[:, 2]
+def _finditer_semantics(
+    pattern: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per pattern: the longest hit at each start, and no hit that overlaps an earlier hit of
+    the same pattern, as `re.finditer` gives them; ordered as `Matcher.scan` promises."""
+    if not len(pattern):
+        return pattern, start, end
+    order = _hit_order(pattern, start, end)
+    pattern, start, end = pattern[order], start[order], end[order]
+    # each pattern's hits apart on one axis, so leftmost-longest keeps them per pattern
+    by_pattern = np.argsort(pattern.astype(np.min_scalar_type(pattern.max())), kind="stable")
+    apart = pattern[by_pattern] * (int(end.max()) + 1)
+    kept = np.sort(by_pattern[leftmost_longest(start[by_pattern] + apart, end[by_pattern] + apart)])
+    return pattern[kept], start[kept], end[kept]
+
+
+def _hit_order(pattern: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Indices that order hits by start, then longest first, then pattern. One int64 key
+    sorts several times faster than np.lexsort over three; lexsort stays for inputs so
+    long that the key would overflow."""
+    length = end - start
+    width, n_patterns = int(length.max()) + 1, int(pattern.max()) + 1
+    if (int(start.max()) + 1) * width * n_patterns > np.iinfo(np.int64).max:
+        return np.lexsort((pattern, -end, start))
+    return np.argsort((start * width + (width - 1 - length)) * n_patterns + pattern, kind="stable")
 
 
 def leftmost_longest(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

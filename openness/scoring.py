@@ -34,12 +34,15 @@ from .text import sentence_bounds
 
 STANCE_LABELS = np.array(["pro_closed", "neutral", "pro_open"], dtype=object)
 _THEME_NAMES = np.array(THEMES, dtype=object)
+_THEMES_BY_NAME = np.array(sorted(THEMES), dtype=object)
+_THEME_RANK = np.array([sorted(THEMES).index(theme) for theme in THEMES])  # theme -> place by name
 # Between documents scanned together: the NUL stops every phrase (separators are spaces
 # and hyphens), the newline ends the last word; hits that still span it are dropped.
 _SEPARATOR = "\x00\n"
 # Words are whitespace-separated tokens, as str.split() sees them (Unicode whitespace):
 # ASCII whitespace bytes, then the UTF-8 sequences of the other whitespace characters.
 _BYTE_IN_WORD = bytes(0 if b < 128 and chr(b).isspace() else 1 for b in range(256))
+_BLOCK = 1 << 18  # bytes looked at in one numpy step when counting words
 _UNICODE_SPACE = re.compile(
     b"|".join(re.escape(chr(c).encode()) for c in range(128, 0x3001) if chr(c).isspace())
 )
@@ -126,7 +129,10 @@ class Scorer:
         negated_factor = {"flip": -1, "zero": 0, "keep": 1}
         self.cue_stance = stance
         self.cue_negated_stance = stance * np.array([negated_factor[c.negation] for c in rubric.cues], dtype=np.int64)
-        self.pattern_lab = np.array([lab or "" for lab in labs.pattern_lab], dtype=object)
+        # labs as codes into their sorted ids, so that codes sort as the ids do; -1 for a blocker
+        self.lab_ids = np.array(sorted({lab for lab in labs.pattern_lab if lab}), dtype=object)
+        code = {lab: index for index, lab in enumerate(self.lab_ids)}
+        self.pattern_lab = np.array([code.get(lab, -1) for lab in labs.pattern_lab], dtype=np.int64)
         self.cue_criterion = np.array([c.criterion for c in rubric.cues], dtype=object)
         self.cue_id = np.array([c.id for c in rubric.cues], dtype=object)
 
@@ -161,7 +167,8 @@ class Scorer:
         cue = _resolve(pattern, start, end, is_cue)
         lab = _resolve(pattern, start, end, is_lab)
         neg = _resolve(pattern, start, end, is_neg)
-        sent_words = np.searchsorted(word_start, sent_span[:, 1]) - np.searchsorted(word_start, sent_span[:, 0])
+        words_before = np.searchsorted(word_start, sent_span)  # at each sentence start and end
+        sent_words = words_before[:, 1] - words_before[:, 0]
         cue_sent = _sentence_of(sent_span, start[cue])
         lab_sent = _sentence_of(sent_span, start[lab])
         neg_sent = _sentence_of(sent_span, start[neg])
@@ -171,18 +178,19 @@ class Scorer:
         signed = np.where(negated, self.cue_negated_stance[cue_id], self.cue_stance[cue_id])
         theme = self.cue_theme[cue_id]
 
-        mention_lab = self.pattern_lab[pattern[lab] - self.n_cues]
-        real = mention_lab != ""
-        lab, lab_sent, mention_lab = lab[real], lab_sent[real], mention_lab[real]
+        lab_code = self.pattern_lab[pattern[lab] - self.n_cues]
+        real = lab_code >= 0
+        lab, lab_sent, lab_code = lab[real], lab_sent[real], lab_code[real]
+        cue_doc, lab_doc = sent_doc[cue_sent], sent_doc[lab_sent]
 
         n_total = len(sent_span)
         sent_counts = _by_theme(cue_sent, theme, n_total)
         sent_stance = _by_theme(cue_sent, theme, n_total, weights=signed)
-        sent_labs = _labs_per_unit(lab_sent, mention_lab, n_total)
-        doc_counts = _sum_by(sent_doc, sent_counts, len(texts))
-        doc_stance = _sum_by(sent_doc, sent_stance, len(texts))
+        sent_labs = _labs_per_unit(lab_sent, lab_code, self.lab_ids, n_total)
+        doc_counts = _by_theme(cue_doc, theme, len(texts))
+        doc_stance = _by_theme(cue_doc, theme, len(texts), weights=signed)
         doc_words = np.bincount(sent_doc, weights=sent_words, minlength=len(texts)).astype(np.int64)
-        doc_labs = _labs_per_unit(sent_doc[lab_sent], mention_lab, len(texts))
+        doc_labs = _labs_per_unit(lab_doc, lab_code, self.lab_ids, len(texts))
 
         doc_id = np.array(ids, dtype=object)
         rubric = {"rubric_id": self.rubric.id, "rubric_version": self.rubric.version, "rubric_hash": self.rubric.hash}
@@ -202,7 +210,6 @@ class Scorer:
             "n_words": sent_words,
             **_theme_columns(sent_counts, sent_stance, sent_labs),
         })
-        cue_doc = sent_doc[cue_sent]
         evidence = _table({
             "doc_id": doc_id[cue_doc],
             "sentence": sent_index[cue_sent],
@@ -214,11 +221,10 @@ class Scorer:
             "stance": signed,
             "negated": negated,
         })
-        lab_doc = sent_doc[lab_sent]
         mentions = _table({
             "doc_id": doc_id[lab_doc],
             "sentence": sent_index[lab_sent],
-            "lab": mention_lab,
+            "lab": self.lab_ids[lab_code],
             "start": start[lab] - doc_start[lab_doc],
             "end": end[lab] - doc_start[lab_doc],
         })
@@ -227,7 +233,9 @@ class Scorer:
             sentences=sentences,
             evidence=evidence,
             mentions=mentions,
-            lab_frames=_lab_frames(evidence, mentions),
+            lab_frames=_lab_frames(
+                doc_id, sent_doc, sent_index, cue_sent, theme, signed, negated, lab_sent, lab_code, self.lab_ids
+            ),
             rubric=self.rubric,
             texts=pd.Series(texts, index=pd.Index(ids, name="doc_id"), dtype=object),
         )
@@ -257,10 +265,17 @@ def _sentence_of(sent_span: np.ndarray, positions: np.ndarray) -> np.ndarray:
 
 def _word_starts(data: bytes) -> np.ndarray:
     """Byte offsets where a whitespace-separated token starts (ASCII whitespace; see
-    _split_at_unicode_spaces for the rest), found without a Python loop."""
-    in_word = np.frombuffer(data.translate(_BYTE_IN_WORD), dtype=bool)
-    word_start = np.flatnonzero(in_word[1:] > in_word[:-1]) + 1
-    return np.concatenate([[0], word_start]) if len(in_word) and in_word[0] else word_start
+    _split_at_unicode_spaces for the rest), found with numpy one block at a time: temporaries
+    the size of the whole text cost more in page faults and memory traffic than the work."""
+    found, previous_in_word = [np.zeros(0, dtype=np.int64)], False
+    for at in range(0, len(data), _BLOCK):
+        in_word = np.frombuffer(data[at : at + _BLOCK].translate(_BYTE_IN_WORD), dtype=bool)
+        starts = np.empty(len(in_word), dtype=bool)
+        starts[0] = in_word[0] and not previous_in_word
+        np.greater(in_word[1:], in_word[:-1], out=starts[1:])
+        found.append(np.flatnonzero(starts) + at)
+        previous_in_word = in_word[-1]
+    return np.concatenate(found)
 
 
 def _split_at_unicode_spaces(text: str, data: bytes, code_point: np.ndarray, word_start: np.ndarray) -> np.ndarray:
@@ -278,25 +293,25 @@ def _by_theme(unit: np.ndarray, theme: np.ndarray, n_units: int, weights=None) -
     return flat.astype(np.int64).reshape(n_units, len(THEMES))
 
 
-def _sum_by(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
-    out = np.zeros((n_groups, values.shape[1]), dtype=np.int64)
-    np.add.at(out, group, values)
-    return out
-
-
-def _labs_per_unit(unit: np.ndarray, lab: np.ndarray, n_units: int) -> np.ndarray:
-    """Sorted lab ids joined by ';' per unit, '' where none."""
+def _labs_per_unit(unit: np.ndarray, lab: np.ndarray, lab_ids: np.ndarray, n_units: int) -> np.ndarray:
+    """Sorted lab ids joined by ';' per unit, '' where none. `lab` holds codes into the
+    sorted `lab_ids`; the ids are joined one position at a time over all units at once."""
+    pair_unit, pair_lab = _unique_pairs(unit, lab, len(lab_ids))
+    first = np.flatnonzero(np.diff(pair_unit, prepend=-1))  # each unit's first pair
+    n_labs = np.diff(np.append(first, len(pair_unit)))
+    joined = lab_ids[pair_lab[first]]
+    for position in range(1, n_labs.max(initial=0)):
+        more = n_labs > position
+        joined[more] = joined[more] + ";" + lab_ids[pair_lab[first[more] + position]]
     out = np.full(n_units, "", dtype=object)
-    for index, labs in _group_sets(unit, lab).items():
-        out[index] = ";".join(sorted(labs))
+    out[pair_unit[first]] = joined
     return out
 
 
-def _group_sets(unit: np.ndarray, lab: np.ndarray) -> dict[int, set[str]]:
-    groups: dict[int, set[str]] = {}
-    for index, name in zip(unit.tolist(), lab.tolist()):
-        groups.setdefault(index, set()).add(name)
-    return groups
+def _unique_pairs(unit: np.ndarray, code: np.ndarray, n_codes: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (unit, code) pairs, sorted by unit, then code."""
+    pairs = np.unique(unit * n_codes + code)
+    return pairs // n_codes, pairs % n_codes
 
 
 def _theme_columns(counts: np.ndarray, stance: np.ndarray, labs: np.ndarray) -> dict[str, np.ndarray]:
@@ -324,16 +339,35 @@ def _rate(counts: np.ndarray, words: np.ndarray) -> np.ndarray:
         return np.where(words > 0, counts * 1000.0 / np.maximum(words, 1), 0.0)
 
 
-def _lab_frames(evidence: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """Per document x lab x theme: the hits in sentences that name the lab."""
-    named = mentions[["doc_id", "sentence", "lab"]].drop_duplicates()
-    attributed = evidence.merge(named, on=["doc_id", "sentence"], how="inner")
-    frames = (
-        attributed.groupby(["doc_id", "lab", "theme"], sort=True)
-        .agg(hits=("cue", "size"), stance=("stance", "sum"), negated=("negated", "sum"))
-        .reset_index()
-    )
-    return frames.astype({"hits": "int64", "stance": "int64", "negated": "int64"})
+def _lab_frames(
+    doc_id: np.ndarray, sent_doc: np.ndarray, sent_index: np.ndarray,
+    cue_sent: np.ndarray, theme: np.ndarray, signed: np.ndarray, negated: np.ndarray,
+    lab_sent: np.ndarray, lab_code: np.ndarray, lab_ids: np.ndarray,
+) -> pd.DataFrame:
+    """Per document x lab x theme: the hits in sentences that name the lab, sorted by
+    doc_id, lab and theme name. A sentence is known by its doc_id and number, so documents
+    sharing a doc_id are one document here. Each cue hit is paired with every distinct lab
+    of its sentence (a binary search in the sorted sentence-lab pairs), then grouped."""
+    doc_names, doc_rank = np.unique(doc_id, return_inverse=True)
+    n_places = sent_index.max(initial=0) + 1
+    place = doc_rank[sent_doc] * n_places + sent_index
+    pair_place, pair_lab = _unique_pairs(place[lab_sent], lab_code, len(lab_ids))
+    cue_place = place[cue_sent]
+    first = np.searchsorted(pair_place, cue_place, side="left")
+    n_pairs = np.searchsorted(pair_place, cue_place, side="right") - first
+    hit = np.repeat(np.arange(len(cue_place)), n_pairs)
+    pair = np.repeat(first - np.cumsum(n_pairs) + n_pairs, n_pairs) + np.arange(len(hit))
+    key = (cue_place[hit] // n_places * len(lab_ids) + pair_lab[pair]) * len(THEMES) + _THEME_RANK[theme[hit]]
+    groups, group = np.unique(key, return_inverse=True)
+    doc_lab, theme_rank = np.divmod(groups, len(THEMES))
+    return pd.DataFrame({  # text columns get the dtype pandas infers, as a groupby's keys do
+        "doc_id": doc_names[doc_lab // len(lab_ids)],
+        "lab": lab_ids[doc_lab % len(lab_ids)],
+        "theme": _THEMES_BY_NAME[theme_rank],
+        "hits": np.bincount(group, minlength=len(groups)).astype(np.int64),
+        "stance": np.bincount(group, weights=signed[hit], minlength=len(groups)).astype(np.int64),
+        "negated": np.bincount(group, weights=negated[hit], minlength=len(groups)).astype(np.int64),
+    })
 
 
 @lru_cache(maxsize=8)

@@ -2,6 +2,7 @@
 compiled-automaton cache and the patterns it refuses."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from openness import matcher
@@ -34,6 +35,25 @@ def test_whole_words_case_and_separators(engine):
 def test_offsets_are_code_points_after_non_ascii_text(engine):
     text = "Zürich’s 🤖 open source"
     assert hits(engine, text) == [(0, "open source"), (4, "open")]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_stem_reaches_the_end_of_a_long_word_and_of_the_text(engine):
+    text = "Overregulation aside, regulatoryframeworkcompliance beats regulators"
+    assert hits(engine, text) == [(1, "regulatoryframeworkcompliance"), (1, "regulators")]
+
+
+def test_hits_of_one_pattern_keep_the_longest_and_never_overlap_at_any_offset():
+    pattern = np.array([0, 0, 0, 0, 1, 1, 1])
+    start = np.array([0, 0, 3, 5, 0, 4, 6])
+    end = np.array([5, 3, 7, 8, 5, 6, 9])
+    for shift in (0, 2**61):  # offsets this large no longer fit one sort key
+        found = matcher._finditer_semantics(pattern, start + shift, end + shift)
+        assert [a.tolist() for a in found] == [
+            [0, 1, 0, 1],  # at start 0 both patterns keep their longest hit, pattern 0 first
+            [shift, shift, shift + 5, shift + 6],  # 0-3 and 3-7 overlap 0-5, 4-6 overlaps 0-5
+            [shift + 5, shift + 5, shift + 8, shift + 9],
+        ]
 
 
 def test_phrase_syntax():

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from openness import scoring
 from openness.labs import load_labs
 from openness.matcher import ENGINES
 from openness.rubric import load_rubric
@@ -134,6 +135,32 @@ def test_lab_frames_attribute_hits_in_sentences_naming_the_lab(scores):
     assert frames.loc[("a", "acme", "transparency"), "hits"] == 1
     assert frames.loc[("b", "zeta", "safety"), "hits"] == 2  # misuse + safeguards, not "cannot be recalled"
     assert ("c", "acme", "control") not in frames.index  # the monopoly sentence names no lab
+
+
+def test_labs_are_joined_in_id_order_and_each_lab_counts_a_hit_once(scorer):
+    docs = pd.DataFrame({
+        "doc_id": ["z", "m"],
+        "text": ["Acme AI and Zeta Labs share training data, Acme says. Acme calls misuse rare.",
+                 "No misuse of Rocket was seen."],
+    })
+    result = scorer.score(docs)
+    assert result.sentences["labs"].tolist() == ["acme;zeta", "acme", "acme"]
+    assert result.documents["labs"].tolist() == ["acme;zeta", "acme"]
+    # sorted by doc_id, lab and theme name; "Acme" twice in one sentence attributes its hit once
+    assert result.lab_frames.to_dict("split")["data"] == [
+        ["m", "acme", "safety", 1, 0, 1],  # negated "misuse" keeps no stance (negation: zero)
+        ["z", "acme", "safety", 1, -1, 0],
+        ["z", "acme", "transparency", 1, 0, 0],
+        ["z", "zeta", "transparency", 1, 0, 0],
+    ]
+
+
+def test_words_are_counted_across_the_blocks_of_a_long_text(scorer):
+    # with a period of 3 bytes the blocks of 2**18 bytes begin inside a word, at a space and
+    # at a word's first letter: only the last starts a word
+    text = "ab " * 300_000
+    assert scoring._BLOCK == 2**18
+    assert scorer.score(pd.DataFrame({"doc_id": ["long"], "text": [text]})).documents["n_words"].tolist() == [300_000]
 
 
 def test_non_ascii_text_keeps_code_point_offsets(scorer):
