@@ -33,6 +33,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 import itertools
 import json
 import os
@@ -40,7 +41,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterable, Iterator, Protocol
 
 import lxml.etree
 import lxml.html
@@ -50,6 +51,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import trafilatura
 import yaml
+
+from .shards import CsvPlan
 
 FILE_TYPES = (".htm", ".html", ".markdown", ".md", ".txt")
 TABLE_TYPES = (".csv", ".jsonl", ".ndjson", ".parquet")
@@ -91,23 +94,37 @@ def read_corpus(source: str | os.PathLike | pd.DataFrame, text: str = "text", id
     return corpus
 
 
+class Share(Protocol):
+    """A worker's part in reading one file together with other workers (openness.streaming):
+    which chunks it reads, and what the others' chunks kept, which its duplicate checks need."""
+
+    csv_plan: CsvPlan | None  # where a CSV file's chunks lie, if it can be cut without parsing
+
+    def wants(self, index: int) -> bool:
+        """Whether this worker reads chunk `index`."""
+
+    def learn(self, index: int) -> Iterable[tuple[list[str], list[bytes]]]:
+        """The ids and text digests kept by the other workers' chunks before `index`."""
+
+    def tell(self, index: int, ids: list[str], digests: list[bytes]) -> None:
+        """What chunk `index` kept, for the other workers."""
+
+
 def iter_corpus(
     source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None, chunksize: int = 10_000,
-    wanted: Callable[[int], bool] | None = None,
+    share: Share | None = None,
 ) -> Iterator[Corpus]:
     """Stream a table file as one Corpus per `chunksize` records with bounded memory. Row-number
     ids continue across chunks and duplicate ids/texts are found across chunks; folders and
-    DataFrames come as a single Corpus. With `wanted` (chunk index -> bool), other chunks are
-    read only as far as the duplicate checks need and come back without documents or
-    rejects (parallel workers share a file this way)."""
+    DataFrames come as a single Corpus. With `share`, chunks other workers read come back
+    without documents or rejects, and are read no further than the format requires."""
     if chunksize < 1:
         raise ValueError(f"chunksize must be at least 1, not {chunksize}")
-    return _corpora(source, text, id, chunksize, wanted)
+    return _corpora(source, text, id, chunksize, share)
 
 
-def _corpora(source, text: str, id: str | None, chunksize: int | None,
-             wanted: Callable[[int], bool] | None = None) -> Iterator[Corpus]:
-    seen = _Seen(wanted=wanted)
+def _corpora(source, text: str, id: str | None, chunksize: int | None, share: Share | None = None) -> Iterator[Corpus]:
+    seen = _Seen(share=share)
     if isinstance(source, pd.DataFrame):
         yield _from_dataframe(source, text, id, seen)
         return
@@ -134,8 +151,22 @@ class _Seen:
 
     ids: set[str] = field(default_factory=set)
     texts: dict[bytes, str] = field(default_factory=dict)
-    wanted: Callable[[int], bool] | None = None  # chunks whose documents are wanted (default: all)
+    share: Share | None = None
     chunk: int = 0  # the index of the next chunk
+
+    def wants(self) -> bool:
+        return self.share is None or self.share.wants(self.chunk)
+
+    def skipped(self, n_read: int) -> Corpus:
+        """A chunk another worker reads: counted, not kept here."""
+        self.chunk += 1
+        return Corpus(docs=pd.DataFrame({"doc_id": pd.Series([], dtype=str), "text": pd.Series([], dtype=str)}),
+                      rejects=_as_str(pd.DataFrame(columns=["location", "doc_id", "reason"])), n_read=n_read,
+                      flags=_as_str(pd.DataFrame(columns=["doc_id", "flag"])))
+
+    def keep(self, ids: list[str], digests: list[bytes]) -> None:
+        self.ids.update(ids)
+        self.texts.update(zip(digests, ids))
 
 
 def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Series, seen: _Seen,
@@ -164,6 +195,8 @@ def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Seri
     ids = ids.where(~missing_id, None)
 
     candidate = reason.isna()
+    for learned in seen.share.learn(seen.chunk) if seen.share else ():
+        seen.keep(*learned)
     repeated_id = candidate & (ids.map(seen.ids.__contains__) | ids.where(candidate).duplicated())
     reason[repeated_id] = ids[repeated_id].map(lambda doc_id: f"duplicate id {doc_id!r} (first kept)")
     candidate &= ~repeated_id
@@ -175,14 +208,12 @@ def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Seri
     reason[repeated_text.index] = repeated_text.map(lambda owner: f"duplicate text of doc_id {owner!r}")
 
     kept = reason.isna()
-    seen.ids.update(ids[kept])
     kept_digests = digests[kept[digests.index]]
-    seen.texts.update(zip(kept_digests, ids[kept_digests.index]))
-    index, seen.chunk = seen.chunk, seen.chunk + 1
-    if seen.wanted is not None and not seen.wanted(index):  # read only for the duplicate checks
-        return Corpus(docs=_docs(frame.iloc[:0], text, ids.iloc[:0]), n_read=len(frame),
-                      rejects=_as_str(pd.DataFrame(columns=["location", "doc_id", "reason"])),
-                      flags=_as_str(pd.DataFrame(columns=["doc_id", "flag"])))
+    kept_here = (ids[kept_digests.index].tolist(), kept_digests.tolist())
+    seen.keep(*kept_here)
+    if seen.share:
+        seen.share.tell(seen.chunk, *kept_here)
+    seen.chunk += 1
     docs, date_flags = _parse_published(_docs(frame[kept], text, ids[kept]))
     doc_position = kept.cumsum() - 1
     flag_rows = [(doc_position[position], ids[position], note) for position, note in flags if kept[position]]
@@ -391,9 +422,15 @@ def _ids(values: pd.Series) -> pd.Series:
 
 
 def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, seen: _Seen) -> Iterator[Corpus]:
-    bad_byte = _first_invalid_utf8(path)
+    plan = seen.share.csv_plan if seen.share else None
+    bad_byte = _first_invalid_utf8(path) if plan is None else plan.invalid_utf8
     start = 0
-    for chunk in _read_csv(path, chunksize):
+    for chunk in _read_csv(path, chunksize) if plan is None else _planned_csv(path, plan, seen):
+        if isinstance(chunk, int) or not seen.wants():
+            n_read = chunk if isinstance(chunk, int) else len(chunk)
+            yield seen.skipped(n_read)
+            start += n_read
+            continue
         _require(chunk, text, "text", path)
         if id is not None:
             _require(chunk, id, "id", path)
@@ -406,14 +443,36 @@ def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, se
         start += len(chunk)
 
 
+_CSV_OPTIONS = dict(dtype=str, keep_default_na=False, encoding="utf-8-sig", encoding_errors="replace")
+
+
+def _planned_csv(path: Path, plan: CsvPlan, seen: _Seen) -> Iterator[pd.DataFrame | int]:
+    """The chunks this worker reads, parsed from their own bytes; for the others only their
+    number of records. A chunk the parser finds broken is reported as reading the file from
+    the top reports it, so that the message is the same with any number of workers."""
+    for index in range(len(plan.chunks)):
+        if not seen.share.wants(index):
+            yield plan.size(index)
+            continue
+        try:
+            chunk = pd.read_csv(io.BytesIO(plan.read(path, index)), **_CSV_OPTIONS)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError):
+            chunk = None
+        if chunk is None or not isinstance(chunk.index, pd.RangeIndex) or len(chunk) != plan.size(index):
+            for _ in _read_csv(path, plan.chunksize):
+                pass  # raises the CorpusError of a one-process run
+            raise RuntimeError(f"{path}: chunk {index} does not parse as the records it was cut from; "
+                               "please report this, and score with n_jobs=1 meanwhile")
+        yield chunk
+
+
 def _read_csv(path: Path, chunksize: int | None) -> Iterator[pd.DataFrame]:
     """All values as text ("NA" stays "NA"); broken structure becomes a CorpusError with the line."""
-    options = dict(dtype=str, keep_default_na=False, encoding="utf-8-sig", encoding_errors="replace")
     try:
         if chunksize is None:
-            chunks = iter([pd.read_csv(path, **options)])
+            chunks = iter([pd.read_csv(path, **_CSV_OPTIONS)])
         else:
-            chunks = pd.read_csv(path, chunksize=chunksize, **options)
+            chunks = pd.read_csv(path, chunksize=chunksize, **_CSV_OPTIONS)
         empty = True
         for chunk in chunks:
             empty = False
@@ -421,7 +480,7 @@ def _read_csv(path: Path, chunksize: int | None) -> Iterator[pd.DataFrame]:
                 raise CorpusError(f"{path}: rows have more fields than the header has columns")
             yield chunk
         if empty:  # a header without rows, read in chunks
-            yield pd.read_csv(path, nrows=0, **options)
+            yield pd.read_csv(path, nrows=0, **_CSV_OPTIONS)
     except pd.errors.EmptyDataError:
         raise CorpusError(f"{path}: empty file (no header row)") from None
     except pd.errors.ParserError as error:
@@ -448,17 +507,21 @@ def _csv_line(path: Path, record: int) -> int:
     return line
 
 
-def _first_invalid_utf8(path: Path, block: int = 1 << 20) -> int | None:
+def _first_invalid_utf8(path: Path, block: int = 1 << 24) -> int | None:
     """Byte offset of the first invalid UTF-8 byte, read in blocks so memory stays bounded."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
+    offset = 0  # of the bytes the decoder holds back (a character cut by the block's end)
     with open(path, "rb") as handle:
         while data := handle.read(block):
+            held = decoder.getstate()[0]
+            if not held and data.isascii():
+                offset += len(data)
+                continue
             try:
                 decoder.decode(data)
             except UnicodeDecodeError as error:
                 return offset + error.start
-            offset += len(data)
+            offset += len(held) + len(data) - len(decoder.getstate()[0])
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as error:
@@ -470,6 +533,10 @@ def _jsonl_chunks(path: Path, text: str, id: str | None, chunksize: int | None, 
     """Each non-blank line is a record; a line that is not a JSON object is rejected with its error."""
     checked, start = False, 0
     for lines in _batches(_numbered_lines(path), chunksize):
+        if checked and not seen.wants():  # another worker's chunk, and nothing left to check
+            yield seen.skipped(len(lines))
+            start += len(lines)
+            continue
         records, reasons, flags, locations = [], [], [], []
         for number, raw in lines:
             content, notes = _decode(raw)
@@ -489,7 +556,10 @@ def _jsonl_chunks(path: Path, text: str, id: str | None, chunksize: int | None, 
                 _require(frame, id, "id", path)
             checked = True
         frame = frame.reindex(columns=[*frame.columns, *(name for name in (text, id) if name and name not in frame.columns)])
-        yield _rows(frame, text, id, start, seen, pd.Series(locations, dtype=object), pd.Series(reasons, dtype=object), flags)
+        if seen.wants():
+            yield _rows(frame, text, id, start, seen, pd.Series(locations, dtype=object), pd.Series(reasons, dtype=object), flags)
+        else:
+            yield seen.skipped(len(frame))
         start += len(frame)
     if start == 0:
         yield _rows(pd.DataFrame({name: [] for name in (text, id) if name}), text, id, 0, seen)
@@ -517,9 +587,11 @@ def _parquet_chunks(path: Path, text: str, id: str | None, chunksize: int | None
     batches = parquet.iter_batches(batch_size=chunksize) if chunksize else [parquet.read()]
     start = 0
     for batch in batches:
-        frame = batch.to_pandas()
-        yield _rows(frame, text, id, start, seen)
-        start += len(frame)
+        if not seen.wants():
+            yield seen.skipped(batch.num_rows)
+        else:
+            yield _rows(batch.to_pandas(), text, id, start, seen)
+        start += batch.num_rows
     if start == 0:
         frame = schema.empty_table().to_pandas()
         yield _rows(frame, text, id, 0, seen)

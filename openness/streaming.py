@@ -14,9 +14,10 @@ from typing import Iterator
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .corpus import Corpus, iter_corpus, read_corpus
+from .corpus import Corpus, Share, iter_corpus, read_corpus
 from .io import RunSummary, atomic_path, round_floats, write_rejects
 from .scoring import Scores, get_scorer
+from .shards import CsvPlan, plan_csv
 
 DOCUMENT_COLUMNS = [
     "doc_id", "n_words", "transparency", "safety", "control",
@@ -25,33 +26,56 @@ DOCUMENT_COLUMNS = [
 SENTENCE_COLUMNS = ["doc_id", "sentence", "start", "end"] + DOCUMENT_COLUMNS[1:]
 
 
-def _chunks(source, text: str, id: str | None, chunksize: int, wanted=None) -> Iterator[Corpus]:
+def _chunks(source, text: str, id: str | None, chunksize: int, share: Share | None = None) -> Iterator[Corpus]:
     if isinstance(source, Corpus):
         yield source
     elif isinstance(source, pd.DataFrame) or Path(source).is_dir():
         yield read_corpus(source, text=text, id=id)
     else:
-        yield from iter_corpus(source, text=text, id=id, chunksize=chunksize, wanted=wanted)
+        yield from iter_corpus(source, text=text, id=id, chunksize=chunksize, share=share)
 
 
-def _scored_chunks(source, text, id, chunksize, rubric, labs, keep, worker: int = 0, n_workers: int = 1):
-    """(index, keep(chunk, scores)) for the chunks of `source` that fall to `worker`.
-    Every worker reads the whole input (parsing is cheap next to scoring), so duplicate
-    checks see every earlier row, and scores only its own share of the chunks."""
+def _scored_chunks(source, text, id, chunksize, rubric, labs, keep, share: Share | None = None):
+    """(index, keep(chunk, scores)) for the chunks of `source` this process reads."""
     scorer = get_scorer(rubric, labs)
-    mine = functools.partial(_falls_to, worker=worker, n_workers=n_workers)
-    for index, chunk in enumerate(_chunks(source, text, id, chunksize, mine if n_workers > 1 else None)):
-        if mine(index):
+    for index, chunk in enumerate(_chunks(source, text, id, chunksize, share)):
+        if share is None or share.wants(index):
             yield index, keep(chunk, scorer.score(chunk.docs))
 
 
-def _falls_to(index: int, worker: int, n_workers: int) -> bool:
-    return index % n_workers == worker
+class _Peers:
+    """One worker's share of a file read by several (see `openness.corpus.Share`): every
+    n-th chunk is its own; what each chunk kept (ids and 16-byte text digests, never texts)
+    is posted to the other workers, whose duplicate checks wait for it."""
+
+    def __init__(self, worker: int, inboxes: list, csv_plan: CsvPlan | None):
+        self.worker, self.inboxes, self.csv_plan = worker, inboxes, csv_plan
+        self.learned = 0  # other workers' chunks taken in so far
+
+    def wants(self, index: int) -> bool:
+        return index % len(self.inboxes) == self.worker
+
+    def learn(self, index: int) -> Iterator[tuple[list[str], list[bytes]]]:
+        mine = (index + len(self.inboxes) - 1 - self.worker) // len(self.inboxes)  # own chunks before `index`
+        while self.learned < index - mine:
+            try:
+                _, ids, digests = self.inboxes[self.worker].get(timeout=1.0)
+            except queue.Empty:
+                if not multiprocessing.parent_process().is_alive():
+                    raise SystemExit("the process that started this worker is gone") from None
+                continue
+            self.learned += 1
+            yield ids, digests
+
+    def tell(self, index: int, ids: list[str], digests: list[bytes]) -> None:
+        for worker, inbox in enumerate(self.inboxes):
+            if worker != self.worker:
+                inbox.put((index, ids, digests))
 
 
-def _shard_worker(results, arguments, worker: int, n_workers: int) -> None:
+def _shard_worker(results, arguments, share: _Peers) -> None:
     try:
-        for item in _scored_chunks(*arguments, worker=worker, n_workers=n_workers):
+        for item in _scored_chunks(*arguments, share=share):
             results.put(item)
         results.put(None)
     except BaseException as error:  # handed to the parent, which raises it
@@ -75,17 +99,20 @@ def _next_result(results, worker) -> object:
 
 def _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs: int) -> Iterator:
     """keep(chunk, scores) for every chunk, in input order. With n_jobs > 1 and a file
-    input, each worker process reads the file itself and scores every n-th chunk (no text
-    travels between processes); the parent only puts the results back in order."""
+    input, each worker process reads its own chunks of the file (a CSV file is first cut
+    at record boundaries, see `openness.shards`) and scores them; no text travels between
+    processes, and the parent only puts the results back in order."""
     arguments = (source, text, id, chunksize, rubric, labs, keep)
     if n_jobs <= 1 or isinstance(source, (Corpus, pd.DataFrame)) or Path(source).is_dir():
         for _, item in _scored_chunks(*arguments):
             yield item
         return
+    plan = plan_csv(source, chunksize) if Path(source).suffix.lower() == ".csv" else None
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     queues = [context.Queue(maxsize=2) for _ in range(n_jobs)]
+    inboxes = [context.Queue() for _ in range(n_jobs)]
     workers = [
-        context.Process(target=_shard_worker, args=(queues[w], arguments, w, n_jobs), daemon=True)
+        context.Process(target=_shard_worker, args=(queues[w], arguments, _Peers(w, inboxes, plan)), daemon=True)
         for w in range(n_jobs)
     ]
     for process in workers:
@@ -140,15 +167,14 @@ def score_to_csv(
     chunk; bad rows go to `<output stem>.rejects.csv`. Files appear only when complete."""
     output = Path(output)
     show = sys.stderr.isatty() if progress is None else progress
-    columns = DOCUMENT_COLUMNS if unit == "document" else SENTENCE_COLUMNS
     rejects: list[pd.DataFrame] = []
     n_read = n_scored = 0
     with _CsvSink(output) as table, _CsvSink(evidence) as hits, tqdm(
         disable=not show, unit="doc", desc="scoring"
     ) as bar:
         keep = functools.partial(_for_csv, unit=unit, evidence=evidence is not None)
-        for chunk_read, chunk_rejects, frame, chunk_hits in _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs):
-            table.append(frame[columns + [c for c in frame.columns if c not in columns]])
+        for chunk_read, chunk_rejects, rows, chunk_hits in _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs):
+            table.append(rows)
             hits.append(chunk_hits)
             rejects.append(chunk_rejects)
             n_read += chunk_read
@@ -159,13 +185,22 @@ def score_to_csv(
 
 
 def _for_csv(chunk: Corpus, scores: Scores, unit: str, evidence: bool):
-    """Only what score_to_csv writes, so that workers send back no texts."""
+    """Only what score_to_csv writes, already as CSV text (header, rows): workers send back
+    no document texts, and the process putting the chunks together has little to do."""
     frame = scores.documents if unit == "document" else scores.sentences
-    return chunk.n_read, chunk.rejects, frame, scores.evidence if evidence else None
+    columns = DOCUMENT_COLUMNS if unit == "document" else SENTENCE_COLUMNS
+    frame = frame[columns + [c for c in frame.columns if c not in columns]]
+    return chunk.n_read, chunk.rejects, _csv_text(frame), _csv_text(scores.evidence) if evidence else None
+
+
+def _csv_text(frame: pd.DataFrame) -> tuple[str, str]:
+    rows = round_floats(frame).to_csv(index=False, lineterminator="\n")
+    header_end = rows.index("\n") + 1
+    return rows[:header_end], rows[header_end:]
 
 
 class _CsvSink:
-    """Append DataFrames to a CSV that is renamed into place only when all went well."""
+    """Append CSV text to a file that is renamed into place only when all went well."""
 
     def __init__(self, path: str | os.PathLike | None):
         self.path = Path(path) if path is not None else None
@@ -179,9 +214,10 @@ class _CsvSink:
             self._handle = open(self._context.__enter__(), "w", encoding="utf-8", newline="")
         return self
 
-    def append(self, frame: pd.DataFrame | None) -> None:
-        if self._handle is not None and frame is not None:
-            round_floats(frame).to_csv(self._handle, index=False, header=self._header, lineterminator="\n")
+    def append(self, text: tuple[str, str] | None) -> None:
+        """Add (header, rows); the header only the first time."""
+        if self._handle is not None and text is not None:
+            self._handle.write(text[0] + text[1] if self._header else text[1])
             self._header = False
 
     def __exit__(self, *exc) -> None:

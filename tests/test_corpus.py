@@ -262,13 +262,10 @@ def test_real_markdown_folder_from_the_mirror(mirror):
     assert corpus.flags["flag"].str.startswith("front matter not valid YAML, parsed leniently").all()
 
 
-def test_chunks_a_worker_does_not_want_still_feed_the_duplicate_checks(tmp_path):
-    path = tmp_path / "shared.csv"
-    pd.DataFrame({"text": ["first text", "second text", "first text", "third text"]}).to_csv(path, index=False)
-    everything = list(iter_corpus(path, chunksize=2))
-    second_only = list(iter_corpus(path, chunksize=2, wanted=lambda index: index == 1))
-    assert [c.n_read for c in second_only] == [2, 2]
-    assert second_only[0].docs.empty and second_only[0].rejects.empty
-    pd.testing.assert_frame_equal(second_only[1].docs, everything[1].docs)
-    # the repeat of chunk 0's text is still caught in chunk 1
-    assert second_only[1].rejects["reason"].tolist() == ["duplicate text of doc_id '0'"]
+def test_the_first_invalid_byte_is_found_where_a_character_straddles_two_blocks(tmp_path):
+    from openness.corpus import _first_invalid_utf8
+
+    path = tmp_path / "cut.csv"
+    path.write_bytes("text\né\n".encode() + b"\xe2\x80" + b"x\n")  # a three-byte character missing its last byte
+    # offset 8 is the broken sequence's first byte, whatever block boundary falls inside it
+    assert [_first_invalid_utf8(path, block) for block in (1, 2, 3, 9, 1 << 20)] == [8] * 5
