@@ -210,3 +210,10 @@ def test_shipped_rubric_scores_the_examples():
     assert docs.loc["03-power-and-regulation", "control"] > docs.loc["03-power-and-regulation", "safety"]
     assert result.evidence["negated"].any()
     assert np.array_equal(result.documents["n_sentences"].to_numpy() > 0, np.ones(5, bool))
+
+
+def test_a_doc_id_with_a_lone_surrogate_is_refused_with_its_row():
+    docs = pd.DataFrame({"doc_id": ["fine", "bad\udc80id"], "text": ["Meta released open weights.", "OpenAI did not."]},
+                        dtype=object)  # pandas string columns cannot hold a lone surrogate
+    with pytest.raises(ValueError, match=r"doc_id 'bad\\udc80id' \(row 1\) holds a lone surrogate.*read_corpus"):
+        score(docs)
