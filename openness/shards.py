@@ -15,20 +15,19 @@ from pathlib import Path
 
 import numpy as np
 
-_QUOTE, _NEWLINE, _RETURN, _COMMA = b'"', b"\n", b"\r", b","
+_QUOTE, _NEWLINE, _RETURN = b'"', b"\n", b"\r"
 _BLANKS = b" \t\r\n"
 _STARTS_BLANK = np.isin(np.arange(256), list(_BLANKS))
 # a quote that opens a field follows one of these (or starts the file); one that closes it,
 # or is the first of a doubled pair, is followed by one of these (or ends the file)
-_BEFORE_OPENING = np.isin(np.arange(256), list(b',\n\r"'))
-_AFTER_CLOSING = _BEFORE_OPENING
+_FIELD_EDGE = np.isin(np.arange(256), list(b',\n\r"'))
 
 
 @dataclass(frozen=True)
 class CsvPlan:
     """Where the chunks of `chunksize` records lie in the file, in bytes."""
 
-    header: tuple[int, int]  # the header record (with any blank lines around it)
+    header_end: int  # the header record (with any blank lines around it) is the file up to here
     chunks: tuple[tuple[int, int], ...]  # (start, end) of each chunk
     chunksize: int
     n_rows: int  # records after the header
@@ -37,8 +36,7 @@ class CsvPlan:
     def read(self, path: Path, index: int) -> bytes:
         """The header followed by chunk `index`: a small CSV file of its own."""
         with open(path, "rb") as handle:
-            handle.seek(self.header[0])
-            header = handle.read(self.header[1] - self.header[0])
+            header = handle.read(self.header_end)
             start, end = self.chunks[index]
             handle.seek(start)
             return header + handle.read(end - start)
@@ -92,7 +90,7 @@ def plan_csv(path: str | Path, chunksize: int, block: int = 1 << 24) -> CsvPlan 
     if n_records < 2:
         return None  # no rows: nothing to share
     bounds = starts[1:] + [offset]
-    return CsvPlan(header=(0, starts[1]), chunks=tuple(zip(bounds[:-1], bounds[1:])),
+    return CsvPlan(header_end=starts[1], chunks=tuple(zip(bounds[:-1], bounds[1:])),
                    chunksize=chunksize, n_rows=n_records - 1, invalid_utf8=invalid)
 
 
@@ -125,4 +123,4 @@ def _quoted_as_writers_do(data: np.ndarray, quote_at: np.ndarray, quotes_before:
     opening = (np.arange(len(quote_at)) + quotes_before) % 2 == 0
     previous = np.where(quote_at > 0, data[np.maximum(quote_at - 1, 0)], _NEWLINE[0])
     following = np.where(quote_at + 1 < len(data), data[np.minimum(quote_at + 1, len(data) - 1)], _NEWLINE[0])
-    return bool(_BEFORE_OPENING[previous[opening]].all() and _AFTER_CLOSING[following[~opening]].all())
+    return bool(_FIELD_EDGE[previous[opening]].all() and _FIELD_EDGE[following[~opening]].all())

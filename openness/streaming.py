@@ -59,7 +59,7 @@ class _Peers:
         mine = (index + len(self.inboxes) - 1 - self.worker) // len(self.inboxes)  # own chunks before `index`
         while self.learned < index - mine:
             try:
-                _, ids, digests = self.inboxes[self.worker].get(timeout=1.0)
+                ids, digests = self.inboxes[self.worker].get(timeout=1.0)
             except queue.Empty:
                 if not multiprocessing.parent_process().is_alive():
                     raise SystemExit("the process that started this worker is gone") from None
@@ -70,7 +70,7 @@ class _Peers:
     def tell(self, index: int, ids: list[str], digests: list[bytes]) -> None:
         for worker, inbox in enumerate(self.inboxes):
             if worker != self.worker:
-                inbox.put((index, ids, digests))
+                inbox.put((ids, digests))  # any order will do: only chunks before a worker's next can arrive
 
 
 def _shard_worker(results, arguments, share: _Peers) -> None:

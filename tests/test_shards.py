@@ -47,7 +47,7 @@ def test_blank_lines_are_not_records_but_blank_lines_inside_quotes_are_text(tmp_
     path.write_bytes(b'id,text\n\na,one\n  \t\nb,"two\n\n lines"\nc,three\n\n')
     plan = plan_csv(path, 2)
     # records: a (line 3), b (lines 5-7), c (line 8); chunk 0 = a and b, chunk 1 = c with the trailing blank line
-    assert plan.header == (0, len(b"id,text\n\n"))
+    assert plan.header_end == len(b"id,text\n\n")
     assert [path.read_bytes()[start:end] for start, end in plan.chunks] == [
         b'a,one\n  \t\nb,"two\n\n lines"\n', b"c,three\n\n"]
     assert [part["text"].tolist() for part in _parts(path, plan)] == [["one", "two\n\n lines"], ["three"]]
@@ -133,3 +133,11 @@ def test_jsonl_keys_are_checked_on_the_first_chunk_with_a_record_whichever_worke
             _run(source, tmp_path, n_jobs, id="id")
         messages.append(str(error.value))
     assert messages[0] == messages[1] and "text column 'text' not found" in messages[0]
+
+
+def test_the_plan_finds_the_first_invalid_byte_where_the_reader_does(tmp_path):
+    from openness.corpus import _first_invalid_utf8
+
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(b"id,text\na,caf\xe9 au lait\nb,fine\n")
+    assert plan_csv(path, 1, block=5).invalid_utf8 == len(b"id,text\na,caf") == _first_invalid_utf8(path)
