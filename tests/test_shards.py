@@ -141,3 +141,27 @@ def test_the_plan_finds_the_first_invalid_byte_where_the_reader_does(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes(b"id,text\na,caf\xe9 au lait\nb,fine\n")
     assert plan_csv(path, 1, block=5).invalid_utf8 == len(b"id,text\na,caf") == _first_invalid_utf8(path)
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(
+    rows=st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", ""]),
+                            st.sampled_from(["", "  ", "Meta opened weights.", 'OpenAI, "closed".', "xAI\n\nGrok is open.",
+                                             "Meta opened weights."])), min_size=1, max_size=12),
+    chunksize=st.integers(1, 3),
+)
+def test_any_number_of_workers_writes_the_same_bytes(tmp_path_factory, rows, chunksize):
+    folder = tmp_path_factory.mktemp("parallel")
+    source = folder / "corpus.csv"
+    pd.DataFrame(rows, columns=["id", "text"]).to_csv(source, index=False)
+    outputs = []
+    for n_jobs in (1, 2, 3):
+        out = folder / f"scores-{n_jobs}.csv"
+        summary = score_to_csv(source, out, id="id", chunksize=chunksize, n_jobs=n_jobs, progress=False)
+        outputs.append((out.read_bytes(), summary.rejects.read_bytes() if summary.rejects else b"", summary.n_written))
+    assert outputs[0] == outputs[1] == outputs[2]
+    kept, ids, texts = 0, set(), set()  # the reader's rules, in order; only kept rows claim an id or a text
+    for doc_id, text in rows:
+        if text.strip() and doc_id and doc_id not in ids and text not in texts:
+            kept, ids, texts = kept + 1, ids | {doc_id}, texts | {text}
+    assert outputs[0][2] == kept
