@@ -51,7 +51,8 @@ _UNICODE_SPACE = re.compile(
 
 @dataclass
 class Scores:
-    """Scores of a corpus: one table per unit, all keyed by `doc_id`."""
+    """Scores of a corpus: one table per unit, all keyed by `doc_id`, and the records of
+    the corpus that could not be scored, with their reason."""
 
     documents: pd.DataFrame
     sentences: pd.DataFrame
@@ -60,6 +61,7 @@ class Scores:
     lab_frames: pd.DataFrame
     rubric: Rubric
     texts: pd.Series = field(repr=False)  # doc_id -> text, for `explain`
+    rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["location", "doc_id", "reason"], dtype=str))
 
     def explain(self, doc_id: str) -> "Explanation":
         """The document with its cue hits and lab mentions marked: HTML in JupyterLab,
@@ -398,4 +400,7 @@ def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, lab
     missing = {"doc_id", "text"} - set(docs.columns)
     if missing:
         raise ValueError(f"score() needs columns doc_id and text; missing: {', '.join(sorted(missing))}")
-    return get_scorer(rubric, labs).score(docs)
+    scores = get_scorer(rubric, labs).score(docs)
+    if isinstance(corpus, Corpus):
+        scores.rejects = corpus.rejects
+    return scores

@@ -131,8 +131,9 @@ def _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs: int) -> I
             process.join()
 
 
-def _whole(chunk: Corpus, scores: Scores) -> tuple[Corpus, Scores]:
-    return chunk, scores
+def _with_rejects(chunk: Corpus, scores: Scores) -> Scores:
+    scores.rejects = chunk.rejects
+    return scores
 
 
 def score_iter(
@@ -143,10 +144,11 @@ def score_iter(
     text: str = "text",
     id: str | None = None,
     n_jobs: int = 1,
-) -> Iterator[tuple[Corpus, Scores]]:
-    """Yield (corpus chunk, its Scores) for each chunk of `source` (a CSV, JSONL or
-    Parquet file, a folder, a DataFrame or a Corpus), in input order, whatever `n_jobs`."""
-    yield from _in_order(source, text, id, chunksize, rubric, labs, _whole, n_jobs)
+) -> Iterator[Scores]:
+    """Yield the Scores of each chunk of `source` (a CSV, JSONL or Parquet file, a folder,
+    a DataFrame or a Corpus), in input order, whatever `n_jobs`; each holds its chunk's
+    rejects, so that read = scored + rejected over the chunks."""
+    yield from _in_order(source, text, id, chunksize, rubric, labs, _with_rejects, n_jobs)
 
 
 def score_to_csv(

@@ -165,3 +165,18 @@ def test_any_number_of_workers_writes_the_same_bytes(tmp_path_factory, rows, chu
         if text.strip() and doc_id and doc_id not in ids and text not in texts:
             kept, ids, texts = kept + 1, ids | {doc_id}, texts | {text}
     assert outputs[0][2] == kept
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_score_iter_yields_the_scores_of_each_chunk_with_its_rejects(tmp_path, n_jobs):
+    from openness import read_corpus, score, score_iter
+
+    source = tmp_path / "corpus.csv"
+    pd.DataFrame(ROWS, columns=["id", "text"]).to_csv(source, index=False)
+    chunks = list(score_iter(source, chunksize=2, id="id", n_jobs=n_jobs))
+    whole = score(read_corpus(source, id="id"))
+    assert len(chunks) == 5  # nine rows in chunks of two
+    for table in ("documents", "sentences", "evidence", "rejects"):
+        joined = pd.concat([getattr(chunk, table) for chunk in chunks], ignore_index=True)
+        pd.testing.assert_frame_equal(joined, getattr(whole, table), check_dtype=False)
+    assert sum(len(chunk.documents) + len(chunk.rejects) for chunk in chunks) == len(ROWS)
