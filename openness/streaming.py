@@ -144,11 +144,23 @@ def score_iter(
     text: str = "text",
     id: str | None = None,
     n_jobs: int = 1,
+    progress: bool | None = None,
 ) -> Iterator[Scores]:
     """Yield the Scores of each chunk of `source` (a CSV, JSONL or Parquet file, a folder,
     a DataFrame or a Corpus), in input order, whatever `n_jobs`; each holds its chunk's
-    rejects, so that read = scored + rejected over the chunks."""
-    yield from _in_order(source, text, id, chunksize, rubric, labs, _with_rejects, n_jobs)
+    rejects, so that read = scored + rejected over the chunks. `progress=True` shows a bar
+    (a widget in JupyterLab); by default only in a terminal."""
+    with _progress_bar(progress) as bar:
+        for scores in _in_order(source, text, id, chunksize, rubric, labs, _with_rejects, n_jobs):
+            bar.update(len(scores.documents) + len(scores.rejects))
+            yield scores
+
+
+def _progress_bar(progress: bool | None) -> tqdm:
+    """Documents read so far; silent unless asked for or on a terminal, so that logs and
+    executed notebooks stay the same from run to run."""
+    show = sys.stderr.isatty() if progress is None else progress
+    return tqdm(disable=not show, unit="doc", desc="scoring")
 
 
 def score_to_csv(
@@ -168,12 +180,9 @@ def score_to_csv(
     """Score `source` into `output` (one row per document or sentence), writing chunk by
     chunk; bad rows go to `<output stem>.rejects.csv`. Files appear only when complete."""
     output = Path(output)
-    show = sys.stderr.isatty() if progress is None else progress
     rejects: list[pd.DataFrame] = []
     n_read = n_scored = 0
-    with _CsvSink(output) as table, _CsvSink(evidence) as hits, tqdm(
-        disable=not show, unit="doc", desc="scoring"
-    ) as bar:
+    with _CsvSink(output) as table, _CsvSink(evidence) as hits, _progress_bar(progress) as bar:
         keep = functools.partial(_for_csv, unit=unit, evidence=evidence is not None)
         for chunk_read, chunk_rejects, rows, chunk_hits in _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs):
             table.append(rows)

@@ -180,3 +180,14 @@ def test_score_iter_yields_the_scores_of_each_chunk_with_its_rejects(tmp_path, n
         joined = pd.concat([getattr(chunk, table) for chunk in chunks], ignore_index=True)
         pd.testing.assert_frame_equal(joined, getattr(whole, table), check_dtype=False)
     assert sum(len(chunk.documents) + len(chunk.rejects) for chunk in chunks) == len(ROWS)
+
+
+def test_score_iter_shows_progress_only_when_asked_or_on_a_terminal(tmp_path, capsys):
+    from openness import score_iter
+
+    source = tmp_path / "corpus.csv"
+    pd.DataFrame(ROWS, columns=["id", "text"]).to_csv(source, index=False)
+    list(score_iter(source, chunksize=2, id="id"))  # stderr is not a terminal under pytest
+    assert capsys.readouterr().err == ""
+    list(score_iter(source, chunksize=2, id="id", progress=True))
+    assert re.search(r"scoring: 9doc", capsys.readouterr().err)  # every row read, rejects included
