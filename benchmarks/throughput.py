@@ -56,8 +56,6 @@ def run_case(case: str, n: int, csv: Path, megabytes: float, repeat: int) -> dic
 
 def _work(case: str, docs, csv: Path, stack: contextlib.ExitStack):
     """What one timed run of `case` does; set-up (compiling, starting a cluster) is not timed."""
-    import re
-
     if case == "floor":
         word = re.compile(r"\w+")
 
