@@ -84,11 +84,13 @@ def _work(case: str, docs, csv: Path, stack: contextlib.ExitStack):
         from dask.distributed import Client, LocalCluster
 
         from openness.dask import score_dataframe
+        from openness.scoring import get_scorer
 
         cluster = stack.enter_context(LocalCluster(n_workers=2, threads_per_worker=1, processes=True))
-        stack.enter_context(Client(cluster))
+        client = stack.enter_context(Client(cluster))
+        client.run(get_scorer)  # every worker loads the rubric and its automaton, as the other cases do
         frame = dd.from_pandas(docs, npartitions=8)
-        score_dataframe(frame.head(2, npartitions=1, compute=False)).compute()  # warm the workers
+        score_dataframe(frame.head(2, npartitions=1, compute=False)).compute()
         return lambda: score_dataframe(frame).compute()
     raise ValueError(case)
 
