@@ -29,7 +29,7 @@ import numpy as np
 # groups and alternatives apart reliably, where a regex over the pattern text would not
 from re import _constants, _parser as _regex_parser
 
-try:  # the fast engine is optional: its wheels exist for x86-64 only
+try:  # the fast engine is optional: its wheels cover x86-64 and 64-bit ARM only
     import hyperscan
 except ImportError:  # pragma: no cover - exercised on machines without the wheel
     hyperscan = None
