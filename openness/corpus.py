@@ -62,7 +62,7 @@ REPLACED = "decoded with replacement"
 LENIENT = "front matter not valid YAML, parsed leniently"
 STRIPPED = "trafilatura found no main text; plain tag stripping used"
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # what bad decoding leaves; not storable as UTF-8
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _LENIENT_LINE = re.compile(r"^([^\s:#][^:]*?)\s*:[ \t]*(.*?)\s*$")
 
@@ -175,7 +175,7 @@ def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Seri
     found while reading and flags keyed by position) and split them into docs and rejects."""
     frame, flags = _without_surrogates(frame.reset_index(drop=True), list(flags))
     ids, locations = ids.reset_index(drop=True).astype(object), locations.reset_index(drop=True)
-    ids = ids.map(lambda value: _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value)
+    ids = ids.map(lambda value: LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value)
     reason = pd.Series(None, index=frame.index, dtype=object) if reasons is None else reasons.reset_index(drop=True)
     texts = frame[text]
     if pd.api.types.is_string_dtype(texts.dtype) and texts.dtype != object:
@@ -230,9 +230,9 @@ def _without_surrogates(frame: pd.DataFrame, flags: list[tuple[int, str]]) -> tu
     for name in frame.columns:
         if frame[name].dtype != object:
             continue
-        bad = frame[name].map(lambda value: isinstance(value, str) and _SURROGATE.search(value) is not None).astype(bool)
+        bad = frame[name].map(lambda value: isinstance(value, str) and LONE_SURROGATE.search(value) is not None).astype(bool)
         if bad.any():
-            frame.loc[bad, name] = frame.loc[bad, name].map(lambda value: _SURROGATE.sub("\ufffd", value))
+            frame.loc[bad, name] = frame.loc[bad, name].map(lambda value: LONE_SURROGATE.sub("\ufffd", value))
             flags += [(position, f"lone surrogate in {name} replaced with U+FFFD") for position in np.flatnonzero(bad)]
     return frame, flags
 

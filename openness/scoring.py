@@ -26,7 +26,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .corpus import Corpus
+from .corpus import LONE_SURROGATE, Corpus
 from .labs import LabRegistry, load_labs
 from .matcher import Matcher, code_points, leftmost_longest
 from .rubric import THEMES, Rubric, load_rubric
@@ -39,7 +39,6 @@ _THEME_RANK = np.array([sorted(THEMES).index(theme) for theme in THEMES])  # the
 # Between documents scanned together: the NUL stops every phrase (separators are spaces
 # and hyphens), the newline ends the last word; hits that still span it are dropped.
 _SEPARATOR = "\x00\n"
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Words are whitespace-separated tokens, as str.split() sees them (Unicode whitespace):
 # ASCII whitespace bytes, then the UTF-8 sequences of the other whitespace characters.
 _BYTE_IN_WORD = bytes(0 if b < 128 and chr(b).isspace() else 1 for b in range(256))
@@ -141,8 +140,8 @@ class Scorer:
 
     def score(self, docs: pd.DataFrame) -> Scores:
         ids = [str(i) for i in docs["doc_id"].tolist()]
-        if _LONE_SURROGATE.search("".join(ids)):
-            row = next(row for row, doc_id in enumerate(ids) if _LONE_SURROGATE.search(doc_id))
+        if LONE_SURROGATE.search("".join(ids)):
+            row = next(row for row, doc_id in enumerate(ids) if LONE_SURROGATE.search(doc_id))
             raise ValueError(f"doc_id {ids[row]!r} (row {row}) holds a lone surrogate (text decoded with errors): "
                              "it cannot be written as UTF-8; read the table with openness.read_corpus, which "
                              "replaces it with U+FFFD and flags the row")
