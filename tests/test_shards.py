@@ -112,27 +112,29 @@ def test_two_workers_write_what_one_writes_rejects_included(tmp_path, layout):
                                           "empty text", "duplicate text of doc_id 'a'"]
 
 
-def test_a_broken_row_in_another_workers_chunk_gives_the_one_process_error(tmp_path):
-    source = tmp_path / "broken.csv"
-    source.write_text("id,text\na,one\nb,two\nc,three\nd,four,extra\ne,five\nf,six\n")  # chunk 2 waits on chunk 1
+def _errors(source, tmp_path) -> list[str]:
+    """The CorpusError messages of one and of two workers reading `source`."""
     messages = []
     for n_jobs in (1, 2):
         with pytest.raises(CorpusError) as error:
             _run(source, tmp_path, n_jobs, id="id")
         messages.append(str(error.value))
-    assert messages[0] == messages[1] and "line 5: expected 2 fields, saw 3" in messages[0]
+    return messages
+
+
+def test_a_broken_row_in_another_workers_chunk_gives_the_one_process_error(tmp_path):
+    source = tmp_path / "broken.csv"
+    source.write_text("id,text\na,one\nb,two\nc,three\nd,four,extra\ne,five\nf,six\n")  # chunk 2 waits on chunk 1
+    one, two = _errors(source, tmp_path)
+    assert one == two and "line 5: expected 2 fields, saw 3" in one
 
 
 def test_jsonl_keys_are_checked_on_the_first_chunk_with_a_record_whichever_worker_reads_it(tmp_path):
     source = tmp_path / "keys.jsonl"
     # chunk 0: two lines that are not JSON objects; chunk 1: the first records, without "text"
     source.write_text('[1]\n"two"\n{"id": "a", "body": "x"}\n{"id": "b", "body": "y"}\n')
-    messages = []
-    for n_jobs in (1, 2):
-        with pytest.raises(CorpusError) as error:
-            _run(source, tmp_path, n_jobs, id="id")
-        messages.append(str(error.value))
-    assert messages[0] == messages[1] and "text column 'text' not found" in messages[0]
+    one, two = _errors(source, tmp_path)
+    assert one == two and "text column 'text' not found" in one
 
 
 def test_the_plan_finds_the_first_invalid_byte_where_the_reader_does(tmp_path):
