@@ -10,7 +10,7 @@ floor, next to the first run's seconds and the peak resident memory (naive and D
   scorer-file  `openness score` on a CSV file, one process (the baseline for 2 processes)
   scorer-2p    the same with --n-jobs 2
   naive        openness.score with the pure-Python engine: every pattern searched separately
-  dask         openness.dask.score_dataframe on a 2-worker LocalCluster
+  dask         openness.core.dask.score_dataframe on a 2-worker LocalCluster
 """
 from __future__ import annotations
 
@@ -64,16 +64,16 @@ def _work(case: str, docs, csv: Path, stack: contextlib.ExitStack):
                 word.findall(text)
         return read_words
     if case in ("scorer", "naive"):
-        from openness.matcher import Matcher
-        from openness.scoring import get_scorer
+        from openness.core.matcher import Matcher
+        from openness.core.scoring import get_scorer
 
         scorer = get_scorer()
         if case == "naive":
             scorer.matcher = Matcher(scorer.matcher.patterns, engine="re")
         return lambda: scorer.score(docs)
     if case in ("scorer-file", "scorer-2p"):
-        from openness.scoring import get_scorer
-        from openness.streaming import score_to_csv
+        from openness.core.scoring import get_scorer
+        from openness.core.streaming import score_to_csv
 
         get_scorer()
         out = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "out.csv"
@@ -83,8 +83,8 @@ def _work(case: str, docs, csv: Path, stack: contextlib.ExitStack):
         import dask.dataframe as dd
         from dask.distributed import Client, LocalCluster
 
-        from openness.dask import score_dataframe
-        from openness.scoring import get_scorer
+        from openness.core.dask import score_dataframe
+        from openness.core.scoring import get_scorer
 
         cluster = stack.enter_context(LocalCluster(n_workers=2, threads_per_worker=1, processes=True))
         client = stack.enter_context(Client(cluster))

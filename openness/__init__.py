@@ -5,11 +5,11 @@
     scores = openness.score(corpus)
     scores.documents, scores.sentences, scores.evidence, scores.explain(doc_id)
 """
-from .corpus import Corpus, read_corpus
-from .labs import load_labs
-from .notebook import notebook_setup
-from .rubric import load_rubric
-from .scoring import Scores, score
-from .streaming import score_iter
+from .core.corpus import Corpus, read_corpus
+from .core.labs import load_labs
+from .core.rubric import load_rubric
+from .core.scoring import Scores, score
+from .core.streaming import score_iter
+from .present.notebook import notebook_setup
 
 __all__ = ["Corpus", "Scores", "load_labs", "load_rubric", "notebook_setup", "read_corpus", "score", "score_iter"]

@@ -8,18 +8,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from .claims import add_claims_parser
-
 
 class UserError(Exception):
     """A fatal problem with the user's input, reported as one line on stderr."""
 
 
 def _score(args: argparse.Namespace) -> None:
-    from .corpus import CorpusError
-    from .labs import LabsError
-    from .rubric import RubricError
-    from .streaming import score_to_csv
+    from openness.core.corpus import CorpusError
+    from openness.core.labs import LabsError
+    from openness.core.rubric import RubricError
+    from openness.core.streaming import score_to_csv
 
     try:
         summary = score_to_csv(
@@ -41,8 +39,22 @@ def _score(args: argparse.Namespace) -> None:
         print(summary.describe(), file=sys.stderr)
 
 
+def _claims(args: argparse.Namespace) -> None:
+    from openness.analysis.claims import claims_to_csv
+    from openness.core.corpus import CorpusError
+    from openness.core.rubric import RubricError
+
+    try:
+        summary = claims_to_csv(args.input, args.output, text=args.text_column, id=args.id_column,
+                                dimension=args.dimension_column, rubric=args.rubric)
+    except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:
+        raise UserError(str(error)) from error
+    if not args.quiet:
+        print(summary.describe(), file=sys.stderr)
+
+
 def _rubric_check(args: argparse.Namespace) -> None:
-    from .rubric import RubricError, load_rubric
+    from openness.core.rubric import RubricError, load_rubric
 
     try:
         rubric = load_rubric(args.file)
@@ -54,7 +66,7 @@ def _rubric_check(args: argparse.Namespace) -> None:
 
 
 def _labs(args: argparse.Namespace) -> None:
-    from .labs import LabsError, load_labs
+    from openness.core.labs import LabsError, load_labs
 
     try:
         registry = load_labs(args.file)
@@ -71,7 +83,7 @@ def _labs(args: argparse.Namespace) -> None:
 
 
 def _data_fetch(args: argparse.Namespace) -> None:
-    from .data import FetchError, fetch
+    from openness.data.registry import FetchError, fetch
 
     try:
         result = fetch(args.sources or None, mirror=args.mirror)
@@ -82,8 +94,8 @@ def _data_fetch(args: argparse.Namespace) -> None:
 
 
 def _data_build(args: argparse.Namespace) -> None:
-    from .build import build
-    from .data import FetchError
+    from openness.data.build import build
+    from openness.data.registry import FetchError
 
     try:
         written = build(args.out) if args.out else build()
@@ -94,7 +106,7 @@ def _data_build(args: argparse.Namespace) -> None:
 
 
 def _report(args: argparse.Namespace) -> None:
-    from .report import ReportError, report
+    from openness.present.report import ReportError, report
 
     try:
         page = report(execute=not args.no_execute)
@@ -128,7 +140,16 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     score.set_defaults(run=_score)
 
-    add_claims_parser(commands)
+    claims = commands.add_parser("claims", help="find claims about openness, or rate texts on a given dimension")
+    claims.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
+    claims.add_argument("-o", "--output", required=True, type=Path, help="output CSV")
+    claims.add_argument("--text-column", default="text", help="column holding the text (default: text)")
+    claims.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers)")
+    claims.add_argument("--dimension-column", default=None,
+                        help="column naming the index dimension each text is about: one row out per row in")
+    claims.add_argument("--rubric", default=None, help="rubric YAML with a claims section (default: the shipped one)")
+    claims.add_argument("--quiet", action="store_true", help="no summary")
+    claims.set_defaults(run=_claims)
 
     rubric = commands.add_parser("rubric", help="work with rubrics")
     rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True)

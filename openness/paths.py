@@ -13,9 +13,9 @@ EXAMPLES = DATA / "examples"
 NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 FIGURES = REPORTS / "figures"
-RUBRICS = PACKAGE_DIR / "rubrics"
+RUBRICS = PACKAGE_DIR / "core" / "rubrics"
 DEFAULT_RUBRIC = RUBRICS / "openness-v1.yaml"
-LABS_FILE = PACKAGE_DIR / "labs.yaml"
+LABS_FILE = PACKAGE_DIR / "core" / "labs.yaml"
 
 
 def mirror() -> Path | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from openness import paths
-from openness.io import atomic_path
+from openness.core.io import atomic_path
 
 HEADER = """\
 # Pinned raw sources: where each file comes from (upstream repo at a commit), its licence,

@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from openness import paths
-from openness.build import BuildError, build, verify_raw
-from openness.data import FetchError, fetch, load_registry
+from openness.data.build import BuildError, build, verify_raw
+from openness.data.registry import FetchError, fetch, load_registry
 from test_fetch import COMMIT, FILES, REPO, _entry
 
 PREVIOUS = b"doc_id,n_words\nearlier,3\n"
@@ -102,7 +102,7 @@ def test_killed_write_csv_leaves_previous_file(tmp_path):
     target.write_bytes(PREVIOUS)
     script = textwrap.dedent(f"""
         import numpy as np, pandas as pd
-        from openness.io import write_csv
+        from openness.core.io import write_csv
         n = 4_000_000
         frame = pd.DataFrame({{"doc_id": np.arange(n), "score": np.linspace(0, 1, n), "label": ["some text"] * n}})
         write_csv(frame, {str(target)!r})
@@ -192,7 +192,7 @@ def test_killed_fetch_resumes_and_leaves_no_stray_file(upstream):
     server, registry, dest = upstream
     server.mode = "stall"
     base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    script = (f"from openness.data import fetch; fetch(['alpha'], dest={str(dest)!r}, base_url={base_url!r}, "
+    script = (f"from openness.data.registry import fetch; fetch(['alpha'], dest={str(dest)!r}, base_url={base_url!r}, "
               f"registry={str(registry)!r}, progress=False)")
     process = subprocess.Popen([sys.executable, "-c", script], cwd=paths.ROOT, stderr=subprocess.PIPE)
     assert server.half_sent.wait(60), process.stderr.read()

@@ -1,4 +1,4 @@
-"""Bad inputs to openness.corpus readers: one fixture and one asserted outcome per class.
+"""Bad inputs to openness.core.corpus readers: one fixture and one asserted outcome per class.
 CASES is the table the README reports ("each bad-input class and what the user gets");
 test_every_case_has_its_test keeps table and tests in step."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from openness.corpus import Corpus, CorpusError, read_corpus
+from openness.core.corpus import Corpus, CorpusError, read_corpus
 
 BAD = Path(__file__).parent / "fixtures" / "corpus" / "bad"
 

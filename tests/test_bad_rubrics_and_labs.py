@@ -11,8 +11,8 @@ import textwrap
 import pytest
 
 from openness import paths
-from openness.labs import LabsError, load_labs
-from openness.rubric import RubricError, load_rubric
+from openness.core.labs import LabsError, load_labs
+from openness.core.rubric import RubricError, load_rubric
 
 RUBRIC = textwrap.dedent("""\
     id: x
@@ -137,7 +137,7 @@ def _bomb(indent: str, item: str = "- ") -> str:
 
 def _load_in_subprocess(loader: str, path, timeout: float = 10) -> str:
     """Load in a child process (a bomb must not hang the suite); return its one-line outcome."""
-    script = (f"from openness.{loader} import load_{loader}\n"
+    script = (f"from openness.core.{loader} import load_{loader}\n"
               f"try:\n    load_{loader}({str(path)!r})\n    print('loaded')\n"
               f"except ValueError as error:\n    print(type(error).__name__, error)\n")
     try:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from openness import paths
-from openness.build import BuildError, build
+from openness.data.build import BuildError, build
 from openness.cli import main
 
 

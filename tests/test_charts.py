@@ -17,14 +17,15 @@ import pytest
 from matplotlib.colors import to_hex
 from PIL import Image
 
-from openness import charts, paths
-from openness.notebook import notebook_setup
+from openness import paths
+from openness.present import charts
+from openness.present.notebook import notebook_setup
 
 # A small figure built the same way in this process and in a fresh interpreter.
 BUILD_FIGURE = textwrap.dedent(
     """
     import pandas as pd
-    from openness import charts
+    from openness.present import charts
 
     def build_figure():
         ratings = pd.DataFrame([["open", "closed", None], ["partial", "open", "closed"]],
@@ -303,7 +304,7 @@ def test_notebook_setup_fixes_the_inline_format_inside_ipython():
         import contextlib, io, json
         from IPython.core.interactiveshell import InteractiveShell
         shell = InteractiveShell.instance()
-        from openness.notebook import notebook_setup
+        from openness.present.notebook import notebook_setup
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
             notebook_setup()

@@ -2,7 +2,6 @@
 claims` command, the claims section's validation, and agreement with the OSAI experts."""
 from __future__ import annotations
 
-import argparse
 
 import numpy as np
 import pandas as pd
@@ -10,9 +9,9 @@ import pytest
 import yaml
 from sklearn.metrics import f1_score
 
-from openness.claims import add_claims_parser, claims_to_csv, classify_dimension, find_claims
-from openness.rubric import CLAIM_FIELDS, RubricError, load_rubric
-from openness.sources import osai
+from openness.analysis.claims import claims_to_csv, classify_dimension, find_claims
+from openness.core.rubric import CLAIM_FIELDS, RubricError, load_rubric
+from openness.data.sources import osai
 
 
 @pytest.mark.parametrize("text, dimension, level", [
@@ -94,10 +93,9 @@ def test_claims_to_csv_dimension_column(fixtures, tmp_path):
 
 
 def test_cli_parser_and_errors(fixtures, tmp_path, capsys):
-    from openness.cli import UserError
+    from openness.cli import UserError, build_parser
 
-    parser = argparse.ArgumentParser()
-    add_claims_parser(parser.add_subparsers())
+    parser = build_parser()
     out = tmp_path / "levels.csv"
     args = parser.parse_args(["claims", str(fixtures / "claims" / "notes.csv"), "--id-column", "row",
                               "--dimension-column", "field", "-o", str(out)])

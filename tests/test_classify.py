@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from openness.classify import (
+from openness.analysis.classify import (
     GOLD_TASKS, RUBRIC_FEATURES, cross_validate, cross_validate_gold, cross_validate_osai, grouped_folds,
     with_rubric_features,
 )

@@ -1,4 +1,4 @@
-"""Each loader of openness.corpus on fixtures written for these tests, values checked by hand."""
+"""Each loader of openness.core.corpus on fixtures written for these tests, values checked by hand."""
 from __future__ import annotations
 
 import pandas as pd
@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from openness.corpus import Corpus, CorpusError, iter_corpus, read_corpus
+from openness.core.corpus import Corpus, CorpusError, iter_corpus, read_corpus
 
 HARBOUR = "The harbour master counted forty boats before noon.\nBy evening the wind had turned.\n"
 
@@ -263,7 +263,7 @@ def test_real_markdown_folder_from_the_mirror(mirror):
 
 
 def test_the_first_invalid_byte_is_found_where_a_character_straddles_two_blocks(tmp_path):
-    from openness.corpus import _first_invalid_utf8
+    from openness.core.corpus import _first_invalid_utf8
 
     path = tmp_path / "cut.csv"
     path.write_bytes("text\né\n".encode() + b"\xe2\x80" + b"x\n")  # a three-byte character missing its last byte

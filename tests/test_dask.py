@@ -4,10 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from openness.corpus import read_corpus
+from openness.core.corpus import read_corpus
 from openness.paths import EXAMPLES
-from openness.scoring import score
-from openness.streaming import score_to_csv
+from openness.core.scoring import score
+from openness.core.streaming import score_to_csv
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def docs() -> pd.DataFrame:
 def test_dask_local_cluster_matches_in_memory(docs, table, dask_client):
     import dask.dataframe as dd
 
-    from openness.dask import score_dataframe
+    from openness.core.dask import score_dataframe
 
     expected = getattr(score(docs), table)
     frame = dd.from_pandas(docs, npartitions=4)
@@ -47,7 +47,7 @@ def dask_client():
 def test_dask_refuses_a_missing_column(docs):
     import dask.dataframe as dd
 
-    from openness.dask import score_dataframe
+    from openness.core.dask import score_dataframe
 
     with pytest.raises(ValueError, match="body"):
         score_dataframe(dd.from_pandas(docs, npartitions=2), text="body")
@@ -72,7 +72,7 @@ def test_a_worker_that_dies_is_an_error_not_a_hang():
     import multiprocessing
     import os
 
-    from openness.streaming import _next_result
+    from openness.core.streaming import _next_result
 
     context = multiprocessing.get_context("fork")
     results = context.Queue()

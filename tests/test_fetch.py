@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from openness.data import FetchError, Source, SourceFile, fetch, load_registry, source_dir
+from openness.data.registry import FetchError, Source, SourceFile, fetch, load_registry, source_dir
 
 REPO, COMMIT = "someone/alpha", "0123456789abcdef0123456789abcdef01234567"
 ODD = "notes/Draft (v2) + final: summary.txt"  # space, parentheses, '+' and ':' in one path

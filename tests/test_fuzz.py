@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from openness.corpus import Corpus, CorpusError, iter_corpus, read_corpus
-from openness.scoring import get_scorer
+from openness.core.corpus import Corpus, CorpusError, iter_corpus, read_corpus
+from openness.core.scoring import get_scorer
 
 FUZZ = Path(__file__).parent / "fixtures" / "fuzz"
 TABLE = Path(__file__).parents[1] / "docs" / "bad-inputs.md"

@@ -6,9 +6,9 @@ import textwrap
 
 import pytest
 
-from openness import labs
-from openness.labs import LabsError, find_labs, find_mentions, load_labs
-from openness.matcher import ENGINES, Matcher
+from openness.core import labs
+from openness.core.labs import LabsError, find_labs, find_mentions, load_labs
+from openness.core.matcher import ENGINES, Matcher
 
 CODEBOOK_LABS = (
     "xai openai anthropic google meta mistral microsoft ai2 eleutherai huggingface "

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from openness import matcher
-from openness.matcher import ENGINES, Matcher, Pattern, check_pattern, phrase_to_regex
+from openness.core import matcher
+from openness.core.matcher import ENGINES, Matcher, Pattern, check_pattern, phrase_to_regex
 
 PATTERNS = [
     Pattern(phrase_to_regex("open source")),

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from openness import paths
-from openness.sources import aiaaic, interconnects, ntia, osai, seed
+from openness.data.sources import aiaaic, interconnects, ntia, osai, seed
 
 RUN = 12
 SCANNED = ("data/", "notebooks/", "reports/")

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from openness.claims import find_claims
-from openness.openwashing import GAP_COLUMNS, gap_table, seed_comparison
-from openness.sources import fmti, osai, seed
+from openness.analysis.claims import find_claims
+from openness.analysis.openwashing import GAP_COLUMNS, gap_table, seed_comparison
+from openness.data.sources import fmti, osai, seed
 
 
 def _read(fixtures, name: str) -> pd.DataFrame:

@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from openness.matcher import ENGINES, Matcher, bounded
-from openness.rubric import THEMES
-from openness.scoring import Scorer, get_scorer
-from openness.streaming import score_to_csv
-from openness.text import sentence_spans
+from openness.core.matcher import ENGINES, Matcher, bounded
+from openness.core.rubric import THEMES
+from openness.core.scoring import Scorer, get_scorer
+from openness.core.streaming import score_to_csv
+from openness.core.text import sentence_spans
 
 # Fixed budget, derandomized (same examples on every run), no shrinking: a failing property
 # reports the example it met instead of spending minutes looking for a smaller one.

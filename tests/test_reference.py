@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from openness.labs import load_labs
-from openness.reference import lab_reference
+from openness.core.labs import load_labs
+from openness.data.reference import lab_reference
 
 DIMENSIONS = {"weights_basemodel": "availability", "weights_endmodel": "availability",
               "trainingcode": "availability", "licenses": "access"}
@@ -95,7 +95,7 @@ def test_joint_models_count_for_every_lab_and_unrated_labs_are_listed_only_when_
 
 @pytest.fixture(scope="module")
 def real(mirror: Path) -> pd.DataFrame:
-    from openness.sources import fmti, mot, osai
+    from openness.data.sources import fmti, mot, osai
     raw = mirror / "raw"
     return lab_reference(osai.models(raw / "osai-index"), osai.ratings(raw / "osai-index"),
                          fmti.totals(raw / "fmti"), mot.models(raw / "mot"), load_labs()).set_index("lab")

@@ -18,8 +18,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 import openness
-from openness import charts, paths
-from openness.report import ReportError, build_index, execute_notebook, figures_of, numbered_notebooks, report
+from openness import paths
+from openness.present import charts
+from openness.present.report import ReportError, build_index, execute_notebook, figures_of, numbered_notebooks, report
 
 ARTEFACTS = paths.ROOT / "build" / "test-artefacts"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -56,7 +57,7 @@ def two_notebooks(tmp_path: Path, three_figures: Path) -> tuple[list[Path], Path
     first = write_notebook(
         notebooks / "01-first.ipynb",
         new_markdown_cell("Intro text before the title.\n\n# 01 · First look & <friends>\n\nQuestion."),
-        new_code_cell('%matplotlib inline\nfrom openness import charts\ncharts.save(fig, "t-alpha", caption="Alpha bars.")'),
+        new_code_cell('%matplotlib inline\nfrom openness.present import charts\ncharts.save(fig, "t-alpha", caption="Alpha bars.")'),
         new_code_cell('save(fig, name="t-beta", caption="Beta \\"quoted\\" & more.")\nfig.savefig("other.png")'),
     )
     second = write_notebook(
@@ -282,7 +283,7 @@ def test_committed_report_page_loads_every_figure_in_chromium(chromium, tmp_path
 def test_pieces_of_one_stream_are_joined():
     from nbformat.v4 import new_output
 
-    from openness.report import _joined_streams
+    from openness.present.report import _joined_streams
 
     pieces = [new_output("stream", name="stdout", text="a\n"), new_output("stream", name="stdout", text="b\n"),
               new_output("stream", name="stderr", text="c\n"), new_output("stream", name="stdout", text="d\n")]

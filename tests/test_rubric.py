@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from openness import paths
-from openness.matcher import ENGINES, Matcher, leftmost_longest
-from openness.rubric import THEMES, RubricError, load_rubric
+from openness.core.matcher import ENGINES, Matcher, leftmost_longest
+from openness.core.rubric import THEMES, RubricError, load_rubric
 
 MINIMAL = Path(__file__).parent / "fixtures" / "rubrics" / "minimal.yaml"
 

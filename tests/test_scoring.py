@@ -1,5 +1,5 @@
 """Scoring on a small rubric and registry written for these tests, so the expected values
-follow from the rules in openness.scoring and not from the shipped rubric's tuning."""
+follow from the rules in openness.core.scoring and not from the shipped rubric's tuning."""
 from __future__ import annotations
 
 import re
@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from openness import scoring
-from openness.labs import load_labs
-from openness.matcher import ENGINES
-from openness.rubric import load_rubric
-from openness.scoring import Scorer, score
+from openness.core import scoring
+from openness.core.labs import load_labs
+from openness.core.matcher import ENGINES
+from openness.core.rubric import load_rubric
+from openness.core.scoring import Scorer, score
 
 RUBRIC = """
 id: mini
@@ -199,7 +199,7 @@ def test_explain_marks_hits_as_text_and_html(scores):
 
 
 def test_shipped_rubric_scores_the_examples():
-    from openness.corpus import read_corpus
+    from openness.core.corpus import read_corpus
     from openness.paths import EXAMPLES
 
     result = score(read_corpus(EXAMPLES))

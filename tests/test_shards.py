@@ -1,5 +1,5 @@
 """Parallel workers each read only their own chunks of a file: CSV files are cut at record
-boundaries without parsing (`openness.shards`), and what each chunk kept travels to the other
+boundaries without parsing (`openness.core.shards`), and what each chunk kept travels to the other
 workers for the duplicate checks. Whatever the number of workers, the outputs are the same."""
 import io
 import re
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openness.corpus import CorpusError
-from openness.shards import plan_csv
-from openness.streaming import score_to_csv
+from openness.core.corpus import CorpusError
+from openness.core.shards import plan_csv
+from openness.core.streaming import score_to_csv
 
 OPTIONS = dict(dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
@@ -138,7 +138,7 @@ def test_jsonl_keys_are_checked_on_the_first_chunk_with_a_record_whichever_worke
 
 
 def test_the_plan_finds_the_first_invalid_byte_where_the_reader_does(tmp_path):
-    from openness.corpus import _first_invalid_utf8
+    from openness.core.corpus import _first_invalid_utf8
 
     path = tmp_path / "latin1.csv"
     path.write_bytes(b"id,text\na,caf\xe9 au lait\nb,fine\n")

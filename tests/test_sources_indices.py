@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from openness.labs import load_labs
-from openness.sources import fmti, mot, osai
+from openness.core.labs import load_labs
+from openness.data.sources import fmti, mot, osai
 
 OSAI_DIMENSIONS = [
     "datasources_basemodel", "datasources_endmodel", "weights_basemodel", "weights_endmodel",

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from openness.labs import find_labs, load_labs
-from openness.sources import aiaaic, interconnects, ntia, seed
+from openness.core.labs import find_labs, load_labs
+from openness.data.sources import aiaaic, interconnects, ntia, seed
 
 COMMON_COLUMNS = ["doc_id", "source", "text", "title", "published", "flags"]
 NTIA_LABS = {"0158": "meta", "0211": "openai", "0233": "anthropic", "0277": "microsoft", "0180": "ibm",

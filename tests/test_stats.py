@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from openness import stats
+from openness.analysis import stats
 
 
 def _sentences(rows: list[tuple[str, int, int, int]]) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from openness import summaries
+from openness.analysis import summaries
 
 DOCUMENTS = pd.DataFrame({
     "doc_id": ["a1", "a2", "a3", "b1"],

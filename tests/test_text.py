@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openness.text import sentence_spans, split_sentences
+from openness.core.text import sentence_spans, split_sentences
 
 
 def sentences(text: str) -> list[str]:

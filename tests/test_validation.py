@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
-from openness import validation
-from openness.rubric import THEMES
-from openness.sources import aiaaic
-from openness.validation import (
+from openness.analysis import validation
+from openness.core.rubric import THEMES
+from openness.data.sources import aiaaic
+from openness.analysis.validation import (
     ABSTAIN, CLASSIFIER, HUMAN, ISSUE_THEMES, NO_ISSUE, RUBRIC, WORDS_ONLY, agreement, bootstrap_weights,
     canonical_issues, confusion, issue_theme_labels, micro_agreement,
 )
@@ -169,7 +169,7 @@ def test_every_mapped_issue_is_justified():
 
 
 def test_claims_tables_per_dimension_and_overall(monkeypatch):
-    from openness import claims
+    from openness.analysis import claims
 
     notes = pd.DataFrame({
         "model": [f"m{i}" for i in range(10) for _ in range(2)],

@@ -19,12 +19,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .corpus import Corpus, read_corpus
-from .io import RunSummary, write_csv, write_rejects
-from .labs import LabRegistry, default_registry, find_mentions, load_labs
-from .matcher import Matcher, Pattern, leftmost_longest, phrase_to_regex
-from .rubric import CLAIM_FIELDS, ClaimCue, Rubric, load_rubric
-from .text import sentence_spans
+from openness.core.corpus import Corpus, CorpusError, read_corpus, read_table
+from openness.core.io import RunSummary, write_csv, write_rejects
+from openness.core.labs import LabRegistry, default_registry, find_mentions, load_labs
+from openness.core.matcher import Matcher, Pattern, leftmost_longest, phrase_to_regex
+from openness.core.rubric import CLAIM_FIELDS, ClaimCue, Rubric, load_rubric
+from openness.core.text import sentence_spans
 
 CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue", "called_open"]
 CLI_CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue"]
@@ -256,34 +256,10 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
     return RunSummary(n_read, len(table), len(rejects), output, write_rejects(rejects, output), "claim rows")
 
 
-def _read_table(source) -> tuple[pd.DataFrame, str]:
-    """A table as read, every row kept (duplicates too), and the name to report it by."""
-    from .corpus import CorpusError, _read_csv
-
-    if isinstance(source, pd.DataFrame):
-        return source.reset_index(drop=True), "DataFrame"
-    path = Path(source)
-    suffix = path.suffix.lower()
-    if not path.is_file() or suffix not in (".csv", ".jsonl", ".ndjson", ".parquet"):
-        raise CorpusError(f"{path}: with a dimension column the input must be a .csv, .jsonl or .parquet file")
-    try:
-        if suffix == ".csv":
-            return next(_read_csv(path, None)), str(path)
-        if suffix == ".parquet":
-            return pd.read_parquet(path), str(path)
-        return pd.read_json(path, lines=True, dtype=False), str(path)
-    except (ValueError, OSError) as error:
-        if isinstance(error, CorpusError):
-            raise
-        raise CorpusError(f"{path}: cannot read: {error}") from error
-
-
 def _classify_table(source, text: str, id: str | None, dimension: str,
                     rubric: Rubric | str | None) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """(levels, rejects, rows read) of a table with a text and a dimension column."""
-    from .corpus import CorpusError
-
-    frame, name = _read_table(source)
+    frame, name = read_table(source)
     for column, role in ((text, "text"), (dimension, "dimension"), (id, "id")):
         if column is not None and column not in frame.columns:
             raise CorpusError(f"{name}: no {role} column {column!r} (columns: {', '.join(map(str, frame.columns))})")
@@ -303,34 +279,3 @@ def _classify_table(source, text: str, id: str | None, dimension: str,
     table = pd.DataFrame({"doc_id": ids[kept], "dimension": dims[kept], "level": levels}, columns=DIMENSION_COLUMNS)
     rejects = pd.DataFrame({"location": rows[~kept], "doc_id": ids[~kept], "reason": reason[~kept]})
     return table.reset_index(drop=True), rejects.reset_index(drop=True), len(frame)
-
-
-def add_claims_parser(commands) -> None:
-    """The `openness claims` subcommand (for openness.cli.build_parser)."""
-    parser = commands.add_parser("claims", help="find claims about openness, or rate texts on a given dimension")
-    parser.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
-    parser.add_argument("-o", "--output", required=True, type=Path, help="output CSV")
-    parser.add_argument("--text-column", default="text", help="column holding the text (default: text)")
-    parser.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers)")
-    parser.add_argument("--dimension-column", default=None,
-                        help="column naming the index dimension each text is about: one row out per row in")
-    parser.add_argument("--rubric", default=None, help="rubric YAML with a claims section (default: the shipped one)")
-    parser.add_argument("--quiet", action="store_true", help="no summary")
-    parser.set_defaults(run=run_claims_cli)
-
-
-def run_claims_cli(args) -> None:
-    """Run `openness claims`; input problems become one-line user errors."""
-    import sys
-
-    from .cli import UserError
-    from .corpus import CorpusError
-    from .rubric import RubricError
-
-    try:
-        summary = claims_to_csv(args.input, args.output, text=args.text_column, id=args.id_column,
-                                dimension=args.dimension_column, rubric=args.rubric)
-    except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:
-        raise UserError(str(error)) from error
-    if not args.quiet:
-        print(summary.describe(), file=sys.stderr)

@@ -19,8 +19,8 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
-from openness.rubric import THEMES
-from openness.scoring import score
+from openness.core.rubric import THEMES
+from openness.core.scoring import score
 
 SEED = 20250101
 THEME_LABELS = ("absent", "present")  # a theme's two classes, as the validation tables name them

@@ -3,7 +3,7 @@ indices rate them.
 
 Both sides are put on one scale: open = 1, partial = 0.5, closed = 0.
 - coverage_score: mean over the claims attributed to the lab (or model), from
-  `openness.claims.find_claims`;
+  `openness.analysis.claims.find_claims`;
 - osai_score: mean over the lab's rated OSAI dimensions (every model of the lab);
   osai_score_matched: the same over the dimensions coverage makes claims about only;
 - fmti_total: the lab's total in the latest FMTI edition that scores it, divided by 100
@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .labs import LabRegistry, default_registry, find_labs
+from openness.core.labs import LabRegistry, default_registry, find_labs
 
 LEVEL_SCORE = {"open": 1.0, "partial": 0.5, "closed": 0.0}
 GAP_COLUMNS = [

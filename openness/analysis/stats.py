@@ -24,9 +24,9 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy.stats import norm
 
-from openness.labs import LabRegistry, find_mentions
-from openness.notebook import DEFAULT_SEED
-from openness.rubric import THEMES
+from openness.core.labs import LabRegistry, find_mentions
+from openness.present.notebook import DEFAULT_SEED
+from openness.core.rubric import THEMES
 
 GROUPS = ("open", "mixed", "closed")
 STANCE_SIGN = {"pro_open": 1, "neutral": 0, "pro_closed": -1}

@@ -13,10 +13,10 @@ recomputes the same quantities from resampled confusion matrices in one vectoris
   (micro P/R/F1 over the codebook ids, `other` ignored). Bootstrap by document (`doc`):
   sentences of one document are not independent.
 - claims: the OSAI experts' class of each rated dimension against the level that
-  `openness.claims.classify_dimension` reads from the experts' notes; bootstrap by model.
+  `openness.analysis.claims.classify_dimension` reads from the experts' notes; bootstrap by model.
 - aiaaic: themes of AIAAIC headlines against the human-coded issues, mapped by
   `ISSUE_THEMES`; plus, per issue, how many of its incidents the rubric finds.
-Next to the rubric: `openness.classify` under grouped 5-fold cross-validation, with the
+Next to the rubric: `openness.analysis.classify` under grouped 5-fold cross-validation, with the
 rubric's cue counts among its features and with words only (how much a model learns from
 the labelled text alone), and the coders' own published agreement (`HUMAN_BENCHMARK`).
 Overall metrics have class "overall"; lab mentions have class "micro".
@@ -34,12 +34,12 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score, precision_recall_fscore_support
 
 from openness import paths
-from openness.classify import (
+from openness.analysis.classify import (
     SEED, STANCE_LABELS, THEME_LABELS, cross_validate, cross_validate_gold, cross_validate_osai, gold_targets,
 )
-from openness.rubric import THEMES
-from openness.scoring import score
-from openness.sources import aiaaic, osai
+from openness.core.rubric import THEMES
+from openness.core.scoring import score
+from openness.data.sources import aiaaic, osai
 
 N_BOOT = 1000
 RUBRIC = "rubric"
@@ -298,7 +298,7 @@ def canonical_issues(cell: str, where: str = "") -> list[str]:
         for issue in ISSUE_SPELLINGS.get(label, (label.split(" - ")[0].strip(),)):
             if issue not in ISSUE_THEMES:
                 raise KeyError(f"AIAAIC issue {label!r}{f' ({where})' if where else ''} is not in "
-                               "openness.validation.ISSUE_THEMES: map it to a theme or to None")
+                               "openness.analysis.validation.ISSUE_THEMES: map it to a theme or to None")
             issues.append(issue)
     return sorted(set(issues))
 
@@ -376,7 +376,7 @@ def osai_notes(raw: Path | None) -> pd.DataFrame:
 def claims_tables(notes: pd.DataFrame, n_boot: int = N_BOOT, seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The experts' class per dimension and overall, against the rubric's claims reader
     and the classifier; bootstrap by model."""
-    from openness import claims  # written alongside this module; imported late so tests can stand in for it
+    from openness.analysis import claims  # written alongside this module; imported late so tests can stand in for it
 
     levels = claims.classify_dimension(notes["notes"].tolist(), notes["dimension"].tolist())
     predictions = {RUBRIC: pd.Series([level or ABSTAIN for level in levels], index=notes.index)}

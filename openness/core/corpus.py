@@ -95,7 +95,7 @@ def read_corpus(source: str | os.PathLike | pd.DataFrame, text: str = "text", id
 
 
 class Share(Protocol):
-    """A worker's part in reading one file together with other workers (openness.streaming):
+    """A worker's part in reading one file together with other workers (openness.core.streaming):
     which chunks it reads, and what the others' chunks kept, which its duplicate checks need."""
 
     csv_plan: CsvPlan | None  # where a CSV file's chunks lie, if it can be cut without parsing
@@ -464,6 +464,27 @@ def _planned_csv(path: Path, plan: CsvPlan, seen: _Seen) -> Iterator[pd.DataFram
             raise RuntimeError(f"{path}: chunk {index} does not parse as the records it was cut from; "
                                "please report this, and score with n_jobs=1 meanwhile")
         yield chunk
+
+
+def read_table(source) -> tuple[pd.DataFrame, str]:
+    """A table as read, every row kept (duplicates too), and the name to report it by: for
+    commands that need one output row per input row, where `read_corpus` drops duplicates."""
+    if isinstance(source, pd.DataFrame):
+        return source.reset_index(drop=True), "DataFrame"
+    path = Path(source)
+    suffix = path.suffix.lower()
+    if not path.is_file() or suffix not in (".csv", ".jsonl", ".ndjson", ".parquet"):
+        raise CorpusError(f"{path}: with a dimension column the input must be a .csv, .jsonl or .parquet file")
+    try:
+        if suffix == ".csv":
+            return next(_read_csv(path, None)), str(path)
+        if suffix == ".parquet":
+            return pd.read_parquet(path), str(path)
+        return pd.read_json(path, lines=True, dtype=False), str(path)
+    except (ValueError, OSError) as error:
+        if isinstance(error, CorpusError):
+            raise
+        raise CorpusError(f"{path}: cannot read: {error}") from error
 
 
 def _read_csv(path: Path, chunksize: int | None) -> Iterator[pd.DataFrame]:

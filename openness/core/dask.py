@@ -2,7 +2,7 @@
 
     from dask.distributed import Client
     import dask.dataframe as dd
-    from openness.dask import score_dataframe
+    from openness.core.dask import score_dataframe
 
     client = Client("tcp://scheduler-host:8786")       # or Client() for a local cluster
     articles = dd.read_parquet("s3://bucket/news/*.parquet")

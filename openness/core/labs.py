@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from openness import paths, strict_yaml
-from openness.matcher import Matcher, Pattern, check_pattern, leftmost_longest, phrase_to_regex
+from openness import paths
+from openness.core import strict_yaml
+from openness.core.matcher import Matcher, Pattern, check_pattern, leftmost_longest, phrase_to_regex
 
 _TOP_KEYS = {"labs", "not_labs"}
 _LAB_KEYS = {"name", "aliases", "products"}

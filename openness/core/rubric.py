@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openness import paths, strict_yaml
-from openness.matcher import Pattern, check_pattern, phrase_to_regex
+from openness import paths
+from openness.core import strict_yaml
+from openness.core.matcher import Pattern, check_pattern, phrase_to_regex
 
 THEMES = ("transparency", "safety", "control")
 NEGATION_MODES = ("flip", "zero", "keep")

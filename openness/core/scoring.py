@@ -1,14 +1,14 @@
 """Score documents and sentences on the rubric, with the evidence behind every number.
 
 Rules (the numbers in every table follow from these):
-- Cues, lab aliases and negators are found in one pass (`openness.matcher`). Overlapping
+- Cues, lab aliases and negators are found in one pass (`openness.core.matcher`). Overlapping
   cue hits compete leftmost-longest, and so do overlapping lab hits (a blocker such as
   "Google Scholar" beats "Google" and yields no mention); negators never compete with cues.
 - A cue hit is *negated* when a negator ends in the same sentence at most
   `rubric.negation_window` characters before the cue starts. Negated hits still count
   toward their theme; their signed stance follows the cue's negation rule: flip (-stance),
   zero (0) or keep (stance).
-- A sentence belongs to the sentence span (`openness.text`) that holds its first character;
+- A sentence belongs to the sentence span (`openness.core.text`) that holds its first character;
   so does a hit.
 - Counts per theme are cue hits; `<theme>_stance` is the sum of signed stances; `stance`
   is pro_open when the sum over all themes is positive, pro_closed when negative, else

@@ -44,7 +44,7 @@ def _scored_chunks(source, text, id, chunksize, rubric, labs, keep, share: Share
 
 
 class _Peers:
-    """One worker's share of a file read by several (see `openness.corpus.Share`): every
+    """One worker's share of a file read by several (see `openness.core.corpus.Share`): every
     n-th chunk is its own; what each chunk kept (ids and 16-byte text digests, never texts)
     is posted to the other workers, whose duplicate checks wait for it."""
 
@@ -100,7 +100,7 @@ def _next_result(results, worker) -> object:
 def _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs: int) -> Iterator:
     """keep(chunk, scores) for every chunk, in input order. With n_jobs > 1 and a file
     input, each worker process reads its own chunks of the file (a CSV file is first cut
-    at record boundaries, see `openness.shards`) and scores them; no text travels between
+    at record boundaries, see `openness.core.shards`) and scores them; no text travels between
     processes, and the parent only puts the results back in order."""
     arguments = (source, text, id, chunksize, rubric, labs, keep)
     if n_jobs <= 1 or isinstance(source, (Corpus, pd.DataFrame)) or Path(source).is_dir():

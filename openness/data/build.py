@@ -1,7 +1,7 @@
 """Build every committed table of data/processed/ from the pinned raw sources.
 
 Deterministic: the same raw bytes give the same table bytes (sorted rows, fixed column
-order, `openness.io.write_csv`). The raw files are checked against data/sources.yaml first,
+order, `openness.core.io.write_csv`). The raw files are checked against data/sources.yaml first,
 so the committed tables can only be rebuilt from the registered sources. Tables are written
 to a temporary folder beside `out` and moved in only when all of them were built, so a
 failed build leaves `out` as it was. No table holds source text: only identifiers,
@@ -20,15 +20,15 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
 from openness import paths
-from openness.data import REGISTRY, Source, load_registry, source_dir
-from openness.io import write_csv
-from openness.labs import load_labs
-from openness.reference import lab_reference
-from openness.scoring import score
-from openness.sources import aiaaic, fmti, interconnects, mot, ntia, osai, seed
-from openness.claims import find_claims
-from openness.openwashing import gap_table, seed_comparison
-from openness.validation import validation_tables
+from openness.data.registry import REGISTRY, Source, load_registry, source_dir
+from openness.core.io import write_csv
+from openness.core.labs import load_labs
+from openness.data.reference import lab_reference
+from openness.core.scoring import score
+from openness.data.sources import aiaaic, fmti, interconnects, mot, ntia, osai, seed
+from openness.analysis.claims import find_claims
+from openness.analysis.openwashing import gap_table, seed_comparison
+from openness.analysis.validation import validation_tables
 
 TEXT_SOURCES = {"ntia-open-weights": ntia, "interconnects": interconnects, "aiaaic": aiaaic, "seed": seed}
 DOCUMENT_COLUMNS = ["doc_id", "source", "title", "author", "commenter_type", "commenter_lab", "published",

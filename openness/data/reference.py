@@ -26,7 +26,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from openness.labs import LabRegistry
+from openness.core.labs import LabRegistry
 
 OPEN_SHARE = 0.5
 WEIGHT_DIMENSIONS = ("weights_basemodel", "weights_endmodel")

@@ -21,7 +21,7 @@ import yaml
 from tqdm import tqdm
 
 from openness import paths
-from openness.io import atomic_path
+from openness.core.io import atomic_path
 
 REGISTRY = paths.DATA / "sources.yaml"
 GITHUB_RAW = "https://raw.githubusercontent.com"

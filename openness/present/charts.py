@@ -23,7 +23,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from openness import paths
-from openness.io import atomic_path
+from openness.core.io import atomic_path
 
 # Okabe & Ito (2008) and Paul Tol's schemes: distinguishable with the common colour-vision
 # deficiencies. Groups, themes and stances may share a chart, so no colour repeats among them.

@@ -25,7 +25,7 @@ def notebook_setup(seed: int = DEFAULT_SEED) -> None:
     np.random.seed(seed)
     for option, value in DISPLAY_OPTIONS.items():
         pd.set_option(option, value)
-    from openness import charts  # matplotlib only when a notebook asks for it
+    from openness.present import charts  # matplotlib only when a notebook asks for it
 
     charts.use_style()
     _configure_inline_backend()
@@ -42,7 +42,7 @@ def _configure_inline_backend() -> None:
     shell = get_ipython()
     if shell is None:
         return
-    from openness import charts
+    from openness.present import charts
 
     config = InlineBackend.instance(parent=shell)
     config.shell = shell

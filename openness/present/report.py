@@ -18,8 +18,8 @@ from IPython.core.inputtransformer2 import TransformerManager
 from PIL import Image
 
 from openness import paths
-from openness.io import atomic_path
-from openness.rubric import load_rubric
+from openness.core.io import atomic_path
+from openness.core.rubric import load_rubric
 
 NOTEBOOK_NAME = re.compile(r"(\d+)-.+\.ipynb")
 FIGURE_FORMATS = ("png", "svg", "pdf")
@@ -100,7 +100,7 @@ def figures_of(notebook: str | os.PathLike) -> list[tuple[str, str | None]]:
 
 
 def _is_save(func: ast.expr) -> bool:
-    """`save(...)`, `charts.save(...)` or `openness.charts.save(...)`."""
+    """`save(...)`, `charts.save(...)` or `openness.present.charts.save(...)`."""
     if isinstance(func, ast.Name):
         return func.id == "save"
     return isinstance(func, ast.Attribute) and func.attr == "save" and (

@@ -14,7 +14,7 @@ def source_root(root: str | Path | None, source_id: str) -> Path:
     """`root` as given, or the folder where `openness data fetch` (or the mirror) put the source."""
     if root is not None:
         return Path(root)
-    from openness.data import source_dir  # only when needed: it brings the download machinery
+    from openness.data.registry import source_dir  # only when needed: it brings the download machinery
 
     return source_dir(source_id)
 

@@ -19,7 +19,7 @@ their reason, so rows read = incidents kept + rows set aside.
 | year | first year in `Occurred` (Int64); NA when blank; "2023-2024" and "2022-" give the first year, flagged "year range" |
 | occurred | `Occurred` as written |
 | country, sector, deployers, developers, system, technology, purpose, news_trigger | the AIAAIC cells as written |
-| labs | ';'-joined sorted lab ids that `openness.labs.find_labs` finds in `developers` (its separators vary: ';', ',', '/', 'and') |
+| labs | ';'-joined sorted lab ids that `openness.core.labs.find_labs` finds in `developers` (its separators vary: ';', ',', '/', 'and') |
 | issues | the human-coded `Issue(s)`, split on ';' (and on ',' outside a "Fairness - race, gender"-style qualifier), whitespace collapsed, sorted, unique, ';'-joined; spelling as coded |
 | url | the AIAAIC page (`Summary/links`) |
 | csv_row | 1-based row number in the CSV (header rows included) |
@@ -34,9 +34,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from openness.labs import find_labs
-from openness.sources import source_root
-from openness.sources._text import text_flags
+from openness.core.labs import find_labs
+from openness.data.sources import source_root
+from openness.data.sources._text import text_flags
 
 SOURCE = "aiaaic"
 INCIDENTS_FILE = Path("forensic_agent/benchmark/data/AIAAIC Repository - Incidents.csv")

@@ -16,7 +16,7 @@ column | meaning
 ---|---
 edition | 2023-10, 2024-05 or 2025-12
 developer | developer as published in the score file's header
-lab | lab ids (`openness.labs.find_labs`, or `LAB_OVERRIDES`), ';'-joined; '' if none
+lab | lab ids (`openness.core.labs.find_labs`, or `LAB_OVERRIDES`), ';'-joined; '' if none
 indicator_no | position of the indicator in the edition's score file (1-100)
 indicator | indicator name as published (surrounding spaces trimmed)
 domain, subdomain | the indicator's place in the edition's hierarchy ('' if unknown, flagged)
@@ -32,8 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from openness.labs import find_labs
-from openness.sources import source_root
+from openness.core.labs import find_labs
+from openness.data.sources import source_root
 
 SOURCE_ID = "fmti"
 # edition -> (score file, indicator file or None when the score file has the hierarchy, join)

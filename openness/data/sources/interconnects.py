@@ -52,8 +52,8 @@ import mistune
 import pandas as pd
 import yaml
 
-from openness.sources import source_root
-from openness.sources._text import read_text, text_flags
+from openness.data.sources import source_root
+from openness.data.sources._text import read_text, text_flags
 
 SOURCE = "interconnects"
 

@@ -25,7 +25,7 @@ column | meaning
 model | file stem of the model's YAML (unique id; release names repeat)
 name | `release.name`
 producer | `release.producer` as published
-lab | lab ids found in `producer` (`openness.labs.find_labs`, or `LAB_OVERRIDES`), ';'-joined
+lab | lab ids found in `producer` (`openness.core.labs.find_labs`, or `LAB_OVERRIDES`), ';'-joined
 component | MOF component name
 category | code / data / document ('' for a name that is not a MOF component)
 included | the file lists the component
@@ -50,8 +50,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from openness.labs import find_labs
-from openness.sources import read_yaml, source_root
+from openness.core.labs import find_labs
+from openness.data.sources import read_yaml, source_root
 
 SOURCE_ID = "mot"
 COMPONENTS = {  # the 17 MOF components and their category, in the MOF's order

@@ -36,8 +36,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from openness.sources import source_root
-from openness.sources._text import read_text, text_flags
+from openness.data.sources import source_root
+from openness.data.sources._text import read_text, text_flags
 
 SOURCE = "ntia-open-weights"
 PUBLISHED = pd.Timestamp("2024-03-27")

@@ -11,7 +11,7 @@ column | meaning
 model | file stem of the model's YAML (unique id)
 name | `system.name` as published
 org | `org.name` as published
-lab | lab ids found in `org` (`openness.labs.find_labs`, or `LAB_OVERRIDES`), ';'-joined; '' if none
+lab | lab ids found in `org` (`openness.core.labs.find_labs`, or `LAB_OVERRIDES`), ';'-joined; '' if none
 type | `system.type` (text, code, image, ...)
 release_date | `system.releasedate` (YYYY-MM)
 group | availability / documentation / access (from `_parameters.yml`)
@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from openness.labs import find_labs
-from openness.sources import read_yaml, source_root
+from openness.core.labs import find_labs
+from openness.data.sources import read_yaml, source_root
 
 SOURCE_ID = "osai-index"
 CLASSES = ("open", "partial", "closed")

@@ -1,0 +1,2 @@
+"""Presentation: findings -> people. Charts (and the manifest of every figure saved), the
+notebook set-up and the report page. Imports any layer below, never the CLI."""
