@@ -1,8 +1,9 @@
 """Refresh the file lists of data/sources.yaml from a mirror (a folder holding raw/<source>/).
 
-The source metadata (repo, commit, licence, citation) is kept as written; every file found
-under raw/<source>/ is listed with its sha256 and size, sorted by path, so the output is the
-same bytes for the same mirror.
+The source metadata (repo, commit, mirror, home, licence, citation) is kept as written; every
+file found under the source's folder (raw/<source>/ in the mirror, or the folder `mirror`
+names; for data of our own, the repository folder `home`) is listed with its sha256 and size,
+sorted by path, so the output is the same bytes for the same mirror.
 
     python scripts/make_sources_yaml.py /work/shared/data
 """
@@ -23,7 +24,8 @@ HEADER = """\
 # https://raw.githubusercontent.com/<repo>/<commit>/<path> into data/raw/<id>/<path>.
 # File lists are generated: python scripts/make_sources_yaml.py MIRROR
 """
-METADATA = ("id", "repo", "commit", "licence", "citation")
+METADATA = ("id", "repo", "commit", "mirror", "home", "licence", "citation")
+OPTIONAL = ("mirror", "home")
 
 
 def list_files(folder: Path) -> list[dict]:
@@ -38,6 +40,12 @@ def list_files(folder: Path) -> list[dict]:
     return sorted(found, key=lambda f: f["path"])
 
 
+def folder(entry: dict, mirror: Path) -> Path:
+    if "home" in entry:
+        return paths.ROOT / entry["home"]
+    return mirror / entry.get("mirror", f"raw/{entry['id']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mirror", type=Path, help="folder holding raw/<source>/")
@@ -45,7 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     entries = yaml.safe_load(args.registry.read_text(encoding="utf-8"))["sources"]
     sources = [
-        {**{key: entry[key] for key in METADATA}, "files": list_files(args.mirror / "raw" / entry["id"])}
+        {**{key: entry[key] for key in METADATA if key in entry or key not in OPTIONAL}, "files": list_files(folder(entry, args.mirror))}
         for entry in sorted(entries, key=lambda e: e["id"])
     ]
     body = yaml.safe_dump({"sources": sources}, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=None)

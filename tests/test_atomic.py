@@ -214,8 +214,10 @@ def test_killed_fetch_resumes_and_leaves_no_stray_file(upstream):
 
 @pytest.fixture
 def raw_copy(mirror, tmp_path) -> Path:
+    """A raw folder as `openness data fetch` fills it: every source of the mirror, gold too."""
     copy = tmp_path / "raw"
     shutil.copytree(mirror / "raw", copy)
+    shutil.copytree(mirror / "gold", copy / "gold")
     return copy
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from openness import paths
 from openness.data.registry import FetchError, Source, SourceFile, fetch, load_registry, source_dir
 
 REPO, COMMIT = "someone/alpha", "0123456789abcdef0123456789abcdef01234567"
@@ -187,6 +188,8 @@ COMMITS = {
     "interconnects": "b2c74a0cb0765f2c65abe8cbc8ba48d5ff877d7a",
     "aiaaic": "41593413d52394c9bc9c95f2411ac2441acf1688",
     "seed": None,
+    "gold": None,  # ours: the mirror's gold/ folder
+    "aiaaic-issue-themes": None,  # ours: data/mappings/ in the repository
 }
 
 
@@ -194,8 +197,9 @@ def test_real_registry_matches_mirror(mirror):
     registry = load_registry()
     assert {id_: s.commit for id_, s in registry.items()} == COMMITS
     assert registry["seed"].repo is None and registry["fmti"].repo == "stanford-crfm/fmti"
+    assert registry["gold"].in_mirror(mirror) == mirror / "gold"
     for source in registry.values():
-        root = mirror / "raw" / source.id
+        root = paths.ROOT / source.home if source.home else source.in_mirror(mirror)
         on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
         assert {f.path for f in source.files} == on_disk, source.id
         for file in source.files:

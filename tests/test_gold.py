@@ -6,15 +6,21 @@ Targets: F1 >= 0.80 per theme, stance macro-F1 >= 0.60, lab-mention micro-F1 >= 
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
+from openness.vocab import CODEBOOK_LABS
 
-CODEBOOK_LABS = {
-    "xai", "openai", "anthropic", "google", "meta", "mistral", "microsoft", "ai2", "eleutherai",
-    "huggingface", "deepseek", "alibaba", "stability", "ibm", "cohere", "nvidia", "amazon",
-}
+
+
+def test_the_codebook_lab_list_is_the_codebooks(mirror):
+    """vocab.CODEBOOK_LABS holds the ids of section 3 of gold/codebook.md, `other` aside."""
+    section = (mirror / "gold" / "codebook.md").read_text(encoding="utf-8").split("## 3.")[1].split("\n## ")[0]
+    listed = set(re.findall(r"(?:^|[:,]\s*|\)\s*,?\s*)([a-z0-9]+) \(", section, flags=re.M))
+    assert listed == CODEBOOK_LABS | {"other"}
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,8 @@ import pytest
 from openness.core import labs
 from openness.core.labs import LabsError, find_labs, find_mentions, load_labs
 from openness.core.matcher import ENGINES, Matcher
+from openness.vocab import CODEBOOK_LABS
 
-CODEBOOK_LABS = (
-    "xai openai anthropic google meta mistral microsoft ai2 eleutherai huggingface "
-    "deepseek alibaba stability ibm cohere nvidia amazon"
-).split()
 
 # Each pair: a sentence where a word names a lab, and one where it does not.
 POSITIVE = [

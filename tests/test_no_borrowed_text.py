@@ -1,6 +1,8 @@
 """No committed file under data/, notebooks/ or reports/ carries 12 or more consecutive words
 of the raw sources' writing. The bibliographic columns of data/processed/documents.csv
 (title, author, url) are the one exemption: they identify a document, they are not its text.
+What counts as a source's writing is what its parser declares (`SourceParser.texts`), for
+every source of openness.data.catalogue: a new source is guarded once it is registered.
 
 Both sides are tokenised alike (lower-case \\w+ runs); every run of RUN words is hashed to a
 64-bit integer, and a committed file fails when one of its hashes is among the sources'."""
@@ -17,7 +19,9 @@ import numpy as np
 import pytest
 
 from openness import paths
-from openness.data.sources import aiaaic, interconnects, ntia, osai, seed
+from openness.data.catalogue import PARSERS
+from openness.data.registry import REGISTRY, load_registry
+from openness.data.sources import SourceParser
 
 RUN = 12
 SCANNED = ("data/", "notebooks/", "reports/")
@@ -49,14 +53,15 @@ def run_hashes(ids: np.ndarray, run: int = RUN) -> np.ndarray:
     return hashes
 
 
-def source_texts(root: Path) -> list[str]:
-    """Every piece of the sources' own writing the parsers read."""
-    raw = root / "raw"
-    posts = interconnects.documents(raw / "interconnects")
-    ratings, models = osai.ratings(raw / "osai-index"), osai.models(raw / "osai-index")
-    return [*ntia.documents(raw / "ntia-open-weights").text, *posts.text, *posts.subtitle,
-            *aiaaic.documents(raw / "aiaaic").text, *seed.documents(raw / "seed").text,
-            *ratings.notes, *models.notes]
+def source_texts(mirror: Path, parsers: tuple[SourceParser, ...] = PARSERS, registry: Path = REGISTRY) -> list[str]:
+    """Every piece of the sources' own writing, as each parser declares it, read from the mirror."""
+    sources = load_registry(registry)
+    texts = []
+    for parser in parsers:
+        source = sources[parser.id]
+        folder = paths.ROOT / source.home if source.home is not None else source.in_mirror(mirror)
+        texts += parser.text_values(parser.frames(folder))
+    return texts
 
 
 def committed_files() -> list[str]:

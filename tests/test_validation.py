@@ -2,21 +2,19 @@
 the benchmarks on the real data (gold numbers as tests/test_gold.py computes them)."""
 from __future__ import annotations
 
-import ast
-import inspect
-
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 from openness.analysis import validation
-from openness.core.rubric import THEMES
-from openness.data.sources import aiaaic
-from openness.analysis.validation import (
-    ABSTAIN, CLASSIFIER, HUMAN, ISSUE_THEMES, NO_ISSUE, RUBRIC, WORDS_ONLY, agreement, bootstrap_weights,
-    canonical_issues, confusion, issue_theme_labels, micro_agreement,
-)
+from openness.analysis.agreement import agreement, confusion, micro_agreement
+from openness.analysis.bootstrap import unit_counts
+from openness.analysis.validation import ABSTAIN, CLASSIFIER, HUMAN, NO_ISSUE, RUBRIC, WORDS_ONLY, IssueMap
+from openness.data.sources import aiaaic, gold, issue_themes, osai
+from openness.vocab import STANCES, THEMES
+
+MAPPING = IssueMap.from_tables(issue_themes.themes(), issue_themes.spellings())  # registered, in the repository
 
 # 10 units, class "present" in 4: TP 3, FN 1, FP 2, TN 4
 REFERENCE = ["present"] * 4 + ["absent"] * 6
@@ -96,7 +94,7 @@ def test_bootstrap_is_deterministic_and_brackets_the_estimate():
 
 def test_cluster_bootstrap_draws_whole_groups():
     groups = np.repeat(np.arange(10), 10)  # 10 groups of 10 units
-    weights = bootstrap_weights(100, n_boot=50, seed=1, groups=groups)
+    weights = unit_counts(100, n_boot=50, seed=1, groups=groups)
     assert weights.shape == (50, 100)
     assert (weights.reshape(50, 10, 10) == weights.reshape(50, 10, 10)[:, :, :1]).all()  # one count per group
     assert (weights.sum(axis=1) == 100).all()  # 10 groups drawn, 10 units each
@@ -141,31 +139,35 @@ def test_mismatched_lengths_are_refused():
 # ---------------------------------------------------------------- AIAAIC mapping
 
 def test_issue_labels_are_canonicalised():
-    assert canonical_issues("Fairness - race, gender;Transparency") == ["Fairness", "Transparency"]
-    assert canonical_issues("Accuracy/reliablity;Copyright: Mis/disinformation") == [
+    assert MAPPING.canonical("Fairness - race, gender;Transparency") == ["Fairness", "Transparency"]
+    assert MAPPING.canonical("Accuracy/reliablity;Copyright: Mis/disinformation") == [
         "Accuracy/reliability", "Copyright", "Mis/disinformation"]
-    assert canonical_issues("") == []
+    assert MAPPING.canonical("") == []
     with pytest.raises(KeyError, match="'Invented issue' \\(X1\\)"):
-        canonical_issues("Safety;Invented issue", "X1")
+        MAPPING.canonical("Safety;Invented issue", "X1")
 
 
 def test_issue_themes():
-    assert issue_theme_labels(["Transparency", "Privacy"]) == {
+    assert MAPPING.theme_labels(["Transparency", "Privacy"]) == {
         "transparency": "present", "safety": "absent", "control": "absent"}
-    assert issue_theme_labels(["Security", "Accountability"]) == {
+    assert MAPPING.theme_labels(["Security", "Accountability"]) == {
         "transparency": "absent", "safety": "present", "control": "present"}
 
 
 def test_every_mapped_issue_is_justified():
-    """Each entry of ISSUE_THEMES carries a comment saying why, and maps to a theme or None."""
-    source = inspect.getsource(validation).splitlines()
-    start = next(i for i, line in enumerate(source) if line.startswith("ISSUE_THEMES"))
-    end = next(i for i in range(start, len(source)) if source[i] == "}")
-    entries = [line for line in source[start + 1:end] if line.strip().startswith('"')]
-    assert len(entries) == len(ISSUE_THEMES)
-    assert all("#" in line.split(",", 1)[1] for line in entries)
-    assert {ast.literal_eval(line.split(":")[0].strip()) for line in entries} == set(ISSUE_THEMES)
-    assert set(ISSUE_THEMES.values()) <= {*THEMES, None}
+    """Each issue of the registered mapping is listed once, with a reason, and maps to a theme or none."""
+    themes = issue_themes.themes()
+    assert len(themes) == 60 and themes["issue"].is_unique
+    assert (themes["why"].str.strip() != "").all()
+    assert set(themes["theme"]) == {*THEMES, ""}
+    spelt = {issue for issues in MAPPING.spellings.values() for issue in issues}
+    assert spelt <= set(MAPPING.themes)  # a spelling points to an issue the mapping knows
+
+
+def test_a_theme_outside_the_codebook_is_refused():
+    themes = pd.DataFrame({"issue": ["Safety"], "theme": ["security"], "why": ["a typo"]})
+    with pytest.raises(ValueError, match="theme 'security' is not one of"):
+        IssueMap.from_tables(themes, pd.DataFrame({"label": [], "issues": []}))
 
 
 def test_claims_tables_per_dimension_and_overall(monkeypatch):
@@ -195,7 +197,9 @@ def test_claims_tables_per_dimension_and_overall(monkeypatch):
 
 @pytest.fixture(scope="module")
 def tables(mirror):
-    return validation.validation_tables(mirror)
+    """The benchmarks from the tables the build hands in (the registered sources, read from the mirror)."""
+    return validation.validation_tables(gold.sentences(mirror / "gold"), osai.ratings(mirror / "raw" / "osai-index"),
+                                        aiaaic.documents(mirror / "raw" / "aiaaic"), MAPPING)
 
 
 def rows(table: pd.DataFrame, task: str, method: str) -> pd.DataFrame:
@@ -211,7 +215,7 @@ def test_gold_rubric_rows_equal_test_gold(tables, gold_scored):
         assert value(table, "f1", "present") == pytest.approx(f, abs=1e-12) and f >= 0.80
         assert value(table, "precision", "present") == pytest.approx(p, abs=1e-12)
         assert value(table, "recall", "present") == pytest.approx(r, abs=1e-12)
-    stance = f1_score(gold_scored["stance_gold"], gold_scored["stance"], labels=["pro_open", "pro_closed", "neutral"],
+    stance = f1_score(gold_scored["stance_gold"], gold_scored["stance"], labels=list(STANCES),
                       average="macro")
     assert value(rows(metrics, "gold:stance", RUBRIC), "macro_f1") == pytest.approx(stance, abs=1e-12)
     assert stance >= 0.60
@@ -251,7 +255,7 @@ def test_claims_cover_every_rated_dimension(tables):
 def test_aiaaic_mapping_covers_the_data_and_loses_no_incident(tables, mirror):
     incidents = aiaaic.documents(mirror / "raw" / "aiaaic")
     issues = tables["validation_aiaaic_issues"]
-    seen = {issue for cell in incidents["issues"] for issue in canonical_issues(cell)}  # raises on an unmapped label
+    seen = {issue for cell in incidents["issues"] for issue in MAPPING.canonical(cell)}  # raises on an unmapped label
     assert seen == set(issues["issue"]) - {NO_ISSUE}
     scored = value(rows(tables["validation"], "aiaaic:safety", RUBRIC), "accuracy", column="n")
     assert scored + issues.set_index("issue").loc[NO_ISSUE, "incidents"] == len(incidents)

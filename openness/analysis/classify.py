@@ -19,12 +19,10 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
-from openness.core.rubric import THEMES
 from openness.core.scoring import score
+from openness.vocab import CV_SEED, THEMES
 
-SEED = 20250101
 THEME_LABELS = ("absent", "present")  # a theme's two classes, as the validation tables name them
-STANCE_LABELS = ("pro_open", "pro_closed", "neutral")
 RUBRIC_FEATURES = [*THEMES, *(f"{theme}_stance" for theme in THEMES)]
 GOLD_TASKS = (*THEMES, "stance")
 PREDICTION_COLUMNS = ["task", "group", "row", "fold", "reference", "predicted"]
@@ -44,7 +42,7 @@ def _signed_log1p(values) -> np.ndarray:
     return np.sign(values) * np.log1p(np.abs(values))
 
 
-def make_pipeline(seed: int = SEED, categorical: Sequence[str] = (), rubric: bool = True) -> Pipeline:
+def make_pipeline(seed: int = CV_SEED, categorical: Sequence[str] = (), rubric: bool = True) -> Pipeline:
     """The classifier for a frame with `text`, the `RUBRIC_FEATURES` columns when `rubric`
     (see `with_rubric_features`) and any `categorical` columns."""
     features = [("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), "text")]
@@ -56,7 +54,7 @@ def make_pipeline(seed: int = SEED, categorical: Sequence[str] = (), rubric: boo
     return Pipeline([("features", ColumnTransformer(features)), ("model", model)])
 
 
-def grouped_folds(groups: Sequence, n_splits: int = 5, seed: int = SEED) -> np.ndarray:
+def grouped_folds(groups: Sequence, n_splits: int = 5, seed: int = CV_SEED) -> np.ndarray:
     """Fold number (0..n_splits-1) per row; all rows of a group share one fold."""
     groups = np.asarray(groups, dtype=object)
     folds = np.full(len(groups), -1, dtype=np.int64)
@@ -67,7 +65,7 @@ def grouped_folds(groups: Sequence, n_splits: int = 5, seed: int = SEED) -> np.n
 
 
 def cross_validate(frame: pd.DataFrame, target: str, groups: str, categorical: Sequence[str] = (),
-                   n_splits: int = 5, seed: int = SEED, task: str | None = None, rubric: bool = True) -> pd.DataFrame:
+                   n_splits: int = 5, seed: int = CV_SEED, task: str | None = None, rubric: bool = True) -> pd.DataFrame:
     """Out-of-fold predictions of `target` from `text` (+ rubric features when `rubric`,
     + `categorical`), one row per input row: task, group, row (position in `frame`), fold,
     reference, predicted."""
@@ -94,7 +92,7 @@ def gold_targets(gold: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def cross_validate_gold(gold: pd.DataFrame, n_splits: int = 5, seed: int = SEED, rubric: bool = True) -> pd.DataFrame:
+def cross_validate_gold(gold: pd.DataFrame, n_splits: int = 5, seed: int = CV_SEED, rubric: bool = True) -> pd.DataFrame:
     """Grouped-by-`doc` cross-validated predictions for each theme and for stance: the
     prediction columns plus `id` (the gold sentence id)."""
     targets = gold_targets(gold)
@@ -104,7 +102,7 @@ def cross_validate_gold(gold: pd.DataFrame, n_splits: int = 5, seed: int = SEED,
     return out
 
 
-def cross_validate_osai(notes: pd.DataFrame, n_splits: int = 5, seed: int = SEED, rubric: bool = True) -> pd.DataFrame:
+def cross_validate_osai(notes: pd.DataFrame, n_splits: int = 5, seed: int = CV_SEED, rubric: bool = True) -> pd.DataFrame:
     """The experts' class of each rated dimension from its notes and the dimension's name,
     grouped by `model` (a model's notes are never split between training and test): the
     prediction columns plus `dimension`. `notes` has model, dimension, notes, class."""

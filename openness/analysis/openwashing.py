@@ -22,9 +22,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from openness.core.labs import LabRegistry, default_registry, find_labs
+from openness.core.labs import LabRegistry, default_registry, find_labs, per_lab
+from openness.vocab import LEVELS
 
-LEVEL_SCORE = {"open": 1.0, "partial": 0.5, "closed": 0.0}
+LEVEL_SCORE = dict(zip(LEVELS, (1.0, 0.5, 0.0)))
 GAP_COLUMNS = [
     "lab", "lab_name", "model", "n_claims", "share_open", "share_partial", "share_closed", "n_called_open",
     "coverage_score", "osai_models", "osai_n_ratings", "osai_score", "osai_score_matched",
@@ -47,13 +48,6 @@ FMTI_MATCH: dict[str, tuple[str, ...]] = {
 }
 SEED_COLUMNS = ["doc_id", "start", "end", "dimension", "level", "osai_model", "osai_class", "agrees",
                 "fmti_edition", "fmti_n_indicators", "fmti_share_disclosed"]
-
-
-def _by_lab(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per lab id of a ';'-joined `lab`/`labs` column ('' dropped)."""
-    column = "labs" if "labs" in table.columns else "lab"
-    out = table.assign(lab=table[column].fillna("").astype(str).str.split(";")).explode("lab")
-    return out[out["lab"] != ""]
 
 
 def folded(names: pd.Series) -> pd.Series:
@@ -87,9 +81,9 @@ def gap_table(claims: pd.DataFrame, ratings: pd.DataFrame, fmti_totals: pd.DataF
     """Per lab, and per lab x model named in coverage: what coverage claims against what
     the indices rate (columns GAP_COLUMNS; see the module docstring)."""
     registry = labs_reference or default_registry()
-    claims = _by_lab(claims[claims["level"].isin(list(LEVEL_SCORE))])
-    rated = _by_lab(ratings[ratings["class"].isin(list(LEVEL_SCORE))])
-    latest = _by_lab(fmti_totals).sort_values(["lab", "edition"]).groupby("lab").tail(1).set_index("lab")
+    claims = per_lab(claims[claims["level"].isin(list(LEVEL_SCORE))], "labs")
+    rated = per_lab(ratings[ratings["class"].isin(list(LEVEL_SCORE))])
+    latest = per_lab(fmti_totals).sort_values(["lab", "edition"]).groupby("lab").tail(1).set_index("lab")
     rows = []
     for lab, lab_claims in claims.groupby("lab", sort=True):
         lab_rated = rated[rated["lab"] == lab]

@@ -25,11 +25,9 @@ import statsmodels.formula.api as smf
 from scipy.stats import norm
 
 from openness.core.labs import LabRegistry, find_mentions
-from openness.present.notebook import DEFAULT_SEED
-from openness.core.rubric import THEMES
+from openness.analysis.bootstrap import draws, interval
+from openness.vocab import N_BOOT, SEED, STANCE_SIGN, THEMES
 
-GROUPS = ("open", "mixed", "closed")
-STANCE_SIGN = {"pro_open": 1, "neutral": 0, "pro_closed": -1}
 
 
 def _require(df: pd.DataFrame, what: str, columns: Sequence[str | None]) -> None:
@@ -75,10 +73,10 @@ def sentence_groups(sentences: pd.DataFrame, mentions: pd.DataFrame, labs: pd.Da
 # ---- clustered bootstrap --------------------------------------------------------------------
 
 
-def _rng(seed: int, key: tuple) -> np.random.Generator:
-    """One generator per group, so a group's interval does not depend on which other groups
-    are in the table (filter to one source and the numbers stay the same)."""
-    return np.random.default_rng([seed, zlib.crc32("\x1f".join(map(str, key)).encode())])
+def _group_seed(seed: int, key: tuple) -> list[int]:
+    """One seed per group, so a group's interval does not depend on which other groups are in
+    the table (filter to one source and the numbers stay the same)."""
+    return [seed, zlib.crc32("\x1f".join(map(str, key)).encode())]
 
 
 def bootstrap_ci(
@@ -86,8 +84,8 @@ def bootstrap_ci(
     value: str,
     by: str | Sequence[str],
     cluster: str = "doc_id",
-    n_boot: int = 2000,
-    seed: int = DEFAULT_SEED,
+    n_boot: int = N_BOOT,
+    seed: int = SEED,
     stat: str = "mean",
     denominator: str | None = None,
     level: float = 0.95,
@@ -115,17 +113,15 @@ def bootstrap_ci(
     work[keys + [cluster]] = df[keys + [cluster]]
     per_cluster = work.groupby(keys + [cluster], sort=True, observed=True, dropna=False)[["_num", "_den"]].sum()
     per_cluster["_rows"] = work.groupby(keys + [cluster], sort=True, observed=True, dropna=False).size()
-    tail = 100 * (1 - level) / 2
     rows = []
     for key, part in per_cluster.groupby(level=keys, sort=True, observed=True, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
         num, den = part["_num"].to_numpy(), part["_den"].to_numpy()
-        pick = _rng(seed, key).integers(0, len(num), size=(n_boot, len(num)))
+        pick = draws(len(num), n_boot, _group_seed(seed, key))
         with np.errstate(invalid="ignore", divide="ignore"):
             replicates = num[pick].sum(axis=1) / den[pick].sum(axis=1)
             estimate = num.sum() / den.sum() if den.sum() else np.nan
-        replicates = replicates[np.isfinite(replicates)]
-        lo, hi = np.percentile(replicates, [tail, 100 - tail]) if len(replicates) else (np.nan, np.nan)
+        lo, hi = interval(replicates, level)
         rows.append((*key, estimate, lo, hi, int(part["_rows"].sum()), len(part)))
     return pd.DataFrame(rows, columns=[*keys, "estimate", "lo", "hi", "n", "n_clusters"])
 

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-GROUPS = ("open", "mixed", "closed")
+from openness.vocab import GROUPS
+
 # The OSAI's three groups of dimensions, in the order the index presents them.
 OSAI_GROUPS = ("availability", "documentation", "access")
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from openness import paths
 from openness.core import strict_yaml
@@ -174,3 +175,10 @@ def find_mentions(text: str, registry: LabRegistry | None = None) -> list[tuple[
 def find_labs(text: str, registry: LabRegistry | None = None) -> list[str]:
     """The sorted ids of the labs `text` mentions."""
     return sorted({lab for lab, _, _ in find_mentions(text, registry)})
+
+
+def per_lab(table: pd.DataFrame, column: str = "lab") -> pd.DataFrame:
+    """One row per lab id of a table whose `column` holds ';'-joined ids (as the processed
+    tables write them), the id in `lab`; rows naming no lab are dropped."""
+    exploded = table.assign(lab=table[column].fillna("").astype(str).str.split(";")).explode("lab")
+    return exploded[exploded["lab"] != ""].reset_index(drop=True)

@@ -16,9 +16,9 @@ from typing import Any
 
 from openness import paths
 from openness.core import strict_yaml
+from openness.vocab import LEVELS, THEMES
 from openness.core.matcher import Pattern, check_pattern, phrase_to_regex
 
-THEMES = ("transparency", "safety", "control")
 NEGATION_MODES = ("flip", "zero", "keep")
 _TOP_KEYS = {"id", "version", "description", "negation", "themes", "claims"}
 _NEGATION_KEYS = {"window", "default", "negators"}
@@ -30,7 +30,6 @@ CLAIM_FIELDS = (
     "datasources_basemodel", "datasources_endmodel", "weights_basemodel", "weights_endmodel",
     "trainingcode", "code", "hardware_architecture", "preprint", "paper", "modelcard", "datasheet", "licenses",
 )
-CLAIM_LEVELS = ("open", "partial", "closed")
 CLAIM_RESOLUTIONS = ("mixed", "strictest")
 _CLAIMS_KEYS = {"description", "resolution", "fallback", "window", "dimensions", "qualifiers",
                 "levels", "by_dimension"}
@@ -203,14 +202,14 @@ class _Builder:
         for qualifier, items in self.mapping(spec.get("qualifiers", {"base": [], "end": []}),
                                              "claims: qualifiers", {"base", "end"}).items():
             cues += self.claim_cues(items, "qualifier", qualifier, f"claims: qualifiers: {qualifier}")
-        for level, items in self.mapping(spec["levels"], "claims: levels", set(CLAIM_LEVELS)).items():
+        for level, items in self.mapping(spec["levels"], "claims: levels", set(LEVELS)).items():
             cues += self.claim_cues(items, "level", level, f"claims: levels: {level}")
         by_dimension = self.mapping(spec["by_dimension"], "claims: by_dimension") if "by_dimension" in spec else {}
         for family, levels in by_dimension.items():
             entry = f"claims: by_dimension: {family}"
             if family not in families:
                 raise self.fail(entry, f"unknown dimension family; use one of {sorted(families)}")
-            for level, items in self.mapping(levels, entry, set(CLAIM_LEVELS)).items():
+            for level, items in self.mapping(levels, entry, set(LEVELS)).items():
                 cues += self.claim_cues(items, "level", level, f"{entry}: {level}", only=str(family))
         seen: set[str] = set()
         for cue in cues:
@@ -241,8 +240,8 @@ class _Builder:
         if kind != "level" and ({"negated", "calls_open", "weak"} & set(spec)):
             raise self.fail(entry, "negated, calls_open and weak apply to level cues only")
         negated = spec.get("negated", {"open": "closed"}.get(value, value)) if kind == "level" else ""
-        if kind == "level" and negated not in CLAIM_LEVELS:
-            raise self.fail(entry, f"negated must be one of {list(CLAIM_LEVELS)}, got {negated!r}")
+        if kind == "level" and negated not in LEVELS:
+            raise self.fail(entry, f"negated must be one of {list(LEVELS)}, got {negated!r}")
         flags = {key: spec.get(key, False) for key in ("calls_open", "weak")}
         for key, flag in flags.items():
             if not isinstance(flag, bool):

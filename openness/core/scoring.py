@@ -29,10 +29,11 @@ import pandas as pd
 from .corpus import LONE_SURROGATE, Corpus
 from .labs import LabRegistry, load_labs
 from .matcher import Matcher, code_points, leftmost_longest
-from .rubric import THEMES, Rubric, load_rubric
+from .rubric import Rubric, load_rubric
 from .text import sentence_bounds
+from openness.vocab import STANCES, THEMES
 
-STANCE_LABELS = np.array(["pro_closed", "neutral", "pro_open"], dtype=object)
+STANCE_BY_SIGN = np.array(STANCES, dtype=object)  # [sign + 1]
 _THEME_NAMES = np.array(THEMES, dtype=object)
 _THEMES_BY_NAME = np.array(sorted(THEMES), dtype=object)
 _THEME_RANK = np.array([sorted(THEMES).index(theme) for theme in THEMES])  # theme -> place by name
@@ -326,7 +327,7 @@ def _theme_columns(counts: np.ndarray, stance: np.ndarray, labs: np.ndarray) -> 
     return {
         **{name: counts[:, t] for t, name in enumerate(THEMES)},
         **{f"{name}_stance": stance[:, t] for t, name in enumerate(THEMES)},
-        "stance": STANCE_LABELS[np.sign(stance.sum(axis=1)) + 1],
+        "stance": STANCE_BY_SIGN[np.sign(stance.sum(axis=1)) + 1],
         "labs": labs,
     }
 

@@ -20,21 +20,20 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
 from openness import paths
-from openness.data.registry import REGISTRY, Source, load_registry, source_dir
-from openness.core.io import write_csv
-from openness.core.labs import load_labs
-from openness.data.reference import lab_reference
-from openness.core.scoring import score
-from openness.data.sources import aiaaic, fmti, interconnects, mot, ntia, osai, seed
 from openness.analysis.claims import find_claims
 from openness.analysis.openwashing import gap_table, seed_comparison
-from openness.analysis.validation import validation_tables
+from openness.analysis.validation import IssueMap, validation_tables
+from openness.core.io import write_csv
+from openness.core.labs import load_labs
+from openness.core.scoring import score
+from openness.data.catalogue import PARSERS
+from openness.data.reference import lab_reference
+from openness.data.registry import REGISTRY, Source, load_registry, source_dir
+from openness.data.sources import SourceParser, aiaaic, fmti, gold, issue_themes, mot, osai, seed
 
-TEXT_SOURCES = {"ntia-open-weights": ntia, "interconnects": interconnects, "aiaaic": aiaaic, "seed": seed}
+Frames = dict[str, dict[str, pd.DataFrame]]  # source id -> frame name -> frame
 DOCUMENT_COLUMNS = ["doc_id", "source", "title", "author", "commenter_type", "commenter_lab", "published",
                     "year", "url", "post_id", "n_chars", "n_words", "n_sentences", "flags"]
-INCIDENT_COLUMNS = ["doc_id", "year", "occurred", "country", "sector", "deployers", "developers", "labs",
-                    "system", "technology", "issues", "flags"]
 NO_LAB = "none"
 # Keyness vocabulary: one fit over every sentence of the corpus.
 VOCABULARY = dict(lowercase=True, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b", stop_words="english",
@@ -48,12 +47,11 @@ class BuildError(ValueError):
 
 def build(out: Path = paths.PROCESSED, raw: Path | None = None, registry: Path = REGISTRY) -> pd.DataFrame:
     """Write every processed table to `out` from the raw files in `raw` (a folder holding
-    <source>/; default: where `openness.data.source_dir` finds them). Returns one row per
-    table written: table, rows, columns, bytes, sha256."""
+    <source>/; default: where `openness.data.registry.source_dir` finds them). Returns one
+    row per table written: table, rows, columns, bytes, sha256."""
     sources = load_registry(registry)
-    roots = verify_raw(sources, raw)
-    tables = build_tables(roots, sources)
-    tables.update({f"{name}.csv": table for name, table in validation_tables(raw).items()})
+    frames = read_sources(verify_raw(sources, raw), sources)
+    tables = build_tables(frames, sources)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -73,7 +71,7 @@ def verify_raw(sources: dict[str, Source], raw: Path | None = None) -> dict[str,
     each with its registered sha256."""
     roots = {}
     for source in sources.values():
-        folder = Path(raw) / source.id if raw is not None else source_dir(source.id)
+        folder = Path(raw) / source.id if raw is not None and source.home is None else source_dir(source.id)
         for file in source.files:
             path = folder / file.path
             if not path.is_file():
@@ -92,25 +90,51 @@ def verify_raw(sources: dict[str, Source], raw: Path | None = None) -> dict[str,
     return roots
 
 
-def build_tables(roots: dict[str, Path], sources: dict[str, Source]) -> dict[str, pd.DataFrame]:
-    """Every processed table by file name, sorted and with its columns in order."""
-    docs = pd.concat([module.documents(roots[sid]) for sid, module in TEXT_SOURCES.items()], ignore_index=True)
+def read_sources(roots: dict[str, Path], sources: dict[str, Source],
+                 parsers: tuple[SourceParser, ...] = PARSERS) -> Frames:
+    """Every frame of every registered source, read by its parser from its folder."""
+    by_id = {parser.id: parser for parser in parsers}
+    unparsed, unregistered = sorted(set(sources) - set(by_id)), sorted(set(by_id) - set(sources))
+    if unparsed:
+        raise BuildError(f"source {unparsed[0]!r} of data/sources.yaml has no parser in openness.data.catalogue")
+    if unregistered:
+        raise BuildError(f"parser {unregistered[0]!r} of openness.data.catalogue is not in data/sources.yaml")
+    return {sid: by_id[sid].frames(roots[sid]) for sid in sources}
+
+
+def text_documents(frames: Frames) -> pd.DataFrame:
+    """The documents of every text source (a source with a `documents` frame), by doc_id."""
+    docs = pd.concat([parts["documents"] for _, parts in sorted(frames.items()) if "documents" in parts],
+                     ignore_index=True)
     if docs.doc_id.duplicated().any():
         raise BuildError(f"doc_id shared by two text sources: {', '.join(docs.doc_id[docs.doc_id.duplicated()])}")
-    docs = docs.sort_values("doc_id", ignore_index=True)
+    return docs.sort_values("doc_id", ignore_index=True)
+
+
+def source_tables(frames: Frames, sources: dict[str, Source],
+                  parsers: tuple[SourceParser, ...] = PARSERS) -> dict[str, pd.DataFrame]:
+    """The tables each source yields as they are (its parser's `tables`), and sources.csv."""
+    by_id = {parser.id: parser for parser in parsers}
+    tables = {name: table for sid in sources for name, table in by_id[sid].tables(frames[sid]).items()}
+    return {**tables, "sources.csv": source_table(sources, frames, by_id)}
+
+
+def build_tables(frames: Frames, sources: dict[str, Source]) -> dict[str, pd.DataFrame]:
+    """Every processed table by file name, sorted and with its columns in order."""
+    docs = text_documents(frames)
     scores = score(docs[["doc_id", "text"]])
-    osai_models, osai_ratings = osai.models(roots["osai-index"]), osai.ratings(roots["osai-index"])
-    fmti_scores, fmti_totals = fmti.scores(roots["fmti"]), fmti.totals(roots["fmti"])
-    mot_models, mot_components = mot.models(roots["mot"]), mot.components(roots["mot"])
-    incidents = docs[docs.source == aiaaic.SOURCE]
-    labs = lab_reference(osai_models, osai_ratings, fmti_totals, mot_models, load_labs(),
+    osai_models, osai_ratings = frames[osai.SOURCE_ID]["models"], frames[osai.SOURCE_ID]["ratings"]
+    fmti_scores, fmti_totals = frames[fmti.SOURCE_ID]["scores"], frames[fmti.SOURCE_ID]["totals"]
+    labs = lab_reference(osai_models, osai_ratings, fmti_totals, frames[mot.SOURCE_ID]["models"], load_labs(),
                          mentioned=scores.mentions.lab.unique())
     sentences = scores.sentences.sort_values(["doc_id", "sentence"], ignore_index=True)
     term_table, term_totals = term_counts(docs, sentences, labs)
     claims = find_claims(docs[["doc_id", "text"]]).sort_values(["doc_id", "start", "end", "dimension"], ignore_index=True)
-    records = {"osai-index": (osai_models, "model"), "fmti": (fmti_scores, "indicator score"),
-               "mot": (mot_models, "model"), **{sid: (docs[docs.source == sid], "document") for sid in TEXT_SOURCES}}
+    mapping = IssueMap.from_tables(frames[issue_themes.SOURCE]["themes"], frames[issue_themes.SOURCE]["spellings"])
+    validation = validation_tables(frames[gold.SOURCE]["dev"], osai_ratings, frames[aiaaic.SOURCE]["documents"], mapping)
     return {
+        **source_tables(frames, sources),
+        **{f"{name}.csv": table for name, table in validation.items()},
         "documents.csv": document_table(docs, scores.documents),
         "document_scores.csv": scores.documents.sort_values("doc_id", ignore_index=True),
         "sentence_scores.csv": sentences,
@@ -118,22 +142,12 @@ def build_tables(roots: dict[str, Path], sources: dict[str, Source]) -> dict[str
         "mentions.csv": scores.mentions.sort_values(["doc_id", "start", "end"], ignore_index=True),
         "lab_frames.csv": scores.lab_frames.sort_values(["doc_id", "lab", "theme"], ignore_index=True),
         "labs.csv": labs,
-        "osai_ratings.csv": osai_ratings[["model", "lab", "group", "dimension", "class", "link", "flag_reason"]]
-        .sort_values(["model", "dimension"], ignore_index=True),
-        "osai_models.csv": osai_models.drop(columns="notes").sort_values("model", ignore_index=True),
-        "fmti_scores.csv": fmti_scores.sort_values(["edition", "developer", "indicator_no"], ignore_index=True),
-        "fmti_totals.csv": fmti_totals.sort_values(["edition", "developer"], ignore_index=True),
-        "mot_components.csv": mot_components.sort_values(["model", "component"], ignore_index=True, kind="stable"),
-        "mot_models.csv": mot_models.sort_values("model", ignore_index=True),
-        "aiaaic_incidents.csv": incidents[INCIDENT_COLUMNS].sort_values("doc_id", ignore_index=True),
-        "aiaaic_duplicates.csv": aiaaic.duplicates(roots["aiaaic"]).sort_values(["doc_id", "csv_row"], ignore_index=True),
         "claims.csv": claims,
         "openwashing.csv": gap_table(claims, osai_ratings, fmti_totals),
         "seed_claims.csv": seed_comparison(claims[claims.doc_id.isin(docs.doc_id[docs.source == seed.SOURCE])],
                                            osai_ratings, fmti_scores),
         "term_counts.csv": term_table,
         "term_totals.csv": term_totals,
-        "sources.csv": source_table(sources, records),
     }
 
 
@@ -197,12 +211,13 @@ def term_counts(docs: pd.DataFrame, sentences: pd.DataFrame, labs: pd.DataFrame)
     return table[table["count"] > 0].sort_values(["doc_id", "group", "term"], ignore_index=True), corpus
 
 
-def source_table(sources: dict[str, Source], records: dict[str, tuple[pd.DataFrame, str]]) -> pd.DataFrame:
+def source_table(sources: dict[str, Source], frames: Frames, parsers: dict[str, SourceParser]) -> pd.DataFrame:
     """Provenance of every source: where from, licence, citation, size, what was parsed."""
     rows = []
     for sid, source in sources.items():
-        table, unit = records[sid]
-        flags = table["flags"] if "flags" in table else table["flag_reason"]
+        frame, unit = parsers[sid].records
+        table = frames[sid][frame]
+        flags = next((table[c] for c in ("flags", "flag_reason") if c in table), pd.Series("", index=table.index))
         rows.append({"source": sid, "repo": source.repo or "", "commit": source.commit or "",
                      "licence": source.licence, "citation": source.citation, "files": len(source.files),
                      "bytes": sum(f.size for f in source.files), "unit": unit, "records": len(table),

@@ -26,11 +26,11 @@ from typing import Iterable
 
 import pandas as pd
 
-from openness.core.labs import LabRegistry
+from openness.core.labs import LabRegistry, per_lab
+from openness.vocab import LEVELS
 
 OPEN_SHARE = 0.5
 WEIGHT_DIMENSIONS = ("weights_basemodel", "weights_endmodel")
-CLASSES = ("open", "partial", "closed")
 FMTI_EDITIONS = ("2023-10", "2024-05", "2025-12")
 MAX_NAMES = 3
 COLUMNS = ["lab", "name", *(f"fmti_{e.replace('-', '_')}" for e in FMTI_EDITIONS), "osai_models",
@@ -43,9 +43,9 @@ def lab_reference(osai_models: pd.DataFrame, osai_ratings: pd.DataFrame, fmti_to
                   mot_models: pd.DataFrame, registry: LabRegistry, mentioned: Iterable[str] = ()) -> pd.DataFrame:
     """The lab table (columns `COLUMNS`), sorted by lab id: every lab an index rates, plus the
     registry's labs in `mentioned` (lab ids the corpus names)."""
-    models, ratings = _by_lab(osai_models), _by_lab(osai_ratings)
-    totals, mot = _by_lab(fmti_totals), _by_lab(mot_models)
-    ratings = ratings[ratings["class"].isin(CLASSES) & (ratings["group"] != "")]
+    models, ratings = per_lab(osai_models), per_lab(osai_ratings)
+    totals, mot = per_lab(fmti_totals), per_lab(mot_models)
+    ratings = ratings[ratings["class"].isin(LEVELS) & (ratings["group"] != "")]
     indexed = set(models.lab) | set(totals.lab) | set(mot.lab)
     labs = sorted(indexed | (set(mentioned) & set(registry.labs)))
 
@@ -61,7 +61,7 @@ def lab_reference(osai_models: pd.DataFrame, osai_ratings: pd.DataFrame, fmti_to
     rows = []
     for lab in labs:
         classes = ratings.loc[ratings.lab == lab, "class"]
-        shares = classes.value_counts(normalize=True).reindex(list(CLASSES), fill_value=0.0)
+        shares = classes.value_counts(normalize=True).reindex(list(LEVELS), fill_value=0.0)
         ow = open_weights[open_weights.lab == lab]
         ow_models = sorted(ow.model.unique())
         details = [f"{names[m]} [{'+'.join(_weight_kind(d) for d in sorted(ow.dimension[ow.model == m]))}; "
@@ -71,8 +71,8 @@ def lab_reference(osai_models: pd.DataFrame, osai_ratings: pd.DataFrame, fmti_to
             "lab": lab, "name": registry.labs[lab].name if lab in registry.labs else "",
             **{f"fmti_{e.replace('-', '_')}": fmti_row[e] for e in FMTI_EDITIONS},
             "osai_models": models.loc[models.lab == lab, "model"].nunique(),
-            **({f"osai_{c}_share": shares[c] for c in CLASSES} if len(classes) else
-               {f"osai_{c}_share": float("nan") for c in CLASSES}),
+            **({f"osai_{c}_share": shares[c] for c in LEVELS} if len(classes) else
+               {f"osai_{c}_share": float("nan") for c in LEVELS}),
             "osai_open_weights": bool(ow_models), "osai_open_weights_models": len(ow_models),
             "mot_models": int((mot.lab == lab).sum()),
             "mot_open_weights": int((plausible_open.lab == lab).sum()),
@@ -107,12 +107,6 @@ def _decide(row: dict, osai_details: list[str], mot_open: list[str], mot_closed:
         return "open", f"open: releases weights ({weights}) and {share_text}" + fmti
     withheld = " and ".join(filter(None, [share_text if not (pd.notna(share) and share >= OPEN_SHARE) else "", never]))
     return "mixed", f"mixed: releases weights ({weights}) but {withheld}" + fmti
-
-
-def _by_lab(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per lab id of a table whose `lab` column holds ';'-joined ids ('' dropped)."""
-    exploded = table.assign(lab=table["lab"].fillna("").str.split(";")).explode("lab")
-    return exploded[exploded["lab"] != ""].reset_index(drop=True)
 
 
 def _weight_kind(dimension: str) -> str:

@@ -48,11 +48,17 @@ class Source:
     licence: str
     citation: str
     files: tuple[SourceFile, ...]
+    mirror_folder: str | None = None  # its folder in a mirror; None: raw/<id>
+    home: str | None = None  # the repository folder holding its files, for data of our own (never fetched)
+
+    def in_mirror(self, mirror: Path) -> Path:
+        """Where a mirror holds this source's files."""
+        return mirror / (self.mirror_folder or f"raw/{self.id}")
 
     def url(self, file: SourceFile, base_url: str = GITHUB_RAW) -> str:
         """The upstream URL of `file` at the pinned commit, each path segment percent-encoded."""
         if self.repo is None or self.commit is None:
-            raise FetchError(f"source {self.id!r} has no upstream URL; {_mirror_only(self.id)}")
+            raise FetchError(f"source {self.id!r} has no upstream URL; {_mirror_only(self)}")
         encoded = "/".join(quote(segment, safe="") for segment in file.path.split("/"))
         return f"{base_url.rstrip('/')}/{self.repo}/{self.commit}/{encoded}"
 
@@ -69,7 +75,8 @@ def load_registry(path: Path = REGISTRY) -> dict[str, Source]:
         where = f"{path}: source #{number} ({entry.get('id', 'no id')})"
         try:
             files = tuple(SourceFile(str(f["path"]), str(f["sha256"]), int(f["size"])) for f in entry["files"])
-            source = Source(entry["id"], entry["repo"], entry["commit"], entry["licence"], entry["citation"], files)
+            source = Source(entry["id"], entry["repo"], entry["commit"], entry["licence"], entry["citation"], files,
+                            entry.get("mirror"), entry.get("home"))
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"{where}: missing or malformed field {exc}") from exc
         for file in files:
@@ -101,9 +108,9 @@ def _select(registry: dict[str, Source], wanted: Iterable[str] | None) -> list[S
     return [registry[name] for name in wanted]
 
 
-def _mirror_only(source_id: str) -> str:
-    return (f"fetch it from a local mirror: `openness data fetch {source_id} --mirror DIR` "
-            f"(or set OPENNESS_MIRROR), DIR holding raw/{source_id}/")
+def _mirror_only(source: Source) -> str:
+    return (f"fetch it from a local mirror: `openness data fetch {source.id} --mirror DIR` "
+            f"(or set OPENNESS_MIRROR), DIR holding {source.mirror_folder or f'raw/{source.id}'}/")
 
 
 def fetch(
@@ -124,10 +131,11 @@ def fetch(
     chosen = _select(load_registry(registry), sources)
     mirror = Path(mirror).expanduser() if mirror is not None else paths.mirror()
     progress = sys.stderr.isatty() if progress is None else progress
+    rows = [_check_home(source, file) for source in chosen if source.home is not None for file in source.files]
+    chosen = [source for source in chosen if source.home is None]
     jobs = [(source, file) for source in chosen for file in source.files]
     for source in chosen:
         _remove_leftovers(Path(dest) / source.id, {file.path for file in source.files})
-    rows = []
     with _quiet_pooch(), tqdm(total=sum(f.size for _, f in jobs), unit="B", unit_scale=True,
                               desc="fetch", disable=not progress) as bar:
         for number, (source, file) in enumerate(jobs, 1):
@@ -137,6 +145,15 @@ def fetch(
             rows.append({"source": source.id, "path": file.path, "status": status, "bytes": file.size})
             bar.update(file.size)
     return pd.DataFrame(rows, columns=["source", "path", "status", "bytes"])
+
+
+def _check_home(source: Source, file: SourceFile) -> dict:
+    """A file of our own, kept in the repository, is not fetched, only checked against the registry."""
+    path = paths.ROOT / source.home / file.path
+    if not path.is_file() or pooch.file_hash(str(path)) != file.sha256:
+        raise FetchError(f"{path}: missing or changed; it is registered in data/sources.yaml ({source.id}) with "
+                         f"sha256 {file.sha256}: restore it, or register the new file's sha256 and size")
+    return {"source": source.id, "path": file.path, "status": "verified", "bytes": file.size}
 
 
 _LEFTOVER = re.compile(r"(?:\..+\.tmp|tmp[A-Za-z0-9_]{6,})")  # ours (atomic_path), pooch's download
@@ -164,17 +181,17 @@ def _fetch_file(
         return "copied"
     if source.repo is None:
         raise FetchError(f"{source.id}: {file.path} has no upstream URL and no mirror was given; "
-                         f"{_mirror_only(source.id)}")
+                         f"{_mirror_only(source)}")
     _download(source, file, target, base_url, progress)
     return "downloaded"
 
 
 def _copy_from_mirror(source: Source, file: SourceFile, target: Path, mirror: Path) -> None:
     """Copy beside the target, check the copy's hash, and only then rename it into place."""
-    origin = mirror / "raw" / source.id / file.path
+    origin = source.in_mirror(mirror) / file.path
     if not origin.is_file():
         raise FetchError(f"{source.id}: {file.path} is missing from the mirror (looked for {origin}); "
-                         "point --mirror / OPENNESS_MIRROR at a folder holding raw/<source>/, "
+                         "point --mirror / OPENNESS_MIRROR at a folder holding raw/<source>/ (and gold/), "
                          "or fetch without a mirror")
     with atomic_path(target) as tmp:
         shutil.copyfile(origin, tmp)
@@ -219,11 +236,14 @@ def _quiet_pooch() -> Iterator[None]:
 
 def source_dir(source_id: str, root: Path | None = None, *, registry: Path = REGISTRY) -> Path:
     """Where the parsers read `source_id` from: <root>/<source> (root defaults to data/raw, where
-    `fetch` puts files) when every file is there, else <OPENNESS_MIRROR>/raw/<source>."""
+    `fetch` puts files) when every file is there, else its folder in OPENNESS_MIRROR
+    (raw/<source>, gold/ for the gold sentences); a source of our own, its repository folder."""
     source = _select(load_registry(registry), [source_id])[0]
+    if source.home is not None:
+        return paths.ROOT / source.home
     candidates = [Path(root or paths.RAW) / source_id]
     if (mirror := paths.mirror()) is not None:
-        candidates.append(mirror / "raw" / source_id)
+        candidates.append(source.in_mirror(mirror))
     for folder in candidates:
         if folder.is_dir() and all(_present(folder / f.path, f.size) for f in source.files):
             return folder

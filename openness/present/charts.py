@@ -24,14 +24,15 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from openness import paths
 from openness.core.io import atomic_path
+from openness.vocab import GROUPS, LEVELS, STANCES, THEMES
 
 # Okabe & Ito (2008) and Paul Tol's schemes: distinguishable with the common colour-vision
 # deficiencies. Groups, themes and stances may share a chart, so no colour repeats among them.
-GROUP_COLOURS: dict[str, str] = {"open": "#0072B2", "mixed": "#CC79A7", "closed": "#D55E00"}
-THEME_COLOURS: dict[str, str] = {"transparency": "#88CCEE", "safety": "#117733", "control": "#882255"}
-STANCE_COLOURS: dict[str, str] = {"pro_open": "#56B4E9", "neutral": "#999999", "pro_closed": "#E69F00"}
+GROUP_COLOURS: dict[str, str] = dict(zip(GROUPS, ("#0072B2", "#CC79A7", "#D55E00")))
+THEME_COLOURS: dict[str, str] = dict(zip(THEMES, ("#88CCEE", "#117733", "#882255")))
+STANCE_COLOURS: dict[str, str] = dict(zip(reversed(STANCES), ("#56B4E9", "#999999", "#E69F00")))  # pro-open first
 # Ordered ratings on a diverging blue-to-red scale, for heatmap cells.
-LEVEL_COLOURS: dict[str, str] = {"open": "#4A7BB7", "partial": "#EAECCC", "closed": "#DD3D2D"}
+LEVEL_COLOURS: dict[str, str] = dict(zip(LEVELS, ("#4A7BB7", "#EAECCC", "#DD3D2D")))
 # Fallback cycle for categories without a fixed colour.
 OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 PAIR_COLOURS: tuple[str, str] = ("#E69F00", "#0072B2")

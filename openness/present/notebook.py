@@ -7,7 +7,8 @@ import random
 import numpy as np
 import pandas as pd
 
-DEFAULT_SEED = 20240327
+from openness.vocab import SEED
+
 INLINE_DPI = 100
 DISPLAY_OPTIONS = {
     "display.max_columns": 30,
@@ -18,7 +19,7 @@ DISPLAY_OPTIONS = {
 }
 
 
-def notebook_setup(seed: int = DEFAULT_SEED) -> None:
+def notebook_setup(seed: int = SEED) -> None:
     """Seed `random` and numpy's global generator, set pandas display options, apply the
     house chart style and, inside IPython, fix the inline figure format. Prints nothing."""
     random.seed(seed)

@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from openness.core.labs import find_labs
-from openness.data.sources import source_root
+from openness.data.sources import Frames, SourceParser, source_root
 from openness.data.sources._text import text_flags
 
 SOURCE = "aiaaic"
@@ -142,3 +142,17 @@ def duplicates(root: Path | None = None) -> pd.DataFrame:
     """Rows set aside because their id was kept from another row: doc_id, csv_row, kept_csv_row,
     filled (non-empty cells in the row), reason."""
     return _read(root)[1]
+
+
+INCIDENT_COLUMNS = ["doc_id", "year", "occurred", "country", "sector", "deployers", "developers", "labs",
+                    "system", "technology", "issues", "flags"]
+
+
+def tables(frames: Frames) -> dict[str, pd.DataFrame]:
+    """The incidents' coded fields (no headline) and the rows set aside."""
+    return {"aiaaic_incidents.csv": frames["documents"][INCIDENT_COLUMNS].sort_values("doc_id", ignore_index=True),
+            "aiaaic_duplicates.csv": frames["duplicates"].sort_values(["doc_id", "csv_row"], ignore_index=True)}
+
+
+PARSER = SourceParser(id=SOURCE, frames=lambda root: {"documents": documents(root), "duplicates": duplicates(root)},
+                      records=("documents", "document"), tables=tables, texts=("documents.text",))

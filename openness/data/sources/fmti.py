@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from openness.core.labs import find_labs
-from openness.data.sources import source_root
+from openness.data.sources import Frames, SourceParser, source_root
 
 SOURCE_ID = "fmti"
 # edition -> (score file, indicator file or None when the score file has the hierarchy, join)
@@ -158,3 +158,12 @@ def _integer(value: str):
     except (TypeError, ValueError):
         return pd.NA
     return int(number) if number.is_integer() else pd.NA
+
+
+def tables(frames: Frames) -> dict[str, pd.DataFrame]:
+    return {"fmti_scores.csv": frames["scores"].sort_values(["edition", "developer", "indicator_no"], ignore_index=True),
+            "fmti_totals.csv": frames["totals"].sort_values(["edition", "developer"], ignore_index=True)}
+
+
+PARSER = SourceParser(id=SOURCE_ID, frames=lambda root: {"scores": scores(root), "totals": totals(root)},
+                      records=("scores", "indicator score"), tables=tables)

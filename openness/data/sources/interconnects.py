@@ -52,7 +52,7 @@ import mistune
 import pandas as pd
 import yaml
 
-from openness.data.sources import source_root
+from openness.data.sources import SourceParser, source_root
 from openness.data.sources._text import read_text, text_flags
 
 SOURCE = "interconnects"
@@ -170,3 +170,7 @@ def documents(root: Path | None = None) -> pd.DataFrame:
     table["flags"] = [";".join(own + ([more] if more else [])) for own, more in zip(table["flags"], text_flags(table.text))]
     log.info("%s: %d posts read, %d flagged", SOURCE, len(table), (table["flags"] != "").sum())
     return table
+
+
+PARSER = SourceParser(id=SOURCE, frames=lambda root: {"documents": documents(root)},
+                      records=("documents", "document"), texts=("documents.text", "documents.subtitle"))

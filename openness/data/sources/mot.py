@@ -51,7 +51,7 @@ from pathlib import Path
 import pandas as pd
 
 from openness.core.labs import find_labs
-from openness.data.sources import read_yaml, source_root
+from openness.data.sources import Frames, SourceParser, read_yaml, source_root
 
 SOURCE_ID = "mot"
 COMPONENTS = {  # the 17 MOF components and their category, in the MOF's order
@@ -227,3 +227,12 @@ def _licence_list(root: Path, name: str) -> list[dict]:
 
 def _text(value) -> str:
     return "" if value is None else str(value).strip()
+
+
+def tables(frames: Frames) -> dict[str, pd.DataFrame]:
+    return {"mot_components.csv": frames["components"].sort_values(["model", "component"], ignore_index=True, kind="stable"),
+            "mot_models.csv": frames["models"].sort_values("model", ignore_index=True)}
+
+
+PARSER = SourceParser(id=SOURCE_ID, frames=lambda root: {"models": models(root), "components": components(root)},
+                      records=("models", "model"), tables=tables)

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from openness.data.sources import source_root
+from openness.data.sources import SourceParser, source_root
 from openness.data.sources._text import read_text, text_flags
 
 SOURCE = "ntia-open-weights"
@@ -98,3 +98,7 @@ def documents(root: Path | None = None, commenters_file: Path = COMMENTERS_FILE)
     table["flags"] = text_flags(table.text)
     log.info("%s: %d documents read, %d flagged", SOURCE, len(table), (table["flags"] != "").sum())
     return table
+
+
+PARSER = SourceParser(id=SOURCE, frames=lambda root: {"documents": documents(root)},
+                      records=("documents", "document"), texts=("documents.text",))

@@ -32,10 +32,10 @@ from pathlib import Path
 import pandas as pd
 
 from openness.core.labs import find_labs
-from openness.data.sources import read_yaml, source_root
+from openness.data.sources import Frames, SourceParser, read_yaml, source_root
+from openness.vocab import LEVELS
 
 SOURCE_ID = "osai-index"
-CLASSES = ("open", "partial", "closed")
 # Organisation names that alias matching cannot resolve or resolves only in part (lab ids,
 # ';'-joined): BigCode is run by Hugging Face and ServiceNow together.
 LAB_OVERRIDES: dict[str, str] = {
@@ -102,7 +102,7 @@ def _tables(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             })
     ratings_table = pd.DataFrame(rating_rows, columns=RATING_COLUMNS)
     rated = ratings_table[ratings_table["group"] != ""]
-    counts = pd.crosstab(rated["model"], rated["class"]).reindex(columns=list(CLASSES), fill_value=0)
+    counts = pd.crosstab(rated["model"], rated["class"]).reindex(columns=list(LEVELS), fill_value=0)
     models_table = pd.DataFrame(model_rows).merge(
         counts.add_prefix("n_").reset_index(), on="model", how="left", validate="one_to_one")
     return models_table[MODEL_COLUMNS], ratings_table
@@ -121,8 +121,8 @@ def _rating(doc: dict, dimension, known: bool) -> dict:
     elif set(entry) - RATING_KEYS:
         flags.append(f"unexpected key(s) {', '.join(sorted(map(str, set(entry) - RATING_KEYS)))}")
     rating = _text(entry.get("class"))
-    if rating and rating not in CLASSES:
-        flags.append(f"class {rating!r} is not one of {'/'.join(CLASSES)}")
+    if rating and rating not in LEVELS:
+        flags.append(f"class {rating!r} is not one of {'/'.join(LEVELS)}")
     return {"class": rating, "link": _text(entry.get("link")), "notes": _text(entry.get("notes")),
             "flag_reason": "; ".join(flags)}
 
@@ -171,3 +171,14 @@ def _text(value) -> str:
     if isinstance(value, list):
         return " ".join(_text(v) for v in value if v is not None).strip()
     return str(value).strip()
+
+
+def tables(frames: Frames) -> dict[str, pd.DataFrame]:
+    """Ratings and models without the experts' notes."""
+    return {"osai_ratings.csv": frames["ratings"][["model", "lab", "group", "dimension", "class", "link", "flag_reason"]]
+            .sort_values(["model", "dimension"], ignore_index=True),
+            "osai_models.csv": frames["models"].drop(columns="notes").sort_values("model", ignore_index=True)}
+
+
+PARSER = SourceParser(id=SOURCE_ID, frames=lambda root: {"models": models(root), "ratings": ratings(root)},
+                      records=("models", "model"), tables=tables, texts=("ratings.notes", "models.notes"))

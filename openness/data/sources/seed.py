@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from openness.data.sources import source_root
+from openness.data.sources import SourceParser, source_root
 from openness.data.sources._text import read_text, text_flags
 
 SOURCE = "seed"
@@ -54,3 +54,7 @@ def documents(root: Path | None = None) -> pd.DataFrame:
     table["flags"] = [";".join(flag for flag in ("" if title else "no title", more) if flag)
                       for title, more in zip(table.title, text_flags(table.text))]
     return table
+
+
+PARSER = SourceParser(id=SOURCE, frames=lambda root: {"documents": documents(root)},
+                      records=("documents", "document"), texts=("documents.text",))
