@@ -65,7 +65,8 @@ def saved(tmp_path_factory):
 def test_save_writes_png_svg_and_pdf(saved):
     folder = saved[0].parent
     assert saved == [folder / "ratings.png", folder / "ratings.svg", folder / "ratings.pdf"]
-    assert sorted(p.name for p in folder.iterdir()) == ["ratings.pdf", "ratings.png", "ratings.svg"]
+    assert sorted(p.name for p in folder.iterdir()) == ["manifest.csv", "ratings.pdf", "ratings.png", "ratings.svg"]
+    assert charts.read_manifest(folder) == [{"figure": "ratings", "notebook": "", "caption": ""}]
     png, svg, pdf = saved
     assert png.read_bytes().startswith(b"\x89PNG")
     assert svg.read_bytes().startswith(b"<?xml")
@@ -223,6 +224,20 @@ def test_keyness_needs_exactly_two_sides():
     terms = pd.DataFrame({"term": ["a", "b", "c"], "z": [1.0, 2.0, 3.0], "side": ["open", "mixed", "closed"]})
     with pytest.raises(ValueError, match="exactly two sides"):
         charts.keyness(terms, "term", "z", "side")
+
+
+def test_time_series_breaks_the_line_at_a_missing_step():
+    quarters = pd.to_datetime(["2021-01-01", "2021-04-01", "2021-10-01"])  # 2021-07 left out
+    series = pd.DataFrame({"quarter": quarters, "theme": "safety", "rate": [1.0, 2.0, 3.0],
+                           "lo": [0.5, 1.5, 2.5], "hi": [1.5, 2.5, 3.5]})
+    joined = charts.time_series(series, "quarter", "rate", "theme", lo="lo", hi="hi").axes[0].lines[0]
+    assert len(joined.get_ydata()) == 3  # without a step the line runs straight across the gap
+    broken = charts.time_series(series, "quarter", "rate", "theme", lo="lo", hi="hi", step="QS").axes[0].lines[0]
+    assert np.isnan(broken.get_ydata()).tolist() == [False, False, True, False]
+    years = pd.DataFrame({"year": [2019, 2020, 2023], "theme": "safety", "rate": [1.0, 2.0, 3.0]})
+    line = charts.time_series(years, "year", "rate", "theme", step=1).axes[0].lines[0]
+    assert line.get_xdata().tolist() == [2019, 2020, 2021, 2022, 2023] and np.isnan(line.get_ydata()).sum() == 2
+    plt.close("all")
 
 
 def test_time_series_draws_sorted_lines_and_bands():

@@ -2,9 +2,14 @@
 compiled-automaton cache and the patterns it refuses."""
 from __future__ import annotations
 
+import platform
+import re
+import tomllib
+
 import numpy as np
 import pytest
 
+from openness import paths
 from openness.core import matcher
 from openness.core.matcher import ENGINES, Matcher, Pattern, check_pattern, phrase_to_regex
 
@@ -89,3 +94,16 @@ def test_compiled_automaton_is_cached_and_a_broken_cache_is_rebuilt(tmp_path, mo
     cached[0].write_bytes(b"not an automaton")
     assert hits("hyperscan") == first  # recompiled
     assert cached[0].read_bytes() != b"not an automaton"
+
+
+def test_hyperscan_is_the_engine_wherever_pyproject_installs_it():
+    """pyproject.toml installs hyperscan on the machines it has wheels for; there a failed
+    install would silently leave the slow engine (and skip the engine-equivalence tests)."""
+    dependencies = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    marker = next(d for d in dependencies if d.startswith("hyperscan")).split(";", 1)[1]
+    machines = set(re.findall(r"platform_machine == '([^']+)'", marker))
+    assert machines == {"x86_64", "AMD64", "aarch64", "arm64"}
+    if platform.machine() not in machines:
+        pytest.skip(f"no hyperscan wheel for {platform.machine()}: the pure-Python engine is the one expected")
+    assert ENGINES == ("hyperscan", "re")
+    assert Matcher([Pattern("open weights")]).engine == "hyperscan"

@@ -1,8 +1,11 @@
 """environment.yml (for conda users) must list what pyproject.toml declares."""
 from __future__ import annotations
 
+import ast
 import re
+import sys
 import tomllib
+from importlib.metadata import packages_distributions
 
 import yaml
 
@@ -47,3 +50,41 @@ def test_environment_installs_the_project_with_dev_extra():
 
 def test_console_script_points_at_cli_main():
     assert _pyproject()["project"]["scripts"]["openness"] == "openness.cli:main"
+
+
+def _declared() -> set[str]:
+    project = _pyproject()["project"]
+    return {_name(r) for r in project["dependencies"]} | {
+        _name(r) for extra in project["optional-dependencies"].values() for r in extra}
+
+
+def imported_distributions(folders=("openness", "tests")) -> dict[str, str]:
+    """Distribution (normalised name) -> a module that imports it, over every third-party
+    import (top-level or inside a function) of the package and its tests."""
+    owners = packages_distributions()
+    found = {}
+    for folder in folders:
+        for path in sorted((paths.ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                    [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+                for name in names:
+                    top = name.split(".")[0]
+                    if top in sys.stdlib_module_names or top in ("openness", "conftest") or top.startswith("test_"):
+                        continue
+                    for distribution in owners.get(top, [top]):
+                        found.setdefault(_name(distribution), f"{path.relative_to(paths.ROOT)} ({name})")
+    return found
+
+
+def test_every_imported_library_is_declared():
+    imported = imported_distributions()
+    assert {"scikit-learn", "pyyaml", "lxml", "pillow"} <= set(imported)  # names mapped from sklearn, yaml, lxml, PIL
+    missing = {name: where for name, where in imported.items() if name not in _declared()}
+    assert missing == {}, "imported but not declared in pyproject.toml"
+
+
+def test_scikit_learn_floor_has_grouped_shuffled_folds():
+    """classify uses GroupKFold(shuffle=True), new in scikit-learn 1.6."""
+    floor = next(r for r in _pyproject()["project"]["dependencies"] if _name(r) == "scikit-learn")
+    assert tuple(int(part) for part in re.search(r">=\s*([\d.]+)", floor).group(1).split(".")) >= (1, 6)

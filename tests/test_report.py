@@ -1,5 +1,5 @@
-"""The report page: figures found in notebook source, a deterministic static page, safe
-in-place execution, and the page as headless Chromium renders it."""
+"""The report page: figures from the manifest charts.save writes, a deterministic static
+page, safe in-place execution, and the page as headless Chromium renders it."""
 from __future__ import annotations
 
 import html
@@ -20,7 +20,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 import openness
 from openness import paths
 from openness.present import charts
-from openness.present.report import ReportError, build_index, execute_notebook, figures_of, numbered_notebooks, report
+from openness.present.report import ReportError, build_index, execute_notebook, numbered_notebooks, report
 
 ARTEFACTS = paths.ROOT / "build" / "test-artefacts"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -33,19 +33,29 @@ def write_notebook(path: Path, *cells) -> Path:
     return path
 
 
-def save_figure(folder: Path, name: str, caption: str | None = None) -> None:
+def save_figure(folder: Path, name: str, caption: str | None = None, notebook: str | None = None) -> None:
+    """charts.save as a notebook run by `openness report` calls it (`notebook`), or by hand (None)."""
     fig, ax = plt.subplots(figsize=(2, 1.5))
     ax.bar(["a", "b"], [1, 2])
-    charts.save(fig, name, folder=folder, caption=caption)
-    plt.close(fig)
+    previous = os.environ.pop(charts.NOTEBOOK_VARIABLE, None)
+    try:
+        if notebook is not None:
+            os.environ[charts.NOTEBOOK_VARIABLE] = notebook
+        charts.save(fig, name, folder=folder, caption=caption)
+    finally:
+        os.environ.pop(charts.NOTEBOOK_VARIABLE, None)
+        if previous is not None:
+            os.environ[charts.NOTEBOOK_VARIABLE] = previous
+        plt.close(fig)
 
 
 @pytest.fixture(scope="module")
 def three_figures(tmp_path_factory) -> Path:
-    """A figures folder, drawn once for the module and copied by the tests that change it."""
+    """A figures folder with its manifest, drawn once for the module and copied by the tests that change it."""
     folder = tmp_path_factory.mktemp("figures")
-    for name in ("t-alpha", "t-beta", "t-gamma"):
-        save_figure(folder, name)
+    save_figure(folder, "t-alpha", "Alpha bars.", "01-first.ipynb")
+    save_figure(folder, "t-beta", 'Beta "quoted" & more.', "01-first.ipynb")
+    save_figure(folder, "t-gamma", "Gamma joined.", "02-second.ipynb")
     return folder
 
 
@@ -70,38 +80,31 @@ def two_notebooks(tmp_path: Path, three_figures: Path) -> tuple[list[Path], Path
     return [first, second], out / "index.html"
 
 
-# ---- figures_of --------------------------------------------------------------------------------
+# ---- the manifest ------------------------------------------------------------------------------
 
 
-def test_figures_of_reads_constant_save_calls_in_order(two_notebooks):
-    (first, second), _ = two_notebooks
-    assert figures_of(first) == [("t-alpha", "Alpha bars."), ("t-beta", 'Beta "quoted" & more.')]
-    assert figures_of(second) == [("t-gamma", "Gamma joined.")]
+def test_save_records_each_figure_with_its_notebook_and_caption(three_figures, tmp_path):
+    assert charts.read_manifest(three_figures) == [
+        {"figure": "t-alpha", "notebook": "01-first.ipynb", "caption": "Alpha bars."},
+        {"figure": "t-beta", "notebook": "01-first.ipynb", "caption": 'Beta "quoted" & more.'},
+        {"figure": "t-gamma", "notebook": "02-second.ipynb", "caption": "Gamma joined."}]
+    folder = tmp_path / "figures"
+    shutil.copytree(three_figures, folder)
+    save_figure(folder, "t-alpha", "Alpha, redrawn by hand.")  # outside the report: stays with its notebook
+    assert charts.read_manifest(folder)[-1] == {"figure": "t-alpha", "notebook": "01-first.ipynb",
+                                                "caption": "Alpha, redrawn by hand."}
+    with pytest.raises(ValueError, match="figure 't-alpha' is saved by 01-first.ipynb already"):
+        save_figure(folder, "t-alpha", "A twin.", "02-second.ipynb")
+    charts.forget("01-first.ipynb", folder)
+    assert [row["figure"] for row in charts.read_manifest(folder)] == ["t-gamma"]
 
 
-@pytest.mark.parametrize(
-    "source, problem",
-    [('charts.save(fig, f"x-{n}", caption="C.")', "needs the figure name as a plain string"),
-     ('charts.save(fig, "x-one")', "of 'x-one' needs a caption"),
-     ('charts.save(fig, "x-one", caption=" ")', "of 'x-one' needs a caption")],
-)
-def test_figures_of_rejects_a_save_it_cannot_read(tmp_path, source, problem):
-    notebook = write_notebook(tmp_path / "03-bad.ipynb", new_markdown_cell("# 03"), new_code_cell("x = 1"),
-                              new_code_cell(f"y = 2\n{source}"))
-    with pytest.raises(ReportError, match=rf"03-bad\.ipynb: cell 3, line 2: save\(\) {re.escape(problem)}"):
-        figures_of(notebook)
-
-
-def test_a_computed_caption_is_read_from_the_exported_png(tmp_path):
-    notebook = write_notebook(tmp_path / "04-computed.ipynb", new_markdown_cell("# 04"),
-                              new_code_cell('charts.save(fig, "t-delta", caption=f"At least {N} items.")'))
-    assert figures_of(notebook) == [("t-delta", None)]
-    save_figure(tmp_path / "figures", "t-delta", caption="At least 7 items.")
-    page = build_index([notebook], tmp_path / "index.html").read_text()
-    assert '<img src="figures/t-delta.png" alt="At least 7 items.">' in page
-    save_figure(tmp_path / "figures", "t-delta")  # exported without a caption
-    with pytest.raises(ReportError, match=r"04-computed\.ipynb saves figure 't-delta' with a computed caption"):
-        build_index([notebook], tmp_path / "index.html")
+def test_a_computed_caption_reaches_the_page(two_notebooks):
+    notebooks, out = two_notebooks
+    count = 7
+    save_figure(out.parent / "figures", "t-beta", f"At least {count} items.", "01-first.ipynb")
+    page = build_index(notebooks, out).read_text()
+    assert '<img src="figures/t-beta.png" alt="At least 7 items.">' in page
 
 
 # ---- build_index -------------------------------------------------------------------------------
@@ -155,11 +158,14 @@ def test_build_index_names_a_missing_figure_file(two_notebooks):
     assert not out.exists()
 
 
-def test_build_index_refuses_one_figure_name_in_two_notebooks(two_notebooks, tmp_path):
+def test_build_index_refuses_a_figure_without_caption_or_notebook(two_notebooks):
     notebooks, out = two_notebooks
-    twin = write_notebook(tmp_path / "notebooks" / "03-twin.ipynb", new_code_cell('charts.save(f, "t-alpha", caption="A.")'))
-    with pytest.raises(ReportError, match=r"'t-alpha' is saved by both 01-first\.ipynb and 03-twin\.ipynb"):
-        build_index(notebooks + [twin], out)
+    save_figure(out.parent / "figures", "t-gamma", None, "02-second.ipynb")
+    with pytest.raises(ReportError, match=r"02-second\.ipynb saves figure 't-gamma' without a caption"):
+        build_index(notebooks, out)
+    save_figure(out.parent / "figures", "t-stray", "Drawn in a console.")
+    with pytest.raises(ReportError, match=r"figure 't-stray' was saved by no notebook"):
+        build_index(notebooks, out)
 
 
 def test_committed_page_is_current(tmp_path):
@@ -183,12 +189,18 @@ def test_numbered_notebooks_in_numeric_order(tmp_path):
 
 
 def test_report_executes_in_place_and_times_on_stderr_only(tmp_path, capsys):
+    figures = tmp_path / "site" / "figures"
+    draw = (f"import matplotlib.pyplot as plt\nfrom openness.present import charts\nfig, ax = plt.subplots(figsize=(2, 1))\n"
+            f"charts.save(fig, 't-tiny', folder={str(figures)!r}, caption=f'Tiny: {{n}}.')\nplt.close(fig)")
     notebook = write_notebook(tmp_path / "01-tiny.ipynb", new_markdown_cell("# 01 · Tiny"),
                               new_code_cell("from pathlib import Path\nn = 1 + 2"),
-                              new_code_cell("print(n, Path.cwd().name)"))
+                              new_code_cell("print(n, Path.cwd().name)"), new_code_cell(draw))
+    save_figure(figures, "t-gone", "From a notebook deleted since.", "02-gone.ipynb")
     out = report(tmp_path, execute=True, out=tmp_path / "site" / "index.html")
+    assert charts.read_manifest(figures) == [{"figure": "t-tiny", "notebook": "01-tiny.ipynb", "caption": "Tiny: 3."}]
+    assert '<img src="figures/t-tiny.png" alt="Tiny: 3.">' in out.read_text()
     executed = nbformat.read(notebook, as_version=4)
-    assert [c.execution_count for c in executed.cells[1:]] == [1, 2]
+    assert [c.execution_count for c in executed.cells[1:]] == [1, 2, 3]
     assert executed.cells[2].outputs[0]["text"] == f"3 {tmp_path.name}\n"  # ran in the notebook's folder
     assert "execution" not in executed.cells[1].metadata  # record_timing=False: no timestamps in the file
     assert re.fullmatch(r"01-tiny\.ipynb: \d+\.\d s\nall 1 notebooks: \d+\.\d s\n", capsys.readouterr().err)
@@ -226,8 +238,8 @@ window.addEventListener("load", () => {
 def chromium() -> str:
     found = shutil.which("chromium")
     if found is None:
-        if os.environ.get("OPENNESS_REQUIRE_MIRROR"):
-            pytest.fail("chromium is not installed but OPENNESS_REQUIRE_MIRROR is set (.ci/run installs it)")
+        if os.environ.get("OPENNESS_REQUIRE_CHROMIUM"):
+            pytest.fail("chromium is not installed but OPENNESS_REQUIRE_CHROMIUM is set (.ci/run installs it)")
         pytest.skip("chromium not installed (apt-get install chromium)")
     return found
 
@@ -266,7 +278,7 @@ def test_committed_report_page_loads_every_figure_in_chromium(chromium, tmp_path
     screenshot is kept in build/test-artefacts/ (git-ignored)."""
     notebooks = numbered_notebooks(paths.NOTEBOOKS)
     assert notebooks, f"no numbered notebooks in {paths.NOTEBOOKS}"
-    expected = [name for notebook in notebooks for name, _ in figures_of(notebook)]
+    expected = [row["figure"] for row in charts.read_manifest(paths.FIGURES)]
     (tmp_path / "figures").symlink_to(paths.FIGURES, target_is_directory=True)
     index = build_index(notebooks, tmp_path / "index.html")
     for name in expected:

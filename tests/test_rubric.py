@@ -51,19 +51,19 @@ def test_every_shipped_pattern_compiles(rubric, engine):
 
 
 EXAMPLES = [
-    ("The lab chose to publish open weights for its small model.", "T2.open_weight"),
-    ("Reviewers asked for a model card and a technical report.", "T3.model_card"),
-    ("Reviewers asked for a model card and a technical report.", "T3.technical_report"),
+    ("The lab chose to publish open weights for its small model.", "T2.open_weight*"),
+    ("Reviewers asked for a model card and a technical report.", "T3.model_card*"),
+    ("Reviewers asked for a model card and a technical report.", "T3.technical_report*"),
     ("Once the weights are released, they cannot be recalled.", "S1.cannot_be_recalled"),
     ("Once the weights are released, they cannot be recalled.", "S2.once_released"),
-    ("Red-teaming found several jailbreaks before launch.", "S2.red_team"),
-    ("Red-teaming found several jailbreaks before launch.", "S1.jailbreak"),
+    ("Red-teaming found several jailbreaks before launch.", "S2.red_team*"),
+    ("Red-teaming found several jailbreaks before launch.", "S1.jailbreak*"),
     ("With many eyes, all bugs are shallow.", "S3.many_eyes"),
-    ("Cheap tools democratise access for small firms.", "C1.democratis"),
-    ("Critics fear that a few labs will monopolize the field.", "C1.monopol"),
+    ("Cheap tools democratise access for small firms.", "C1.democratis*"),
+    ("Critics fear that a few labs will monopolize the field.", "C1.monopol*"),
     ("The EU AI Act sets duties for providers.", "C2.eu_ai_act"),
-    ("Export controls on chips are aimed at China.", "C3.export_control"),
-    ("Downloads are gated behind an acceptable use policy.", "C4.acceptable_use_polic"),
+    ("Export controls on chips are aimed at China.", "C3.export_control*"),
+    ("Downloads are gated behind an acceptable use policy.", "C4.acceptable_use_polic*"),
 ]
 
 
@@ -76,9 +76,9 @@ def test_example_phrases_hit_their_cue(rubric, engine, text, cue_id):
 @pytest.mark.parametrize("engine", ENGINES)
 def test_signed_cues_point_the_right_way(rubric, engine):
     stance = {cue.id: cue.stance for cue in rubric.cues}
-    assert stance["S1.cannot_be_recalled"] == -1 and stance["S2.staged_release"] == -1
-    assert stance["C1.democratiz"] == 1 and stance["S3.many_eyes"] == 1
-    assert stance["T2.open_weight"] == 0
+    assert stance["S1.cannot_be_recalled"] == -1 and stance["S2.staged_release*"] == -1
+    assert stance["C1.democratiz*"] == 1 and stance["S3.many_eyes"] == 1
+    assert stance["T2.open_weight*"] == 0
     assert cue_ids_found(rubric, "Nothing here is about AI at all.", engine) == set()
 
 
@@ -102,8 +102,9 @@ def test_hash_ignores_layout_but_not_content(tmp_path):
 def test_minimal_rubric_fields():
     mini = load_rubric(MINIMAL)
     cues = {cue.id: cue for cue in mini.cues}
-    assert list(cues) == ["T1.open_weights", "T1.withh", "C1.concentration", "C1.eu"]
-    assert cues["T1.withh"].stance == -1 and cues["T1.withh"].negation == "zero"
+    # a wildcard phrase keeps its "*" in the id, so the id does not read as a cut-off word
+    assert list(cues) == ["T1.open_weights", "T1.withh*", "C1.concentration", "C1.eu"]
+    assert cues["T1.withh*"].stance == -1 and cues["T1.withh*"].negation == "zero"
     assert cues["T1.open_weights"].negation == "flip" and cues["T1.open_weights"].stance == 0
     assert cues["C1.eu"].pattern.case_sensitive and not cues["T1.open_weights"].pattern.case_sensitive
     assert mini.criteria == {"T1": ("transparency", "weights"), "C1": ("control", "power")}

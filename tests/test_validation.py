@@ -8,6 +8,7 @@ import pytest
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 from openness.analysis import validation
+from openness.analysis import agreement as agreement_module
 from openness.analysis.agreement import agreement, confusion, micro_agreement
 from openness.analysis.bootstrap import unit_counts
 from openness.analysis.validation import ABSTAIN, CLASSIFIER, HUMAN, NO_ISSUE, RUBRIC, WORDS_ONLY, IssueMap
@@ -68,7 +69,7 @@ def test_bootstrap_estimates_match_the_libraries():
     rng = np.random.default_rng(7)
     reference = rng.choice(["x", "y", "z"], size=120)
     predicted = np.where(rng.random(120) < 0.7, reference, rng.choice(["x", "y", "z", ABSTAIN], size=120))
-    ref, pred, values, n_labels = validation._codes(reference, predicted, ["x", "y", "z"])
+    ref, pred, values, n_labels = agreement_module._codes(reference, predicted, ["x", "y", "z"])
     matrix = validation._confusion_stack(ref, pred, len(values), np.ones((1, 120), dtype=np.int64))
     whole = validation._rates(matrix, n_labels)
     table = agreement(reference, predicted, labels=["x", "y", "z"], n_boot=10)

@@ -258,7 +258,9 @@ class _Builder:
             if not phrase.rstrip("*").strip(" -"):
                 raise self.fail(entry, f"empty phrase {phrase!r}")
             regex = phrase_to_regex(phrase)
-            derived = f"{id_prefix}.{re.sub(r'[^a-z0-9]+', '_', phrase.lower()).strip('_')}"
+            # a trailing wildcard stays in the id: "open sourc*" is T1.open_sourc*, not a cut-off T1.open_sourc
+            stem = re.sub(r'[^a-z0-9]+', '_', phrase.lower()).strip('_')
+            derived = f"{id_prefix}.{stem}{'*' if phrase.endswith('*') else ''}"
         else:
             regex, derived = self.text(spec["regex"], f"{entry}: regex"), None
             if "id" not in spec:

@@ -6,6 +6,7 @@ a notebook re-run gives the same picture and `save()` gives the same bytes.
 """
 from __future__ import annotations
 
+import csv
 import functools
 import os
 import re
@@ -25,6 +26,10 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from openness import paths
 from openness.core.io import atomic_path
 from openness.vocab import GROUPS, LEVELS, STANCES, THEMES
+
+MANIFEST = "manifest.csv"  # beside the figures: one row per figure saved
+MANIFEST_COLUMNS = ["figure", "notebook", "caption"]
+NOTEBOOK_VARIABLE = "OPENNESS_NOTEBOOK"  # the notebook `openness report` is running, for the manifest
 
 # Okabe & Ito (2008) and Paul Tol's schemes: distinguishable with the common colour-vision
 # deficiencies. Groups, themes and stances may share a chart, so no colour repeats among them.
@@ -352,14 +357,20 @@ def time_series(
     ylabel: str | None = None,
     legend_title: str | None = None,
     figsize: tuple[float, float] = (7.0, 4.0),
+    step: str | int | None = None,
 ) -> Figure:
-    """One line per `group` over `x`, with a shaded band from `lo` to `hi` when given."""
+    """One line per `group` over `x`, with a shaded band from `lo` to `hi` when given. With
+    `step`, the spacing of `x` (a pandas frequency such as "QS" for dates, or 1 for years),
+    the line and band break where a step has no row, so a period left out shows as a gap."""
     groups, palette = _grouped(df, "time_series", x, y, group, lo, hi, colours)
     fig, ax = plt.subplots(figsize=figsize)
     for level in groups:
         rows = df[df[group] == level].sort_values(x)
         if lo is not None and hi is not None:
             _interval(rows, "time_series", y, lo, hi, lambda j: f"{x}={rows[x].iloc[j]!r}, {group}={level!r}")
+        if step is not None:
+            rows = _every_step(rows, x, step)
+        if lo is not None and hi is not None:
             ax.fill_between(rows[x], rows[lo].astype(float), rows[hi].astype(float), color=palette[level],
                             alpha=0.18, linewidth=0)
         ax.plot(rows[x], rows[y].astype(float), color=palette[level], marker="o", markersize=4, label=str(level))
@@ -368,6 +379,16 @@ def time_series(
     ax.legend(title=legend_title if legend_title is not None else group, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     _labels(ax, title, xlabel if xlabel is not None else x, ylabel if ylabel is not None else y)
     return fig
+
+
+def _every_step(rows: pd.DataFrame, x: str, step: str | int) -> pd.DataFrame:
+    """`rows` with an empty row at every step of `x` between its first and last value that has none."""
+    first, last = rows[x].min(), rows[x].max()
+    full = pd.date_range(first, last, freq=step) if isinstance(step, str) else np.arange(first, last + step, step)
+    missing = pd.Index(full).difference(pd.Index(rows[x]))
+    if len(missing) == 0:
+        return rows
+    return pd.concat([rows, pd.DataFrame({x: missing})], ignore_index=True).sort_values(x, ignore_index=True)
 
 
 @_house_style
@@ -415,8 +436,9 @@ _CAPTION_KEY = {"png": "Description", "svg": "Description", "pdf": "Subject"}
 def save(fig: Figure, name: str, folder: str | os.PathLike | None = None, caption: str | None = None) -> list[Path]:
     """Write `<folder>/<name>.png|.svg|.pdf` (default folder: paths.FIGURES) atomically and
     reproducibly: no dates, no version strings, fixed SVG ids, so an unchanged chart gives
-    unchanged files in git. The caption travels inside each file's metadata (and the report
-    page shows it). The figure stays open."""
+    unchanged files in git. The caption travels inside each file's metadata, and the figure,
+    its caption and the notebook saving it go to the folder's manifest, which the report
+    page is built from. The figure stays open."""
     if not isinstance(name, str) or not _NAME.fullmatch(name) or name.lower().endswith(tuple(f".{f}" for f in FORMATS)):
         raise ValueError(f"figure name {name!r} must be a plain file name without folder or extension "
                          "(letters, digits, '.', '_', '-')")
@@ -429,4 +451,45 @@ def save(fig: Figure, name: str, folder: str | os.PathLike | None = None, captio
                 metadata = dict(_METADATA[fmt], **({_CAPTION_KEY[fmt]: caption} if caption else {}))
                 fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata=metadata)
             written.append(target)
+    _record(target_folder, name, caption or "")
     return written
+
+
+def read_manifest(folder: str | os.PathLike | None = None) -> list[dict[str, str]]:
+    """The figures saved into `folder` (default paths.FIGURES), in the order saved: figure,
+    notebook (the one `openness report` was running, or "" when saved elsewhere), caption."""
+    path = Path(folder if folder is not None else paths.FIGURES) / MANIFEST
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def forget(notebook: str, folder: str | os.PathLike | None = None) -> None:
+    """Drop the manifest rows of `notebook` (before the report runs it again, so a figure the
+    notebook no longer saves leaves the page)."""
+    folder = Path(folder if folder is not None else paths.FIGURES)
+    rows = read_manifest(folder)
+    kept = [row for row in rows if row["notebook"] != notebook]
+    if len(kept) != len(rows):
+        _write_manifest(folder, kept)
+
+
+def _record(folder: Path, name: str, caption: str) -> None:
+    """One manifest row per figure name; a name is owned by the notebook that saved it first."""
+    rows = read_manifest(folder)
+    notebook = os.environ.get(NOTEBOOK_VARIABLE, "")
+    old = next((row for row in rows if row["figure"] == name), None)
+    if old is not None and notebook and old["notebook"] not in ("", notebook):
+        raise ValueError(f"figure {name!r} is saved by {old['notebook']} already; give this one another name")
+    if old is not None and not notebook:
+        notebook = old["notebook"]  # saved again by hand: it stays with its notebook
+    rows = [row for row in rows if row["figure"] != name] + [{"figure": name, "notebook": notebook, "caption": caption}]
+    _write_manifest(folder, rows)
+
+
+def _write_manifest(folder: Path, rows: list[dict[str, str]]) -> None:
+    with atomic_path(folder / MANIFEST) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

@@ -1,9 +1,9 @@
 """The report: execute every numbered notebook in place, then build one static page
 (reports/index.html) showing each exported figure with its caption, the notebook it comes
-from, and the rubric and data versions behind it. Same notebooks, same bytes."""
+from, and the rubric and data versions behind it. Which figures a notebook saved, and their
+captions, come from the manifest `charts.save` writes. Same notebooks, same bytes."""
 from __future__ import annotations
 
-import ast
 import html
 import os
 import re
@@ -14,26 +14,26 @@ from pathlib import Path
 import nbclient
 import nbformat
 import pandas as pd
-from IPython.core.inputtransformer2 import TransformerManager
-from PIL import Image
 
 from openness import paths
 from openness.core.io import atomic_path
 from openness.core.rubric import load_rubric
+from openness.present import charts
 
 NOTEBOOK_NAME = re.compile(r"(\d+)-.+\.ipynb")
 FIGURE_FORMATS = ("png", "svg", "pdf")
-CAPTION_KEY = "Description"  # the PNG text key charts.save writes the caption to
 
 
 class ReportError(Exception):
     """A notebook that fails, or a figure the page cannot show; names the notebook and cell."""
 
 
-def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> Path:
+def execute_notebook(path: str | os.PathLike, timeout: int = 600, figures: str | os.PathLike = paths.FIGURES) -> Path:
     """Run `path` top to bottom in its own folder with the python3 kernel and write it back
-    with its outputs; the file is replaced only when every cell succeeded."""
+    with its outputs; the file is replaced only when every cell succeeded. Its rows of the
+    manifest in `figures` are dropped first and written again by the charts it saves."""
     path = Path(path)
+    charts.forget(path.name, figures)
     nb = nbformat.read(path, as_version=4)
     current: dict[str, int] = {}
     client = nbclient.NotebookClient(
@@ -44,6 +44,8 @@ def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> Path:
         record_timing=False,
         on_cell_start=lambda cell, cell_index: current.update(index=cell_index),
     )
+    previous = os.environ.get(charts.NOTEBOOK_VARIABLE)
+    os.environ[charts.NOTEBOOK_VARIABLE] = path.name  # the kernel inherits it: charts.save records the notebook
     try:
         client.execute()
     except Exception as error:  # any failure (cell error, timeout, dead kernel) leaves the file untouched
@@ -52,6 +54,11 @@ def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> Path:
         reason = f"{error.ename}: {error.evalue}" if isinstance(error, nbclient.exceptions.CellExecutionError) else (
             f"{type(error).__name__}: {error}")
         raise ReportError(f"{path.name}: {where} failed: {reason}; the notebook was not changed") from error
+    finally:
+        if previous is None:
+            del os.environ[charts.NOTEBOOK_VARIABLE]
+        else:
+            os.environ[charts.NOTEBOOK_VARIABLE] = previous
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = _joined_streams(cell.outputs)
@@ -78,77 +85,33 @@ def _first_line(source: str) -> str:
     return next((line.strip() for line in source.splitlines() if line.strip()), "")
 
 
-def figures_of(notebook: str | os.PathLike) -> list[tuple[str, str | None]]:
-    """(name, caption) of every `charts.save(fig, "name", caption=...)` call in the
-    notebook's code cells, in order, read from the source (no execution). The name must be
-    a plain string; a caption computed at run time (an f-string) is None here, and the page
-    takes it from the exported PNG, where charts.save stores it."""
-    path = Path(notebook)
-    nb = nbformat.read(path, as_version=4)
-    found: list[tuple[str, str | None]] = []
-    for number, cell in enumerate(nb.cells, start=1):
-        if cell.cell_type != "code":
-            continue
-        try:  # magics (%matplotlib ...) become plain Python first
-            tree = ast.parse(TransformerManager().transform_cell(cell.source))
-        except SyntaxError as error:
-            raise ReportError(f"{path.name}: cell {number} is not valid Python ({error.msg}, line {error.lineno})") from error
-        for call in ast.walk(tree):
-            if isinstance(call, ast.Call) and _is_save(call.func):
-                found.append(_save_arguments(call, f"{path.name}: cell {number}, line {call.lineno}"))
-    return found
-
-
-def _is_save(func: ast.expr) -> bool:
-    """`save(...)`, `charts.save(...)` or `openness.present.charts.save(...)`."""
-    if isinstance(func, ast.Name):
-        return func.id == "save"
-    return isinstance(func, ast.Attribute) and func.attr == "save" and (
-        (isinstance(func.value, ast.Name) and func.value.id == "charts")
-        or (isinstance(func.value, ast.Attribute) and func.value.attr == "charts"))
-
-
-def _save_arguments(call: ast.Call, where: str) -> tuple[str, str | None]:
-    keywords = {k.arg: k.value for k in call.keywords}
-    name = call.args[1] if len(call.args) > 1 else keywords.get("name")
-    caption = call.args[3] if len(call.args) > 3 else keywords.get("caption")
-    if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value):
-        raise ReportError(f"{where}: save() needs the figure name as a plain string so the report can find the figure")
-    if caption is None or (isinstance(caption, ast.Constant) and not (isinstance(caption.value, str) and caption.value.strip())):
-        raise ReportError(f"{where}: save() of {name.value!r} needs a caption (caption=\"One sentence ...\")")
-    return name.value, caption.value if isinstance(caption, ast.Constant) else None
-
-
-def _exported_caption(png: Path) -> str | None:
-    """The caption charts.save wrote into the PNG's metadata."""
-    with Image.open(png) as image:
-        return image.text.get(CAPTION_KEY) or None
-
-
 def build_index(notebooks: list[Path], out: str | os.PathLike = paths.REPORTS / "index.html") -> Path:
     """One static page (no script, no external resource): a section per notebook, each figure
-    with its caption and source notebook, and the rubric and data versions. Figures are linked
-    from `figures/` beside `out` and must exist there."""
+    its manifest lists for it, with its caption, and the rubric and data versions. Figures
+    are linked from `figures/` beside `out` and must exist there."""
     out = Path(out)
     figures = out.parent / "figures"
-    seen: dict[str, str] = {}
+    manifest = charts.read_manifest(figures)
+    names = {Path(notebook).name for notebook in notebooks}
+    stray = next((row for row in manifest if row["notebook"] not in names), None)
+    if stray is not None:
+        owner = f"notebook {stray['notebook']}, which is not among the notebooks" if stray["notebook"] else "no notebook"
+        raise ReportError(f"{figures / charts.MANIFEST}: figure {stray['figure']!r} was saved by {owner}; "
+                          "run `openness report` to execute the notebooks")
     sections = []
     for notebook in notebooks:
         notebook = Path(notebook)
         items = []
-        for name, caption in figures_of(notebook):
-            if name in seen:
-                raise ReportError(f"figure {name!r} is saved by both {seen[name]} and {notebook.name}")
-            seen[name] = notebook.name
+        for row in (row for row in manifest if row["notebook"] == notebook.name):
+            name = row["figure"]
             missing = [f"{name}.{fmt}" for fmt in FIGURE_FORMATS if not (figures / f"{name}.{fmt}").is_file()]
             if missing:
                 raise ReportError(f"{notebook.name} saves figure {name!r} but {figures} has no {', '.join(missing)}; "
                                   "run `openness report` to execute the notebooks")
-            caption = caption or _exported_caption(figures / f"{name}.png")
-            if not caption:
-                raise ReportError(f"{notebook.name} saves figure {name!r} with a computed caption, but "
-                                  f"{figures / name}.png carries none; run `openness report` to execute the notebooks")
-            items.append(_figure_html(name, caption, notebook, out.parent))
+            if not row["caption"].strip():
+                raise ReportError(f"{notebook.name} saves figure {name!r} without a caption; "
+                                  "give charts.save a caption=\"One sentence ...\"")
+            items.append(_figure_html(name, row["caption"], notebook, out.parent))
         sections.append(_section_html(notebook, items, out.parent))
     page = _PAGE.format(css=_CSS, versions=_versions_html(), toc=_toc_html(notebooks), sections="\n".join(sections))
     with atomic_path(out) as tmp:
@@ -252,9 +215,13 @@ def report(notebooks_dir: str | os.PathLike = paths.NOTEBOOKS, execute: bool = T
         raise ReportError(f"no numbered notebooks (NN-name.ipynb) in {notebooks_dir}")
     if execute:
         start = time.perf_counter()
+        figures = Path(out).parent / "figures"
+        for row in charts.read_manifest(figures):  # figures of notebooks that are gone leave the page
+            if row["notebook"] not in {notebook.name for notebook in notebooks}:
+                charts.forget(row["notebook"], figures)
         for notebook in notebooks:
             began = time.perf_counter()
-            execute_notebook(notebook)
+            execute_notebook(notebook, figures=figures)
             print(f"{notebook.name}: {time.perf_counter() - began:.1f} s", file=sys.stderr)
         print(f"all {len(notebooks)} notebooks: {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return build_index(notebooks, out)
