@@ -52,7 +52,7 @@ def test_find_claims_free_text(fixtures):
         ("a2", "licenses", "open", "xai", "Grok", "open source", True),
     ]  # a3 names no lab or model: its "open source" is no claim
     assert claims.sentence.tolist() == [0, 1, 0, 1]
-    assert claims.cue[2] == "~level.open.releas;~dimension.trainingcode.training_code"
+    assert claims.cue[2] == "~level.open.releas*;~dimension.trainingcode.training_code"
 
 
 def test_end_model_is_the_default_and_qualifiers_pick_base():

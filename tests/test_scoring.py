@@ -88,7 +88,7 @@ def test_evidence_rows_follow_the_rules(scores):
     ev = scores.evidence
     a = ev[ev.doc_id == "a"]
     # leftmost-longest: "open source model" beats "open source" in the first sentence
-    assert a["cue"].tolist() == ["T1.open_source_model", "T1.training_data", "T1.open_source"]
+    assert a["cue"].tolist() == ["T1.open_source_model*", "T1.training_data", "T1.open_source"]
     assert a["negated"].tolist() == [False, False, True]
     assert a["stance"].tolist() == [1, 0, -1]  # the negated +1 cue flips
     assert a["sentence"].tolist() == [0, 1, 1]
@@ -191,7 +191,7 @@ def test_score_needs_doc_id_and_text():
 
 def test_explain_marks_hits_as_text_and_html(scores):
     explained = scores.explain("a")
-    assert "[open source model]{T1.open_source_model +1}" in str(explained)
+    assert "[open source model]{T1.open_source_model* +1}" in str(explained)
     assert "[open source]{T1.open_source -1 negated}" in str(explained)
     assert "<mark" in explained._repr_html_() and "Acme" in explained._repr_html_()
     with pytest.raises(KeyError):

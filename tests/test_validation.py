@@ -70,8 +70,8 @@ def test_bootstrap_estimates_match_the_libraries():
     reference = rng.choice(["x", "y", "z"], size=120)
     predicted = np.where(rng.random(120) < 0.7, reference, rng.choice(["x", "y", "z", ABSTAIN], size=120))
     ref, pred, values, n_labels = agreement_module._codes(reference, predicted, ["x", "y", "z"])
-    matrix = validation._confusion_stack(ref, pred, len(values), np.ones((1, 120), dtype=np.int64))
-    whole = validation._rates(matrix, n_labels)
+    matrix = agreement_module._confusion_stack(ref, pred, len(values), np.ones((1, 120), dtype=np.int64))
+    whole = agreement_module._rates(matrix, n_labels)
     table = agreement(reference, predicted, labels=["x", "y", "z"], n_boot=10)
     for metric in ("macro_f1", "accuracy", "cohen_kappa", "krippendorff_alpha", "coverage"):
         assert whole[metric][0] == pytest.approx(value(table, metric), abs=1e-12), metric
