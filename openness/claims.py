@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from .corpus import Corpus, read_corpus
-from .io import RunSummary, write_csv, write_rejects
+from .io import RunSummary
+from .outputs import OutputGroup, check_outputs
 from .labs import LabRegistry, default_registry, find_mentions, load_labs
 from .matcher import Matcher, Pattern, leftmost_longest, phrase_to_regex
 from .rubric import CLAIM_FIELDS, ClaimCue, Rubric, load_rubric
@@ -245,15 +246,19 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
     """The `openness claims` command. With `dimension` (a column of index field names): one
     row per input row, doc_id, dimension, level ('' when the text says nothing about it);
     duplicate texts are kept, since one note can rate several dimensions. Without: one row
-    per claim found (see `find_claims`). Bad rows go to `<output stem>.rejects.csv`."""
+    per claim found (see `find_claims`). Bad rows go to `<output stem>.rejects.csv`; both
+    appear together, and a path that would destroy an input is refused first."""
+    check_outputs({"input": source, "rubric": rubric}, output=output)
     output = Path(output)
     if dimension is None:
         corpus = read_corpus(source, text=text, id=id)
         table, rejects, n_read = find_claims(corpus, rubric)[CLI_CLAIM_COLUMNS], corpus.rejects, corpus.n_read
     else:
         table, rejects, n_read = _classify_table(source, text, id, dimension, rubric)
-    write_csv(table, output)
-    return RunSummary(n_read, len(table), len(rejects), output, write_rejects(rejects, output), "claim rows")
+    with OutputGroup() as group:
+        group.write_csv(table, output)
+        rejects_written = group.write_rejects(rejects, output)
+    return RunSummary(n_read, len(table), len(rejects), output, rejects_written, "claim rows")
 
 
 def _read_table(source) -> tuple[pd.DataFrame, str]:
@@ -309,7 +314,7 @@ def add_claims_parser(commands) -> None:
     """The `openness claims` subcommand (for openness.cli.build_parser)."""
     parser = commands.add_parser("claims", help="find claims about openness, or rate texts on a given dimension")
     parser.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
-    parser.add_argument("-o", "--output", required=True, type=Path, help="output CSV")
+    parser.add_argument("-o", "--output", required=True, help="output CSV")
     parser.add_argument("--text-column", default="text", help="column holding the text (default: text)")
     parser.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers)")
     parser.add_argument("--dimension-column", default=None,
@@ -330,7 +335,7 @@ def run_claims_cli(args) -> None:
     try:
         summary = claims_to_csv(args.input, args.output, text=args.text_column, id=args.id_column,
                                 dimension=args.dimension_column, rubric=args.rubric)
-    except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:
+    except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:  # OutputError too
         raise UserError(str(error)) from error
     if not args.quiet:
         print(summary.describe(), file=sys.stderr)
