@@ -159,16 +159,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .outputs import end_on_sigterm
+    from .outputs import ending_on_sigterm
 
     args = build_parser().parse_args(argv)
-    end_on_sigterm()
     try:
-        args.run(args)
+        with ending_on_sigterm():
+            args.run(args)
     except UserError as error:
         print(f"openness: error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt as interruption:  # Ctrl-C, or SIGTERM (see openness.outputs.end_on_sigterm)
+    except KeyboardInterrupt as interruption:  # Ctrl-C, or SIGTERM (see openness.outputs.ending_on_sigterm)
         print("openness: interrupted; no partial output was left behind", file=sys.stderr)
         return 128 + getattr(interruption, "signum", signal.SIGINT)
     return 0

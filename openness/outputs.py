@@ -10,7 +10,7 @@ output (`-`, `/dev/stdout`, anything in /dev or /proc) is refused too: the table
 `OutputGroup` writes every output of a run to a hidden temporary file beside it and renames
 them in place only when all were written; on any error or interruption it removes its
 temporary files, so the earlier outputs stay as they were. A write error (permission, disk
-full) becomes an `OutputError` naming the file. `end_on_sigterm` and `exit_with_parent` make
+full) becomes an `OutputError` naming the file. `ending_on_sigterm` and `exit_with_parent` make
 SIGTERM and a vanished parent end a run as cleanly as Ctrl-C does.
 """
 from __future__ import annotations
@@ -231,13 +231,21 @@ class Terminated(KeyboardInterrupt):
     signum = signal.SIGTERM
 
 
-def end_on_sigterm() -> None:
-    """Make SIGTERM end the process the way Ctrl-C does (Python's default ends it at once)."""
+@contextlib.contextmanager
+def ending_on_sigterm() -> Iterator[None]:
+    """Within the block, SIGTERM ends the process the way Ctrl-C does (Python's default
+    ends it at once, leaving temporary files and workers behind)."""
     def _raise(signum, frame):
         raise Terminated()
 
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _raise)
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 _PR_SET_PDEATHSIG = 1
