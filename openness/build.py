@@ -22,8 +22,8 @@ from sklearn.feature_extraction.text import CountVectorizer
 from openness import paths
 from openness.data import REGISTRY, Source, load_registry, source_dir
 from openness.io import write_csv
-from openness.outputs import check_output_folder
 from openness.labs import load_labs
+from openness.outputs import check_output_folder
 from openness.reference import lab_reference
 from openness.scoring import score
 from openness.sources import aiaaic, fmti, interconnects, mot, ntia, osai, seed

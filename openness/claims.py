@@ -21,9 +21,9 @@ import pandas as pd
 
 from .corpus import Corpus, read_corpus
 from .io import RunSummary
-from .outputs import OutputGroup, check_outputs
 from .labs import LabRegistry, default_registry, find_mentions, load_labs
 from .matcher import Matcher, Pattern, leftmost_longest, phrase_to_regex
+from .outputs import OutputGroup, check_outputs
 from .rubric import CLAIM_FIELDS, ClaimCue, Rubric, load_rubric
 from .text import sentence_spans
 

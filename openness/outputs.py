@@ -5,13 +5,14 @@ that is a user's input, another output of the run, or not a regular file.
 or by device and inode, so symlinks, hard links and `..` spellings are caught) an input or
 another output, lies inside an input folder (the folder reader would take it in on the next
 run), is a folder, device or FIFO, lies below a file, or is empty. Writing to standard
-output (`-`, `/dev/stdout`, anything in /dev or /proc) is refused too: the tables go to files, the summary to stderr.
+output (`-`, `/dev/stdout`, anything in /dev or /proc) is refused too: the tables go to
+files, the summary to stderr.
 
 `OutputGroup` writes every output of a run to a hidden temporary file beside it and renames
 them in place only when all were written; on any error or interruption it removes its
 temporary files, so the earlier outputs stay as they were. A write error (permission, disk
-full) becomes an `OutputError` naming the file. `ending_on_sigterm` and `exit_with_parent` make
-SIGTERM and a vanished parent end a run as cleanly as Ctrl-C does.
+full) becomes an `OutputError` naming the file. `ending_on_sigterm` and `exit_with_parent`
+make SIGTERM and a vanished parent end a run as cleanly as Ctrl-C does.
 """
 from __future__ import annotations
 
@@ -100,13 +101,12 @@ def _check_writable_place(role: str, path: str | os.PathLike) -> None:
 
 
 def _check_parents(role: str, path: Path) -> None:
+    """The nearest existing folder above `path` must be a folder (mkdir makes the rest)."""
     for parent in path.absolute().parents:
         if parent.exists():
             if not parent.is_dir():
                 raise OutputError(f"{role} {path} lies below {parent}, which is a file, not a folder")
             break
-        if parent.is_symlink():
-            raise OutputError(f"{role} {path} lies below {parent}, a broken symlink")
 
 
 def _kind(mode: int) -> str:
