@@ -12,6 +12,7 @@ levels for one claim resolve). Two uses:
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,9 @@ from .matcher import Matcher, Pattern, leftmost_longest, phrase_to_regex
 from .rubric import CLAIM_FIELDS, ClaimCue, Rubric, load_rubric
 from .text import sentence_spans
 
+# Where the scope of a negated dimension ends: "no paper documenting it is available" denies
+# the whole clause, "no paper, but a preprint is available" does not.
+CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|however|although|though|while|whereas|except|yet)\b", re.IGNORECASE)
 CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue", "called_open"]
 CLI_CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue"]
 DIMENSION_COLUMNS = ["doc_id", "dimension", "level"]
@@ -38,10 +42,13 @@ class Hit:
     end: int
     sentence: int
     negated: bool = False
+    absent: bool = False  # an open hit in the clause of a negated dimension: "no paper ... is available"
 
     @property
     def level(self) -> str:
         """The level this hit claims, negation applied (level hits only)."""
+        if self.absent:
+            return "closed"
         return self.cue.negated if self.negated else self.cue.value
 
 
@@ -85,12 +92,18 @@ class ClaimFinder:
         qualifiers = [Hit(self.cues[i], s, e, sentence_of(s))
                       for i, s, e in layer(lambda i: i < n_cues and self.cues[i].kind == "qualifier")]
         negated_dimension_ends = [(h.sentence, h.end) for h in dimensions if h.negated]
+
+        def in_absent_clause(sentence: int, start: int) -> bool:
+            return any(s == sentence and e <= start and not CLAUSE_BREAK.search(text, e, start)
+                       for s, e in negated_dimension_ends)
+
         levels = []
         for only in ["", *self.families]:
             for i, s, e in layer(lambda i: i < n_cues and self.cues[i].kind == "level" and self.cues[i].only == only):
                 sentence = sentence_of(s)
                 negated = after_negator(sentence, s, negator_ends + negated_dimension_ends)
-                levels.append(Hit(self.cues[i], s, e, sentence, negated))
+                absent = self.cues[i].value == "open" and in_absent_clause(sentence, s)
+                levels.append(Hit(self.cues[i], s, e, sentence, negated or absent, absent))
         return spans, dimensions, qualifiers, levels
 
     def levels_for(self, family: str, levels: list[Hit]) -> list[Hit]:
