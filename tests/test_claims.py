@@ -174,7 +174,7 @@ def test_levels_agree_with_osai_experts(mirror):
     overall = macro_f1(np.ones(len(notes), dtype=bool))
     print(f"\nclaims vs OSAI notes: macro-F1 {overall:.3f} (tune half {macro_f1(tuned):.3f}, "
           f"check half {macro_f1(~tuned):.3f}); {len(notes)} notes, {n_empty} empty excluded, "
-          f"{(predicted == '').sum()} with no level (misses)")
+          f"{(predicted == 'undecided').sum()} undecided (misses)")
     for dimension in CLAIM_FIELDS:
         mask = (notes["dimension"] == dimension).to_numpy()
         print(f"  {dimension:24s} {macro_f1(mask):.3f}  n={mask.sum()}")
