@@ -5,11 +5,13 @@ note's words, into a class-balanced logistic regression fitted on the OSAI exper
 Why a model on top of the rules: the rules were written from (and tuned on) the current
 edition's notes, and notes written later or earlier word things the rules do not know.
 Cross-validated with whole organisations held out, and fitted on recent models only to rate
-older ones (`claims_protocol`), the model beats the rules alone; it also answers for every
-note, where the rules fall silent on some. The fitted model ships as `claims_model.json`
-(vocabulary, idf, one-hot categories, coefficients rounded to `SIGNIFICANT_DIGITS`
-significant digits, and the sha256 of the notes it was fitted on): no pickle, no network, same bytes in, same
-levels out. `python -m openness.claims_model MIRROR` refits it from the mirror.
+older ones (`claims_protocol`; the mirror holds one edition of the index, so the release
+date stands in for an older edition), the model beats the rules alone; it also answers for
+every note with words, where the rules fall silent on some. The fitted model ships as
+`claims_model.json` (vocabulary, idf, one-hot categories, coefficients rounded to
+`SIGNIFICANT_DIGITS` significant digits, and the sha256 of the notes it was fitted on): no
+pickle, no network, same bytes in, same levels out. `python -m openness.claims_model
+MIRROR` refits it from the mirror.
 """
 from __future__ import annotations
 

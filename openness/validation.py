@@ -53,6 +53,7 @@ OVERALL = "overall"
 ABSTAIN = "(none)"  # the rubric gave no level
 AGREEMENT_COLUMNS = ["task", "metric", "class", "estimate", "lo", "hi", "n"]
 VALIDATION_COLUMNS = ["task", "method", "metric", "class", "estimate", "lo", "hi", "n"]
+CLAIMS_PROTOCOL_COLUMNS = ["protocol", "task", "method", "metric", "class", "estimate", "lo", "hi", "n"]
 CONFUSION_COLUMNS = ["task", "method", "reference", "predicted", "count"]
 ISSUE_COLUMNS = ["issue", "theme", "incidents", "rubric_detected", "rubric_recall",
                  "classifier_detected", "classifier_recall"]
@@ -411,9 +412,9 @@ def claims_protocol_table(protocol: pd.DataFrame, n_boot: int = N_BOOT, seed: in
     for (name, method), run in protocol.groupby(["protocol", "method"], sort=True):
         for task, part in [("claims:all", run), *((f"claims:{d}", p) for d, p in run.groupby("dimension", sort=True))]:
             table = agreement(part["reference"], part["predicted"], osai.CLASSES, n_boot, seed, part["org"], task)
-            rows.append(table if task == "claims:all" else table[table["class"] == OVERALL])
-            rows[-1] = rows[-1].assign(protocol=name, method=method)
-    table = pd.concat(rows, ignore_index=True)[["protocol", *AGREEMENT_COLUMNS[:1], "method", *AGREEMENT_COLUMNS[1:]]]
+            kept = table if task == "claims:all" else table[table["class"] == OVERALL]
+            rows.append(kept.assign(protocol=name, method=method))
+    table = pd.concat(rows, ignore_index=True)[CLAIMS_PROTOCOL_COLUMNS]
     return table.astype({"n": "int64"}).sort_values(["protocol", "method", "task", "class", "metric"], ignore_index=True)
 
 
