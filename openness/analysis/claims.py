@@ -7,28 +7,30 @@ levels for one claim resolve). Two uses:
 - `find_claims`: free text; one row per sentence x dimension claimed, attributed to the labs
   (and models) the sentence names;
 - `classify_dimension`: a text known to be about one dimension (the index's own notes); the
-  level it states, or '' when it states none.
+  level it states, or `UNDECIDED`; `openness claims` weighs that level and the words with
+  a shipped model by default (openness.claims_model).
 """
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from openness.core.corpus import Corpus, CorpusError, read_corpus, read_table
-from openness.core.io import RunSummary, write_csv, write_rejects
+from openness.core.corpus import Corpus
 from openness.core.labs import LabRegistry, default_registry, find_mentions, load_labs
 from openness.core.matcher import Matcher, Pattern, leftmost_longest, phrase_to_regex
 from openness.core.rubric import CLAIM_FIELDS, ClaimCue, Rubric, load_rubric
 from openness.core.text import sentence_spans
 
+# Where the scope of a negated dimension ends: "no paper documenting it is available" denies
+# the whole clause, "no paper, but a preprint is available" does not.
+CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|however|although|though|while|whereas|except|yet)\b", re.IGNORECASE)
+UNDECIDED = "undecided"  # a note whose level cannot be told: said, never left empty
 CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue", "called_open"]
-CLI_CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue"]
-DIMENSION_COLUMNS = ["doc_id", "dimension", "level"]
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,13 @@ class Hit:
     end: int
     sentence: int
     negated: bool = False
+    absent: bool = False  # an open hit in the clause of a negated dimension: "no paper ... is available"
 
     @property
     def level(self) -> str:
         """The level this hit claims, negation applied (level hits only)."""
+        if self.absent:
+            return "closed"
         return self.cue.negated if self.negated else self.cue.value
 
 
@@ -85,12 +90,18 @@ class ClaimFinder:
         qualifiers = [Hit(self.cues[i], s, e, sentence_of(s))
                       for i, s, e in layer(lambda i: i < n_cues and self.cues[i].kind == "qualifier")]
         negated_dimension_ends = [(h.sentence, h.end) for h in dimensions if h.negated]
+
+        def in_absent_clause(sentence: int, start: int) -> bool:
+            return any(s == sentence and e <= start and not CLAUSE_BREAK.search(text, e, start)
+                       for s, e in negated_dimension_ends)
+
         levels = []
         for only in ["", *self.families]:
             for i, s, e in layer(lambda i: i < n_cues and self.cues[i].kind == "level" and self.cues[i].only == only):
                 sentence = sentence_of(s)
                 negated = after_negator(sentence, s, negator_ends + negated_dimension_ends)
-                levels.append(Hit(self.cues[i], s, e, sentence, negated))
+                absent = self.cues[i].value == "open" and in_absent_clause(sentence, s)
+                levels.append(Hit(self.cues[i], s, e, sentence, negated or absent, absent))
         return spans, dimensions, qualifiers, levels
 
     def levels_for(self, family: str, levels: list[Hit]) -> list[Hit]:
@@ -229,7 +240,8 @@ def find_claims(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = Non
 
 
 def classify_dimension(texts, dimensions, rubric: Rubric | str | None = None) -> list[str]:
-    """The level each text states about its dimension (an index field name), '' for none."""
+    """The level each text states about its dimension (an index field name) by the rules,
+    `UNDECIDED` for none."""
     finder = get_finder(rubric)
     texts, dimensions = list(texts), list(dimensions)
     if len(texts) != len(dimensions):
@@ -237,45 +249,4 @@ def classify_dimension(texts, dimensions, rubric: Rubric | str | None = None) ->
     for row, dimension in enumerate(dimensions):
         if dimension not in finder.family_of:
             raise ValueError(f"row {row + 1}: dimension {dimension!r} is not one of {list(finder.family_of)}")
-    return [finder.classify("" if pd.isna(t) else str(t), d) for t, d in zip(texts, dimensions)]
-
-
-def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str | None = None,
-                  dimension: str | None = None, rubric: Rubric | str | None = None) -> RunSummary:
-    """The `openness claims` command. With `dimension` (a column of index field names): one
-    row per input row, doc_id, dimension, level ('' when the text says nothing about it);
-    duplicate texts are kept, since one note can rate several dimensions. Without: one row
-    per claim found (see `find_claims`). Bad rows go to `<output stem>.rejects.csv`."""
-    output = Path(output)
-    if dimension is None:
-        corpus = read_corpus(source, text=text, id=id)
-        table, rejects, n_read = find_claims(corpus, rubric)[CLI_CLAIM_COLUMNS], corpus.rejects, corpus.n_read
-    else:
-        table, rejects, n_read = _classify_table(source, text, id, dimension, rubric)
-    write_csv(table, output)
-    return RunSummary(n_read, len(table), len(rejects), output, write_rejects(rejects, output), "claim rows")
-
-
-def _classify_table(source, text: str, id: str | None, dimension: str,
-                    rubric: Rubric | str | None) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """(levels, rejects, rows read) of a table with a text and a dimension column."""
-    frame, name = read_table(source)
-    for column, role in ((text, "text"), (dimension, "dimension"), (id, "id")):
-        if column is not None and column not in frame.columns:
-            raise CorpusError(f"{name}: no {role} column {column!r} (columns: {', '.join(map(str, frame.columns))})")
-    finder = get_finder(rubric)
-    rows = pd.Series([f"row {i}" for i in range(len(frame))])
-    ids = pd.Series([str(i) for i in range(len(frame))]) if id is None else \
-        frame[id].map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).reset_index(drop=True)
-    dims = frame[dimension].map(lambda v: v.strip() if isinstance(v, str) else v).reset_index(drop=True)
-    texts = frame[text].reset_index(drop=True)
-    reason = pd.Series("", index=frame.index)
-    reason[~dims.isin(list(finder.family_of))] = "dimension " + dims.astype(str).map(repr) + \
-        f" is not one of {', '.join(finder.family_of)}"
-    reason[texts.map(lambda v: v is not None and not isinstance(v, str) and not pd.isna(v))] = "text is not a string"
-    reason[ids == ""] = "missing id"
-    kept = reason == ""
-    levels = [finder.classify(t if isinstance(t, str) else "", d) for t, d in zip(texts[kept], dims[kept])]
-    table = pd.DataFrame({"doc_id": ids[kept], "dimension": dims[kept], "level": levels}, columns=DIMENSION_COLUMNS)
-    rejects = pd.DataFrame({"location": rows[~kept], "doc_id": ids[~kept], "reason": reason[~kept]})
-    return table.reset_index(drop=True), rejects.reset_index(drop=True), len(frame)
+    return [finder.classify("" if pd.isna(t) else str(t), d) or UNDECIDED for t, d in zip(texts, dimensions)]

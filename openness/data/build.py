@@ -25,6 +25,7 @@ from openness.analysis.openwashing import gap_table, seed_comparison
 from openness.analysis.validation import IssueMap, validation_tables
 from openness.core.io import write_csv
 from openness.core.labs import load_labs
+from openness.core.outputs import check_output_folder
 from openness.core.scoring import score
 from openness.data.catalogue import PARSERS
 from openness.data.reference import lab_reference
@@ -49,6 +50,7 @@ def build(out: Path = paths.PROCESSED, raw: Path | None = None, registry: Path =
     """Write every processed table to `out` from the raw files in `raw` (a folder holding
     <source>/; default: where `openness.data.registry.source_dir` finds them). Returns one
     row per table written: table, rows, columns, bytes, sha256."""
+    check_output_folder("output folder", out)
     sources = load_registry(registry)
     frames = read_sources(verify_raw(sources, raw), sources)
     tables = build_tables(frames, sources)

@@ -1,0 +1,69 @@
+"""The work of `openness claims`: claims found in a user's corpus, or the level each row of a
+table states about its index dimension (`claims_model.levels`: the shipped model on the
+rules' level and the words, or the rules alone), written with their rejects."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from openness.analysis.claims import UNDECIDED, find_claims, get_finder
+from openness.analysis.claims_model import levels as note_levels
+from openness.core.corpus import CorpusError, read_corpus, read_table
+from openness.core.io import RunSummary
+from openness.core.outputs import OutputGroup, check_outputs
+from openness.core.rubric import Rubric
+
+CLI_CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue"]
+DIMENSION_COLUMNS = ["doc_id", "dimension", "level"]
+
+def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str | None = None,
+                  dimension: str | None = None, rubric: Rubric | str | None = None,
+                  method: str | None = None) -> RunSummary:
+    """The `openness claims` command. With `dimension` (a column of index field names): one
+    row per input row, doc_id, dimension, level (open, partial, closed or `UNDECIDED`, which
+    the summary counts) by `method` ("model", the default with the shipped rubric, or
+    "rules", the default with another; see openness.claims_model); duplicate texts are kept,
+    since one note can rate several dimensions. Without: one row per claim found (see
+    `find_claims`). Bad rows go to `<output stem>.rejects.csv`; both appear together, and a
+    path that would destroy an input is refused first."""
+    check_outputs({"input": source, "rubric": rubric}, output=output)
+    output = Path(output)
+    written = "claim rows"
+    if dimension is None:
+        corpus = read_corpus(source, text=text, id=id)
+        table, rejects, n_read = find_claims(corpus, rubric)[CLI_CLAIM_COLUMNS], corpus.rejects, corpus.n_read
+    else:
+        method = method or ("model" if rubric is None else "rules")
+        table, rejects, n_read = _classify_table(source, text, id, dimension, rubric, method)
+        written += f" ({(table['level'] == UNDECIDED).sum()} {UNDECIDED}, method {method})"
+    with OutputGroup() as group:
+        group.write_csv(table, output)
+        rejects_written = group.write_rejects(rejects, output)
+    return RunSummary(n_read, len(table), len(rejects), output, rejects_written, written)
+
+
+def _classify_table(source, text: str, id: str | None, dimension: str, rubric: Rubric | str | None,
+                    method: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """(levels, rejects, rows read) of a table with a text and a dimension column."""
+    frame, name = read_table(source)
+    for column, role in ((text, "text"), (dimension, "dimension"), (id, "id")):
+        if column is not None and column not in frame.columns:
+            raise CorpusError(f"{name}: no {role} column {column!r} (columns: {', '.join(map(str, frame.columns))})")
+    finder = get_finder(rubric)
+    rows = pd.Series([f"row {i}" for i in range(len(frame))])
+    ids = pd.Series([str(i) for i in range(len(frame))]) if id is None else \
+        frame[id].map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).reset_index(drop=True)
+    dims = frame[dimension].map(lambda v: v.strip() if isinstance(v, str) else v).reset_index(drop=True)
+    texts = frame[text].reset_index(drop=True)
+    reason = pd.Series("", index=frame.index)
+    reason[~dims.isin(list(finder.family_of))] = "dimension " + dims.astype(str).map(repr) + \
+        f" is not one of {', '.join(finder.family_of)}"
+    reason[texts.map(lambda v: v is not None and not isinstance(v, str) and not pd.isna(v))] = "text is not a string"
+    reason[ids == ""] = "missing id"
+    kept = reason == ""
+    levels = note_levels([t if isinstance(t, str) else "" for t in texts[kept]], dims[kept].tolist(), method, rubric)
+    table = pd.DataFrame({"doc_id": ids[kept], "dimension": dims[kept], "level": levels}, columns=DIMENSION_COLUMNS)
+    rejects = pd.DataFrame({"location": rows[~kept], "doc_id": ids[~kept], "reason": reason[~kept]})
+    return table.reset_index(drop=True), rejects.reset_index(drop=True), len(frame)
