@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import f1_score
 
-from openness import claims_model
+from openness.analysis import claims_model
 from openness.analysis.claims import UNDECIDED, classify_dimension
 from openness.analysis.claims_table import claims_to_csv
 from openness.analysis.claims_model import MODEL_PATH, claims_protocol, levels, load, notes_sha256, predict

@@ -8,7 +8,7 @@ levels for one claim resolve). Two uses:
   (and models) the sentence names;
 - `classify_dimension`: a text known to be about one dimension (the index's own notes); the
   level it states, or `UNDECIDED`; `openness claims` weighs that level and the words with
-  a shipped model by default (openness.claims_model).
+  a shipped model by default (openness.analysis.claims_model).
 """
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
     """The `openness claims` command. With `dimension` (a column of index field names): one
     row per input row, doc_id, dimension, level (open, partial, closed or `UNDECIDED`, which
     the summary counts) by `method` ("model", the default with the shipped rubric, or
-    "rules", the default with another; see openness.claims_model); duplicate texts are kept,
+    "rules", the default with another; see openness.analysis.claims_model); duplicate texts are kept,
     since one note can rate several dimensions. Without: one row per claim found (see
     `find_claims`). Bad rows go to `<output stem>.rejects.csv`; both appear together, and a
     path that would destroy an input is refused first."""
