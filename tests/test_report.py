@@ -91,10 +91,12 @@ def test_save_records_each_figure_with_its_notebook_and_caption(three_figures, t
     folder = tmp_path / "figures"
     shutil.copytree(three_figures, folder)
     save_figure(folder, "t-alpha", "Alpha, redrawn by hand.")  # outside the report: stays with its notebook
-    assert charts.read_manifest(folder)[-1] == {"figure": "t-alpha", "notebook": "01-first.ipynb",
-                                                "caption": "Alpha, redrawn by hand."}
+    assert charts.read_manifest(folder)[1] == {"figure": "t-alpha", "notebook": "01-first.ipynb",
+                                               "caption": "Alpha, redrawn by hand."}
     with pytest.raises(ValueError, match="figure 't-alpha' is saved by 01-first.ipynb already"):
         save_figure(folder, "t-alpha", "A twin.", "02-second.ipynb")
+    save_figure(folder, "t-early", "Saved after 02's figure, listed with 01's.", "01-first.ipynb")
+    assert [row["figure"] for row in charts.read_manifest(folder)] == ["t-beta", "t-alpha", "t-early", "t-gamma"]
     charts.forget("01-first.ipynb", folder)
     assert [row["figure"] for row in charts.read_manifest(folder)] == ["t-gamma"]
 

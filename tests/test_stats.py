@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from openness.analysis import stats
+from openness.analysis import keyness, stats
 
 
 def _sentences(rows: list[tuple[str, int, int, int]]) -> pd.DataFrame:
@@ -126,8 +126,8 @@ PRIOR = pd.Series({"alpha": 6, "beta": 3, "gamma": 1})
 
 def test_keyness_matches_the_formula_by_hand():
     # a0 = 10: alpha_w = 10 * prior share = 6, 3, 1; n_i = n_j = 15.
-    out = stats.keyness(TARGET, REFERENCE, PRIOR,
-                        scorer=functools.partial(stats.log_odds_dirichlet, a0=10)).set_index("feature")
+    out = keyness.keyness(TARGET, REFERENCE, PRIOR,
+                        scorer=functools.partial(keyness.log_odds_dirichlet, a0=10)).set_index("feature")
     delta_alpha = math.log(16 / 9) - math.log(8 / 17)  # (10+6)/(15+10-16), (2+6)/(15+10-8)
     variance_alpha = 1 / 16 + 1 / 8
     z_alpha = delta_alpha / math.sqrt(variance_alpha)
@@ -141,35 +141,35 @@ def test_keyness_matches_the_formula_by_hand():
 
 
 def test_keyness_default_prior_weight_is_the_two_sides_together():
-    out = stats.keyness(TARGET, REFERENCE, PRIOR).set_index("feature")
+    out = keyness.keyness(TARGET, REFERENCE, PRIOR).set_index("feature")
     # a0 = 15 + 15 = 30: alpha = 18, 9, 3.
     assert out.loc["alpha", "delta"] == pytest.approx(math.log(28 / 17) - math.log(20 / 25))
 
 
 def test_keyness_sign_and_order():
-    out = stats.keyness(TARGET, REFERENCE, PRIOR)
+    out = keyness.keyness(TARGET, REFERENCE, PRIOR)
     assert list(out.feature) == ["alpha", "beta", "gamma"]
     assert out.statistic.iloc[0] > 0 > out.statistic.iloc[2]
-    swapped = stats.keyness(REFERENCE, TARGET, PRIOR).set_index("feature")
+    swapped = keyness.keyness(REFERENCE, TARGET, PRIOR).set_index("feature")
     assert swapped.loc["alpha", "statistic"] == pytest.approx(-out.statistic.iloc[0])
 
 
 def test_keyness_refuses_terms_without_prior_and_bad_counts():
     with pytest.raises(ValueError, match="delta"):
-        stats.keyness(pd.Series({"delta": 1}), REFERENCE, PRIOR)
+        keyness.keyness(pd.Series({"delta": 1}), REFERENCE, PRIOR)
     with pytest.raises(ValueError, match="counts_reference.*'beta'"):
-        stats.keyness(TARGET, REFERENCE.astype(float).replace(5.0, -1.0), PRIOR)
+        keyness.keyness(TARGET, REFERENCE.astype(float).replace(5.0, -1.0), PRIOR)
 
 
 def test_keyness_takes_another_scorer():
     def difference(y_i, y_j, prior):
         return pd.DataFrame({"statistic": y_i - y_j})
-    out = stats.keyness(TARGET, REFERENCE, PRIOR, scorer=difference)
+    out = keyness.keyness(TARGET, REFERENCE, PRIOR, scorer=difference)
     assert list(zip(out.feature, out.statistic)) == [("alpha", 8), ("beta", 0), ("gamma", -8)]
 
 
 def test_name_terms_marks_lab_and_product_names():
-    marked = stats.name_terms(["claude", "safety", "openai anthropic", "hugging face", "hugging"])
+    marked = keyness.name_terms(["claude", "safety", "openai anthropic", "hugging face", "hugging"])
     assert marked.tolist() == [True, False, True, True, False]
 
 

@@ -1,5 +1,6 @@
 """Group comparison for the openness scores: which lab groups a sentence speaks about,
-clustered bootstrap intervals, theme shares and rates, stance, keyness and a clustered logit.
+clustered bootstrap intervals, theme shares and rates, stance and a clustered logit (the
+words that set groups apart: `openness.analysis.keyness`).
 
 Attribution rule: a sentence is attributed to the labs it names (`mentions.csv`) and so to
 their openness groups (`labs.csv`); a sentence naming labs of several groups counts once for
@@ -7,27 +8,20 @@ each group, a sentence naming no lab counts for none. Sentences of one document 
 independent (same author, topic and style), so every interval and standard error here is
 clustered by document: the bootstrap resamples whole documents, the logit uses
 cluster-robust standard errors.
-
-Keyness follows quanteda (`textstat_keyness`: feature, statistic, p, counts, sorted by
-statistic) and scattertext (a pluggable scorer); the default scorer is the log-odds ratio
-with an informative Dirichlet prior of Monroe, Colaresi & Quinn (2008), "Fightin' Words".
 """
 from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
-from scipy.stats import norm
 
-from openness.core.labs import LabRegistry, find_mentions
 from openness.analysis.bootstrap import draws, interval
 from openness.vocab import N_BOOT, SEED, STANCE_SIGN, THEMES
-
 
 
 def _require(df: pd.DataFrame, what: str, columns: Sequence[str | None]) -> None:
@@ -182,91 +176,6 @@ def document_stance(evidence: pd.DataFrame, words: pd.Series, per: float = 1000.
 
 def _theme_first(df: pd.DataFrame) -> pd.DataFrame:
     return df[["theme", *[c for c in df.columns if c != "theme"]]]
-
-
-# ---- keyness --------------------------------------------------------------------------------
-
-
-def log_odds_dirichlet(y_target: np.ndarray, y_reference: np.ndarray, prior: np.ndarray,
-                       a0: float | None = None) -> pd.DataFrame:
-    """Monroe, Colaresi & Quinn (2008), eq. 22: log-odds ratio with an informative Dirichlet
-    prior alpha_w = a0 * prior_w / sum(prior). delta_w = log[(y_iw + a_w) / (n_i + a0 - y_iw - a_w)]
-    - the same for j; variance 1/(y_iw + a_w) + 1/(y_jw + a_w); statistic = delta / sqrt(variance),
-    a z-score. a0 (how many words the prior is worth) defaults to the words of the two sides
-    together (scattertext's "class-size" scaling): the prior then weighs as much as the data,
-    where taking a whole-corpus prior as it is would swamp two small groups. Returns
-    statistic, delta, variance, p (two-sided normal)."""
-    y_i, y_j, prior = (np.asarray(a, dtype=float) for a in (y_target, y_reference, prior))
-    a0 = y_i.sum() + y_j.sum() if a0 is None else float(a0)
-    alpha = a0 * prior / prior.sum()
-    n_i, n_j = y_i.sum(), y_j.sum()
-    delta = (np.log(y_i + alpha) - np.log(n_i + a0 - y_i - alpha)
-             - np.log(y_j + alpha) + np.log(n_j + a0 - y_j - alpha))
-    variance = 1 / (y_i + alpha) + 1 / (y_j + alpha)
-    z = delta / np.sqrt(variance)
-    return pd.DataFrame({"statistic": z, "delta": delta, "variance": variance, "p": 2 * norm.sf(np.abs(z))})
-
-
-def _counts(counts: pd.Series, what: str) -> pd.Series:
-    if not isinstance(counts, pd.Series):
-        raise TypeError(f"keyness: {what} must be a pandas Series term -> count, not {type(counts).__name__}")
-    if counts.index.duplicated().any():
-        raise ValueError(f"keyness: {what} lists term {counts.index[counts.index.duplicated()][0]!r} twice")
-    values = pd.to_numeric(counts, errors="coerce")
-    bad = values.index[values.isna() | (values < 0)]
-    if len(bad):
-        raise ValueError(f"keyness: {what} count of term {bad[0]!r} is {counts[bad[0]]!r}; expected a count >= 0")
-    return values.astype(float)
-
-
-def keyness(
-    counts_target: pd.Series,
-    counts_reference: pd.Series,
-    prior: pd.Series,
-    scorer: Callable[[np.ndarray, np.ndarray, np.ndarray], pd.DataFrame] = log_odds_dirichlet,
-) -> pd.DataFrame:
-    """Which terms the target uses more than the reference (positive statistic) or less
-    (negative). Counts are Series term -> count; every term of target and reference must be
-    in the prior (with a count > 0), prior terms missing from a side count 0. `scorer` takes
-    the three aligned count arrays and returns at least `statistic` (e.g. a
-    functools.partial of log_odds_dirichlet with another a0). Returns feature, statistic,
-    the scorer's other columns, count_target, count_reference; sorted by statistic, largest
-    first (ties by feature)."""
-    target, reference, prior = (_counts(c, w) for c, w in
-                                ((counts_target, "counts_target"), (counts_reference, "counts_reference"),
-                                 (prior, "prior")))
-    outside = sorted((set(target.index) | set(reference.index)) - set(prior.index[prior > 0]))
-    if outside:
-        raise ValueError(f"keyness: {len(outside)} term(s) have no prior count, e.g. {outside[:5]}")
-    features = prior.index[prior > 0].sort_values()
-    y_i = target.reindex(features, fill_value=0).to_numpy()
-    y_j = reference.reindex(features, fill_value=0).to_numpy()
-    scores = scorer(y_i, y_j, prior.reindex(features).to_numpy())
-    if "statistic" not in scores:
-        raise ValueError(f"keyness: the scorer returned no 'statistic' column (columns {list(scores.columns)})")
-    out = pd.DataFrame({"feature": features.to_numpy()}).join(scores.reset_index(drop=True))
-    out["count_target"], out["count_reference"] = y_i.astype(int), y_j.astype(int)
-    out = out.sort_values(["statistic", "feature"], ascending=[False, True], kind="stable")
-    return out.reset_index(drop=True)
-
-
-def name_terms(terms: Sequence[str], registry: LabRegistry | None = None) -> pd.Series:
-    """Per term (lower-cased, as vectorisers give them): does it, or one of its words, name a
-    lab or product of the registry as written or in Title case ("claude" -> Claude)? Lets a
-    keyness table be read without the names that define the groups. Errs towards names: a
-    common word that is also a case-sensitive name ("stability") counts as one. Fragments of
-    multi-word names ("hugging" of Hugging Face) are not names on their own and stay False."""
-    terms = list(terms)
-    candidates = [(i, variant) for i, term in enumerate(terms)
-                  for piece in dict.fromkeys([term, *term.split()])
-                  for variant in (piece, piece.title())]
-    separator = " ; "  # no alias spans it, so a hit belongs to one candidate
-    text = separator.join(variant for _, variant in candidates)
-    starts = np.cumsum([0] + [len(v) + len(separator) for _, v in candidates[:-1]])
-    hit = np.zeros(len(terms), dtype=bool)
-    for _, start, _ in find_mentions(text, registry):
-        hit[candidates[int(np.searchsorted(starts, start, side="right")) - 1][0]] = True
-    return pd.Series(hit, index=pd.Index(terms, name="term"), name="is_name")
 
 
 # ---- regression -----------------------------------------------------------------------------

@@ -489,6 +489,9 @@ def _record(folder: Path, name: str, caption: str) -> None:
 
 
 def _write_manifest(folder: Path, rows: list[dict[str, str]]) -> None:
+    """Rows grouped by notebook (in save order within one), so the file does not depend on
+    which notebook ran last."""
+    rows = sorted(rows, key=lambda row: row["notebook"])
     with atomic_path(folder / MANIFEST) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
         writer.writeheader()
