@@ -11,9 +11,10 @@ least squares. For a binary theme this is the familiar (q - fpr) / (tpr - fpr), 
 (P(predicted | true) the same in every group and source). The gold sample strains that: it
 has no AIAAIC headlines, and 60% of it was drawn for naming a lab or an openness keyword,
 words the cues also read, so its sentences without a theme get more false hits than the
-corpus's plain ones. Where a group's predicted share falls below the gold false-positive
-rate the corrected share is clipped to 0 and `note` says so: read it as "the gold error
-rates do not hold here", not as "no such sentence".
+corpus's plain ones. A group whose predicted share of a class falls below the gold false
+hits alone (no class mix gives its q under M) is flagged in `note`: clipped to the simplex's
+edge when that may be sampling noise, NaN when it holds in more than 1 - tail of the
+replicates (the gold error rates then do not hold there; it does not mean "no such sentence").
 
 Which gold rows measure M: `check` (default) holds the sentences nobody looked at while the
 cues were written (gold/README.md); on `dev`, which the rubric was tuned on, the scorer looks
@@ -198,15 +199,8 @@ def corrected_shares(
         weights = rng.multinomial(len(counts), np.full(len(counts), 1 / len(counts)), size=n_boot)
         observed = weights @ counts
         observed /= observed.sum(axis=1, keepdims=True)
-        shares = counts.sum(axis=0) / counts.sum()
-        estimate = adjusted_count(rates, shares, min_separation)
-        replicates = np.array([adjusted_count(m, q, min_separation) for m, q in zip(replicate_rates, observed)])
-        degenerate = int(np.isnan(replicates[:, 0]).sum())
-        note = _note(rates, shares, estimate, min_separation, degenerate, n_boot, tail)
-        if 100 * degenerate / n_boot > tail:
-            lo = hi = np.full(len(classes), np.nan)
-        else:
-            lo, hi = np.percentile(replicates[~np.isnan(replicates[:, 0])], [tail, 100 - tail], axis=0)
+        estimate, lo, hi, note = _correct(rates, replicate_rates, counts.sum(axis=0) / counts.sum(), observed,
+                                          min_separation, tail)
         for k, c in enumerate(classes):
             rows.append((*key, c, estimate[k], lo[k], hi[k], len(counts), len(gold), len(confusion), note))
     corrected = pd.DataFrame(rows, columns=[*keys, "class", "corrected", "corrected_lo", "corrected_hi",
@@ -238,19 +232,41 @@ def _class_codes(table: pd.DataFrame, label: str, column: str, what: str) -> np.
     return codes.to_numpy().astype(int)
 
 
-def _note(rates: np.ndarray, observed: np.ndarray, estimate: np.ndarray, min_separation: float, degenerate: int,
-          n_boot: int, tail: float) -> str:
-    parts = []
+def _off_simplex(rates: np.ndarray, shares: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """Whether M p misses q: q lies outside what any class mix gives under M, so p was clipped."""
+    return np.abs(np.einsum("...ij,...j->...i", rates, shares) - observed).max(axis=-1) > BOUNDARY_TOLERANCE
+
+
+def _correct(rates: np.ndarray, replicate_rates: np.ndarray, shares: np.ndarray, observed: np.ndarray,
+             min_separation: float, tail: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """One group: (corrected shares, lo, hi, note) from the point M and q and their replicates.
+
+    No correction (NaN) when M does not separate the classes, or when q lies off what M
+    can give in the point estimate and in more than 1 - tail of the replicates: then the
+    gold error rates demonstrably do not hold for the group, beyond sampling noise, and a
+    clipped share (0 with an interval [0, 0]) would read as a certainty it is not."""
+    nan = np.full(len(shares), np.nan)
+    estimate = adjusted_count(rates, shares, min_separation)
+    replicates = np.array([adjusted_count(m, q, min_separation) for m, q in zip(replicate_rates, observed)])
+    solved = ~np.isnan(replicates[:, 0])
+    degenerate, n_boot = int((~solved).sum()), len(replicates)
+    off = _off_simplex(replicate_rates[solved], replicates[solved], observed[solved]).mean() if solved.any() else 0.0
+    notes = []
     if np.isnan(rates).any():
-        parts.append("no correction: a class has no gold sentence")
-    elif separation(rates) < min_separation:
-        parts.append(f"no correction: the scorer separates the classes by {separation(rates):.3f} "
+        notes.append("no correction: a class has no gold sentence")
+    elif np.isnan(estimate).any():
+        notes.append(f"no correction: the scorer separates the classes by {separation(rates):.3f} "
                      f"< {min_separation} on the gold sentences")
-    elif np.abs(rates @ estimate - observed).max() > BOUNDARY_TOLERANCE:
-        parts.append("on the simplex's edge: no class mix gives these predicted shares under the gold error "
-                     "rates (a class is predicted less often than the gold false positives alone would give), "
-                     "so those rates do not hold here")
+    elif _off_simplex(rates, estimate, shares):
+        fits = "no correction: the gold error rates do not fit" if 100 * off > 100 - tail else "on the simplex's edge"
+        notes.append(f"{fits}: no class mix gives these predicted shares under them (in {off:.0%} of the "
+                     "replicates too); a class is predicted less often than false hits alone would give")
+        if fits.startswith("no correction"):
+            estimate = nan
     if degenerate:
         dropped = "no interval" if 100 * degenerate / n_boot > tail else "left out of the interval"
-        parts.append(f"{degenerate} of {n_boot} replicates had no correction ({dropped})")
-    return "; ".join(parts)
+        notes.append(f"{degenerate} of {n_boot} replicates had no correction ({dropped})")
+    if np.isnan(estimate).any() or 100 * degenerate / n_boot > tail:
+        return estimate, nan, nan, "; ".join(notes)
+    lo, hi = np.percentile(replicates[solved], [tail, 100 - tail], axis=0)
+    return estimate, lo, hi, "; ".join(notes)

@@ -131,11 +131,19 @@ def test_a_class_without_gold_sentences_gives_no_correction():
 
 
 def test_a_group_outside_what_the_gold_error_rates_can_give_is_flagged():
-    table = pd.DataFrame({"doc_id": np.arange(400), "group": "closed",
-                          "stance": ["pro_open"] * 4 + ["neutral"] * 396})  # 1% pro-open, below the 4% false hits
-    out = corrected_shares(table, gold(600), label="stance", n_boot=100).set_index("class")
-    assert out.loc["pro_open", "corrected"] == pytest.approx(0, abs=1e-9)
-    assert out.loc["pro_open", "note"].startswith("on the simplex's edge")
+    def closed(pro_open: int, pro_closed: int, n: int) -> pd.DataFrame:  # one sentence per document
+        stance = ["pro_open"] * pro_open + ["pro_closed"] * pro_closed + ["neutral"] * (n - pro_open - pro_closed)
+        return pd.DataFrame({"doc_id": np.arange(n), "group": "closed", "stance": stance})
+
+    # 1% and 0.5% sided in 400 documents: far below the 3-5% false hits, beyond sampling noise
+    far = corrected_shares(closed(4, 2, 400), gold(600), label="stance", n_boot=200)
+    assert far[["corrected", "corrected_lo", "corrected_hi"]].isna().all().all()
+    assert far.note.str.startswith("no correction: the gold error rates do not fit").all()
+    # 3% pro-open of 100 documents: below the false hits too, but within sampling noise: clipped, flagged, kept
+    near = corrected_shares(closed(3, 6, 100), gold(600), label="stance", n_boot=200).set_index("class")
+    assert near.loc["pro_open", "corrected"] == pytest.approx(0, abs=1e-9)
+    assert near.loc["pro_open", "corrected_hi"] > 0.01
+    assert near.loc["pro_open", "note"].startswith("on the simplex's edge")
 
 
 def test_bad_input_is_named():
