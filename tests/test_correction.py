@@ -75,7 +75,7 @@ def width(table: pd.DataFrame) -> np.ndarray:
 def test_a_smaller_gold_sample_gives_wider_intervals(large):
     small = corrected_shares(corpus(), gold(60), label="stance", n_boot=400)
     assert (width(small) > width(large)).all()
-    assert np.array_equal(small.raw_hi - small.raw_lo, large.raw_hi - large.raw_lo)  # corpus sampling alone is unchanged
+    assert np.array_equal(small.raw_hi - small.raw_lo, large.raw_hi - large.raw_lo)  # corpus sampling: unchanged
 
 
 def test_fewer_corpus_documents_give_wider_intervals(large):
@@ -107,6 +107,7 @@ def test_binary_correction_is_the_forman_formula():
     assert separation(rates) == pytest.approx(tpr - fpr)
     assert adjusted_count(rates, [1 - observed, observed])[1] == pytest.approx((observed - fpr) / (tpr - fpr), abs=1e-7)
     assert adjusted_count(rates, [0.95, 0.05]).tolist() == pytest.approx([1, 0], abs=1e-7)  # below fpr: clipped
+    assert np.isnan(adjusted_count(np.array([[0.7, 0.7], [0.3, 0.3]]), [0.5, 0.5])).all()  # tpr = fpr
 
 
 def test_a_scorer_that_cannot_tell_the_classes_apart_gives_no_correction():
@@ -128,6 +129,16 @@ def test_a_class_without_gold_sentences_gives_no_correction():
     assert out.corrected.isna().all() and out.corrected_lo.isna().all()
     assert out.note.str.startswith("no correction: a class has no gold sentence").all()
     assert out.raw.notna().all()
+
+
+def test_too_many_replicates_without_a_correction_give_no_interval():
+    coded = gold(200)
+    found = coded.index[(coded.stance_gold == "pro_closed") & (coded.stance_predicted == "pro_closed")]
+    coded = coded.drop(coded.index[coded.stance_gold == "pro_closed"].difference(found[:3]))
+    # three pro-closed gold sentences, all found: M separates the classes, but many replicates draw none
+    out = corrected_shares(corpus(), coded, label="stance", n_boot=200)
+    assert out.corrected.notna().all() and out.corrected_lo.isna().all() and out.corrected_hi.isna().all()
+    assert out.note.str.contains(r"of 200 replicates had no correction \(no interval\)").all()
 
 
 def test_a_group_outside_what_the_gold_error_rates_can_give_is_flagged():
