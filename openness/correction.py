@@ -264,8 +264,8 @@ def _correct(rates: np.ndarray, replicate_rates: np.ndarray, shares: np.ndarray,
         if fits.startswith("no correction"):
             estimate = nan
     if degenerate:
-        dropped = "no interval" if 100 * degenerate / n_boot > tail else "left out of the interval"
-        notes.append(f"{degenerate} of {n_boot} replicates had no correction ({dropped})")
+        too_many = " (too many for an interval)" if 100 * degenerate / n_boot > tail else ""
+        notes.append(f"{degenerate} of {n_boot} replicates had no correction{too_many}")
     if np.isnan(estimate).any() or 100 * degenerate / n_boot > tail:
         return estimate, nan, nan, "; ".join(notes)
     lo, hi = np.percentile(replicates[solved], [tail, 100 - tail], axis=0)

@@ -138,7 +138,7 @@ def test_too_many_replicates_without_a_correction_give_no_interval():
     # three pro-closed gold sentences, all found: M separates the classes, but many replicates draw none
     out = corrected_shares(corpus(), coded, label="stance", n_boot=200)
     assert out.corrected.notna().all() and out.corrected_lo.isna().all() and out.corrected_hi.isna().all()
-    assert out.note.str.contains(r"of 200 replicates had no correction \(no interval\)").all()
+    assert out.note.str.contains(r"of 200 replicates had no correction \(too many for an interval\)").all()
 
 
 def test_a_group_outside_what_the_gold_error_rates_can_give_is_flagged():
