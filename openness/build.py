@@ -28,6 +28,7 @@ from openness.reference import lab_reference
 from openness.scoring import score
 from openness.sources import aiaaic, fmti, interconnects, mot, ntia, osai, seed
 from openness.claims import find_claims
+from openness.correction import gold_predictions
 from openness.openwashing import gap_table, seed_comparison
 from openness.validation import validation_tables
 
@@ -56,6 +57,7 @@ def build(out: Path = paths.PROCESSED, raw: Path | None = None, registry: Path =
     roots = verify_raw(sources, raw)
     tables = build_tables(roots, sources)
     tables.update({f"{name}.csv": table for name, table in validation_tables(raw).items()})
+    tables["gold_predictions.csv"] = gold_predictions(raw)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rows = []
