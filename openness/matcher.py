@@ -232,10 +232,13 @@ class Matcher:
                 -1 if prefilter else _fixed_width(regex)
                 for regex, prefilter in zip(self._engine_regexes, self._prefilter)
             ], dtype=np.int64)
+            # a candidate is confirmed in the text cut at its end, where a closing \b cannot see
+            # the next byte: that boundary is checked on the whole text instead
             self._confirm = {
-                i: re.compile(rb"(?:%s)\Z" % self._regexes[i].encode("ascii"), self._compiled[i].flags)
+                i: re.compile(rb"%s\Z" % self._regexes[i].removesuffix(r"\b").encode("ascii"), self._compiled[i].flags)
                 for i, prefilter in enumerate(self._prefilter) if prefilter
             }
+            self._closing_boundary = np.array([r.endswith(r"\b") for r in self._regexes], dtype=bool)
             self._database = self._compile_hyperscan()
 
     def __reduce__(self):  # compiled databases do not pickle; worker processes recompile
@@ -313,7 +316,7 @@ class Matcher:
     def _confirmed_start(self, index: int, end: int, data: bytes) -> int:
         """Where the real hit of a prefilter candidate ending at `end` starts (leftmost), or
         -1 when the pattern does not end there."""
-        if end < len(data) and _WORD_BYTE[data[end]] and _WORD_BYTE[data[end - 1]]:
+        if self._closing_boundary[index] and _WORD_BYTE[data[end - 1]] == (end < len(data) and _WORD_BYTE[data[end]]):
             return -1  # `re` sees no word boundary here, whatever the superset thought
         found = self._confirm[index].search(data, max(0, end - _CONFIRM_WINDOW), end)
         return found.start() if found else -1
