@@ -393,9 +393,12 @@ def _subpatterns(op, argument) -> list:
 
 
 def _is_stem(regex: str) -> bool:
-    """Whether `regex` is a stem followed by a word-ending wildcard (`regulat\\w*`)."""
+    """Whether `regex` is a stem followed by a word-ending wildcard (`regulat\\w*`). Not when
+    the wildcard ends only the last of several alternatives (`defences|defen[cs]e\\w*`): the
+    others must end at a word boundary, not at the end of whatever word they are in."""
     head = regex[: -len(_WORD_ENDING)]
-    return regex.endswith(_WORD_ENDING) and not head.endswith("\\") and bool(re.search(r"\w$", head))
+    return (regex.endswith(_WORD_ENDING) and not head.endswith("\\") and bool(re.search(r"\w$", head))
+            and not any(op is _constants.BRANCH for op, _ in _regex_parser.parse(regex)))
 
 
 def _failing_index(message: str) -> int:

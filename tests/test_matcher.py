@@ -102,6 +102,13 @@ def test_an_open_ended_pattern_that_ends_in_a_space_needs_a_word_after_it(engine
     assert [text[s:e] for s, e in zip(found[1].tolist(), found[2].tolist())] == ["licensed under ", "under a custom licence"]
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_word_ending_on_the_last_alternative_only_does_not_extend_the_others(engine):
+    text = "defensesx, defense ofx, cyber defenses and a defense of the realm"
+    found = Matcher([Pattern(r"defen[cs]es|defen[cs]e (?:against|of)|cyber ?defen[cs]e\w*")], engine=engine).scan(text)
+    assert [text[s:e] for s, e in zip(found[1].tolist(), found[2].tolist())] == ["cyber defenses", "defense of"]
+
+
 def test_examples_are_texts_the_pattern_matches():
     assert examples(phrase_to_regex("concentrat* of power")) == ["concentrat of power"]
     assert examples(r"licen[cs](?:es|e)") == ["licences", "licence"]

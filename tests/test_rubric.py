@@ -111,7 +111,7 @@ def test_dead_cues_are_named_with_their_reason(tmp_path):
 NARROWED = [
     ("Critics warn of a concentration of power in AI.", "C1.concentrat_of_power", []),
     ("A little tuning strips away the refusals.", "S1.strip_away", []),
-    ("Users shared prompts that jailbroken models answer.", "S1.jailbreak", []),
+    ("Users shared prompts that jailbroken models answer.", "S1.jailbroken", []),
     ("The developer cannot recall the weights once they are out.", "S1.recall", []),
     ("He recalled the meeting with a smile.", None, ["S1.recall"]),
     ("Critics fear a monopoly in cloud computing.", "C1.monopol", []),
