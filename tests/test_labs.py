@@ -103,8 +103,8 @@ BOILERPLATE = [
     "Site map YouTube Facebook Careers",
     "This form is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service apply.",
     "We use Google reCAPTCHA to stop spam.",
-    "Get our app on Google Play or the App Store.",
-    "Pay with a card or Google Pay.",
+    "Get it on Google Play",
+    "Donate by card, Apple Pay or Google Pay.",
     "Follow us on Google News for more.",
     "Sign in with Google Continue with email",
     "Headphones for $99 at Amazon",
@@ -114,6 +114,10 @@ IN_PROSE = [
     ("Facebook, Instagram and WhatsApp share one owner.", ["meta"]),
     ("Google shared the weights of Gemma on its blog.", ["google"]),
     ("Amazon sells Titan through its cloud.", ["amazon"]),
+    ("The app store rules of the Google Play Store set fees for developers.", ["google"]),
+    ("Readers could see their profiles on Facebook and elsewhere.", ["meta"]),
+    ("Shoppers buy on Amazon with one click.", ["amazon"]),
+    ("Google News ranked a copied story first.", ["google"]),
 ]
 
 
