@@ -44,15 +44,42 @@ def _score(args: argparse.Namespace) -> None:
 
 
 def _rubric_check(args: argparse.Namespace) -> None:
-    from .rubric import RubricError, load_rubric
+    from .rubric import RubricError, dead_cues, load_rubric
 
     try:
         rubric = load_rubric(args.file)
     except (RubricError, FileNotFoundError) as error:
         raise UserError(str(error)) from error
+    dead = dead_cues(rubric)
+    for cue, reason in dead:
+        print(f"{args.file}: theme {cue.theme}: criterion {cue.criterion}: cue {cue.id}: can never count: {reason}")
+    if dead:
+        raise UserError(f"{args.file}: {len(dead)} cue(s) can never count (listed above)")
     themes = pd.Series([c.theme for c in rubric.cues]).value_counts().sort_index()
     counts = ", ".join(f"{theme} {n}" for theme, n in themes.items())
     print(f"{args.file}: rubric {rubric.id} {rubric.version} (hash {rubric.hash}) is valid: {len(rubric.cues)} cues ({counts})")
+    if args.corpus is not None:
+        _report_silent_cues(rubric, args)
+
+
+def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
+    """List the cues that never fire on a corpus: a report, not a failure (a small corpus
+    need not use every cue)."""
+    from .corpus import CorpusError, iter_corpus
+    from .labs import load_labs
+    from .scoring import Scorer
+
+    scorer, fired, n_docs = Scorer(rubric, load_labs()), set(), 0
+    try:
+        for chunk in iter_corpus(args.corpus, text=args.text_column, id=args.id_column):
+            fired.update(scorer.score(chunk.docs).evidence["cue"].tolist())
+            n_docs += len(chunk.docs)
+    except (CorpusError, FileNotFoundError) as error:
+        raise UserError(str(error)) from error
+    silent = [cue for cue in rubric.cues if cue.id not in fired]
+    print(f"{len(silent)} of {len(rubric.cues)} cues never fire on {args.corpus} ({n_docs} documents)")
+    for cue in silent:
+        print(f"  {cue.id} ({cue.theme} {cue.criterion})")
 
 
 def _labs(args: argparse.Namespace) -> None:
@@ -134,8 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     rubric = commands.add_parser("rubric", help="work with rubrics")
     rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True)
-    check = rubric_commands.add_parser("check", help="validate a rubric YAML file")
+    check = rubric_commands.add_parser("check", help="validate a rubric YAML file and find cues that can never count")
     check.add_argument("file")
+    check.add_argument("--corpus", type=Path, default=None, help="also list the cues that never fire on this corpus")
+    check.add_argument("--text-column", default="text", help="the corpus's text column (default: text)")
+    check.add_argument("--id-column", default=None, help="the corpus's id column (default: row numbers)")
     check.set_defaults(run=_rubric_check)
 
     labs = commands.add_parser("labs", help="list the lab registry")
