@@ -2,10 +2,10 @@
 
 The rubric's stance is the sign of its summed cue stances; most arguments for or against
 open release carry no telling cue, so it calls them neutral. The model weighs every word
-of a sentence (TF-IDF; word pairs added nothing in cross-validation) together with the rubric's evidence for that
-sentence (hits and signed stance sums per theme), in a class-balanced linear SVM. Chosen
-over the rubric and over words alone by grouped cross-validation on the dev sentences (see
-`openness.protocol`).
+of a sentence (TF-IDF; word pairs added nothing in cross-validation) together with the
+rubric's evidence for that sentence (hits and signed stance sums per theme), in a
+class-balanced linear SVM. Chosen over words alone by grouped cross-validation on the dev
+sentences, and over the rubric by the check sentences, scored once (see `openness.protocol`).
 
 - Unit: the model decides per sentence. A sentence without any rubric cue hit stays
   neutral without being read (in the gold sentences, 3 of 87 sentences that take a side
@@ -15,8 +15,8 @@ over the rubric and over words alone by grouped cross-validation on the dev sent
   rubric's is the sign of the summed cue stances; a one-sentence document gets its
   sentence's decision. The `<theme>_stance` columns stay the rubric's evidence.
 - Shipped fitted: `openness/models/stance.json` holds the vocabulary (single words,
-  no phrases or sentences), IDF weights, coefficients and the SHA-256 of the training
-  file(s); `python -m openness.stance_model --mirror DIR` refits it on the gold dev and
+  no phrases or sentences), IDF weights, coefficients and the SHA-256 of its training
+  rows; `python -m openness.stance_model --mirror DIR` refits it on the gold dev and
   check sentences, byte for byte the same. Loading needs no network and no pickle.
 - `explain(text)` lists the words and cues that pushed the decision: feature value times
   the coefficient of the chosen class.
@@ -35,9 +35,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
-from sklearn.svm import LinearSVC
 
 from . import paths
 from .io import atomic_path
@@ -52,11 +49,13 @@ MODEL_FILE = paths.PACKAGE_DIR / "models" / "stance.json"
 FORMAT = "openness-stance-model/1"
 # Words: runs of ASCII letters, digits and _ and of non-ASCII characters, lowercased, of
 # two bytes or more; these marks and every other ASCII character separate them.
-_SEPARATING_MARKS = "\u00a0\u00ab\u00b7\u00bb\u2010\u2011\u2012\u2013\u2014\u2015\u2018\u2019\u201a\u201c\u201d\u201e\u2022\u2026"
+_SEPARATING_MARKS = ("\u00a0\u00ab\u00b7\u00bb\u2010\u2011\u2012\u2013\u2014\u2015"
+                     "\u2018\u2019\u201a\u201c\u201d\u201e\u2022\u2026")
 _BREAK_MARK = "\x01"  # between texts joined for one pass; kept as a word of its own
 _BREAK = f" {_BREAK_MARK} "
 _BREAK_COLUMN = -2
-_BYTE_CLASS = bytes(b if chr(b).isalnum() or chr(b) in "_" + _BREAK_MARK or b >= 128 else 32 for b in range(256)).lower()
+_BYTE_CLASS = bytes(b if chr(b).isalnum() or chr(b) in "_" + _BREAK_MARK or b >= 128 else 32
+                    for b in range(256)).lower()
 _DIGITS = 10  # stored numbers are rounded so that the file is the same bytes on every machine
 
 
@@ -89,7 +88,11 @@ def has_cue(table: pd.DataFrame) -> np.ndarray:
     return table[list(THEMES)].to_numpy().sum(axis=1) > 0
 
 
-def _vectorizer(vocabulary: Sequence[str] | None = None) -> TfidfVectorizer:
+def _vectorizer(vocabulary: Sequence[str] | None = None):
+    """scikit-learn's TF-IDF with the model's words (imported here: deciding needs no
+    scikit-learn, so that a scoring worker starts fast)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(tokenizer=tokenize, token_pattern=None, lowercase=False, min_df=2,
                            sublinear_tf=True, dtype=np.float64,
                            vocabulary=None if vocabulary is None else {term: i for i, term in enumerate(vocabulary)})
@@ -105,7 +108,7 @@ class StanceModel:
     coef: np.ndarray  # classes x (vocabulary + cue features)
     intercept: np.ndarray  # per class
     cues: bool  # whether the rubric's cue features are part of the input
-    trained_on: str  # SHA-256 of the training rows (ids, texts, labels), or of the files
+    trained_on: str  # SHA-256 of the training rows (ids, texts, labels): `training_hash`
     n_train: int
 
     @property
@@ -133,7 +136,10 @@ class StanceModel:
                                shape=(len(texts), len(self.vocabulary)))
         counts.sum_duplicates()
         counts.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
-        return normalize(counts, copy=False)
+        row = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))
+        length = np.sqrt(np.bincount(row, weights=counts.data ** 2, minlength=len(texts)))
+        counts.data /= length[row]  # unit length (l2), as scikit-learn's norm="l2"
+        return counts
 
     @cached_property
     def _columns(self) -> dict[bytes, int]:
@@ -218,8 +224,10 @@ def training_hash(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str
 def fit(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str], cues: bool = True, C: float = 1.0,
         seed: int = SEED) -> StanceModel:
     """Fit the model on labelled texts (for stance, `labels` in `CLASSES`; the protocol
-    also fits themes as absent/present); with `cues`, the rubric scores each text (as one
+    fits the same kind of model to each theme, absent/present); with `cues`, the rubric scores each text (as one
     document) for the cue features."""
+    from sklearn.svm import LinearSVC
+
     texts, labels = list(map(str, texts)), np.asarray(labels, dtype=object)
     classes = tuple(sorted(set(labels)))
     if len(classes) < 2:

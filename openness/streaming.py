@@ -186,6 +186,10 @@ def score_to_csv(
     `stance="model"` takes the stance column from `openness.stance_model`."""
     check_outputs({"input": source, "rubric": rubric, "labs": labs}, output=output, evidence=evidence)
     output = Path(output)
+    if stance == "model":  # loaded once here, so that worker processes start with it
+        from .stance_model import load
+
+        load()
     rejects: list[pd.DataFrame] = []
     n_read = n_scored = 0
     with OutputGroup() as group, _progress_bar(progress) as bar:
