@@ -36,6 +36,7 @@ def _score(args: argparse.Namespace) -> None:
             chunksize=args.chunksize,
             n_jobs=args.n_jobs,
             progress=False if args.quiet else None,
+            stance=args.stance,
         )
     except (CorpusError, RubricError, LabsError, OutputError, FileNotFoundError) as error:
         raise UserError(str(error)) from error
@@ -149,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--text-column", default="text", help="column holding the text (default: text)")
     score.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers)")
     score.add_argument("--unit", choices=["document", "sentence"], default="document")
+    score.add_argument("--stance", choices=["model", "rubric"], default="model",
+                       help="stance from the stance model, which reads words and cues (default; see "
+                            "openness.stance_model), or from the sign of the rubric's summed cue stances")
     score.add_argument("--rubric", default=None, help="rubric YAML (default: the shipped openness rubric)")
     score.add_argument("--labs", default=None, help="lab registry YAML (default: the shipped registry)")
     score.add_argument("--evidence", default=None, help="also write one row per cue hit here")
