@@ -23,6 +23,7 @@ from openness import paths
 from openness.data import REGISTRY, Source, load_registry, source_dir
 from openness.io import write_csv
 from openness.labs import load_labs
+from openness.outputs import check_output_folder
 from openness.reference import lab_reference
 from openness.scoring import score
 from openness.sources import aiaaic, fmti, interconnects, mot, news, ntia, osai, seed
@@ -52,6 +53,7 @@ def build(out: Path = paths.PROCESSED, raw: Path | None = None, registry: Path =
     """Write every processed table to `out` from the raw files in `raw` (a folder holding
     <source>/; default: where `openness.data.source_dir` finds them). Returns one row per
     table written: table, rows, columns, bytes, sha256."""
+    check_output_folder("output folder", out)
     sources = load_registry(registry)
     roots = verify_raw(sources, raw)
     tables = build_tables(roots, sources)

@@ -7,11 +7,13 @@ levels for one claim resolve). Two uses:
 - `find_claims`: free text; one row per sentence x dimension claimed, attributed to the labs
   (and models) the sentence names;
 - `classify_dimension`: a text known to be about one dimension (the index's own notes); the
-  level it states, or '' when it states none.
+  level it states, or `UNDECIDED`; `openness claims` weighs that level and the words with
+  a shipped model by default (openness.claims_model).
 """
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,12 +22,17 @@ import numpy as np
 import pandas as pd
 
 from .corpus import Corpus, read_corpus
-from .io import RunSummary, write_csv, write_rejects
+from .io import RunSummary
 from .labs import LabRegistry, default_registry, find_mentions, load_labs
 from .matcher import Matcher, Pattern, leftmost_longest, phrase_to_regex
+from .outputs import OutputGroup, check_outputs
 from .rubric import CLAIM_FIELDS, ClaimCue, Rubric, load_rubric
 from .text import sentence_spans
 
+# Where the scope of a negated dimension ends: "no paper documenting it is available" denies
+# the whole clause, "no paper, but a preprint is available" does not.
+CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|however|although|though|while|whereas|except|yet)\b", re.IGNORECASE)
+UNDECIDED = "undecided"  # a note whose level cannot be told: said, never left empty
 CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue", "called_open"]
 CLI_CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue"]
 DIMENSION_COLUMNS = ["doc_id", "dimension", "level"]
@@ -38,10 +45,13 @@ class Hit:
     end: int
     sentence: int
     negated: bool = False
+    absent: bool = False  # an open hit in the clause of a negated dimension: "no paper ... is available"
 
     @property
     def level(self) -> str:
         """The level this hit claims, negation applied (level hits only)."""
+        if self.absent:
+            return "closed"
         return self.cue.negated if self.negated else self.cue.value
 
 
@@ -85,12 +95,18 @@ class ClaimFinder:
         qualifiers = [Hit(self.cues[i], s, e, sentence_of(s))
                       for i, s, e in layer(lambda i: i < n_cues and self.cues[i].kind == "qualifier")]
         negated_dimension_ends = [(h.sentence, h.end) for h in dimensions if h.negated]
+
+        def in_absent_clause(sentence: int, start: int) -> bool:
+            return any(s == sentence and e <= start and not CLAUSE_BREAK.search(text, e, start)
+                       for s, e in negated_dimension_ends)
+
         levels = []
         for only in ["", *self.families]:
             for i, s, e in layer(lambda i: i < n_cues and self.cues[i].kind == "level" and self.cues[i].only == only):
                 sentence = sentence_of(s)
                 negated = after_negator(sentence, s, negator_ends + negated_dimension_ends)
-                levels.append(Hit(self.cues[i], s, e, sentence, negated))
+                absent = self.cues[i].value == "open" and in_absent_clause(sentence, s)
+                levels.append(Hit(self.cues[i], s, e, sentence, negated or absent, absent))
         return spans, dimensions, qualifiers, levels
 
     def levels_for(self, family: str, levels: list[Hit]) -> list[Hit]:
@@ -229,7 +245,8 @@ def find_claims(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = Non
 
 
 def classify_dimension(texts, dimensions, rubric: Rubric | str | None = None) -> list[str]:
-    """The level each text states about its dimension (an index field name), '' for none."""
+    """The level each text states about its dimension (an index field name) by the rules,
+    `UNDECIDED` for none."""
     finder = get_finder(rubric)
     texts, dimensions = list(texts), list(dimensions)
     if len(texts) != len(dimensions):
@@ -237,23 +254,33 @@ def classify_dimension(texts, dimensions, rubric: Rubric | str | None = None) ->
     for row, dimension in enumerate(dimensions):
         if dimension not in finder.family_of:
             raise ValueError(f"row {row + 1}: dimension {dimension!r} is not one of {list(finder.family_of)}")
-    return [finder.classify("" if pd.isna(t) else str(t), d) for t, d in zip(texts, dimensions)]
+    return [finder.classify("" if pd.isna(t) else str(t), d) or UNDECIDED for t, d in zip(texts, dimensions)]
 
 
 def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str | None = None,
-                  dimension: str | None = None, rubric: Rubric | str | None = None) -> RunSummary:
+                  dimension: str | None = None, rubric: Rubric | str | None = None,
+                  method: str | None = None) -> RunSummary:
     """The `openness claims` command. With `dimension` (a column of index field names): one
-    row per input row, doc_id, dimension, level ('' when the text says nothing about it);
-    duplicate texts are kept, since one note can rate several dimensions. Without: one row
-    per claim found (see `find_claims`). Bad rows go to `<output stem>.rejects.csv`."""
+    row per input row, doc_id, dimension, level (open, partial, closed or `UNDECIDED`, which
+    the summary counts) by `method` ("model", the default with the shipped rubric, or
+    "rules", the default with another; see openness.claims_model); duplicate texts are kept,
+    since one note can rate several dimensions. Without: one row per claim found (see
+    `find_claims`). Bad rows go to `<output stem>.rejects.csv`; both appear together, and a
+    path that would destroy an input is refused first."""
+    check_outputs({"input": source, "rubric": rubric}, output=output)
     output = Path(output)
+    written = "claim rows"
     if dimension is None:
         corpus = read_corpus(source, text=text, id=id)
         table, rejects, n_read = find_claims(corpus, rubric)[CLI_CLAIM_COLUMNS], corpus.rejects, corpus.n_read
     else:
-        table, rejects, n_read = _classify_table(source, text, id, dimension, rubric)
-    write_csv(table, output)
-    return RunSummary(n_read, len(table), len(rejects), output, write_rejects(rejects, output), "claim rows")
+        method = method or ("model" if rubric is None else "rules")
+        table, rejects, n_read = _classify_table(source, text, id, dimension, rubric, method)
+        written += f" ({(table['level'] == UNDECIDED).sum()} {UNDECIDED}, method {method})"
+    with OutputGroup() as group:
+        group.write_csv(table, output)
+        rejects_written = group.write_rejects(rejects, output)
+    return RunSummary(n_read, len(table), len(rejects), output, rejects_written, written)
 
 
 def _read_table(source) -> tuple[pd.DataFrame, str]:
@@ -278,9 +305,10 @@ def _read_table(source) -> tuple[pd.DataFrame, str]:
         raise CorpusError(f"{path}: cannot read: {error}") from error
 
 
-def _classify_table(source, text: str, id: str | None, dimension: str,
-                    rubric: Rubric | str | None) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+def _classify_table(source, text: str, id: str | None, dimension: str, rubric: Rubric | str | None,
+                    method: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """(levels, rejects, rows read) of a table with a text and a dimension column."""
+    from .claims_model import levels as note_levels
     from .corpus import CorpusError
 
     frame, name = _read_table(source)
@@ -299,7 +327,7 @@ def _classify_table(source, text: str, id: str | None, dimension: str,
     reason[texts.map(lambda v: v is not None and not isinstance(v, str) and not pd.isna(v))] = "text is not a string"
     reason[ids == ""] = "missing id"
     kept = reason == ""
-    levels = [finder.classify(t if isinstance(t, str) else "", d) for t, d in zip(texts[kept], dims[kept])]
+    levels = note_levels([t if isinstance(t, str) else "" for t in texts[kept]], dims[kept].tolist(), method, rubric)
     table = pd.DataFrame({"doc_id": ids[kept], "dimension": dims[kept], "level": levels}, columns=DIMENSION_COLUMNS)
     rejects = pd.DataFrame({"location": rows[~kept], "doc_id": ids[~kept], "reason": reason[~kept]})
     return table.reset_index(drop=True), rejects.reset_index(drop=True), len(frame)
@@ -309,12 +337,15 @@ def add_claims_parser(commands) -> None:
     """The `openness claims` subcommand (for openness.cli.build_parser)."""
     parser = commands.add_parser("claims", help="find claims about openness, or rate texts on a given dimension")
     parser.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
-    parser.add_argument("-o", "--output", required=True, type=Path, help="output CSV")
+    parser.add_argument("-o", "--output", required=True, help="output CSV")
     parser.add_argument("--text-column", default="text", help="column holding the text (default: text)")
     parser.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers)")
     parser.add_argument("--dimension-column", default=None,
                         help="column naming the index dimension each text is about: one row out per row in")
     parser.add_argument("--rubric", default=None, help="rubric YAML with a claims section (default: the shipped one)")
+    parser.add_argument("--method", choices=["model", "rules"], default=None,
+                        help="with --dimension-column: the shipped model on the rules' level and the words "
+                             "(default with the shipped rubric), or the rules alone (default with --rubric)")
     parser.add_argument("--quiet", action="store_true", help="no summary")
     parser.set_defaults(run=run_claims_cli)
 
@@ -329,8 +360,8 @@ def run_claims_cli(args) -> None:
 
     try:
         summary = claims_to_csv(args.input, args.output, text=args.text_column, id=args.id_column,
-                                dimension=args.dimension_column, rubric=args.rubric)
-    except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:
+                                dimension=args.dimension_column, rubric=args.rubric, method=args.method)
+    except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:  # OutputError too
         raise UserError(str(error)) from error
     if not args.quiet:
         print(summary.describe(), file=sys.stderr)

@@ -3,6 +3,7 @@ run the notebooks into a report, fetch the raw sources and build the processed t
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -19,6 +20,7 @@ class UserError(Exception):
 def _score(args: argparse.Namespace) -> None:
     from .corpus import CorpusError
     from .labs import LabsError
+    from .outputs import OutputError
     from .rubric import RubricError
     from .streaming import score_to_csv
 
@@ -36,7 +38,7 @@ def _score(args: argparse.Namespace) -> None:
             n_jobs=args.n_jobs,
             progress=False if args.quiet else None,
         )
-    except (CorpusError, RubricError, LabsError, FileNotFoundError) as error:
+    except (CorpusError, RubricError, LabsError, OutputError, FileNotFoundError) as error:
         raise UserError(str(error)) from error
     if not args.quiet:
         print(summary.describe(), file=sys.stderr)
@@ -87,8 +89,8 @@ def _data_build(args: argparse.Namespace) -> None:
     from .data import FetchError
 
     try:
-        written = build(args.out) if args.out else build()
-    except (FetchError, ValueError) as error:
+        written = build(args.out) if args.out is not None else build()
+    except (FetchError, ValueError, OSError) as error:  # OutputError is a ValueError
         raise UserError(str(error)) from error
     with pd.option_context("display.width", 160):
         print(written.to_string(index=False), file=sys.stderr)
@@ -117,13 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     score = commands.add_parser("score", help="score a folder, CSV, JSONL or Parquet file")
     score.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
-    score.add_argument("-o", "--output", required=True, type=Path, help="output CSV")
+    score.add_argument("-o", "--output", required=True, help="output CSV")
     score.add_argument("--text-column", default="text", help="column holding the text (default: text)")
     score.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers)")
     score.add_argument("--unit", choices=["document", "sentence"], default="document")
     score.add_argument("--rubric", default=None, help="rubric YAML (default: the shipped openness rubric)")
     score.add_argument("--labs", default=None, help="lab registry YAML (default: the shipped registry)")
-    score.add_argument("--evidence", type=Path, default=None, help="also write one row per cue hit here")
+    score.add_argument("--evidence", default=None, help="also write one row per cue hit here")
     score.add_argument("--chunksize", type=_positive, default=10_000, help="documents per chunk (memory stays flat)")
     score.add_argument("--n-jobs", type=_positive, default=1, help="worker processes")
     score.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
@@ -153,21 +155,24 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--mirror", type=Path, default=None, help="folder holding raw/<source>/ (or set OPENNESS_MIRROR)")
     fetch.set_defaults(run=_data_fetch)
     build = data_commands.add_parser("build", help="rebuild every processed table from the raw sources")
-    build.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed)")
+    build.add_argument("--out", default=None, help="output folder (default: data/processed)")
     build.set_defaults(run=_data_build)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .outputs import ending_on_sigterm
+
     args = build_parser().parse_args(argv)
     try:
-        args.run(args)
+        with ending_on_sigterm():
+            args.run(args)
     except UserError as error:
         print(f"openness: error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interruption:  # Ctrl-C, or SIGTERM (see openness.outputs.ending_on_sigterm)
         print("openness: interrupted; no partial output was left behind", file=sys.stderr)
-        return 130
+        return 128 + getattr(interruption, "signum", signal.SIGINT)
     return 0
 
 

@@ -17,17 +17,23 @@ SIGNIFICANT_DIGITS = 6
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it over `path` only if the block succeeds."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes owner-only files; give the usual mode
+    tmp = temporary_beside(Path(path))
     try:
-        yield Path(tmp)
-        os.replace(tmp, target)
+        yield tmp
+        os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def temporary_beside(target: Path) -> Path:
+    """A new empty file `.<name>.<random>.tmp` beside `target` (its folder made if need be),
+    hidden from folder readers, with the mode a plain new file gets."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes owner-only files
+    return Path(tmp)
 
 
 def _umask() -> int:
@@ -69,13 +75,3 @@ class RunSummary:
         if self.rejects:
             text += f"; {self.n_rejected} rejected -> {self.rejects}"
         return text
-
-
-def write_rejects(rejects: pd.DataFrame, output: str | os.PathLike) -> Path | None:
-    """Bad rows of a run that wrote `output` go to `<output stem>.rejects.csv`; a run
-    without any removes an earlier run's file, which would mislead."""
-    path = Path(output).with_name(f"{Path(output).stem}.rejects.csv")
-    if len(rejects):
-        return write_csv(rejects, path)
-    path.unlink(missing_ok=True)
-    return None

@@ -15,7 +15,8 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .corpus import Corpus, Share, iter_corpus, read_corpus
-from .io import RunSummary, atomic_path, round_floats, write_rejects
+from .io import RunSummary, round_floats
+from .outputs import OutputGroup, check_outputs, exit_with_parent
 from .scoring import Scores, get_scorer
 from .shards import CsvPlan, plan_csv
 
@@ -74,6 +75,7 @@ class _Peers:
 
 
 def _shard_worker(results, arguments, share: _Peers) -> None:
+    exit_with_parent()
     try:
         for item in _scored_chunks(*arguments, share=share):
             results.put(item)
@@ -178,11 +180,14 @@ def score_to_csv(
     progress: bool | None = None,
 ) -> RunSummary:
     """Score `source` into `output` (one row per document or sentence), writing chunk by
-    chunk; bad rows go to `<output stem>.rejects.csv`. Files appear only when complete."""
+    chunk; bad rows go to `<output stem>.rejects.csv`. The files appear only when all are
+    complete; a path that would destroy an input or another output is refused first."""
+    check_outputs({"input": source, "rubric": rubric, "labs": labs}, output=output, evidence=evidence)
     output = Path(output)
     rejects: list[pd.DataFrame] = []
     n_read = n_scored = 0
-    with _CsvSink(output) as table, _CsvSink(evidence) as hits, _progress_bar(progress) as bar:
+    with OutputGroup() as group, _progress_bar(progress) as bar:
+        table, hits = _CsvSink(group, output), _CsvSink(group, evidence)
         keep = functools.partial(_for_csv, unit=unit, evidence=evidence is not None)
         for chunk_read, chunk_rejects, rows, chunk_hits in _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs):
             table.append(rows)
@@ -191,8 +196,9 @@ def score_to_csv(
             n_read += chunk_read
             n_scored += chunk_read - len(chunk_rejects)
             bar.update(chunk_read)
-    rejected = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame()
-    return RunSummary(n_read, n_scored, len(rejected), output, write_rejects(rejected, output), "scored")
+        rejected = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame()
+        rejects_written = group.write_rejects(rejected, output)
+    return RunSummary(n_read, n_scored, len(rejected), output, rejects_written, "scored")
 
 
 def _for_csv(chunk: Corpus, scores: Scores, unit: str, evidence: bool):
@@ -211,28 +217,14 @@ def _csv_text(frame: pd.DataFrame) -> tuple[str, str]:
 
 
 class _CsvSink:
-    """Append CSV text to a file that is renamed into place only when all went well."""
+    """Append CSV text to one output of a group (see `openness.outputs.OutputGroup`)."""
 
-    def __init__(self, path: str | os.PathLike | None):
-        self.path = Path(path) if path is not None else None
-        self._context = None
-        self._handle = None
+    def __init__(self, group: OutputGroup, path: str | os.PathLike | None):
+        self._handle = group.open(path) if path is not None else None
         self._header = True
-
-    def __enter__(self) -> "_CsvSink":
-        if self.path is not None:
-            self._context = atomic_path(self.path)
-            self._handle = open(self._context.__enter__(), "w", encoding="utf-8", newline="")
-        return self
 
     def append(self, text: tuple[str, str] | None) -> None:
         """Add (header, rows); the header only the first time."""
         if self._handle is not None and text is not None:
             self._handle.write(text[0] + text[1] if self._header else text[1])
             self._header = False
-
-    def __exit__(self, *exc) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._context.__exit__(*exc)
-

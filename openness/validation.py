@@ -12,8 +12,10 @@ recomputes the same quantities from resampled confusion matrices in one vectoris
   document as in tests/test_gold.py; themes (present when count > 0), stance, lab mentions
   (micro P/R/F1 over the codebook ids, `other` ignored). Bootstrap by document (`doc`):
   sentences of one document are not independent.
-- claims: the OSAI experts' class of each rated dimension against the level that
-  `openness.claims.classify_dimension` reads from the experts' notes; bootstrap by model.
+- claims: the OSAI experts' class of each rated dimension against the level the claims
+  rules (`openness.claims.classify_dimension`) and the claims model (`openness.claims_model`,
+  cross-validated with whole organisations held out) read from the experts' notes;
+  bootstrap by model. `validation_claims` adds resubstitution and a by-period split.
 - aiaaic: themes of AIAAIC headlines against the human-coded issues, mapped by
   `ISSUE_THEMES`; plus, per issue, how many of its incidents the rubric finds.
 Next to the rubric: `openness.classify` under grouped 5-fold cross-validation, with the
@@ -35,7 +37,7 @@ from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score, precisi
 
 from openness import paths
 from openness.classify import (
-    SEED, STANCE_LABELS, THEME_LABELS, cross_validate, cross_validate_gold, cross_validate_osai, gold_targets,
+    SEED, STANCE_LABELS, THEME_LABELS, cross_validate, cross_validate_gold, gold_targets,
 )
 from openness.rubric import THEMES
 from openness.scoring import score
@@ -51,6 +53,7 @@ OVERALL = "overall"
 ABSTAIN = "(none)"  # the rubric gave no level
 AGREEMENT_COLUMNS = ["task", "metric", "class", "estimate", "lo", "hi", "n"]
 VALIDATION_COLUMNS = ["task", "method", "metric", "class", "estimate", "lo", "hi", "n"]
+CLAIMS_PROTOCOL_COLUMNS = ["protocol", "task", "method", "metric", "class", "estimate", "lo", "hi", "n"]
 CONFUSION_COLUMNS = ["task", "method", "reference", "predicted", "count"]
 ISSUE_COLUMNS = ["issue", "theme", "incidents", "rubric_detected", "rubric_recall",
                  "classifier_detected", "classifier_recall"]
@@ -367,21 +370,30 @@ def gold_tables(gold: pd.DataFrame, n_boot: int = N_BOOT, seed: int = SEED) -> t
 
 
 def osai_notes(raw: Path | None) -> pd.DataFrame:
-    """The rated dimensions with notes: model, dimension, notes, class (open/partial/closed)."""
+    """The rated dimensions with notes: model, org, release_date, dimension, notes, class
+    (open/partial/closed)."""
     ratings = osai.ratings(None if raw is None else raw / osai.SOURCE_ID)
     rated = ratings[(ratings["group"] != "") & ratings["class"].isin(osai.CLASSES) & (ratings["notes"] != "")]
-    return rated[["model", "dimension", "notes", "class"]].sort_values(["model", "dimension"], ignore_index=True)
+    return rated[["model", "org", "release_date", "dimension", "notes", "class"]].sort_values(
+        ["model", "dimension"], ignore_index=True)
 
 
-def claims_tables(notes: pd.DataFrame, n_boot: int = N_BOOT, seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The experts' class per dimension and overall, against the rubric's claims reader
-    and the classifier; bootstrap by model."""
-    from openness import claims  # written alongside this module; imported late so tests can stand in for it
+def claims_tables(notes: pd.DataFrame, n_boot: int = N_BOOT, seed: int = SEED) -> tuple[pd.DataFrame, ...]:
+    """The experts' class per dimension and overall, against the rules alone (`RUBRIC`)
+    and the claims model with and without the rules' verdict, cross-validated with whole
+    organisations held out (`CLASSIFIER`, `WORDS_ONLY`); bootstrap by model. Third table:
+    every method under every protocol of `openness.claims_model.claims_protocol`, bootstrap
+    by organisation (`claims_protocol_table`)."""
+    from openness import claims_model  # imported late so tests can stand in for it
 
-    levels = claims.classify_dimension(notes["notes"].tolist(), notes["dimension"].tolist())
-    predictions = {RUBRIC: pd.Series([level or ABSTAIN for level in levels], index=notes.index)}
-    predictions |= {method: cross_validate_osai(notes, seed=seed, rubric=features).set_index(notes.index)["predicted"]
-                    for method, features in CLASSIFIERS.items()}
+    protocol = claims_model.claims_protocol(notes.reset_index(drop=True), seed=seed)
+    by_org = protocol[protocol["protocol"] == "by organisation"]
+
+    def levels(method: str) -> pd.Series:
+        chosen = by_org[by_org["method"] == method].set_index("row")["predicted"].sort_index()
+        return pd.Series(chosen.replace(claims_model.UNDECIDED, ABSTAIN).to_numpy(), index=notes.index)
+
+    predictions = {RUBRIC: levels("rules"), CLASSIFIER: levels("model"), WORDS_ONLY: levels("words only")}
     rows, confusions = [], []
     subsets = [("claims:all", notes.index)] + [
         (f"claims:{dimension}", part.index) for dimension, part in notes.groupby("dimension", sort=True)]
@@ -389,7 +401,21 @@ def claims_tables(notes: pd.DataFrame, n_boot: int = N_BOOT, seed: int = SEED) -
         for method, predicted in predictions.items():
             _both(rows, confusions, method, task, notes.loc[index, "class"], predicted[index], osai.CLASSES,
                   n_boot, seed, notes.loc[index, "model"])
-    return pd.concat(rows, ignore_index=True), pd.concat(confusions, ignore_index=True)
+    return (pd.concat(rows, ignore_index=True), pd.concat(confusions, ignore_index=True),
+            claims_protocol_table(protocol, n_boot, seed))
+
+
+def claims_protocol_table(protocol: pd.DataFrame, n_boot: int = N_BOOT, seed: int = SEED) -> pd.DataFrame:
+    """Agreement with the experts per protocol and method (`claims_protocol` rows): every
+    metric over all dimensions, the overall metrics per dimension; bootstrap by organisation."""
+    rows = []
+    for (name, method), run in protocol.groupby(["protocol", "method"], sort=True):
+        for task, part in [("claims:all", run), *((f"claims:{d}", p) for d, p in run.groupby("dimension", sort=True))]:
+            table = agreement(part["reference"], part["predicted"], osai.CLASSES, n_boot, seed, part["org"], task)
+            kept = table if task == "claims:all" else table[table["class"] == OVERALL]
+            rows.append(kept.assign(protocol=name, method=method))
+    table = pd.concat(rows, ignore_index=True)[CLAIMS_PROTOCOL_COLUMNS]
+    return table.astype({"n": "int64"}).sort_values(["protocol", "method", "task", "class", "metric"], ignore_index=True)
 
 
 def aiaaic_incidents(raw: Path | None) -> pd.DataFrame:
@@ -435,12 +461,13 @@ def validation_tables(mirror_or_raw: str | os.PathLike | None = None, n_boot: in
                       seed: int = SEED) -> dict[str, pd.DataFrame]:
     """Every benchmark as a table to write to data/processed/<name>.csv: `validation`
     (task, method, metric, class, estimate, lo, hi, n), `validation_confusion` (task,
-    method, reference, predicted, count) and `validation_aiaaic_issues` (per AIAAIC issue:
-    theme, incidents, and how many each method finds). `mirror_or_raw` is the mirror
+    method, reference, predicted, count), `validation_aiaaic_issues` (per AIAAIC issue:
+    theme, incidents, and how many each method finds) and `validation_claims` (protocol,
+    task, method, metric, class, estimate, lo, hi, n: the claims readers under each protocol). `mirror_or_raw` is the mirror
     (holding raw/ and gold/) or a raw folder (holding <source>/, gold/ beside it)."""
     raw, gold_folder = _folders(mirror_or_raw)
     gold_rows, gold_confusion = gold_tables(read_gold(gold_folder), n_boot, seed)
-    claim_rows, claim_confusion = claims_tables(osai_notes(raw), n_boot, seed)
+    claim_rows, claim_confusion, claim_protocol = claims_tables(osai_notes(raw), n_boot, seed)
     aiaaic_rows, aiaaic_confusion, issues = aiaaic_tables(aiaaic_incidents(raw), n_boot, seed)
     metrics = pd.concat([gold_rows, claim_rows, aiaaic_rows], ignore_index=True)[VALIDATION_COLUMNS]
     matrices = pd.concat([gold_confusion, claim_confusion, aiaaic_confusion], ignore_index=True)[CONFUSION_COLUMNS]
@@ -448,4 +475,5 @@ def validation_tables(mirror_or_raw: str | os.PathLike | None = None, n_boot: in
         "validation": metrics.astype({"n": "int64"}).sort_values(["task", "method", "class", "metric"], ignore_index=True),
         "validation_confusion": matrices.sort_values(["task", "method", "reference", "predicted"], ignore_index=True),
         "validation_aiaaic_issues": issues,
+        "validation_claims": claim_protocol,
     }

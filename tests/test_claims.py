@@ -22,13 +22,14 @@ from openness.sources import osai
     ("The data is nowhere disclosed.", "datasources_basemodel", "closed"),
     ("No model card could be located.", "modelcard", "closed"),  # a negated dimension cue
     ("Weights under MIT, code under Apache 2.0, data terms unknown.", "licenses", "partial"),  # mixed
-    ("Inference code is shared, but the training code is not released.", "trainingcode", "partial"),
+    # inference code is not training code (the index asks for data processing, training, tuning)
+    ("Inference code is shared, but the training code is not released.", "trainingcode", "closed"),
     ("The architecture is sparsely documented.", "hardware_architecture", "partial"),
     ("There is a preprint on arXiv.", "paper", "closed"),  # a preprint is not peer-reviewed
     ("Shown as a poster at a workshop.", "paper", "partial"),
     ("Downloads need registration and a request form.", "weights_basemodel", "partial"),
     ("No registration is needed to download the weights.", "weights_basemodel", "open"),
-    ("The weather was fine.", "paper", ""),
+    ("The weather was fine.", "paper", "undecided"),
 ])
 def test_classify_dimension_levels(text, dimension, level):
     assert classify_dimension([text], [dimension]) == [level]
@@ -80,13 +81,15 @@ def test_claims_to_csv_free_text(fixtures, tmp_path):
 
 def test_claims_to_csv_dimension_column(fixtures, tmp_path):
     out = tmp_path / "levels.csv"
-    summary = claims_to_csv(fixtures / "claims" / "notes.csv", out, id="row", dimension="field")
+    summary = claims_to_csv(fixtures / "claims" / "notes.csv", out, id="row", dimension="field", method="rules")
     table = pd.read_csv(out, keep_default_na=False)
     assert list(table.columns) == ["doc_id", "dimension", "level"]
-    # duplicate texts are kept (one note can rate several dimensions); empty text says nothing
+    # duplicate texts are kept (one note can rate several dimensions); a text that says
+    # nothing, or is empty, is undecided and counted in the summary
     assert table.values.tolist() == [
         ["m1", "weights_endmodel", "open"], ["m1", "weights_basemodel", "partial"], ["m1", "licenses", "closed"],
-        ["m2", "datasources_basemodel", "closed"], ["m2", "paper", ""], ["m3", "modelcard", ""]]
+        ["m2", "datasources_basemodel", "closed"], ["m2", "paper", "undecided"], ["m3", "modelcard", "undecided"]]
+    assert "6 claim rows (2 undecided, method rules)" in summary.describe()
     rejects = pd.read_csv(summary.rejects, keep_default_na=False)
     assert rejects[["location", "doc_id"]].values.tolist() == [["row 5", "m3"]]
     assert "dimension 'weights' is not one of" in rejects.reason[0]
@@ -102,7 +105,10 @@ def test_cli_parser_and_errors(fixtures, tmp_path, capsys):
     args = parser.parse_args(["claims", str(fixtures / "claims" / "notes.csv"), "--id-column", "row",
                               "--dimension-column", "field", "-o", str(out)])
     args.run(args)
-    assert "7 read, 6 claim rows" in capsys.readouterr().err
+    # the default method with the shipped rubric is the model: only the empty note is undecided
+    assert "7 read, 6 claim rows (1 undecided, method model)" in capsys.readouterr().err
+    levels = pd.read_csv(out, keep_default_na=False)["level"]
+    assert levels.tolist()[-1] == "undecided" and set(levels[:-1]) <= {"open", "partial", "closed"}
     bad = parser.parse_args(["claims", str(fixtures / "claims" / "notes.csv"), "--dimension-column", "nope", "-o", str(out)])
     with pytest.raises(UserError, match=r"notes\.csv: no dimension column 'nope'"):
         bad.run(bad)
@@ -168,7 +174,7 @@ def test_levels_agree_with_osai_experts(mirror):
     overall = macro_f1(np.ones(len(notes), dtype=bool))
     print(f"\nclaims vs OSAI notes: macro-F1 {overall:.3f} (tune half {macro_f1(tuned):.3f}, "
           f"check half {macro_f1(~tuned):.3f}); {len(notes)} notes, {n_empty} empty excluded, "
-          f"{(predicted == '').sum()} with no level (misses)")
+          f"{(predicted == 'undecided').sum()} undecided (misses)")
     for dimension in CLAIM_FIELDS:
         mask = (notes["dimension"] == dimension).to_numpy()
         print(f"  {dimension:24s} {macro_f1(mask):.3f}  n={mask.sum()}")

@@ -169,18 +169,20 @@ def test_every_mapped_issue_is_justified():
 
 
 def test_claims_tables_per_dimension_and_overall(monkeypatch):
-    from openness import claims
+    from openness import claims_model
 
     notes = pd.DataFrame({
         "model": [f"m{i}" for i in range(10) for _ in range(2)],
+        "org": [f"org{i // 2}" for i in range(10) for _ in range(2)],
+        "release_date": [f"{2022 + i % 4}-01" for i in range(10) for _ in range(2)],
         "dimension": ["code", "paper"] * 10,
         "notes": [text for i in range(10) for text in (f"source code is on a public repository {i}",
                                                        f"no paper was ever written {i}")],
         "class": ["open", "closed"] * 10,
     })
-    monkeypatch.setattr(claims, "classify_dimension",
-                        lambda texts, dims: ["open" if "public" in t else "" for t in texts])
-    metrics, matrices = validation.claims_tables(notes, n_boot=50)
+    monkeypatch.setattr(claims_model, "classify_dimension",
+                        lambda texts, dims, rubric=None: ["open" if "public" in t else "undecided" for t in texts])
+    metrics, matrices, protocol = validation.claims_tables(notes, n_boot=50)
     rubric = metrics[metrics["method"] == RUBRIC]
     assert set(rubric["task"]) == {"claims:all", "claims:code", "claims:paper"}
     overall = rubric[rubric["task"] == "claims:all"]
@@ -189,6 +191,13 @@ def test_claims_tables_per_dimension_and_overall(monkeypatch):
     assert set(metrics["method"]) == {RUBRIC, CLASSIFIER, WORDS_ONLY}
     counts = matrices.groupby(["task", "method"])["count"].sum()
     assert counts["claims:all", RUBRIC] == 20 and counts["claims:code", CLASSIFIER] == 10
+    assert value(rows(metrics, "claims:all", CLASSIFIER), "coverage") == 1.0  # the model always answers
+    # every protocol x method, over all notes except by period (the 12 notes released before 2024)
+    units = protocol[protocol["task"] == "claims:all"].groupby(["protocol", "method"])["n"].max()
+    assert units.index.get_level_values(0).unique().tolist() == ["by organisation", "by period", "resubstitution"]
+    assert units["by period"].eq(12).all() and units["by organisation"].eq(20).all()
+    rules = protocol[(protocol["method"] == "rules") & (protocol["task"] == "claims:all") & (protocol["metric"] == "coverage")]
+    assert rules["estimate"].tolist() == [0.5, 0.5, 0.5]
 
 
 # ---------------------------------------------------------------- real data
@@ -223,7 +232,7 @@ def test_gold_rubric_rows_equal_test_gold(tables, gold_scored):
 
 
 def test_tables_are_sorted_with_explicit_columns(tables):
-    assert set(tables) == {"validation", "validation_confusion", "validation_aiaaic_issues"}
+    assert set(tables) == {"validation", "validation_confusion", "validation_aiaaic_issues", "validation_claims"}
     metrics, matrices = tables["validation"], tables["validation_confusion"]
     assert list(metrics.columns) == validation.VALIDATION_COLUMNS
     assert list(matrices.columns) == validation.CONFUSION_COLUMNS

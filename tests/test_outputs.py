@@ -1,0 +1,304 @@
+"""No command destroys a user's file: an output path that is an input, another output of
+the run, or not a regular file is refused before any work (one line, exit 2, nothing
+changed on disk); write errors leave the earlier outputs and no temporary file; the
+outputs of a run appear together; SIGINT and SIGTERM clean up, and workers do not outlive
+a killed parent."""
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import openness.io
+import openness.outputs
+from openness import paths
+from openness.cli import main
+from openness.scoring import get_scorer
+from test_atomic import _big_corpus
+
+ROWS = [("a", "We release open weights for every model."), ("b", ""), ("c", "Safety testing comes first.")]
+PREVIOUS = {"out.csv": b"doc_id\nearlier\n", "hits.csv": b"doc_id,cue\nearlier,x\n", "out.rejects.csv": b"location\nold\n"}
+
+
+def _write_input(path: Path) -> Path:
+    pd.DataFrame(ROWS, columns=["id", "text"]).to_csv(path, index=False)
+    return path
+
+
+def _snapshot(folder: Path) -> dict[str, object]:
+    """Every entry below `folder`: its kind, and the bytes of regular files."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        mode = path.lstat().st_mode
+        found[path.relative_to(folder).as_posix()] = path.read_bytes() if stat.S_ISREG(mode) else stat.S_IFMT(mode)
+    return found
+
+
+def _refused(args: list[str], folder: Path, capsys, *named: str) -> str:
+    """Run the CLI in `folder`; assert it refuses with one line naming `named`, changing nothing."""
+    before = _snapshot(folder)
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        code = main(args)
+    finally:
+        os.chdir(cwd)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("openness: error: "), err
+    assert all(name in err for name in named), err
+    assert _snapshot(folder) == before
+    return err
+
+
+SCORE = ["score", "in.csv", "--id-column", "id", "--quiet"]
+
+# (files to make beyond in.csv, arguments, paths the error must name)
+PAIRS = {
+    "-o is the input": ([], SCORE + ["-o", "in.csv"], ["output in.csv", "input in.csv"]),
+    "--evidence is the input": ([], SCORE + ["-o", "out.csv", "--evidence", "in.csv"], ["evidence in.csv", "input in.csv"]),
+    "input named like the rejects of -o": ([], ["score", "out.rejects.csv", "--id-column", "id", "-o", "out.csv"],
+                                           ["rejects file out.rejects.csv", "input out.rejects.csv"]),
+    "--evidence is -o": ([], SCORE + ["-o", "out.csv", "--evidence", "out.csv"], ["evidence out.csv", "output out.csv"]),
+    "--evidence named like the rejects of -o": ([], SCORE + ["-o", "out.csv", "--evidence", "out.rejects.csv"],
+                                                ["rejects file out.rejects.csv", "evidence out.rejects.csv"]),
+    "-o a symlink to the input": (["link"], SCORE + ["-o", "link.csv"], ["link.csv", "in.csv"]),
+    "-o the input spelled with ..": (["sub"], SCORE + ["-o", "sub/../in.csv"], ["sub/../in.csv", "in.csv"]),
+    "-o a hard link to the input": (["hard"], SCORE + ["-o", "hard.csv"], ["hard.csv", "in.csv"]),
+    "-o the rubric": ([], SCORE + ["-o", "rubric.yaml", "--rubric", "rubric.yaml"], ["output rubric.yaml", "rubric rubric.yaml"]),
+    "-o the lab registry": ([], SCORE + ["-o", "labs.yaml", "--labs", "labs.yaml"], ["output labs.yaml", "labs labs.yaml"]),
+    "-o inside the input folder": (["docs"], ["score", "docs", "-o", "docs/out.csv"], ["docs/out.csv", "input folder docs"]),
+    "claims -o is the input": ([], ["claims", "in.csv", "--id-column", "id", "-o", "in.csv"], ["output in.csv", "input in.csv"]),
+    "claims -o a symlink to the input": (["link"], ["claims", "in.csv", "-o", "link.csv"], ["link.csv", "in.csv"]),
+    "claims input named like its rejects": ([], ["claims", "out.rejects.csv", "-o", "out.csv"],
+                                            ["rejects file out.rejects.csv", "input out.rejects.csv"]),
+}
+
+
+@pytest.mark.parametrize("extra, args, named", PAIRS.values(), ids=PAIRS.keys())
+def test_an_output_that_is_an_input_or_another_output_is_refused(tmp_path, capsys, extra, args, named):
+    _write_input(tmp_path / "in.csv")
+    shutil.copy(tmp_path / "in.csv", tmp_path / "out.rejects.csv")
+    (tmp_path / "rubric.yaml").write_bytes(b"id: mine\n")  # refused before it is read
+    (tmp_path / "labs.yaml").write_bytes(b"labs: {}\n")
+    if "link" in extra:
+        (tmp_path / "link.csv").symlink_to(tmp_path / "in.csv")
+    if "sub" in extra:
+        (tmp_path / "sub").mkdir()
+    if "hard" in extra:
+        os.link(tmp_path / "in.csv", tmp_path / "hard.csv")
+    if "docs" in extra:
+        (tmp_path / "docs").mkdir()
+        (tmp_path / "docs" / "a.txt").write_text("We publish open weights.\n", encoding="utf-8")
+    _refused(args, tmp_path, capsys, *named)
+
+
+def _make_place(tmp_path: Path, kind: str) -> str:
+    if kind == "folder":
+        (tmp_path / "out.csv").mkdir()
+        return "out.csv"
+    if kind == "fifo":
+        os.mkfifo(tmp_path / "out.csv")
+        return "out.csv"
+    if kind == "char device":
+        os.mknod(tmp_path / "out.csv", stat.S_IFCHR | 0o666, os.stat("/dev/null").st_rdev)
+        return "out.csv"
+    if kind == "below a file":
+        return "in.csv/out.csv"
+    return {"empty": "", "dash": "-"}[kind]
+
+
+PLACES = {"folder": "is a folder", "fifo": "is a FIFO", "char device": "is a character device",
+          "below a file": "which is a file", "empty": "''", "dash": "'-'"}
+
+
+@pytest.mark.parametrize("kind", PLACES, ids=PLACES.keys())
+def test_an_output_that_is_not_a_regular_file_is_refused(tmp_path, capsys, kind):
+    _write_input(tmp_path / "in.csv")
+    output = _make_place(tmp_path, kind)
+    _refused(SCORE + ["-o", output], tmp_path, capsys, PLACES[kind])
+
+
+@pytest.mark.parametrize("device", ["/dev/null", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
+def test_system_devices_are_refused(tmp_path, device):
+    """Checked without running a command: were the check to fail, a run as root would
+    replace the system's /dev/null (a copy of it is run above)."""
+    before = os.lstat(device)
+    with pytest.raises(openness.outputs.OutputError, match=f"output {device} (is a|lies in)"):
+        openness.outputs.check_outputs({"input": str(tmp_path / "in.csv")}, output=device)
+    after = os.lstat(device)
+    assert (after.st_mode, after.st_ino, after.st_rdev) == (before.st_mode, before.st_ino, before.st_rdev)
+
+
+def test_data_build_refuses_an_out_that_is_a_file(tmp_path, capsys):
+    (tmp_path / "tables").write_bytes(b"not a folder\n")
+    _refused(["data", "build", "--out", "tables"], tmp_path, capsys, "tables", "not a folder")
+    _refused(["data", "build", "--out", "tables/processed"], tmp_path, capsys, "tables/processed", "which is a file")
+    _refused(["data", "build", "--out", ""], tmp_path, capsys, "''")
+
+
+# -- write errors ---------------------------------------------------------------------------------
+
+
+def _with_previous_outputs(tmp_path: Path) -> None:
+    _write_input(tmp_path / "in.csv")  # row b is empty: a reject, so all three outputs are written
+    for name, data in PREVIOUS.items():
+        (tmp_path / name).write_bytes(data)
+
+
+@pytest.mark.parametrize("failing", PREVIOUS, ids=PREVIOUS.keys())
+def test_disk_full_on_any_output_keeps_every_earlier_output(tmp_path, capsys, monkeypatch, failing):
+    _with_previous_outputs(tmp_path)
+    real_open = open
+
+    class Full:
+        """A file on a full disk: every write fails with ENOSPC."""
+
+        def __init__(self, handle):
+            self.handle, self.closed = handle, False
+
+        def write(self, text):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def close(self):
+            self.closed = True
+            self.handle.close()
+
+    def full_for(path, *args, **kwargs):
+        handle = real_open(path, *args, **kwargs)
+        return Full(handle) if Path(path).name.startswith(f".{failing}.") else handle
+
+    monkeypatch.setattr(openness.outputs, "open", full_for, raising=False)
+    err = _refused(SCORE + ["-o", "out.csv", "--evidence", "hits.csv"], tmp_path, capsys, failing, "No space left")
+    assert "cannot write" in err
+    assert {name: (tmp_path / name).read_bytes() for name in PREVIOUS} == PREVIOUS
+
+
+def test_a_complete_run_puts_all_three_outputs_in_place(tmp_path, monkeypatch):
+    _with_previous_outputs(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(SCORE + ["-o", "out.csv", "--evidence", "hits.csv"]) == 0
+    assert all((tmp_path / name).read_bytes() != data for name, data in PREVIOUS.items())
+    assert pd.read_csv(tmp_path / "out.rejects.csv")["doc_id"].tolist() == ["b"]
+    assert list(tmp_path.glob(".*.tmp")) == []
+
+
+def _refuse_temporary_files(monkeypatch) -> None:
+    """What a read-only folder does to a non-root user: no new file may be made in it (the
+    tests run as root, who may write anywhere, so the refusal is made by hand)."""
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(openness.io.tempfile, "mkstemp", refuse)
+
+
+def _refuse_renaming_over_the_output(monkeypatch) -> None:
+    """What an output that may not be replaced does (a sticky folder owned by another user)."""
+    real_replace = os.replace
+
+    def replace(source, target, *args, **kwargs):
+        if Path(target).name == "out.csv":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(openness.outputs.os, "replace", replace)
+
+
+@pytest.mark.parametrize("refuse", [_refuse_temporary_files, _refuse_renaming_over_the_output],
+                         ids=["read-only folder", "output not replaceable"])
+def test_permission_denied_is_one_line_and_keeps_the_earlier_outputs(tmp_path, capsys, monkeypatch, refuse):
+    _with_previous_outputs(tmp_path)
+    get_scorer()  # the compiled rubric may be cached on disk: before the writes are refused
+    refuse(monkeypatch)
+    err = _refused(SCORE + ["-o", "out.csv", "--evidence", "hits.csv"], tmp_path, capsys, "out.csv", "Permission denied")
+    assert "cannot write" in err
+    assert {name: (tmp_path / name).read_bytes() for name in PREVIOUS} == PREVIOUS
+
+
+# -- signals and workers --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "corpus.csv"
+    _big_corpus(path)
+    return path
+
+
+def _start_and_wait_for_output(corpus: Path, folder: Path, n_jobs: int) -> subprocess.Popen:
+    """A real `openness score` run, returned once its temporary output holds data."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "openness.cli", "score", str(corpus), "-o", str(folder / "out.csv"), "--id-column", "id",
+         "--evidence", str(folder / "hits.csv"), "--chunksize", "500", "--n-jobs", str(n_jobs), "--quiet"],
+        cwd=paths.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not any(p.stat().st_size > 0 for p in folder.glob(".out.csv.*.tmp")):
+        assert process.poll() is None, f"finished before the signal: {process.stderr.read()[-2000:]}"
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("no temporary output appeared")
+        time.sleep(0.02)
+    return process
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields.get("PPid", "0")) == pid:
+            found.append(int(status.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting for a parent to reap it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def _wait_until_gone(pids: list[int], seconds: float = 30) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (alive := [pid for pid in pids if _running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return alive
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_sigterm_and_sigint_remove_temporary_files_and_stop_workers(corpus, tmp_path, signum, n_jobs):
+    (tmp_path / "out.csv").write_bytes(PREVIOUS["out.csv"])
+    process = _start_and_wait_for_output(corpus, tmp_path, n_jobs)
+    workers = _children(process.pid)
+    assert len(workers) == (n_jobs if n_jobs > 1 else 0)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + signum, err
+    assert err.strip().splitlines() == ["openness: interrupted; no partial output was left behind"]
+    assert (tmp_path / "out.csv").read_bytes() == PREVIOUS["out.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+    assert _wait_until_gone(workers) == []
+
+
+def test_workers_exit_when_their_parent_is_killed(corpus, tmp_path):
+    process = _start_and_wait_for_output(corpus, tmp_path, 2)
+    workers = _children(process.pid)
+    assert len(workers) == 2 and all(_running(pid) for pid in workers)
+    process.kill()
+    process.wait(timeout=10)
+    assert _wait_until_gone(workers) == []
