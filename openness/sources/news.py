@@ -16,9 +16,9 @@ read = documents + pages set aside:
 - `tag or index page` (checked on the pages left): the url is a listing, not an article: a
   path segment `tag(s)`, `category`, `author(s)`, `topic(s)`, `series`, `type`, `live`,
   `projects`, `pages` or `a`; no path, or only numbers (a date archive such as `/2023/11`);
-  or a last path segment that is one word of
-  letters (a section: `/tech`, `/technology/openai`, `/2023/nov/06/all`), except after
-  `/<year>/<month number>/` (WIRED's dated article urls, e.g. `/1994/10/mosaic`).
+  or a last path segment that is one word of letters (a section: `/tech`,
+  `/technology/openai`, `/2023/nov/06/all`), except after `/<year>/<month number>/`
+  (WIRED's dated article urls, e.g. `/1994/10/mosaic`).
 
 `documents(root=None)` columns:
 
