@@ -26,13 +26,15 @@ from openness.labs import load_labs
 from openness.outputs import check_output_folder
 from openness.reference import lab_reference
 from openness.scoring import score
-from openness.sources import aiaaic, fmti, interconnects, mot, ntia, osai, seed
+from openness.sources import aiaaic, fmti, interconnects, mot, news, ntia, osai, seed
 from openness.claims import find_claims
 from openness.correction import gold_predictions
 from openness.openwashing import gap_table, seed_comparison
 from openness.validation import validation_tables
+from openness.audit import audit_precision
 
-TEXT_SOURCES = {"ntia-open-weights": ntia, "interconnects": interconnects, "aiaaic": aiaaic, "seed": seed}
+TEXT_SOURCES = {"ntia-open-weights": ntia, "interconnects": interconnects, "aiaaic": aiaaic, "seed": seed,
+                news.SOURCE: news}
 DOCUMENT_COLUMNS = ["doc_id", "source", "title", "author", "commenter_type", "commenter_lab", "published",
                     "year", "url", "post_id", "n_chars", "n_words", "n_sentences", "flags"]
 INCIDENT_COLUMNS = ["doc_id", "year", "occurred", "country", "sector", "deployers", "developers", "labs",
@@ -114,6 +116,8 @@ def build_tables(roots: dict[str, Path], sources: dict[str, Source]) -> dict[str
     claims = find_claims(docs[["doc_id", "text"]]).sort_values(["doc_id", "start", "end", "dimension"], ignore_index=True)
     records = {"osai-index": (osai_models, "model"), "fmti": (fmti_scores, "indicator score"),
                "mot": (mot_models, "model"), **{sid: (docs[docs.source == sid], "document") for sid in TEXT_SOURCES}}
+    news_pages = news.pages(roots[news.SOURCE])  # every page read: kept as a document or set aside, with why
+    records[news.SOURCE] = (news_pages.assign(flags=news_pages.status.where(news_pages.status != news.KEPT, "")), "page")
     return {
         "documents.csv": document_table(docs, scores.documents),
         "document_scores.csv": scores.documents.sort_values("doc_id", ignore_index=True),
@@ -138,6 +142,8 @@ def build_tables(roots: dict[str, Path], sources: dict[str, Source]) -> dict[str
         "term_counts.csv": term_table,
         "term_totals.csv": term_totals,
         "sources.csv": source_table(sources, records),
+        "news_pages.csv": news_pages,
+        "audit_precision.csv": audit_precision(),
     }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .audit import add_audit_parser
 from .claims import add_claims_parser
 
 
@@ -162,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.set_defaults(run=_score)
 
     add_claims_parser(commands)
+    add_audit_parser(commands)
 
     rubric = commands.add_parser("rubric", help="work with rubrics")
     rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True)

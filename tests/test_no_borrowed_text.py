@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 from openness import paths
-from openness.sources import aiaaic, interconnects, ntia, osai, seed
+from openness.sources import aiaaic, interconnects, news, ntia, osai, seed
+from openness.sources._text import read_text
 
 RUN = 12
 SCANNED = ("data/", "notebooks/", "reports/")
@@ -56,7 +57,15 @@ def source_texts(root: Path) -> list[str]:
     ratings, models = osai.ratings(raw / "osai-index"), osai.models(raw / "osai-index")
     return [*ntia.documents(raw / "ntia-open-weights").text, *posts.text, *posts.subtitle,
             *aiaaic.documents(raw / "aiaaic").text, *seed.documents(raw / "seed").text,
-            *ratings.notes, *models.notes]
+            *ratings.notes, *models.notes, *news_pages(raw / news.SOURCE)]
+
+
+def news_pages(root: Path) -> list[str]:
+    """Every news page as scraped (its boilerplate included) and its title: the cleaned
+    text is part of the scraped one."""
+    log = root / news.LOG
+    titles = [read_text(path).split("\n")[0] for path in sorted(log.iterdir()) if path.name.isdigit()]
+    return [*(read_text(path) for path in sorted(log.glob("*.txt"))), *titles]
 
 
 def committed_files() -> list[str]:
