@@ -7,6 +7,7 @@ three times (`--repeat`), and reports the best run as MB/s, documents/s and the 
 floor, next to the first run's seconds and the peak resident memory (naive and Dask run once):
   floor        re.findall(r"\\w+") over every text: the speed of merely reading it
   scorer       openness.score on an in-memory DataFrame, one process
+  scorer-model the same, with the stance model's decisions (`openness score`'s default stance)
   scorer-file  `openness score` on a CSV file, one process (the baseline for 2 processes)
   scorer-2p    the same with --n-jobs 2
   naive        openness.score with the pure-Python engine: every pattern searched separately
@@ -26,7 +27,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CASES = ("floor", "scorer", "scorer-file", "scorer-2p", "naive", "dask")
+CASES = ("floor", "scorer", "scorer-model", "scorer-file", "scorer-2p", "naive", "dask")
 
 
 def _corpus(n: int):
@@ -71,13 +72,19 @@ def _work(case: str, docs, csv: Path, stack: contextlib.ExitStack):
         if case == "naive":
             scorer.matcher = Matcher(scorer.matcher.patterns, engine="re")
         return lambda: scorer.score(docs)
+    if case == "scorer-model":
+        from openness.core.scoring import get_scorer
+        from openness.core.stance_model import load, with_model_stance
+
+        scorer, model = get_scorer(), load()
+        return lambda: with_model_stance(scorer.score(docs), model)
     if case in ("scorer-file", "scorer-2p"):
         from openness.core.scoring import get_scorer
         from openness.core.streaming import score_to_csv
 
         get_scorer()
         out = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "out.csv"
-        return lambda: score_to_csv(csv, out, id="doc_id", chunksize=500,
+        return lambda: score_to_csv(csv, out, id="doc_id", chunksize=500, stance="model",
                                     n_jobs=2 if case == "scorer-2p" else 1, progress=False)
     if case == "dask":
         import dask.dataframe as dd

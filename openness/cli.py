@@ -34,6 +34,7 @@ def _score(args: argparse.Namespace) -> None:
             chunksize=args.chunksize,
             n_jobs=args.n_jobs,
             progress=False if args.quiet else None,
+            stance=args.stance,
         )
     except (CorpusError, RubricError, LabsError, OutputError, FileNotFoundError) as error:
         raise UserError(str(error)) from error
@@ -55,16 +56,74 @@ def _claims(args: argparse.Namespace) -> None:
         print(summary.describe(), file=sys.stderr)
 
 
+def _audit(args: argparse.Namespace) -> None:
+    from openness.analysis.audit import VERDICTS, draw_sheet, judging_view
+    from openness.core.corpus import CorpusError, read_corpus
+    from openness.core.outputs import OutputGroup, check_outputs
+    from openness.core.scoring import score
+    from openness.data.catalogue import PARSERS
+    from openness.data.registry import FetchError
+    from openness.data.sources import source_root
+
+    parsers = {parser.id: parser for parser in PARSERS}
+    try:
+        check_outputs({"corpus": args.corpus}, sheet=args.output, view=args.view)
+        if args.corpus in parsers:
+            frames = parsers[args.corpus].frames(source_root(None, args.corpus))
+            if "documents" not in frames:
+                raise ValueError(f"{args.corpus} is a registered source without documents: nothing to audit")
+            docs = frames["documents"][["doc_id", "text"]]
+        else:
+            docs = read_corpus(args.corpus).docs[["doc_id", "text"]]
+        scores = score(docs)
+        sheet = draw_sheet(scores.evidence, args.n, args.seed)
+        with OutputGroup() as group:
+            group.write_csv(sheet, args.output)
+            if args.view is not None:
+                group.write_csv(judging_view(sheet, scores.sentences, scores.texts), args.view)
+    except (CorpusError, FetchError, FileNotFoundError, ValueError) as error:  # OutputError too
+        raise UserError(str(error)) from error
+    print(f"{args.output}: {len(sheet)} of {len(scores.evidence)} hits in {len(docs)} documents drawn "
+          f"(seed {args.seed}); fill in `verdict` with one of {', '.join(VERDICTS)}", file=sys.stderr)
+
+
 def _rubric_check(args: argparse.Namespace) -> None:
-    from openness.core.rubric import RubricError, load_rubric
+    from openness.core.rubric import RubricError, dead_cues, load_rubric
 
     try:
         rubric = load_rubric(args.file)
     except (RubricError, FileNotFoundError) as error:
         raise UserError(str(error)) from error
+    dead = dead_cues(rubric)
+    for cue, reason in dead:
+        print(f"{args.file}: theme {cue.theme}: criterion {cue.criterion}: cue {cue.id}: can never count: {reason}")
+    if dead:
+        raise UserError(f"{args.file}: {len(dead)} cue(s) can never count (listed above)")
     themes = pd.Series([c.theme for c in rubric.cues]).value_counts().sort_index()
     counts = ", ".join(f"{theme} {n}" for theme, n in themes.items())
     print(f"{args.file}: rubric {rubric.id} {rubric.version} (hash {rubric.hash}) is valid: {len(rubric.cues)} cues ({counts})")
+    if args.corpus is not None:
+        _report_silent_cues(rubric, args)
+
+
+def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
+    """List the cues that never fire on a corpus: a report, not a failure (a small corpus
+    need not use every cue)."""
+    from openness.core.corpus import CorpusError, iter_corpus
+    from openness.core.labs import load_labs
+    from openness.core.scoring import Scorer
+
+    scorer, fired, n_docs = Scorer(rubric, load_labs()), set(), 0
+    try:
+        for chunk in iter_corpus(args.corpus, text=args.text_column, id=args.id_column):
+            fired.update(scorer.score(chunk.docs).evidence["cue"].tolist())
+            n_docs += len(chunk.docs)
+    except (CorpusError, FileNotFoundError) as error:
+        raise UserError(str(error)) from error
+    silent = [cue for cue in rubric.cues if cue.id not in fired]
+    print(f"{len(silent)} of {len(rubric.cues)} cues never fire on {args.corpus} ({n_docs} documents)")
+    for cue in silent:
+        print(f"  {cue.id} ({cue.theme} {cue.criterion})")
 
 
 def _labs(args: argparse.Namespace) -> None:
@@ -134,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--text-column", default="text", help="column holding the text (default: text)")
     score.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers)")
     score.add_argument("--unit", choices=["document", "sentence"], default="document")
+    score.add_argument("--stance", choices=["model", "rubric"], default="model",
+                       help="stance from the stance model, which reads words and cues (default; see "
+                            "openness.stance_model), or from the sign of the rubric's summed cue stances")
     score.add_argument("--rubric", default=None, help="rubric YAML (default: the shipped openness rubric)")
     score.add_argument("--labs", default=None, help="lab registry YAML (default: the shipped registry)")
     score.add_argument("--evidence", default=None, help="also write one row per cue hit here")
@@ -156,10 +218,22 @@ def build_parser() -> argparse.ArgumentParser:
     claims.add_argument("--quiet", action="store_true", help="no summary")
     claims.set_defaults(run=_claims)
 
+    audit = commands.add_parser("audit", help="draw a seeded sample of cue hits to judge (a precision audit)")
+    audit.add_argument("corpus", help="a registered text source (e.g. news-scrape), or a folder/.csv/.jsonl/.parquet corpus")
+    audit.add_argument("-o", "--output", required=True, help="judging sheet CSV (no text: can be committed)")
+    audit.add_argument("--n", type=_positive, default=120, help="hits to draw (default: 120)")
+    audit.add_argument("--seed", type=int, default=1, help="seed of the draw (default: 1)")
+    audit.add_argument("--view", default=None,
+                       help="also write the sheet with each sentence's text here, for the judge (keep it under build/)")
+    audit.set_defaults(run=_audit)
+
     rubric = commands.add_parser("rubric", help="work with rubrics")
     rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True)
-    check = rubric_commands.add_parser("check", help="validate a rubric YAML file")
+    check = rubric_commands.add_parser("check", help="validate a rubric YAML file and find cues that can never count")
     check.add_argument("file")
+    check.add_argument("--corpus", type=Path, default=None, help="also list the cues that never fire on this corpus")
+    check.add_argument("--text-column", default="text", help="the corpus's text column (default: text)")
+    check.add_argument("--id-column", default=None, help="the corpus's id column (default: row numbers)")
     check.set_defaults(run=_rubric_check)
 
     labs = commands.add_parser("labs", help="list the lab registry")

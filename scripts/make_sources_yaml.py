@@ -3,7 +3,9 @@
 The source metadata (repo, commit, mirror, home, licence, citation) is kept as written; every
 file found under the source's folder (raw/<source>/ in the mirror, or the folder `mirror`
 names; for data of our own, the repository folder `home`) is listed with its sha256 and size,
-sorted by path, so the output is the same bytes for the same mirror.
+sorted by path, so the output is the same bytes for the same mirror. A source whose entry
+names a `manifest` (a CSV path relative to the registry, for sources with thousands of
+files) gets its list written there instead.
 
     python scripts/make_sources_yaml.py /work/shared/data
 """
@@ -13,6 +15,7 @@ import argparse
 import hashlib
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from openness import paths
@@ -52,11 +55,21 @@ def main() -> None:
     parser.add_argument("--registry", type=Path, default=paths.DATA / "sources.yaml")
     args = parser.parse_args()
     entries = yaml.safe_load(args.registry.read_text(encoding="utf-8"))["sources"]
-    sources = [
-        {**{key: entry[key] for key in METADATA if key in entry or key not in OPTIONAL}, "files": list_files(folder(entry, args.mirror))}
-        for entry in sorted(entries, key=lambda e: e["id"])
-    ]
-    body = yaml.safe_dump({"sources": sources}, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=None)
+    sources = []
+    for entry in sorted(entries, key=lambda e: e["id"]):
+        metadata = {key: entry[key] for key in METADATA if key in entry or key not in OPTIONAL}
+        files = list_files(folder(entry, args.mirror))
+        if "manifest" in entry:
+            with atomic_path(args.registry.parent / entry["manifest"]) as tmp:
+                pd.DataFrame(files, columns=["path", "sha256", "size"]).to_csv(tmp, index=False, lineterminator="\n")
+            sources.append({**metadata, "manifest": entry["manifest"]})
+        else:
+            sources.append({**metadata, "files": files})
+    # File entries on one line each ({path: ..., sha256: ..., size: ...}); an entry without files in block style.
+    body = "sources:\n" + "".join(
+        yaml.safe_dump([source], sort_keys=False, allow_unicode=True, width=10_000,
+                       default_flow_style=None if "files" in source else False)
+        for source in sources)
     with atomic_path(args.registry) as tmp:
         tmp.write_text(HEADER + body, encoding="utf-8", newline="\n")
 

@@ -34,12 +34,14 @@ def fixtures() -> Path:
 
 @pytest.fixture(scope="session")
 def gold_scored(mirror, tmp_path_factory) -> pd.DataFrame:
-    """The labelled dev sentences scored through the command line, one sentence per
-    document, joined to their gold labels (columns `<label>_gold` beside the scores)."""
+    """The labelled dev sentences scored through the command line with the rubric's stance,
+    one sentence per document, joined to their gold labels (columns `<label>_gold` beside the scores)."""
     from openness.cli import main
 
     gold = pd.read_csv(mirror / "gold" / "dev.csv", dtype=str, keep_default_na=False)
     out = tmp_path_factory.mktemp("gold") / "dev-scores.csv"
-    assert main(["score", str(mirror / "gold" / "dev.csv"), "--id-column", "id", "--quiet", "-o", str(out)]) == 0
+    # the rubric's stance: the stance model was fitted on these sentences (openness.protocol has its estimates)
+    assert main(["score", str(mirror / "gold" / "dev.csv"), "--id-column", "id", "--stance", "rubric", "--quiet",
+                 "-o", str(out)]) == 0
     predicted = pd.read_csv(out, dtype={"doc_id": str, "labs": str}, keep_default_na=False)
     return gold.merge(predicted, left_on="id", right_on="doc_id", suffixes=("_gold", ""))

@@ -96,6 +96,29 @@ def test_rubric_check_reports_the_shipped_rubric(capsys):
     assert "is valid" in out and "transparency" in out and "control" in out
 
 
+def test_rubric_check_names_every_cue_that_can_never_count(tmp_path):
+    rubric = tmp_path / "dead.yaml"
+    rubric.write_text("id: d\nversion: '1'\nthemes:\n  control:\n    criteria:\n      C1:\n        label: power\n"
+                      "        cues: ['power*of', 'monopol*', 'monopoly', 'lock-in']\n")
+    result = subprocess.run([sys.executable, "-m", "openness.cli", "rubric", "check", str(rubric)],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 2
+    assert [line.split(": cue ")[1].split(":")[0] for line in result.stdout.splitlines()] == ["C1.power_of", "C1.monopoly"]
+    assert result.stderr.strip() == f"openness: error: {rubric}: 2 cue(s) can never count (listed above)"
+
+
+def test_rubric_check_lists_the_cues_a_corpus_never_fires(tmp_path, capsys):
+    rubric = tmp_path / "small.yaml"
+    rubric.write_text("id: s\nversion: '1'\nthemes:\n  control:\n    criteria:\n      C1:\n        label: power\n"
+                      "        cues: ['concentrat* of power', 'lock-in', 'moat*']\n")
+    corpus = tmp_path / "corpus.csv"
+    corpus.write_text("text\nOur notes warn of a concentration of power.\nA wide moat protects the castle.\n")
+    assert main(["rubric", "check", str(rubric), "--corpus", str(corpus)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "is valid" in lines[0]
+    assert lines[1:] == [f"1 of 3 cues never fire on {corpus} (2 documents)", "  C1.lock_in (control C1)"]
+
+
 def test_labs_lists_the_registry(capsys):
     assert main(["labs"]) == 0
     lines = capsys.readouterr().out.splitlines()

@@ -187,6 +187,7 @@ COMMITS = {
     "ntia-open-weights": "3a7a9d65ecd5f0a4052105354ada1ea2429bd0a1",
     "interconnects": "b2c74a0cb0765f2c65abe8cbc8ba48d5ff877d7a",
     "aiaaic": "41593413d52394c9bc9c95f2411ac2441acf1688",
+    "news-scrape": "50f4ea0accfe3b2c7aa57b451ed1da92d70a41d1",
     "seed": None,
     "gold": None,  # ours: the mirror's gold/ folder
     "aiaaic-issue-themes": None,  # ours: data/mappings/ in the repository

@@ -1,8 +1,9 @@
 """The labelled dev sentences, scored through the command line as the README reports them.
 
 Each sentence is one document (`--unit document`); a theme is present when its count > 0.
-Targets: F1 >= 0.80 per theme, stance macro-F1 >= 0.60, lab-mention micro-F1 >= 0.95
-(gold label `other` ignored, as are predicted labs outside the codebook's list).
+Targets: F1 >= 0.85 per theme, stance macro-F1 >= 0.60, lab-mention micro-F1 >= 0.97
+(gold label `other` ignored, as are predicted labs outside the codebook's list): the
+targets for unseen sentences, which these dev sentences, used to write the cues, must meet.
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def test_theme_f1(scored, theme):
     predicted = (scored[theme] > 0).astype(int)
     p, r, f, _ = precision_recall_fscore_support(truth, predicted, average="binary", zero_division=0)
     print(f"{theme}: precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
-    assert f >= 0.80
+    assert f >= 0.85
 
 
 def test_stance_macro_f1(scored):
@@ -59,4 +60,4 @@ def test_lab_mention_micro_f1(scored):
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     f = 2 * precision * recall / (precision + recall)
     print(f"labs: precision {precision:.3f} recall {recall:.3f} micro-F1 {f:.3f}")
-    assert f >= 0.95
+    assert f >= 0.97

@@ -90,6 +90,44 @@ NEGATIVE = [
 ]
 
 
+# Share, follow, sign-in and sidebar text of web pages, written by us in the shape such
+# widgets take: a button names a platform, not the lab.
+BOILERPLATE = [
+    "Follow us on Facebook Follow us on LinkedIn",
+    "Share this story Share on Facebook Share on Twitter",
+    "Share this article via Facebook or by email.",
+    "Corrections Facebook Twitter Newsletters",
+    "Site map YouTube Facebook Careers",
+    "This form is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service apply.",
+    "We use Google reCAPTCHA to stop spam.",
+    "Get it on Google Play",
+    "Donate by card, Apple Pay or Google Pay.",
+    "Follow us on Google News for more.",
+    "Sign in with Google Continue with email",
+    "Headphones for $99 at Amazon",
+]
+IN_PROSE = [
+    ("Meta said on Facebook that it would release the model.", ["meta"]),
+    ("Facebook, Instagram and WhatsApp share one owner.", ["meta"]),
+    ("Google shared the weights of Gemma on its blog.", ["google"]),
+    ("Amazon sells Titan through its cloud.", ["amazon"]),
+    ("The app store rules of the Google Play Store set fees for developers.", ["google"]),
+    ("Readers could see their profiles on Facebook and elsewhere.", ["meta"]),
+    ("Shoppers buy on Amazon with one click.", ["amazon"]),
+    ("Google News ranked a copied story first.", ["google"]),
+]
+
+
+@pytest.mark.parametrize("sentence", BOILERPLATE)
+def test_share_follow_and_sign_in_widgets_are_not_lab_mentions(sentence):
+    assert find_mentions(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", IN_PROSE)
+def test_the_same_names_in_prose_are_lab_mentions(sentence, expected):
+    assert find_labs(sentence) == expected
+
+
 @pytest.mark.parametrize("sentence, expected", POSITIVE)
 def test_a_lab_or_its_product_is_found(sentence, expected):
     assert find_labs(sentence) == expected

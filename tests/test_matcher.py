@@ -11,7 +11,7 @@ import pytest
 
 from openness import paths
 from openness.core import matcher
-from openness.core.matcher import ENGINES, Matcher, Pattern, check_pattern, phrase_to_regex
+from openness.core.matcher import ENGINES, Matcher, Pattern, check_pattern, examples, phrase_to_regex, why_unmatchable
 
 PATTERNS = [
     Pattern(phrase_to_regex("open source")),
@@ -65,6 +65,70 @@ def test_phrase_syntax():
     assert phrase_to_regex("open-weight  model*") == r"open[\s\-]+weight[\s\-]+model\w*"
     with pytest.raises(ValueError):
         phrase_to_regex(" * ")
+
+
+def test_a_star_ends_any_word_of_a_phrase_and_is_literal_elsewhere():
+    assert phrase_to_regex("concentrat* of power") == r"concentrat\w*[\s\-]+of[\s\-]+power"
+    assert phrase_to_regex("fine-tun* away") == r"fine[\s\-]+tun\w*[\s\-]+away"
+    assert phrase_to_regex("a*b") == r"a\*b" and phrase_to_regex("x *") == r"x[\s\-]+\*"
+
+
+MID_PHRASE = [
+    ("concentrat* of power", "They warned of a total concentration of power in two firms.", "concentration of power"),
+    ("concentrat* power", "Closed labs keep concentrating power.", "concentrating power"),
+    ("strip* safeguards", "A few hours of tuning strips safeguards from the model.", "strips safeguards"),
+    ("strip* away", "The filters were stripped  away within a day.", "stripped  away"),
+    ("fine-tun* away", "Refusals can be fine-tuned away.", "fine-tuned away"),
+    ("responsibl* scaling polic*", "The lab published its Responsible Scaling Policies.", "Responsible Scaling Policies"),
+    ("dependen* on", "Startups fear dependency on one vendor.", "dependency on"),
+    ("oppos* restrictions", "Many commenters opposed restrictions on weights.", "opposed restrictions"),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("phrase, text, found", MID_PHRASE)
+def test_a_mid_phrase_wildcard_matches_a_word_ending_in_both_engines(engine, phrase, text, found):
+    index, start, end = Matcher([Pattern(phrase_to_regex(phrase))], engine=engine).scan(text)
+    assert [text[s:e] for s, e in zip(start.tolist(), end.tolist())] == [found]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_mid_phrase_wildcard_needs_the_next_word(engine):
+    text = "A concentration camp of ideas; the power of concentration."
+    assert len(Matcher([Pattern(phrase_to_regex("concentrat* of power"))], engine=engine).scan(text)[0]) == 0
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_open_ended_pattern_that_ends_in_a_space_needs_a_word_after_it(engine):
+    """Candidates of open-ended patterns are confirmed on the text cut at their end; the
+    closing word boundary must still see the byte after it."""
+    text = "Weights licensed under Apache; code licensed under  , data under a custom licence"
+    found = Matcher([Pattern(r"licensed (?:as |under )|under (?:a|the) (?:\w+ ){0,3}licence")], engine=engine).scan(text)
+    assert [text[s:e] for s, e in zip(found[1].tolist(), found[2].tolist())] == ["licensed under ", "under a custom licence"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_word_ending_on_the_last_alternative_only_does_not_extend_the_others(engine):
+    text = "defensesx, defense ofx, cyber defenses and a defense of the realm"
+    found = Matcher([Pattern(r"defen[cs]es|defen[cs]e (?:against|of)|cyber ?defen[cs]e\w*")], engine=engine).scan(text)
+    assert [text[s:e] for s, e in zip(found[1].tolist(), found[2].tolist())] == ["cyber defenses", "defense of"]
+
+
+def test_examples_are_texts_the_pattern_matches():
+    assert examples(phrase_to_regex("concentrat* of power")) == ["concentrat of power"]
+    assert examples(r"licen[cs](?:es|e)") == ["licences", "licence"]
+    assert examples(r"(?:are|is) (?:\w+ )?closed") == ["are closed", "is closed"]
+    assert examples(r"(x)\1") == []
+
+
+@pytest.mark.parametrize("regex", [r"C\+\+", r"foo\b\w", r"(?=x)y", r"[^\x00-\x7f]{1,3}x"])
+def test_a_pattern_that_cannot_match_a_whole_word_is_named(regex):
+    assert "cannot match a whole word" in why_unmatchable(Pattern(regex))
+
+
+@pytest.mark.parametrize("regex", [r"U\.S\.", r"(?:do|does)n(?:'|[^\x00-\x7f]{1,3})t", r"Gemma(?:[- ]?[0-9])?"])
+def test_a_pattern_that_can_match_is_not_named(regex):
+    assert why_unmatchable(Pattern(regex)) is None
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,15 @@ import functools
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from openness import paths
-from openness.core.matcher import ENGINES, Matcher, leftmost_longest
-from openness.core.rubric import THEMES, RubricError, load_rubric
+from openness.core.labs import load_labs
+from openness.core.matcher import ENGINES, Matcher, examples, leftmost_longest
+from openness.core.rubric import RubricError, dead_cues, load_rubric
+from openness.core.scoring import Scorer
+from openness.vocab import THEMES
 
 MINIMAL = Path(__file__).parent / "fixtures" / "rubrics" / "minimal.yaml"
 
@@ -60,7 +64,7 @@ EXAMPLES = [
     ("Red-teaming found several jailbreaks before launch.", "S1.jailbreak*"),
     ("With many eyes, all bugs are shallow.", "S3.many_eyes"),
     ("Cheap tools democratise access for small firms.", "C1.democratis*"),
-    ("Critics fear that a few labs will monopolize the field.", "C1.monopol*"),
+    ("Critics fear that a few labs will monopolize the field.", "C1.monopol"),
     ("The EU AI Act sets duties for providers.", "C2.eu_ai_act"),
     ("Export controls on chips are aimed at China.", "C3.export_control*"),
     ("Downloads are gated behind an acceptable use policy.", "C4.acceptable_use_polic*"),
@@ -71,6 +75,81 @@ EXAMPLES = [
 @pytest.mark.parametrize("text, cue_id", EXAMPLES)
 def test_example_phrases_hit_their_cue(rubric, engine, text, cue_id):
     assert cue_id in cue_ids_found(rubric, text, engine)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_no_shipped_cue_is_dead(rubric, engine):
+    """For every cue, sentences written from its own pattern (each `*` and optional part at its
+    shortest, each alternative once) are scored; at least one of them must count as that cue."""
+    sentences = [(cue.id, f"{cue.id}#{k}", f"{text}.") for cue in rubric.cues
+                 for k, text in enumerate(examples(cue.pattern.regex))]
+    scorer = Scorer(rubric, load_labs())
+    scorer.matcher = Matcher(scorer.matcher.patterns, engine=engine)
+    docs = pd.DataFrame([(doc_id, text) for _, doc_id, text in sentences], columns=["doc_id", "text"])
+    evidence = scorer.score(docs).evidence
+    fired = set(zip(evidence["doc_id"], evidence["cue"]))
+    dead = sorted({cue for cue, _, _ in sentences} - {cue for cue, doc_id, _ in sentences if (doc_id, cue) in fired})
+    assert {cue for cue, _, _ in sentences} == {cue.id for cue in rubric.cues}  # every cue got a sentence
+    assert dead == []
+    assert dead_cues(rubric) == []
+
+
+def test_dead_cues_are_named_with_their_reason(tmp_path):
+    path = tmp_path / "dead.yaml"
+    path.write_text(
+        "id: dead\nversion: '1'\nthemes:\n  control:\n    criteria:\n      C1:\n        label: power\n        cues:\n"
+        "          - 'monopol*'\n          - 'monopoly'\n          - 'power*of'\n          - 'defen[cs]e*'\n"
+        "          - {id: C1.bad, regex: 'C\\+\\+'}\n          - 'concentrat* of power'\n"
+    )
+    found = {cue.id: reason for cue, reason in dead_cues(load_rubric(path))}
+    assert set(found) == {"C1.monopoly", "C1.power_of", "C1.defen_cs_e*", "C1.bad"}
+    assert "C1.monopol*" in found["C1.monopoly"]  # an earlier cue with the same span takes every hit
+    assert "literally" in found["C1.power_of"] and "regex cue" in found["C1.defen_cs_e*"]
+    assert "whole word" in found["C1.bad"]
+
+
+# (text, cue that must fire, cues that must not): cues narrowed to what the codebook means
+NARROWED = [
+    ("Critics warn of a concentration of power in AI.", "C1.concentrat_of_power", []),
+    ("A little tuning strips away the refusals.", "S1.strip_away", []),
+    ("Users shared prompts that jailbroken models answer.", "S1.jailbroken", []),
+    ("The developer cannot recall the weights once they are out.", "S1.recall", []),
+    ("He recalled the meeting with a smile.", None, ["S1.recall"]),
+    ("Critics fear a monopoly in cloud computing.", "C1.monopol", []),
+    ("She spent the evening playing Monopoly Go on her phone.", None, ["C1.monopol"]),
+    ("A handful of companies control the largest models.", "C1.few_companies", []),
+    ("A handful of people came to the talk.", None, ["C1.few_companies"]),
+    ("Strict rules could stifle innovation in small labs.", "C1.innovation", []),
+    ("The Minister of Innovation opened the fair.", None, ["C1.innovation"]),
+    ("Startups build on open models because they cannot afford APIs.", "C1.small_players_compete", []),
+    ("The firm was granted a mining licence for the seabed.", None, ["T2.licence_of", "T2.licence_for", "T2.licensed_under"]),
+    ("The weights are licensed under Apache 2.0.", "T2.licensed_under", []),
+    ("The tool can summarize long documents in seconds.", None, ["T3.document_what"]),
+    ("Developers should document the training data they used.", "T3.document_what", []),
+    ("Russian troops advanced near the river.", None, ["C3.country_ai"]),
+    ("American self-driving cars crowd the streets.", None, ["C3.country_ai"]),
+    ("Chinese AI labs release strong open models.", "C3.country_ai", []),
+    ("Exports of chips to China were cut.", "C3.versus_country", []),
+    ("The governor declared a federal emergency after the storm.", None, ["C2.federal"]),
+    ("Federal agencies must report their use of AI.", "C2.federal", []),
+    ("The Center for AI Policy filed a comment.", None, ["C2.policy"]),
+    ("Policymakers met on Tuesday.", None, ["C2.policy"]),
+    ("National AI policy should weigh open models.", "C2.policy", []),
+    ("The phone runs the assistant on-device.", None, ["T1.on_device"]),
+    ("Users were enthusiastic about the new phone.", None, ["T1.enthusias", "T1.enthusiasm_for_open"]),
+    ("The outputs were restricted to a small vocabulary.", None, ["C4.restrict_access"]),
+    ("The country will restrict exports of advanced chips.", "C4.restrict_access", []),
+    ("Providers limit their end use through contracts.", "C4.end_use", []),
+    ("Labs offer structured API access to vetted researchers.", "C4.degree_of_access", []),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("text, fires, silent", NARROWED)
+def test_narrowed_cues_fire_on_their_meaning_only(rubric, engine, text, fires, silent):
+    found = cue_ids_found(rubric, text, engine)
+    assert fires is None or fires in found
+    assert not found & set(silent)
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -40,7 +40,7 @@ from .io import atomic_path
 _CACHE = Path(os.environ.get("OPENNESS_CACHE", Path.home() / ".cache" / "openness"))
 ENGINES = ("hyperscan", "re") if hyperscan is not None else ("re",)
 _WORD_SEPARATOR = r"[\s\-]+"
-_WORD_ENDING = "\\w*"  # a trailing word-ending wildcard, as phrase_to_regex writes it
+_WORD_ENDING = "\\w*"  # a word-ending wildcard, as phrase_to_regex writes it
 _WORD_TAIL = re.compile(rb"\w*")
 _WORD_BYTE = np.array([bool(re.match(rb"\w", bytes([b]))) for b in range(256)])
 _LOOK_AHEAD = 16  # bytes a stem's word ending is looked for with numpy; longer ones use `re`
@@ -65,14 +65,21 @@ class PatternError(ValueError):
 
 def phrase_to_regex(phrase: str) -> str:
     """A literal phrase as a regex: any run of whitespace or hyphens between its words,
-    and a trailing `*` for word endings (`regulat*` matches regulation, regulators)."""
-    text = phrase.strip()
-    wildcard = text.endswith("*")
-    words = [w for w in re.split(_WORD_SEPARATOR, text.rstrip("*").strip()) if w]
-    if not words:
+    and a `*` at the end of any word for word endings (`regulat*` matches regulation,
+    regulators; `concentrat* of power` matches concentration of power). A `*` anywhere
+    else is a literal star (`openness rubric check` reports it)."""
+    words = [w for w in re.split(_WORD_SEPARATOR, phrase.strip()) if w]
+    if not any(w.strip("*") for w in words):
         raise ValueError(f"empty phrase {phrase!r}")
-    regex = _WORD_SEPARATOR.join(re.escape(w) for w in words)
-    return regex + r"\w*" if wildcard else regex
+    return _WORD_SEPARATOR.join(_word_to_regex(w) for w in words)
+
+
+def _word_to_regex(word: str) -> str:
+    """One word of a phrase: escaped, and its trailing `*` (after a word character) as a word ending."""
+    stem = word.rstrip("*")
+    if len(stem) < len(word) and re.search(r"\w$", stem):
+        return re.escape(stem) + _WORD_ENDING
+    return re.escape(word)
 
 
 def bounded(regex: str) -> str:
@@ -103,6 +110,92 @@ def check_pattern(pattern: Pattern) -> str | None:
     if compiled.match(""):
         return "pattern matches the empty string"
     return None
+
+
+_EXAMPLE_CHARS = "a0 -.xA\u2019"  # candidates when a character class must give one character
+_CATEGORIES = {
+    _constants.CATEGORY_DIGIT: str.isdigit,
+    _constants.CATEGORY_SPACE: str.isspace,
+    _constants.CATEGORY_WORD: lambda c: c.isalnum() or c == "_",
+}
+_NEGATED_CATEGORY = {
+    _constants.CATEGORY_NOT_DIGIT: _constants.CATEGORY_DIGIT,
+    _constants.CATEGORY_NOT_SPACE: _constants.CATEGORY_SPACE,
+    _constants.CATEGORY_NOT_WORD: _constants.CATEGORY_WORD,
+}
+
+
+def why_unmatchable(pattern: Pattern) -> str | None:
+    """Why `pattern` cannot find a whole word in text, or None: when none of its own
+    examples is a match once word boundaries are added (`C\\+\\+`, `foo\\b\\w`, a lookahead
+    that contradicts what follows it)."""
+    compiled = re.compile(bounded(pattern.regex).encode("ascii"), 0 if pattern.case_sensitive else re.IGNORECASE)
+    if not any(compiled.search(f" {text} ".encode()) for text in examples(pattern.regex)):
+        return "cannot match a whole word: none of its examples matches once word boundaries are added"
+    return None
+
+
+def examples(regex: str) -> list[str]:
+    """Short texts that `regex` matches, built from its parsed form: each repeat as few times
+    as allowed, the first alternative of each choice, and then each other alternative of
+    one choice at a time. Empty when none is found (a back-reference, a class that none of
+    the candidate characters fits)."""
+    built = _examples(_regex_parser.parse(regex)) or []
+    return [text for text in dict.fromkeys(built) if re.fullmatch(regex, text)]
+
+
+def _examples(parsed) -> list[str] | None:
+    """Examples of a parsed sequence: the first holds every part's first example; each other
+    one changes a single part."""
+    parts = []
+    for op, argument in parsed:
+        if op is _constants.LITERAL:
+            part = [chr(argument)]
+        elif op in (_constants.IN, _constants.NOT_LITERAL, _constants.ANY, _constants.CATEGORY):
+            members = [chr(v if k is _constants.LITERAL else v[0]) for k, v in (argument if op is _constants.IN else [])
+                       if k in (_constants.LITERAL, _constants.RANGE)]
+            part = [c for c in [*_EXAMPLE_CHARS, *members] if _one_character_matches(op, argument, c)][:1]
+        elif op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+            low, _, body = argument
+            once = _examples(body)
+            part = once and [text * low for text in once] if low else [""]
+        elif op is _constants.SUBPATTERN:
+            part = _examples(argument[-1])
+        elif op is _constants.BRANCH:
+            part = [text for branch in argument[1] for text in (_examples(branch) or [])]
+        elif op in (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT):
+            part = [""]  # zero-width: whether the whole example still matches is checked after
+        else:
+            part = None
+        if not part:
+            return None
+        parts.append(part)
+    first = "".join(part[0] for part in parts)
+    variants = [
+        "".join(part[0] for part in parts[:i]) + text + "".join(part[0] for part in parts[i + 1:])
+        for i, part in enumerate(parts) for text in part[1:]
+    ]
+    return [first, *variants]
+
+
+def _one_character_matches(op, argument, char: str) -> bool:
+    """Whether one parsed single-character item (a class, `.`, `\\w`, a negated literal) matches `char`."""
+    if op is _constants.ANY:
+        return char != "\n"
+    if op is _constants.NOT_LITERAL:
+        return char != chr(argument)
+    if op is _constants.CATEGORY:
+        for category, test in _CATEGORIES.items():
+            if argument is category:
+                return test(char)
+        return not _one_character_matches(op, _NEGATED_CATEGORY[argument], char)
+    if op is _constants.LITERAL:
+        return char == chr(argument)
+    if op is _constants.RANGE:
+        return argument[0] <= ord(char) <= argument[1]
+    negate = bool(argument) and argument[0][0] is _constants.NEGATE
+    items = argument[1:] if negate else argument
+    return negate != any(_one_character_matches(kind, value, char) for kind, value in items)
 
 
 class Matcher:
@@ -139,10 +232,13 @@ class Matcher:
                 -1 if prefilter else _fixed_width(regex)
                 for regex, prefilter in zip(self._engine_regexes, self._prefilter)
             ], dtype=np.int64)
+            # a candidate is confirmed in the text cut at its end, where a closing \b cannot see
+            # the next byte: that boundary is checked on the whole text instead
             self._confirm = {
-                i: re.compile(rb"(?:%s)\Z" % self._regexes[i].encode("ascii"), self._compiled[i].flags)
+                i: re.compile(rb"%s\Z" % self._regexes[i].removesuffix(r"\b").encode("ascii"), self._compiled[i].flags)
                 for i, prefilter in enumerate(self._prefilter) if prefilter
             }
+            self._closing_boundary = np.array([r.endswith(r"\b") for r in self._regexes], dtype=bool)
             self._database = self._compile_hyperscan()
 
     def __reduce__(self):  # compiled databases do not pickle; worker processes recompile
@@ -220,7 +316,7 @@ class Matcher:
     def _confirmed_start(self, index: int, end: int, data: bytes) -> int:
         """Where the real hit of a prefilter candidate ending at `end` starts (leftmost), or
         -1 when the pattern does not end there."""
-        if end < len(data) and _WORD_BYTE[data[end]] and _WORD_BYTE[data[end - 1]]:
+        if self._closing_boundary[index] and _WORD_BYTE[data[end - 1]] == (end < len(data) and _WORD_BYTE[data[end]]):
             return -1  # `re` sees no word boundary here, whatever the superset thought
         found = self._confirm[index].search(data, max(0, end - _CONFIRM_WINDOW), end)
         return found.start() if found else -1
@@ -246,10 +342,10 @@ def _fixed_width(regex: str) -> int:
 
 
 def _open_ended(regex: str) -> bool:
-    """Whether a pattern has an unbounded repeat other than the phrase separators and a
-    trailing word ending, e.g. `releas\\w* (?:\\w+ )?papers`: slow under exact start-of-match
-    tracking, so the automaton runs it in prefilter mode."""
-    plain = regex.replace(_WORD_SEPARATOR, " ")
+    """Whether a pattern has an unbounded repeat other than the phrase separators and the
+    word endings of a phrase, e.g. `releas\\w* (?:\\w+ )?papers`: slow under exact
+    start-of-match tracking, so the automaton runs it in prefilter mode."""
+    plain = regex.replace(_WORD_ENDING + _WORD_SEPARATOR, " ").replace(_WORD_SEPARATOR, " ")
     plain = plain[: -len(_WORD_ENDING)] if _is_stem(regex) else plain
     return _regex_parser.parse(plain).getwidth()[1] >= _constants.MAXREPEAT
 
@@ -297,9 +393,12 @@ def _subpatterns(op, argument) -> list:
 
 
 def _is_stem(regex: str) -> bool:
-    """Whether `regex` is a stem followed by a word-ending wildcard (`regulat\\w*`)."""
+    """Whether `regex` is a stem followed by a word-ending wildcard (`regulat\\w*`). Not when
+    the wildcard ends only the last of several alternatives (`defences|defen[cs]e\\w*`): the
+    others must end at a word boundary, not at the end of whatever word they are in."""
     head = regex[: -len(_WORD_ENDING)]
-    return regex.endswith(_WORD_ENDING) and not head.endswith("\\") and bool(re.search(r"\w$", head))
+    return (regex.endswith(_WORD_ENDING) and not head.endswith("\\") and bool(re.search(r"\w$", head))
+            and not any(op is _constants.BRANCH for op, _ in _regex_parser.parse(regex)))
 
 
 def _failing_index(message: str) -> int:

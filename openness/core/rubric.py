@@ -17,7 +17,7 @@ from typing import Any
 from openness import paths
 from openness.core import strict_yaml
 from openness.vocab import LEVELS, THEMES
-from openness.core.matcher import Pattern, check_pattern, phrase_to_regex
+from openness.core.matcher import Matcher, Pattern, check_pattern, examples, leftmost_longest, phrase_to_regex, why_unmatchable
 
 NEGATION_MODES = ("flip", "zero", "keep")
 _TOP_KEYS = {"id", "version", "description", "negation", "themes", "claims"}
@@ -34,6 +34,7 @@ CLAIM_RESOLUTIONS = ("mixed", "strictest")
 _CLAIMS_KEYS = {"description", "resolution", "fallback", "window", "dimensions", "qualifiers",
                 "levels", "by_dimension"}
 _CLAIM_CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "negated", "calls_open", "weak", "note"}
+_REGEX_SYNTAX = re.compile(r"[\[\]{}|\\^$]")  # regex syntax a phrase would match literally
 
 
 class RubricError(ValueError):
@@ -48,6 +49,7 @@ class Cue:
     stance: int  # +1 pro-open, -1 pro-closed, 0 marks the theme without taking a side
     pattern: Pattern
     negation: str  # what a negated hit does to the stance: "flip" | "zero" | "keep"
+    phrase: str = ""  # the phrase as written; "" for a regex cue
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,35 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
         where = f"line {error.line}" if error.line else "YAML"
         raise RubricError(f"{source}: {where}: not valid rubric YAML: {error.problem}") from error
     return _Builder(source).build(data)
+
+
+def dead_cues(rubric: Rubric) -> list[tuple[Cue, str]]:
+    """The cues that can never count, each with the reason: a phrase with a literal `*` or
+    regex syntax in it (`concentrat*of`, `defen[cs]e`), a pattern that cannot match a whole
+    word, or a cue whose every example text (`openness.matcher.examples`) is counted as
+    another cue: one with the same span that comes earlier in the file, or a longer one."""
+    dead = []
+    for cue in rubric.cues:
+        if "\\*" in cue.pattern.regex and cue.phrase:
+            dead.append((cue, "a `*` that does not end a word is matched literally"))
+        elif _REGEX_SYNTAX.search(cue.phrase):
+            dead.append((cue, "regex syntax in a phrase is matched literally: write it as a regex cue"))
+        elif reason := why_unmatchable(cue.pattern):
+            dead.append((cue, reason))
+    matcher = Matcher([cue.pattern for cue in rubric.cues])
+    faulty = {cue.id for cue, _ in dead}
+    for index, cue in enumerate(rubric.cues):
+        winners: set[str] = set()
+        for text in [] if cue.id in faulty else examples(cue.pattern.regex):
+            pattern, start, end = matcher.scan(text)
+            kept = pattern[leftmost_longest(start, end)].tolist()
+            if index in kept:
+                break
+            winners.update(rubric.cues[i].id for i in kept)
+        else:
+            if winners:
+                dead.append((cue, f"every example of it is counted as {', '.join(sorted(winners))} instead"))
+    return sorted(dead, key=lambda found: rubric.cues.index(found[0]))
 
 
 class _Builder:
@@ -296,4 +327,5 @@ class _Builder:
             raise self.fail(entry, f"stance must be -1, 0 or 1, got {stance!r}")
         case_sensitive = self.case_sensitive(spec, entry)
         negation = self.negation_mode(spec.get("negation", default), entry)
-        return Cue(cue_id, theme, criterion, int(stance), self.pattern(regex, case_sensitive, entry), negation)
+        return Cue(cue_id, theme, criterion, int(stance), self.pattern(regex, case_sensitive, entry), negation,
+                   str(spec.get("phrase", "")).strip())

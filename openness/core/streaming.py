@@ -178,17 +178,23 @@ def score_to_csv(
     chunksize: int = 10_000,
     n_jobs: int = 1,
     progress: bool | None = None,
+    stance: str = "rubric",
 ) -> RunSummary:
     """Score `source` into `output` (one row per document or sentence), writing chunk by
     chunk; bad rows go to `<output stem>.rejects.csv`. The files appear only when all are
-    complete; a path that would destroy an input or another output is refused first."""
+    complete; a path that would destroy an input or another output is refused first.
+    `stance="model"` takes the stance column from `openness.stance_model`."""
     check_outputs({"input": source, "rubric": rubric, "labs": labs}, output=output, evidence=evidence)
     output = Path(output)
+    if stance == "model":  # loaded once here, so that worker processes start with it
+        from .stance_model import load
+
+        load()
     rejects: list[pd.DataFrame] = []
     n_read = n_scored = 0
     with OutputGroup() as group, _progress_bar(progress) as bar:
         table, hits = _CsvSink(group, output), _CsvSink(group, evidence)
-        keep = functools.partial(_for_csv, unit=unit, evidence=evidence is not None)
+        keep = functools.partial(_for_csv, unit=unit, evidence=evidence is not None, stance=stance)
         for chunk_read, chunk_rejects, rows, chunk_hits in _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs):
             table.append(rows)
             hits.append(chunk_hits)
@@ -201,9 +207,13 @@ def score_to_csv(
     return RunSummary(n_read, n_scored, len(rejected), output, rejects_written, "scored")
 
 
-def _for_csv(chunk: Corpus, scores: Scores, unit: str, evidence: bool):
+def _for_csv(chunk: Corpus, scores: Scores, unit: str, evidence: bool, stance: str = "rubric"):
     """Only what score_to_csv writes, already as CSV text (header, rows): workers send back
     no document texts, and the process putting the chunks together has little to do."""
+    if stance == "model":
+        from .stance_model import with_model_stance
+
+        scores = with_model_stance(scores)
     frame = scores.documents if unit == "document" else scores.sentences
     columns = DOCUMENT_COLUMNS if unit == "document" else SENTENCE_COLUMNS
     frame = frame[columns + [c for c in frame.columns if c not in columns]]

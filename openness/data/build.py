@@ -20,7 +20,9 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
 from openness import paths
+from openness.analysis.audit import precision_table
 from openness.analysis.claims import find_claims
+from openness.analysis.correction import gold_predictions
 from openness.analysis.openwashing import gap_table, seed_comparison
 from openness.analysis.validation import IssueMap, validation_tables
 from openness.core.io import write_csv
@@ -30,7 +32,7 @@ from openness.core.scoring import score
 from openness.data.catalogue import PARSERS
 from openness.data.reference import lab_reference
 from openness.data.registry import REGISTRY, Source, load_registry, source_dir
-from openness.data.sources import SourceParser, aiaaic, fmti, gold, issue_themes, mot, osai, seed
+from openness.data.sources import SourceParser, aiaaic, audits, fmti, gold, issue_themes, mot, osai, seed
 
 Frames = dict[str, dict[str, pd.DataFrame]]  # source id -> frame name -> frame
 DOCUMENT_COLUMNS = ["doc_id", "source", "title", "author", "commenter_type", "commenter_lab", "published",
@@ -150,6 +152,8 @@ def build_tables(frames: Frames, sources: dict[str, Source]) -> dict[str, pd.Dat
                                            osai_ratings, fmti_scores),
         "term_counts.csv": term_table,
         "term_totals.csv": term_totals,
+        "gold_predictions.csv": gold_predictions(frames[gold.SOURCE]),
+        "audit_precision.csv": precision_table(frames[audits.SOURCE]["sheets"]),
     }
 
 

@@ -74,7 +74,8 @@ def load_registry(path: Path = REGISTRY) -> dict[str, Source]:
             raise ValueError(f"{path}: source #{number} is {entry!r}, expected a mapping")
         where = f"{path}: source #{number} ({entry.get('id', 'no id')})"
         try:
-            files = tuple(SourceFile(str(f["path"]), str(f["sha256"]), int(f["size"])) for f in entry["files"])
+            listed = _read_manifest(Path(path).parent / entry["manifest"]) if "manifest" in entry else entry["files"]
+            files = tuple(SourceFile(str(f["path"]), str(f["sha256"]), int(f["size"])) for f in listed)
             source = Source(entry["id"], entry["repo"], entry["commit"], entry["licence"], entry["citation"], files,
                             entry.get("mirror"), entry.get("home"))
         except (KeyError, TypeError, ValueError) as exc:
@@ -85,6 +86,15 @@ def load_registry(path: Path = REGISTRY) -> dict[str, Source]:
             raise ValueError(f"{where}: duplicate source id")
         registry[source.id] = source
     return registry
+
+
+def _read_manifest(path: Path) -> list[dict[str, str]]:
+    """The file list of a source with many files, kept beside the registry as a CSV
+    (path, sha256, size) so that sources.yaml stays readable; the same checks apply."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records")
+    except (OSError, pd.errors.ParserError) as exc:
+        raise ValueError(f"{path}: cannot read the file manifest: {exc}") from exc
 
 
 def _check_entry(file: SourceFile, where: str) -> None:

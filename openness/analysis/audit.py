@@ -1,0 +1,94 @@
+"""Precision audit: a seeded random sample of cue hits for a person to judge, and the
+precision of the judged hits per theme and per stance, with Wilson intervals.
+
+`openness audit CORPUS -o sheet.csv --n 120 --seed 1` scores CORPUS (a registered text
+source such as `news-scrape`, read by its parser, or a folder/CSV/JSONL/Parquet file as for
+`openness score`) and writes the judging sheet: one row per drawn hit with its ids,
+offsets, cue, theme and stance and an empty `verdict`. The sheet holds no text, so a judged
+sheet can be committed (data/validation/); `--view FILE` also writes the same rows with the
+sentence and the matched words for the judge, which must stay out of the repository
+(write it under build/).
+
+Verdicts, judged with the codebook (../shared/data/gold/codebook.md) on the sentence:
+- `correct`: the sentence carries the cue's theme, and, for a cue with a stance, that stance;
+- `wrong-stance`: the theme is right but the sentence does not take the cue's stance;
+- `wrong-theme`: the sentence does not carry the cue's theme (the cue means something else);
+- `boilerplate`: the sentence is not the article's text (menu, footer, sidebar, share
+  links, author bio, tag list), whatever it says.
+
+`precision_table` takes every judged sheet of data/validation/ (`*-audit-*.csv`, read by
+openness.data.sources.audits) and gives,
+per audit: theme precision per theme and overall (a hit is right when its verdict is
+`correct` or `wrong-stance`), stance precision per stance (+1, -1) and overall over the hits
+whose cue has a stance (right only when `correct`), and the share of hits in boilerplate.
+Intervals: Wilson score, 95% (statsmodels `proportion_confint`).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from openness.vocab import THEMES
+
+VERDICTS = ("correct", "wrong-stance", "wrong-theme", "boilerplate")
+THEME_RIGHT = ("correct", "wrong-stance")
+SHEET_COLUMNS = ["item", "doc_id", "sentence", "start", "end", "cue", "theme", "criterion", "stance", "negated",
+                 "verdict"]
+PRECISION_COLUMNS = ["audit", "measure", "class", "hits", "right", "estimate", "lo", "hi"]
+ALL = "all"
+
+
+class AuditError(ValueError):
+    """A judged sheet that cannot be read; the message names the file, row and way out."""
+
+
+def draw_sheet(evidence: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+    """`n` hits drawn without replacement (all of them when there are fewer), in draw order;
+    the evidence is put in (doc_id, start, end, cue) order first, so the draw depends only on
+    the hits and the seed."""
+    ordered = evidence.sort_values(["doc_id", "start", "end", "cue"], ignore_index=True)
+    drawn = np.random.default_rng(seed).choice(len(ordered), size=min(n, len(ordered)), replace=False)
+    sheet = ordered.iloc[drawn].reset_index(drop=True)
+    sheet.insert(0, "item", np.arange(1, len(sheet) + 1))
+    return sheet.assign(verdict="")[SHEET_COLUMNS]
+
+
+def judging_view(sheet: pd.DataFrame, sentences: pd.DataFrame, texts: pd.Series) -> pd.DataFrame:
+    """The sheet with the matched words and the whole sentence of each hit: for the judge's
+    eyes only, never to be committed (it is the sources' text)."""
+    bounds = sentences.set_index(["doc_id", "sentence"])[["start", "end"]]
+    where = bounds.loc[list(zip(sheet["doc_id"], sheet["sentence"]))].to_numpy()
+    return sheet.assign(
+        matched=[texts[d][s:e] for d, s, e in zip(sheet["doc_id"], sheet["start"], sheet["end"])],
+        sentence_text=[texts[d][s:e] for d, (s, e) in zip(sheet["doc_id"], where)],
+    )
+
+
+def _rate(audit: str, measure: str, label: str, right: pd.Series) -> dict:
+    from statsmodels.stats.proportion import proportion_confint  # here: the CLI starts without statsmodels
+
+    hits, k = len(right), int(right.sum())
+    lo, hi = proportion_confint(k, hits, alpha=0.05, method="wilson") if hits else (np.nan, np.nan)
+    return {"audit": audit, "measure": measure, "class": label, "hits": hits, "right": k,
+            "estimate": k / hits if hits else np.nan, "lo": lo, "hi": hi}
+
+
+def precision(sheet: pd.DataFrame, audit: str) -> pd.DataFrame:
+    """Theme precision (per theme, all), stance precision (+1, -1, all) and boilerplate share of one judged sheet."""
+    theme_right = sheet["verdict"].isin(THEME_RIGHT)
+    rows = [_rate(audit, "theme precision", theme, theme_right[sheet["theme"] == theme]) for theme in THEMES]
+    rows.append(_rate(audit, "theme precision", ALL, theme_right))
+    stanced = sheet[sheet["stance"] != 0]
+    for stance in (1, -1):
+        rows.append(_rate(audit, "stance precision", f"{stance:+d}", stanced["verdict"][stanced["stance"] == stance] == "correct"))
+    rows.append(_rate(audit, "stance precision", ALL, stanced["verdict"] == "correct"))
+    rows.append(_rate(audit, "boilerplate share", ALL, sheet["verdict"] == "boilerplate"))
+    return pd.DataFrame(rows, columns=PRECISION_COLUMNS)
+
+
+def precision_table(sheets: pd.DataFrame) -> pd.DataFrame:
+    """`precision` of every judged sheet in `sheets` (judged hits with their `audit`)."""
+    tables = [precision(sheet, audit) for audit, sheet in sheets.groupby("audit", sort=True)]
+    if not tables:
+        return pd.DataFrame(columns=PRECISION_COLUMNS)
+    return pd.concat(tables, ignore_index=True).astype({"hits": "int64", "right": "int64"})

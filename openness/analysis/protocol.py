@@ -1,0 +1,175 @@
+"""The validation protocol for the gold sentences: fit on dev, estimate by grouped
+cross-validation, measure check once.
+
+Four figures per measure and method, each with a 95% bootstrap interval over documents
+(`doc`: sentences of one document are not independent):
+- dev: fitted and measured on dev.csv (resubstitution; for the rubric, whose cues were
+  written while reading dev, this is the only figure dev can give, and it is optimistic);
+- cv: grouped 5-fold cross-validation on dev, folds by document (no document on both sides);
+- loso: leave one source out between the NTIA comments and the newsletter: fit on every
+  dev sentence outside the source (the seed post's included), predict the source's;
+  the two held-out sources' predictions are pooled and measured together;
+- check: fit on all of dev, predict check.csv; run once per candidate finally chosen,
+  never in a loop that picks settings (`select_stance` compares candidates by cv alone).
+
+Methods: `rubric` (cue hits; stance = sign of summed cue stances), `words` (the linear
+model of `openness.core.stance_model` on words alone) and `combined` (words plus the rubric's cue
+features, shipped as `openness score --stance model`). Every fit is recorded (`Fit`: what
+it was for and the ids of its training rows), so a test can check that no check sentence
+was used by a fit whose check figure is reported. Stance is scored as `openness score
+--unit document` scores it: one sentence = one document.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import f1_score
+
+from openness.analysis.agreement import agreement, micro_agreement
+from openness.analysis.classify import THEME_LABELS as PRESENCE, grouped_folds
+from openness.core.scoring import score
+from openness.core.stance_model import StanceModel, fit, with_model_stance
+from openness.vocab import CODEBOOK_LABS, CV_SEED as SEED, N_BOOT, STANCES, THEMES
+
+METHODS = ("rubric", "words", "combined")
+SCHEMES = ("dev", "cv", "loso", "check")
+LOSO_SOURCES = ("ntia-open-weights", "interconnects")
+TASKS = ("stance", *THEMES)
+N_SPLITS = 5
+PREDICTION_COLUMNS = ["scheme", "task", "method", "id", "doc", "reference", "predicted"]
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One fitted model: for which scheme, task, method and fold, on which rows, and which
+    rows it predicted (for scheme dev: dev itself and, when given, check)."""
+
+    scheme: str
+    task: str
+    method: str
+    fold: int
+    train_ids: frozenset[str]
+    predicted_ids: frozenset[str]
+
+
+def references(gold: pd.DataFrame, task: str) -> np.ndarray:
+    if task == "stance":
+        return gold["stance"].to_numpy(dtype=object)
+    return np.asarray(PRESENCE, dtype=object)[(gold[task].astype(int) > 0).to_numpy().astype(int)]
+
+
+def _scored(gold: pd.DataFrame):
+    return score(pd.DataFrame({"doc_id": gold["id"].to_numpy(), "text": gold["text"].to_numpy()}))
+
+
+def rubric_predictions(gold: pd.DataFrame, task: str) -> np.ndarray:
+    documents = _scored(gold).documents
+    if task == "stance":
+        return documents["stance"].to_numpy(dtype=object)
+    return np.asarray(PRESENCE, dtype=object)[(documents[task] > 0).to_numpy().astype(int)]
+
+
+def model_predictions(model: StanceModel, gold: pd.DataFrame, task: str) -> np.ndarray:
+    """Stance as the scorer gives it with `--stance model`; a theme as the model reads the text."""
+    if task == "stance":
+        return with_model_stance(_scored(gold), model).documents["stance"].to_numpy(dtype=object)
+    cue_table = _scored(gold).documents if model.cues else None
+    return model.predict(gold["text"].tolist(), cue_table)
+
+
+def _fit(train: pd.DataFrame, task: str, method: str, seed: int) -> StanceModel:
+    return fit(train["id"], train["text"], references(train, task), cues=method == "combined", seed=seed)
+
+
+def _splits(dev: pd.DataFrame, scheme: str, seed: int) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """(fold, training rows, test rows) of dev for the cross-validation schemes."""
+    if scheme == "cv":
+        folds = grouped_folds(dev["doc"], N_SPLITS, seed)
+        for fold in range(N_SPLITS):
+            yield fold, folds != fold, folds == fold
+    else:
+        for fold, source in enumerate(LOSO_SOURCES):
+            held_out = (dev["source"] == source).to_numpy()
+            yield fold, ~held_out, held_out
+
+
+def _rows(scheme, task, method, gold, predicted) -> pd.DataFrame:
+    return pd.DataFrame({"scheme": scheme, "task": task, "method": method, "id": gold["id"].to_numpy(),
+                         "doc": gold["doc"].to_numpy(), "reference": references(gold, task),
+                         "predicted": np.asarray(predicted, dtype=object)}, columns=PREDICTION_COLUMNS)
+
+
+def run(dev: pd.DataFrame, check: pd.DataFrame | None, tasks=TASKS, methods=METHODS,
+        seed: int = SEED) -> tuple[pd.DataFrame, list[Fit]]:
+    """Predictions of every scheme, task and method (`PREDICTION_COLUMNS`), and every fit
+    made on the way. `check=None` leaves the check scheme out (what model selection sees)."""
+    frames, fits = [], []
+    for task in tasks:
+        for method in methods:
+            if method == "rubric":  # nothing to fit: the same rules everywhere
+                frames.append(_rows("dev", task, method, dev, rubric_predictions(dev, task)))
+                if check is not None:
+                    frames.append(_rows("check", task, method, check, rubric_predictions(check, task)))
+                continue
+            for scheme in ("cv", "loso"):
+                predicted = np.full(len(dev), None, dtype=object)
+                for fold, train, test in _splits(dev, scheme, seed):
+                    model = _fit(dev[train], task, method, seed)
+                    fits.append(Fit(scheme, task, method, fold, frozenset(dev.loc[train, "id"]),
+                                    frozenset(dev.loc[test, "id"])))
+                    predicted[test] = model_predictions(model, dev[test], task)
+                tested = predicted != None  # noqa: E711 - elementwise: rows no fold held out (loso: seed)
+                frames.append(_rows(scheme, task, method, dev[tested], predicted[tested]))
+            model = _fit(dev, task, method, seed)
+            predicted_ids = set(dev["id"]) | (set(check["id"]) if check is not None else set())
+            fits.append(Fit("dev", task, method, -1, frozenset(dev["id"]), frozenset(predicted_ids)))
+            frames.append(_rows("dev", task, method, dev, model_predictions(model, dev, task)))
+            if check is not None:
+                frames.append(_rows("check", task, method, check, model_predictions(model, check, task)))
+    return pd.concat(frames, ignore_index=True), fits
+
+
+def _lab_ids(cell: str) -> set[str]:
+    return {lab for lab in cell.split(";") if lab in CODEBOOK_LABS}
+
+
+def metrics(predictions: pd.DataFrame, gold: dict[str, pd.DataFrame] | None = None, n_boot: int = N_BOOT,
+            seed: int = SEED) -> pd.DataFrame:
+    """Stance macro-F1 and each theme's F1 (class present) per scheme and method, and with
+    `gold` ({"dev": ..., "check": ...}) the rubric's lab-mention micro-F1; intervals from a
+    bootstrap over documents. Columns: scheme, task, method, metric, estimate, lo, hi, n."""
+    rows = []
+    for (scheme, task, method), part in predictions.groupby(["scheme", "task", "method"], sort=False):
+        labels = STANCES if task == "stance" else PRESENCE
+        table = agreement(part["reference"], part["predicted"], labels, n_boot, seed, part["doc"].to_numpy())
+        metric, klass = ("macro_f1", "overall") if task == "stance" else ("f1", "present")
+        found = table[(table["metric"] == metric) & (table["class"] == klass)].iloc[0]
+        rows.append((scheme, task, method, metric, found["estimate"], found["lo"], found["hi"], len(part)))
+    for scheme, frame in (gold or {}).items():
+        labs = _scored(frame).documents["labs"]
+        table = micro_agreement([_lab_ids(c) for c in frame["labs"]], [_lab_ids(c) for c in labs], n_boot, seed,
+                                frame["doc"].to_numpy())
+        found = table[table["metric"] == "f1"].iloc[0]
+        rows.append((scheme, "labs", "rubric", "micro_f1", found["estimate"], found["lo"], found["hi"], len(frame)))
+    return pd.DataFrame(rows, columns=["scheme", "task", "method", "metric", "estimate", "lo", "hi", "n"])
+
+
+def select_stance(dev: pd.DataFrame, seed: int = SEED) -> str:
+    """The fitted stance method with the best grouped-CV macro-F1 on dev (check unseen)."""
+    predictions, _ = run(dev, None, tasks=("stance",), methods=("words", "combined"), seed=seed)
+    cv = predictions[predictions["scheme"] == "cv"]
+    macro_f1 = {method: f1_score(part["reference"], part["predicted"], labels=STANCES, average="macro")
+                for method, part in cv.groupby("method", sort=True)}
+    return max(sorted(macro_f1), key=macro_f1.get)
+
+
+def wide(figures: pd.DataFrame) -> pd.DataFrame:
+    """measure x method rows, one column per scheme: "0.718 [0.62, 0.80]"."""
+    cells = figures.assign(cell=[f"{e:.3f} [{lo:.2f}, {hi:.2f}]" for e, lo, hi in
+                                 zip(figures["estimate"], figures["lo"], figures["hi"])])
+    cells["measure"] = cells["task"] + " " + cells["metric"]
+    table = cells.pivot_table(index=["measure", "method"], columns="scheme", values="cell", aggfunc="first")
+    return table.reindex(columns=[s for s in SCHEMES if s in table.columns]).fillna("-").reset_index()

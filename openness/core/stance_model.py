@@ -1,0 +1,277 @@
+"""The stance model: a linear classifier that reads a sentence's words and the rubric's cues.
+
+The rubric's stance is the sign of its summed cue stances; most arguments for or against
+open release carry no telling cue, so it calls them neutral. The model weighs every word
+of a sentence (TF-IDF; word pairs added nothing in cross-validation) together with the
+rubric's evidence for that sentence (hits and signed stance sums per theme), in a
+class-balanced linear SVM. Chosen over words alone by grouped cross-validation on the dev
+sentences, and over the rubric by the check sentences, scored once (see
+`openness.analysis.protocol`).
+
+- Unit: the model decides per sentence. A sentence without any rubric cue hit stays
+  neutral without being read (in the gold sentences, 3 of 87 sentences that take a side
+  have no cue; skipping the rest keeps the scorer fast). The protocol measures the model
+  with this rule in place.
+- Document stance: the sign of (pro_open sentences - pro_closed sentences), as the
+  rubric's is the sign of the summed cue stances; a one-sentence document gets its
+  sentence's decision. The `<theme>_stance` columns stay the rubric's evidence.
+- Shipped fitted: `openness/core/models/stance.json` holds the vocabulary (single words,
+  no phrases or sentences), IDF weights, coefficients and the SHA-256 of its training
+  rows; `python scripts/fit_stance_model.py MIRROR` refits it on the gold dev and check
+  sentences, byte for byte the same. Loading needs no network and no pickle.
+- `explain(text)` lists the words and cues that pushed the decision: feature value times
+  the coefficient of the chosen class.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from openness.core.io import atomic_path
+from openness.core.scoring import Scores, score
+from openness.vocab import CV_SEED as SEED, STANCES, THEMES
+
+CLASSES = ("neutral", "pro_closed", "pro_open")  # sorted, as scikit-learn orders them
+CUE_FEATURES = (*THEMES, *(f"{theme}_stance" for theme in THEMES))
+CUE_NAMES = (*(f"cue:{name}" for name in CUE_FEATURES), "cue:stance>0", "cue:stance<0")
+MODEL_FILE = Path(__file__).parent / "models" / "stance.json"
+FORMAT = "openness-stance-model/1"
+# Words: runs of ASCII letters, digits and _ and of non-ASCII characters, lowercased, of
+# two bytes or more; these marks and every other ASCII character separate them.
+_SEPARATING_MARKS = ("\u00a0\u00ab\u00b7\u00bb\u2010\u2011\u2012\u2013\u2014\u2015"
+                     "\u2018\u2019\u201a\u201c\u201d\u201e\u2022\u2026")
+_BREAK_MARK = "\x01"  # between texts joined for one pass; kept as a word of its own
+_BREAK = f" {_BREAK_MARK} "
+_BREAK_COLUMN = -2
+_BYTE_CLASS = bytes(b if chr(b).isalnum() or chr(b) in "_" + _BREAK_MARK or b >= 128 else 32
+                    for b in range(256)).lower()
+_DIGITS = 10  # stored numbers are rounded so that the file is the same bytes on every machine
+
+
+def cue_features(table: pd.DataFrame) -> np.ndarray:
+    """The rubric's evidence per unit (rows of a documents or sentences table): hits and
+    signed stance sums per theme on a signed log scale, and whether the summed stance is
+    positive or negative."""
+    values = table[list(CUE_FEATURES)].to_numpy(dtype=float)
+    total = np.sign(values[:, len(THEMES):].sum(axis=1))
+    scaled = np.sign(values) * np.log1p(np.abs(values))
+    return np.column_stack([scaled, total > 0, total < 0]).astype(float)
+
+
+def _pieces(text: str) -> list[bytes]:
+    for mark in _SEPARATING_MARKS:
+        if mark in text:
+            text = text.replace(mark, " ")
+    return text.encode("utf-8", "surrogatepass").translate(_BYTE_CLASS).split()
+
+
+def tokenize(text: str) -> list[str]:
+    """The words the model reads in one text (see `_BYTE_CLASS`): by byte operations, so
+    that the scorer can split all sentences at once in a few C-speed passes."""
+    pieces = _pieces(text.replace(_BREAK_MARK, " "))
+    return [piece.decode("utf-8", "surrogatepass") for piece in pieces if len(piece) > 1]
+
+
+def has_cue(table: pd.DataFrame) -> np.ndarray:
+    """Whether the rubric found any theme cue in each unit: the units the model reads."""
+    return table[list(THEMES)].to_numpy().sum(axis=1) > 0
+
+
+def _vectorizer(vocabulary: Sequence[str] | None = None):
+    """scikit-learn's TF-IDF with the model's words (imported here: deciding needs no
+    scikit-learn, so that a scoring worker starts fast)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(tokenizer=tokenize, token_pattern=None, lowercase=False, min_df=2,
+                           sublinear_tf=True, dtype=np.float64,
+                           vocabulary=None if vocabulary is None else {term: i for i, term in enumerate(vocabulary)})
+
+
+@dataclass(frozen=True)
+class StanceModel:
+    """A fitted stance model: everything needed to decide, as plain arrays."""
+
+    classes: tuple[str, ...]
+    vocabulary: tuple[str, ...]
+    idf: np.ndarray  # per vocabulary term
+    coef: np.ndarray  # classes x (vocabulary + cue features)
+    intercept: np.ndarray  # per class
+    cues: bool  # whether the rubric's cue features are part of the input
+    trained_on: str  # SHA-256 of the training rows (ids, texts, labels): `training_hash`
+    n_train: int
+
+    @property
+    def feature_names(self) -> list[str]:
+        return [*self.vocabulary, *(CUE_NAMES if self.cues else ())]
+
+    def features(self, texts: Sequence[str], cue_table: pd.DataFrame | None) -> sp.csr_matrix:
+        words = self._words(texts)
+        if not self.cues:
+            return words
+        return sp.hstack([words, sp.csr_matrix(cue_features(cue_table))], format="csr")
+
+    def _words(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """TF-IDF of the vocabulary's words, exactly as the fitted `TfidfVectorizer` (words
+        of `tokenize`, sublinear tf, l2 norm) computes it, but in a few vectorised steps over
+        all texts at once: its per-text Python loop would cost more than the scorer itself."""
+        joined = _BREAK.join(texts)
+        if joined.count(_BREAK_MARK) != max(len(texts) - 1, 0):  # a text holds the break character itself
+            joined = _BREAK.join(text.replace(_BREAK_MARK, " ") for text in texts)
+        # each piece as its column; -1 for a word outside the vocabulary, _BREAK_COLUMN between texts
+        column = np.fromiter(map(self._columns.get, _pieces(joined), itertools.repeat(-1)), dtype=np.int64)
+        unit = np.cumsum(column == _BREAK_COLUMN)
+        found = column >= 0
+        counts = sp.csr_matrix((np.ones(int(found.sum())), (unit[found], column[found])),
+                               shape=(len(texts), len(self.vocabulary)))
+        counts.sum_duplicates()
+        counts.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
+        row = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))
+        length = np.sqrt(np.bincount(row, weights=counts.data ** 2, minlength=len(texts)))
+        counts.data /= length[row]  # unit length (l2), as scikit-learn's norm="l2"
+        return counts
+
+    @cached_property
+    def _columns(self) -> dict[bytes, int]:
+        """Column of each vocabulary word, as UTF-8 bytes; and the break between texts."""
+        columns = {word.encode("utf-8", "surrogatepass"): i for i, word in enumerate(self.vocabulary)}
+        return columns | {_BREAK_MARK.encode(): _BREAK_COLUMN}
+
+    def decision(self, texts: Sequence[str], cue_table: pd.DataFrame | None = None) -> np.ndarray:
+        """Scores per unit and class (columns in `classes` order)."""
+        return np.asarray(self.features(texts, cue_table) @ self.coef.T) + self.intercept
+
+    def predict(self, texts: Sequence[str], cue_table: pd.DataFrame | None = None) -> np.ndarray:
+        """The class per unit, read by the model alone (the cue rule is in `with_model_stance`)."""
+        if len(texts) == 0:
+            return np.empty(0, dtype=object)
+        return np.asarray(self.classes, dtype=object)[self.decision(texts, cue_table).argmax(axis=1)]
+
+    def to_json(self) -> bytes:
+        """The model as canonical JSON bytes (sorted keys, rounded numbers)."""
+        def numbers(array: np.ndarray) -> list:
+            return np.round(array, _DIGITS).tolist()
+
+        body = {"format": FORMAT, "classes": list(self.classes), "cues": self.cues, "cue_features": list(CUE_NAMES),
+                "trained_on_sha256": self.trained_on, "n_train": self.n_train,
+                "vectorizer": {"tokens": "openness.stance_model.tokenize", "ngram_range": [1, 1], "sublinear_tf": True},
+                "vocabulary": list(self.vocabulary), "idf": numbers(self.idf),
+                "coef": numbers(self.coef), "intercept": numbers(self.intercept)}
+        return (json.dumps(body, sort_keys=True, indent=0, ensure_ascii=False) + "\n").encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes, where: str = "stance model") -> "StanceModel":
+        body = json.loads(data)
+        if body.get("format") != FORMAT:
+            raise ValueError(f"{where}: not an {FORMAT} file")
+        return cls(tuple(body["classes"]), tuple(body["vocabulary"]), np.asarray(body["idf"], dtype=float),
+                   np.asarray(body["coef"], dtype=float), np.asarray(body["intercept"], dtype=float),
+                   bool(body["cues"]), body["trained_on_sha256"], int(body["n_train"]))
+
+    def explain(self, text: str) -> "StanceExplanation":
+        """The decision on one sentence and the features behind it: value x coefficient of
+        the chosen class, minus the mean over the other classes (what tipped it)."""
+        cue_table = _cue_table([text])
+        row = self.features([text], cue_table if self.cues else None)
+        decision = np.asarray(row @ self.coef.T).ravel() + self.intercept
+        chosen = int(decision.argmax())
+        others = [k for k in range(len(self.classes)) if k != chosen]
+        weight = self.coef[chosen] - self.coef[others].mean(axis=0)
+        push = row.data * weight[row.indices]
+        names = np.asarray(self.feature_names, dtype=object)[row.indices]
+        table = pd.DataFrame({"feature": names, "value": row.data, "push": push})
+        table = table[table["push"] != 0].sort_values(["push", "feature"], ascending=[False, True], ignore_index=True)
+        return StanceExplanation(text, self.classes[chosen] if has_cue(cue_table).any() else "neutral",
+                                 self.classes[chosen], dict(zip(self.classes, decision.round(4).tolist())), table)
+
+
+@dataclass(frozen=True)
+class StanceExplanation:
+    """Why the model chose a stance: `pushes` has feature, value and push (positive = toward
+    the chosen class). `stance` is what the scorer reports (neutral where no cue was hit)."""
+
+    text: str
+    stance: str
+    model_decision: str
+    scores: dict[str, float]
+    pushes: pd.DataFrame
+
+    def __str__(self) -> str:
+        top = self.pushes.head(8)
+        lines = [f"stance {self.stance} (model: {self.model_decision}; "
+                 + ", ".join(f"{k} {v:+.2f}" for k, v in self.scores.items()) + ")"]
+        lines += [f"  {r.push:+.3f}  {r.feature}" for r in top.itertuples()]
+        return "\n".join(lines)
+
+
+def training_hash(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str]) -> str:
+    digest = hashlib.sha256()
+    for row in zip(ids, texts, labels):
+        digest.update(("\x1f".join(map(str, row)) + "\x1e").encode("utf-8"))
+    return digest.hexdigest()
+
+
+def fit(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str], cues: bool = True, C: float = 1.0,
+        seed: int = SEED) -> StanceModel:
+    """Fit the model on labelled texts (for stance, `labels` in `CLASSES`; the protocol
+    fits the same kind of model to each theme, absent/present); with `cues`, the rubric scores each text (as one
+    document) for the cue features."""
+    from sklearn.svm import LinearSVC
+
+    texts, labels = list(map(str, texts)), np.asarray(labels, dtype=object)
+    classes = tuple(sorted(set(labels)))
+    if len(classes) < 2:
+        raise ValueError(f"a model needs at least two classes among its labels; found {classes}")
+    vectorizer = _vectorizer()
+    vectorizer.fit(texts)
+    model = StanceModel(classes, tuple(vectorizer.get_feature_names_out().tolist()), vectorizer.idf_.copy(),
+                        np.zeros((0, 0)), np.zeros(0), cues, training_hash(ids, texts, labels), len(texts))
+    matrix = model.features(texts, _cue_table(texts) if cues else None)
+    svm = LinearSVC(C=C, class_weight="balanced", random_state=seed, max_iter=20_000).fit(matrix, labels)
+    coef, intercept = svm.coef_, svm.intercept_
+    if len(classes) == 2:  # one separating direction: as two classes' scores, so that argmax decides
+        coef, intercept = np.vstack([-coef, coef]) / 2, np.concatenate([-intercept, intercept]) / 2
+    fitted = replace(model, coef=coef.copy(), intercept=intercept.copy())
+    return StanceModel.from_json(fitted.to_json())  # exactly what a stored model would decide
+
+
+def _cue_table(texts: Sequence[str]) -> pd.DataFrame:
+    return score(pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": list(texts)})).documents
+
+
+@lru_cache(maxsize=2)
+def load(path: str | None = None) -> StanceModel:
+    """The shipped model (or the one at `path`)."""
+    file = Path(path) if path else MODEL_FILE
+    return StanceModel.from_json(file.read_bytes(), str(file))
+
+
+def with_model_stance(scores: Scores, model: StanceModel | None = None) -> Scores:
+    """`scores` with `stance` of sentences and documents decided by the model (see the
+    module's docstring); every other column is the rubric's, unchanged."""
+    model = model or load()
+    sentences, documents = scores.sentences, scores.documents
+    doc_of = np.repeat(np.arange(len(documents)), documents["n_sentences"].to_numpy())  # sentences come in document order
+    texts, read = scores.texts.to_numpy(), np.flatnonzero(has_cue(sentences))
+    spans = [texts[d][s:e] for d, s, e in zip(doc_of[read], sentences["start"].to_numpy()[read],
+                                              sentences["end"].to_numpy()[read])]
+    stance = np.full(len(sentences), "neutral", dtype=object)
+    stance[read] = model.predict(spans, sentences.iloc[read])
+    sign = (stance == "pro_open").astype(np.int64) - (stance == "pro_closed").astype(np.int64)
+    per_doc = np.bincount(doc_of, weights=sign, minlength=len(documents)).astype(np.int64)
+    documents = documents.assign(stance=np.asarray(STANCES, dtype=object)[np.sign(per_doc) + 1])
+    return replace(scores, documents=documents, sentences=sentences.assign(stance=stance))
+
+
+def write(model: StanceModel, path: Path = MODEL_FILE) -> Path:
+    with atomic_path(path) as tmp:
+        Path(tmp).write_bytes(model.to_json())
+    return path

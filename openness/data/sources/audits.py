@@ -1,0 +1,36 @@
+"""The project's judged precision audits (data/validation/<corpus>-audit-<when>.csv, written
+by `openness audit` and judged with the codebook): one row per drawn cue hit with its ids,
+offsets, cue and verdict, never the sentence. Registered with checksums like every source,
+so `audit_precision.csv` is rebuilt only from the sheets as judged."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from openness.analysis.audit import SHEET_COLUMNS, VERDICTS, AuditError
+from openness.data.sources import SourceParser, source_root
+
+SOURCE = "audits"
+
+
+def read_judged(path: Path) -> pd.DataFrame:
+    """A judged sheet, every verdict checked."""
+    sheet = pd.read_csv(path, dtype={"doc_id": str, "cue": str, "theme": str, "verdict": str}, keep_default_na=False)
+    missing = [c for c in SHEET_COLUMNS if c not in sheet.columns]
+    if missing:
+        raise AuditError(f"{path}: missing column(s) {', '.join(missing)}; start from `openness audit`'s sheet")
+    for row, verdict in enumerate(sheet["verdict"], start=2):
+        if verdict not in VERDICTS:
+            raise AuditError(f"{path}, line {row}: verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
+    return sheet
+
+
+def sheets(root: Path | None = None) -> pd.DataFrame:
+    """Every judged sheet of the folder, one row per judged hit, `audit` = the file's stem."""
+    files = sorted(source_root(root, SOURCE).glob("*-audit-*.csv"))
+    tables = [read_judged(path).assign(audit=path.stem) for path in files]
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=[*SHEET_COLUMNS, "audit"])
+
+
+PARSER = SourceParser(id=SOURCE, frames=lambda root: {"sheets": sheets(root)}, records=("sheets", "judged hit"))

@@ -1,0 +1,191 @@
+"""Boilerplate removal for scraped web pages: keep the article, drop what the site wraps it in.
+
+A scraped page is the visible text of the whole page: the article plus navigation menus,
+share and follow buttons, sidebars of other headlines, footers and stray script. The
+rules below mark characters as boilerplate, each character by the first rule that
+marks it (in this order), and the cleaned text is what is left:
+
+1. `repeated in page`: a line equal (after stripping) to an earlier line of the same page
+   (some pages render the article body twice).
+2. `repeated across outlet`: a line, or a run of `RUN` words, that occurs in at least
+   `min_pages(n)` distinct pages of the same outlet (n = its distinct pages): menus,
+   mastheads, footers, "more stories" sidebars. Pages with identical raw text count once,
+   so a page scraped under two URLs does not make its own article "repeated".
+3. `script`: a block (see below) holding program text (`document.getElementById`,
+   `function(`, `addEventListener`, `=>`, `var x =`, ...).
+4. `share/follow`: "Share on Facebook", "Follow us on X", "Share this story" and runs of
+   three or more social network names (the links that made lab mentions of `meta`).
+5. `cookie/privacy/subscribe`: a block naming a footer or consent item: Privacy Policy,
+   Terms of Service/Use, Cookie(s), User Agreement, All rights reserved, Do Not Sell,
+   Ad Choices, ©, subscribe / sign up / newsletter.
+6. `unpunctuated block`: a block of more than `LONG_BLOCK_WORDS` words (what is left of it)
+   that does not end in sentence punctuation, or of more than `MAX_BLOCK_WORDS` words
+   whatever its end: a run of menu items or headlines, not a sentence.
+7. `trailing tag list`: the last lines of the page (at most `TAIL_LINES`, from the end up
+   to the first line with sentence punctuation) holding no sentence punctuation at all:
+   topic tags, author names, time stamps and headlines of a closing sidebar.
+
+A block is a piece of a line ending at sentence punctuation (. ! ? …, optionally followed
+by closing quotes or brackets) followed by white space, or at the line end. After removal,
+runs of spaces and tabs become one space, lines are stripped and empty lines dropped, so
+the cleaned text depends only on the pages given (deterministic; no randomness, no
+model). Counts of non-space characters removed by each rule are reported per page.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+RUN = 8  # words in a run that counts as repeated across pages
+MIN_PAGES = 3  # a run or line must be on at least this many distinct pages of an outlet ...
+MIN_SHARE = 0.02  # ... and on at least this share of them
+LONG_BLOCK_WORDS = 40
+MAX_BLOCK_WORDS = 150
+TAIL_LINES = 5
+RULES = ("repeated in page", "repeated across outlet", "script", "share/follow", "cookie/privacy/subscribe",
+         "unpunctuated block", "trailing tag list")
+REPEATED_IN_PAGE, REPEATED_ACROSS, SCRIPT, SHARE, FOOTER, UNPUNCTUATED, TRAILING = range(1, len(RULES) + 1)
+
+_WORD = re.compile(r"\S+")
+_SPACES = np.array([ord(c) for c in map(chr, range(0x3001)) if c.isspace()], dtype=np.uint32)
+_BLOCK_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+_SCRIPT = re.compile(r"document\.\w|window\.\w|function\s*\(|addEventListener|getElementById|=>|\bvar\s+\w+\s*=|"
+                     r"\}\s*\)|\);\s*\}|\bif\s*\(\s*!|e\.preventDefault|keyCode")
+_NETWORKS = r"(?:Facebook|Twitter|X|LinkedIn|Instagram|YouTube|Pinterest|TikTok|Tiktok|Reddit|Flipboard|WhatsApp|Email|RSS|Threads)"
+_SHARE = re.compile(rf"\b(?:Share|Follow)(?: us| this(?: story| article)?| all sharing options)? on {_NETWORKS}\b|"
+                    rf"\bShare this (?:story|article)\b|\bShare All sharing options\b|"
+                    rf"\b{_NETWORKS}(?:\s+{_NETWORKS}){{2,}}\b")
+_FOOTER = re.compile(r"Privacy (?:Policy|Notice|Statement)|Terms of (?:Service|Use)|Terms and Conditions|User Agreement|"
+                     r"All [Rr]ights [Rr]eserved|Do Not Sell|Ad Choices|©|\b[Cc]ookies?\b|\b[Ss]ubscribe\b|"
+                     r"\b[Ss]ign up\b|\b[Nn]ewsletters?\b")
+
+
+def min_pages(n_pages: int) -> int:
+    """Distinct pages of an outlet a line or run must be on to count as repeated."""
+    return max(MIN_PAGES, math.ceil(MIN_SHARE * n_pages))
+
+
+def _run_hashes(ids: np.ndarray) -> np.ndarray:
+    """A 64-bit polynomial hash of every `RUN` consecutive word ids (wrapping arithmetic)."""
+    if len(ids) < RUN:
+        return np.zeros(0, dtype=np.uint64)
+    hashes = np.zeros(len(ids) - RUN + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(RUN):
+            hashes = hashes * np.uint64(1099511628211) + ids[k:len(ids) - RUN + 1 + k]
+    return hashes
+
+
+class _Page:
+    """One page's text, its words and the rule (0 = kept) of every character."""
+
+    def __init__(self, text: str, vocabulary: dict[str, int]):
+        self.text = text
+        self.codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        self.rule = np.zeros(len(text), dtype=np.int8)
+        spans = np.array([w.span() for w in _WORD.finditer(text)], dtype=np.int64).reshape(-1, 2)
+        self.starts, self.ends = spans[:, 0], spans[:, 1]
+        words = _WORD.findall(text.lower())
+        if len(words) != len(spans):  # a character whose lower case is white space: tokenise word by word
+            words = [text[start:end].lower() for start, end in spans]
+        self.ids = np.array([vocabulary.setdefault(w, len(vocabulary) + 1) for w in words], dtype=np.uint64)
+        self.hashes = _run_hashes(self.ids)
+        self.lines = [(m.start(), m.end(), m.group().strip()) for m in re.finditer(r"[^\n]+", text)]
+
+    def mark(self, start: int, end: int, rule: int) -> None:
+        span = self.rule[start:end]
+        span[span == 0] = rule
+
+    def kept(self, start: int, end: int) -> str:
+        return self.codes[start:end][self.rule[start:end] == 0].tobytes().decode("utf-32-le")
+
+    def blocks(self):
+        """(start, end) of every block of every line."""
+        for start, end, _ in self.lines:
+            at = start
+            for found in _BLOCK_END.finditer(self.text, start, end):
+                yield at, found.end()
+                at = found.end()
+            if at < end:
+                yield at, end
+
+    def cleaned(self) -> str:
+        kept = np.where(self.rule == 0, self.codes, np.uint32(32)).astype(np.uint32).tobytes().decode("utf-32-le")
+        lines = (re.sub(r"[ \t\f\v\u00a0]+", " ", line).strip() for line in kept.split("\n"))
+        return "\n".join(line for line in lines if line)
+
+    def removed(self) -> dict[str, int]:
+        visible = ~np.isin(self.codes, _SPACES)
+        counts = np.bincount(self.rule[visible], minlength=len(RULES) + 1)
+        return {"chars": int(visible.sum()), **{rule: int(counts[i]) for i, rule in enumerate(RULES, 1)}}
+
+
+def _mark_blocks(page: _Page) -> None:
+    """Rules 3 to 6, on what rules 1 and 2 left of each block."""
+    if _SCRIPT.search(page.text):
+        for start, end in list(page.blocks()):
+            if _SCRIPT.search(page.kept(start, end)):
+                page.mark(start, end, SCRIPT)
+    for found in _SHARE.finditer(page.text):
+        page.mark(found.start(), found.end(), SHARE)
+    for start, end in list(page.blocks()):
+        left = page.kept(start, end).strip()
+        if not left:
+            continue
+        if _FOOTER.search(left):
+            page.mark(start, end, FOOTER)
+            continue
+        n_words = len(left.split())
+        if n_words > MAX_BLOCK_WORDS or (n_words > LONG_BLOCK_WORDS and not _SENTENCE_END.search(left)):
+            page.mark(start, end, UNPUNCTUATED)
+    tail = [(start, end, page.kept(start, end).strip()) for start, end, _ in page.lines]
+    tail = [line for line in tail if line[2]][-TAIL_LINES:]
+    for start, end, left in reversed(tail):
+        if _BLOCK_END.search(left + " "):
+            break
+        page.mark(start, end, TRAILING)
+
+
+def _mark_repeats(pages: list[_Page]) -> None:
+    """Rules 1 and 2 over the distinct pages of one outlet."""
+    line_pages, run_pages = Counter(), Counter()
+    for page in pages:
+        line_pages.update({line for _, _, line in page.lines if line})
+        run_pages.update(np.unique(page.hashes).tolist())
+    threshold = min_pages(len(pages))
+    common_lines = {line for line, n in line_pages.items() if n >= threshold}
+    common_runs = np.array(sorted(h for h, n in run_pages.items() if n >= threshold), dtype=np.uint64)
+    for page in pages:
+        seen = set()
+        for start, end, line in page.lines:
+            if line in seen:
+                page.mark(start, end, REPEATED_IN_PAGE)
+            seen.add(line)
+            if line in common_lines:
+                page.mark(start, end, REPEATED_ACROSS)
+        for at in np.flatnonzero(np.isin(page.hashes, common_runs)):
+            page.mark(int(page.starts[at]), int(page.ends[at + RUN - 1]), REPEATED_ACROSS)
+
+
+def clean_pages(texts: pd.Series, outlets: pd.Series) -> pd.DataFrame:
+    """The cleaned text of every page (index as `texts`) and the non-space characters it
+    had (`chars`) and that each rule removed (one column per name in `RULES`)."""
+    texts = pd.Series(texts)
+    outlets = pd.Series(outlets, index=texts.index)
+    rows = []
+    for outlet in sorted(outlets.unique()):
+        distinct = list(dict.fromkeys(texts[outlets == outlet]))  # identical pages are cleaned once
+        vocabulary: dict[str, int] = {}
+        pages = [_Page(text, vocabulary) for text in distinct]
+        _mark_repeats(pages)
+        for page in pages:
+            _mark_blocks(page)
+            rows.append({"outlet": outlet, "raw": page.text, "text": page.cleaned(), **page.removed()})
+    cleaned = pd.DataFrame(rows)
+    keys = pd.DataFrame({"outlet": outlets, "raw": texts})
+    return keys.merge(cleaned, on=["outlet", "raw"], how="left").drop(columns=["outlet", "raw"]).set_axis(texts.index)

@@ -1,0 +1,85 @@
+"""The precision audit: the seeded draw, the precision table with Wilson intervals, the
+command, and the committed judged sheet."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from openness import paths
+from openness.analysis.audit import SHEET_COLUMNS, VERDICTS, AuditError, draw_sheet, precision, precision_table
+from openness.data.sources.audits import read_judged, sheets
+from openness.cli import main
+
+
+def evidence(n: int) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [f"d{i % 7}" for i in range(n)], "sentence": range(n), "start": range(0, 10 * n, 10),
+                         "end": range(5, 10 * n + 5, 10), "theme": "safety", "criterion": "S1", "cue": "S1.risk",
+                         "stance": 0, "negated": False})
+
+
+def test_the_draw_depends_on_the_seed_and_the_hits_only():
+    hits = evidence(50)
+    first = draw_sheet(hits, 12, seed=1)
+    assert first.columns.tolist() == SHEET_COLUMNS and first["item"].tolist() == list(range(1, 13))
+    assert (first["verdict"] == "").all() and not first.duplicated(["doc_id", "start"]).any()
+    shuffled = hits.sample(frac=1, random_state=3)
+    pd.testing.assert_frame_equal(draw_sheet(shuffled, 12, seed=1), first)
+    assert not draw_sheet(hits, 12, seed=2)[["doc_id", "start"]].equals(first[["doc_id", "start"]])
+    assert len(draw_sheet(hits, 500, seed=1)) == 50  # fewer hits than asked: all of them
+
+
+def judged(verdicts: list[str], themes: list[str], stances: list[int]) -> pd.DataFrame:
+    sheet = draw_sheet(evidence(len(verdicts)), len(verdicts), seed=0)
+    return sheet.assign(verdict=verdicts, theme=themes, stance=stances)
+
+
+def test_precision_per_theme_and_stance_with_wilson_intervals():
+    verdicts = ["correct"] * 8 + ["wrong-theme", "boilerplate"] + ["correct", "wrong-stance", "wrong-stance", "correct"]
+    themes = ["control"] * 10 + ["safety"] * 4
+    stances = [0] * 10 + [1, 1, -1, -1]
+    table = precision(judged(verdicts, themes, stances), "test").set_index(["measure", "class"])
+    control = table.loc[("theme precision", "control")]
+    assert (control.hits, control.right) == (10, 8)
+    assert control.lo == pytest.approx(0.4902, abs=1e-4) and control.hi == pytest.approx(0.9433, abs=1e-4)
+    assert table.loc[("theme precision", "safety"), "right"] == 4  # a wrong stance still has the right theme
+    assert table.loc[("theme precision", "all"), "estimate"] == pytest.approx(12 / 14)
+    assert table.loc[("stance precision", "+1"), ["hits", "right"]].tolist() == [2, 1]
+    assert table.loc[("stance precision", "-1"), ["hits", "right"]].tolist() == [2, 1]
+    assert table.loc[("boilerplate share", "all"), ["hits", "right"]].tolist() == [14, 1]
+    assert pd.isna(table.loc[("theme precision", "transparency"), "estimate"])  # no hit: no estimate
+
+
+def test_a_judged_sheet_with_an_unknown_verdict_is_refused_with_its_line(tmp_path):
+    sheet = judged(["correct", "maybe"], ["safety", "safety"], [0, 0])
+    sheet.to_csv(tmp_path / "x-audit-a.csv", index=False)
+    with pytest.raises(AuditError, match=r"x-audit-a\.csv, line 3: verdict 'maybe' is not one of"):
+        sheets(tmp_path)
+
+
+def test_the_command_writes_a_sheet_without_text_and_a_view_with_it(tmp_path):
+    corpus = tmp_path / "corpus.csv"
+    pd.DataFrame({"id": ["a", "b"], "text": ["Open weights help outside researchers audit a model. The risk of misuse is real.",
+                                             "Regulators worry about the concentration of power in a few labs."]}).to_csv(corpus, index=False)
+    out, view = tmp_path / "sheet.csv", tmp_path / "view.csv"
+    assert main(["audit", str(corpus), "-o", str(out), "--n", "3", "--seed", "1", "--view", str(view)]) == 0
+    sheet = pd.read_csv(out, keep_default_na=False)
+    assert sheet.columns.tolist() == SHEET_COLUMNS and len(sheet) == 3
+    shown = pd.read_csv(view, keep_default_na=False)
+    assert all(matched in sentence for matched, sentence in zip(shown["matched"], shown["sentence_text"]))
+    assert main(["audit", str(tmp_path / "missing.csv"), "-o", str(out)]) == 2
+
+
+def test_the_committed_news_audit_judges_hits_inside_real_sentences():
+    """The sheet was drawn before later cue changes, so its hits need not be hits today; its
+    spans still lie inside sentences of the news documents as the build splits them."""
+    sheet = read_judged(paths.DATA / "validation" / "news-audit-before.csv")
+    assert len(sheet) >= 100 and set(sheet["verdict"]) <= set(VERDICTS)
+    assert sheet["doc_id"].str.startswith("news-").all()
+    sentences = pd.read_csv(paths.PROCESSED / "sentence_scores.csv", dtype={"doc_id": str}, keep_default_na=False,
+                            usecols=["doc_id", "sentence", "start", "end"])
+    within = sheet.merge(sentences, on=["doc_id", "sentence"], suffixes=("", "_sentence"))
+    assert len(within) == len(sheet)
+    assert ((within["start"] >= within["start_sentence"]) & (within["end"] <= within["end_sentence"])).all()
+    table = pd.read_csv(paths.PROCESSED / "audit_precision.csv")
+    before = table[(table["audit"] == "news-audit-before") & (table["measure"] == "theme precision")]
+    assert before["hits"].max() == len(sheet)

@@ -1,0 +1,103 @@
+"""Boilerplate removal on pages written for these tests: each kind of boilerplate is
+imitated once, and the test says exactly what is removed and by which rule."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from openness.data.sources.boilerplate import RULES, clean_pages, min_pages
+
+NAV = "Home World Business Technology Science Opinion Video Podcasts Newsletters Sign In"
+FOOT = "About us Contact the desk Careers Corrections Accessibility help Site map"
+ARTICLES = [
+    "The lab released a small model for teachers on Tuesday.\nIts makers say the weights will follow in spring.",
+    "A city council voted to test translation software in schools.\nParents asked who checks the answers.",
+    "Two researchers rebuilt an old chess program from printed listings.\nIt still loses to a pocket calculator.",
+    "A bakery chain now plans its bread orders with a forecasting tool.\nWaste fell by a fifth, the owner says.",
+]
+SHARE = "Share on Facebook Share on X Share on LinkedIn"
+SCRIPT = "window.addEventListener('load', function(){ var menu = document.getElementById('nav-menu'); });"
+HEADLINES = " ".join(["Robots learn to fold towels", "Markets wobble after chip news", "A quiet week for phones",
+                      "Startups court school boards", "Why the printer jammed again", "Museums try audio guides",
+                      "Weather apps disagree on rain", "Trains test new ticket gates", "Gardeners swap seed data",
+                      "Libraries lend laptops now"])
+COOKIE = "We use cookies to improve your visit."
+TAGS = "Topics machine learning schools bread chess"
+
+
+def page(article: str, *extra_lines: str) -> str:
+    return "\n".join([NAV, article, *extra_lines, FOOT])
+
+
+@pytest.fixture(scope="module")
+def cleaned() -> pd.DataFrame:
+    texts = pd.Series({
+        "plain": page(ARTICLES[0]),
+        "shared": page(ARTICLES[1], SHARE),
+        "scripted": page(ARTICLES[2], SCRIPT),
+        "crowded": page(ARTICLES[3], HEADLINES, COOKIE, TAGS),
+        "other-site": "\n".join([FOOT, ARTICLES[0]]),
+    })
+    outlets = pd.Series({"plain": "a.example", "shared": "a.example", "scripted": "a.example",
+                         "crowded": "a.example", "other-site": "b.example"})
+    return clean_pages(texts, outlets)
+
+
+def visible(text: str) -> int:
+    return sum(not c.isspace() for c in text)
+
+
+def test_only_the_articles_are_left(cleaned):
+    assert cleaned.loc["plain", "text"] == ARTICLES[0]
+    assert cleaned.loc["shared", "text"] == ARTICLES[1]
+    assert cleaned.loc["scripted", "text"] == ARTICLES[2]
+    assert cleaned.loc["crowded", "text"] == ARTICLES[3]
+
+
+def test_lines_repeated_across_pages_of_one_outlet_go_not_across_outlets(cleaned):
+    assert min_pages(4) == 3  # the menu and footer are on all four pages of a.example
+    assert cleaned.loc["plain", "repeated across outlet"] == visible(NAV) + visible(FOOT)
+    # b.example has one page: the footer line is not repeated there, so it stays
+    assert cleaned.loc["other-site", "text"] == "\n".join([FOOT, ARTICLES[0]])
+    assert cleaned.loc["other-site", list(RULES)].sum() == 0
+
+
+def test_each_kind_of_boilerplate_is_removed_by_its_rule(cleaned):
+    assert cleaned.loc["shared", "share/follow"] == visible(SHARE)
+    assert cleaned.loc["scripted", "script"] == visible(SCRIPT)
+    assert cleaned.loc["crowded", "unpunctuated block"] == visible(HEADLINES)
+    assert cleaned.loc["crowded", "cookie/privacy/subscribe"] == visible(COOKIE)
+    assert cleaned.loc["crowded", "trailing tag list"] == visible(TAGS)
+    assert (cleaned.loc[:, "chars"] - cleaned.loc[:, list(RULES)].sum(axis=1) == cleaned.text.map(visible)).all()
+
+
+def test_a_page_repeating_its_own_lines_keeps_the_first(cleaned):
+    twice = "\n".join([ARTICLES[0], "A line written once more for the test.", "A line written once more for the test."])
+    out = clean_pages(pd.Series({"p": twice}), pd.Series({"p": "c.example"}))
+    assert out.loc["p", "text"] == "\n".join([ARTICLES[0], "A line written once more for the test."])
+    assert out.loc["p", "repeated in page"] == visible("A line written once more for the test.")
+
+
+def test_a_repeated_run_inside_a_line_is_cut_and_the_rest_of_the_line_kept():
+    lead = "Save this story Save this story Save Listen to this article now"
+    subjects = ["Apples", "Rivers", "Lanterns"]
+    texts = pd.Series({subject: f"{lead} {subject} are the subject of this page." for subject in subjects})
+    out = clean_pages(texts, pd.Series("d.example", index=texts.index))
+    assert out["text"].tolist() == [f"{subject} are the subject of this page." for subject in subjects]
+    assert out["repeated across outlet"].tolist() == [visible(lead)] * 3
+
+
+def test_identical_pages_count_once_so_a_twice_scraped_article_is_not_boilerplate():
+    texts = pd.Series({"p1": ARTICLES[0], "p2": ARTICLES[0], "p3": ARTICLES[0], "p4": ARTICLES[1]})
+    out = clean_pages(texts, pd.Series("e.example", index=texts.index))
+    assert out["text"].tolist() == [ARTICLES[0]] * 3 + [ARTICLES[1]]
+
+
+def test_cleaning_is_deterministic(cleaned):
+    again = clean_pages(pd.Series({"plain": page(ARTICLES[0]), "shared": page(ARTICLES[1], SHARE),
+                                   "scripted": page(ARTICLES[2], SCRIPT),
+                                   "crowded": page(ARTICLES[3], HEADLINES, COOKIE, TAGS),
+                                   "other-site": "\n".join([FOOT, ARTICLES[0]])}),
+                        pd.Series({"plain": "a.example", "shared": "a.example", "scripted": "a.example",
+                                   "crowded": "a.example", "other-site": "b.example"}))
+    pd.testing.assert_frame_equal(again, cleaned)

@@ -1,0 +1,56 @@
+"""The validation protocol keeps check out of every fit and documents out of both sides."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from openness.analysis.protocol import LOSO_SOURCES, METHODS, run
+from openness.data.sources import gold as gold_source
+
+
+@pytest.fixture(scope="module")
+def gold(mirror) -> dict[str, pd.DataFrame]:
+    return {name: gold_source.sentences(mirror / "gold", name) for name in ("dev", "check")}
+
+
+@pytest.fixture(scope="module")
+def protocol(gold):
+    return run(gold["dev"], gold["check"], tasks=("stance", "control"))
+
+
+def test_no_check_id_is_among_the_training_rows_of_the_fits_reported_on_check(gold, protocol):
+    predictions, fits = protocol
+    check_ids = set(gold["check"]["id"])
+    assert check_ids and not check_ids & set(gold["dev"]["id"])
+    reported = predictions[predictions["scheme"] == "check"]
+    fitted_methods = set(reported["method"]) - {"rubric"}
+    assert fitted_methods == set(METHODS) - {"rubric"}
+    for task, method in reported[["task", "method"]].drop_duplicates().itertuples(index=False):
+        if method == "rubric":
+            continue
+        makers = [f for f in fits if f.task == task and f.method == method and check_ids <= f.predicted_ids]
+        assert len(makers) == 1, (task, method)  # one fit made the check figures ...
+        assert not makers[0].train_ids & check_ids  # ... and it saw no check sentence
+        assert makers[0].train_ids == set(gold["dev"]["id"])
+    assert all(not f.train_ids & check_ids for f in fits)
+
+
+def test_cross_validation_keeps_each_document_on_one_side(gold, protocol):
+    _, fits = protocol
+    doc_of = gold["dev"].set_index("id")["doc"]
+    folds = [f for f in fits if f.scheme == "cv"]
+    assert len(folds) == 5 * 2 * 2  # folds x tasks x fitted methods
+    for fold in folds:
+        assert not fold.train_ids & fold.predicted_ids
+        assert not set(doc_of[list(fold.train_ids)]) & set(doc_of[list(fold.predicted_ids)])
+
+
+def test_leave_one_source_out_trains_without_the_held_out_source(gold, protocol):
+    predictions, fits = protocol
+    source_of = gold["dev"].set_index("id")["source"]
+    for fold in (f for f in fits if f.scheme == "loso"):
+        held_out = set(source_of[list(fold.predicted_ids)])
+        assert len(held_out) == 1 and held_out <= set(LOSO_SOURCES)
+        assert held_out.isdisjoint(source_of[list(fold.train_ids)])
+    tested = predictions[predictions["scheme"] == "loso"]["id"]
+    assert set(source_of[tested]) == set(LOSO_SOURCES)

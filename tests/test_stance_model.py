@@ -1,0 +1,118 @@
+"""The stance model: the same bytes from the same data, the scorer's fast word counts equal
+scikit-learn's, the shipped file is the fit it says it is, and `--stance` keeps the columns."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from openness import score
+from openness.cli import main
+from openness.core.stance_model import (
+    CLASSES, MODEL_FILE, StanceModel, _vectorizer, fit, load, tokenize, training_hash, with_model_stance,
+)
+
+
+@pytest.fixture(scope="module")
+def fixture_gold(fixtures) -> pd.DataFrame:
+    return pd.read_csv(fixtures / "validation" / "gold.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def fixture_model(fixture_gold) -> StanceModel:
+    return fit(fixture_gold["id"], fixture_gold["text"], fixture_gold["stance"])
+
+
+# Written for this test: marks, apostrophes, non-ASCII letters, one-letter words, the
+# character the scorer joins texts with, empty text.
+AWKWARD = [
+    "“Open” weights—safer… or not? Don’t release them: a risk!",
+    "İstanbul’s café open-sourced the model; weights, weights, WEIGHTS.",
+    "a b c d open source",
+    "",
+    "text with \x01 inside and \x00 too",
+    "The lab published the model weights and a full technical report.",
+]
+
+
+def test_fitting_twice_gives_the_same_bytes(fixture_gold, fixture_model):
+    again = fit(fixture_gold["id"], fixture_gold["text"], fixture_gold["stance"])
+    assert again.to_json() == fixture_model.to_json()
+    assert StanceModel.from_json(fixture_model.to_json()).to_json() == fixture_model.to_json()
+    assert fixture_model.classes == CLASSES
+    assert fixture_model.trained_on == training_hash(fixture_gold["id"], fixture_gold["text"], fixture_gold["stance"])
+
+
+def test_fast_word_features_equal_scikit_learns(fixture_gold, fixture_model):
+    vectorizer = _vectorizer(fixture_model.vocabulary)
+    vectorizer.idf_ = fixture_model.idf
+    texts = [*fixture_gold["text"], *AWKWARD]
+    expected = vectorizer.transform(texts).toarray()
+    assert np.count_nonzero(expected) > len(fixture_gold)  # the comparison sees real words
+    np.testing.assert_array_equal(fixture_model._words(texts).toarray(), expected)
+
+
+def test_tokens_split_at_marks_and_drop_one_letter_words():
+    assert tokenize(AWKWARD[0]) == ["open", "weights", "safer", "or", "not", "don", "release", "them", "risk"]
+    assert tokenize("a b c d open source") == ["open", "source"]
+
+
+def test_document_stance_is_the_sign_of_its_sentences_decisions():
+    docs = pd.DataFrame({"doc_id": ["one", "two"], "text": [
+        "Open weights let outside researchers find flaws and fix them. The weather was mild. "
+        "Releasing weights widely lets malicious actors misuse them for cyberattacks.",
+        "We bake bread. Our shop opens at nine."]})
+    scores = with_model_stance(score(docs), load())
+    for doc_id, document in scores.documents.set_index("doc_id").iterrows():
+        sentences = scores.sentences[scores.sentences["doc_id"] == doc_id]["stance"]
+        balance = (sentences == "pro_open").sum() - (sentences == "pro_closed").sum()
+        assert document["stance"] == ("pro_open" if balance > 0 else "pro_closed" if balance < 0 else "neutral")
+    assert scores.documents.set_index("doc_id").loc["two", "stance"] == "neutral"  # no cue: not read, neutral
+    rubric = score(docs)
+    assert scores.documents.drop(columns="stance").equals(rubric.documents.drop(columns="stance"))
+
+
+def test_explain_adds_up_to_the_decision():
+    text = "Open weights let outside researchers find flaws, audit the model and build on it."
+    model = load()
+    explanation = model.explain(text)
+    chosen = CLASSES.index(explanation.model_decision)
+    others = [k for k in range(len(CLASSES)) if k != chosen]
+    scores = np.array([explanation.scores[c] for c in CLASSES])
+    margin = scores[chosen] - scores[others].mean()
+    bias = model.intercept[chosen] - model.intercept[others].mean()
+    assert explanation.pushes["push"].sum() + bias == pytest.approx(margin, abs=1e-3)
+    assert set(explanation.pushes["feature"]) & {"weights", "researchers", "audit", "flaws"}
+    assert str(explanation).startswith(f"stance {explanation.stance}")
+
+
+def test_a_file_that_is_not_a_stance_model_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="bad.json"):
+        StanceModel.from_json(b'{"format": "something else"}', str(tmp_path / "bad.json"))
+
+
+@pytest.mark.parametrize("unit", ["document", "sentence"])
+def test_stance_rubric_and_model_write_the_same_columns(tmp_path, unit, fixture_gold):
+    source = tmp_path / "docs.csv"
+    fixture_gold[["id", "text"]].to_csv(source, index=False)
+    tables = {}
+    for stance in ("rubric", "model"):
+        out = tmp_path / f"{stance}.csv"
+        assert main(["score", str(source), "--id-column", "id", "--unit", unit, "--stance", stance, "--quiet",
+                     "-o", str(out)]) == 0
+        tables[stance] = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(tables["rubric"].columns) == list(tables["model"].columns)
+    assert tables["rubric"].drop(columns="stance").equals(tables["model"].drop(columns="stance"))
+    assert set(tables["model"]["stance"]) <= set(CLASSES)
+    default = tmp_path / "default.csv"
+    assert main(["score", str(source), "--id-column", "id", "--unit", unit, "--quiet", "-o", str(default)]) == 0
+    assert pd.read_csv(default, dtype=str, keep_default_na=False).equals(tables["model"])
+
+
+def test_the_shipped_model_is_the_fit_on_dev_and_check(mirror):
+    from openness.data.sources import gold as gold_source
+
+    gold = pd.concat([gold_source.sentences(mirror / "gold", "dev"), gold_source.sentences(mirror / "gold", "check")], ignore_index=True)
+    shipped = MODEL_FILE.read_bytes()
+    assert load().trained_on == training_hash(gold["id"], gold["text"], gold["stance"])
+    assert fit(gold["id"], gold["text"], gold["stance"]).to_json() == shipped
