@@ -79,7 +79,7 @@ class Tables:
         group_of = (labs.dropna(subset=["openness_group"]).set_index("lab")["openness_group"]
                     if labs is not None else pd.Series(dtype=object))
         pairs = self.mentions[["row", "lab"]].drop_duplicates()
-        self.sentence_labs = pairs.assign(group=pairs["lab"].map(group_of).fillna(UNGROUPED).to_numpy()).sort_values(
+        self.sentence_labs = pairs.assign(group=pairs["lab"].map(group_of).astype(object).fillna(UNGROUPED).to_numpy()).sort_values(
             ["row", "lab"], ignore_index=True)
         self.n_words = self.sentences["n_words"].to_numpy(dtype=float)
 
