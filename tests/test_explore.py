@@ -238,3 +238,16 @@ def test_export_view_writes_the_table_and_the_chart(tables, tmp_path):
     assert sorted(p.name for p in written) == ["explore.csv", "explore.pdf", "explore.png", "explore.svg"]
     assert pd.read_csv(tmp_path / "explore.csv")["matching"].tolist() == [3, 0, 0, 2]
     assert charts.read_manifest(tmp_path)[0]["caption"].startswith("Share of sentences matching theme=transparency")
+
+
+def test_group_shares_are_the_stats_module_theme_shares(tables):
+    """The same attribution and the same clustered bootstrap as openness.analysis.stats."""
+    from openness.analysis.stats import sentence_groups, theme_shares
+
+    mine = counts(tables, theme="safety").drop(index=ALL)
+    theirs = theme_shares(sentence_groups(tables.sentences, MENTIONS, LABS), themes=["safety"], n_boot=200)
+    theirs = theirs.set_index("group")
+    assert list(mine.index) == ["closed", "mixed", "open"]
+    assert mine.loc["open", ["share", "lo", "hi"]].tolist() == pytest.approx([1 / 3, 0, 0.5])  # d1 1 of 2, d2 0 of 1
+    assert mine[["share", "lo", "hi", "sentences", "documents"]].to_numpy().ravel().tolist() == pytest.approx(
+        theirs.loc[mine.index, ["share", "lo", "hi", "n", "n_clusters"]].to_numpy().ravel().tolist())

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from openness.analysis.stats import bootstrap_ci
-from openness.vocab import N_BOOT, SEED
+from openness.vocab import N_BOOT, SEED, THEMES
 
 ALL = "(all)"
 UNGROUPED = "unrated"  # a lab that labs.csv gives no openness group
@@ -175,10 +175,14 @@ def count_table(tables: Tables, selection: Selection, by: str = "group", n_boot:
     columns = [by, *COUNT_COLUMNS]
     if long.empty:
         return pd.DataFrame(columns=columns)
-    shares = bootstrap_ci(long, "matching", by, n_boot=n_boot, seed=seed).set_index(by)
-    sums = long.groupby(by, sort=True)[["matching", "hits", "n_words"]].sum()
+    # one row per (lab or group, document): the interval resamples documents, and summing
+    # first gives bootstrap_ci the same per-document sums (so the same interval) in fewer rows
+    per_doc = long.assign(n=1).groupby([by, "doc_id"], sort=True)[["matching", "hits", "n_words", "n"]].sum()
+    per_doc = per_doc.reset_index()
+    shares = bootstrap_ci(per_doc, "matching", by, stat="ratio", denominator="n", n_boot=n_boot, seed=seed).set_index(by)
+    sums = per_doc.groupby(by, sort=True)[["matching", "hits", "n_words", "n"]].sum()
     out = pd.DataFrame({
-        "sentences": shares["n"], "documents": shares["n_clusters"], "matching": sums["matching"].astype(int),
+        "sentences": sums["n"], "documents": shares["n_clusters"], "matching": sums["matching"].astype(int),
         "share": shares["estimate"], "lo": shares["lo"], "hi": shares["hi"], "hits": sums["hits"].astype(int),
         "hits_per_1000_words": 1000 * sums["hits"] / sums["n_words"].where(sums["n_words"] > 0)})
     order = [ALL] + sorted(k for k in out.index if k != ALL)
@@ -190,11 +194,14 @@ def matching_sentences(tables: Tables, selection: Selection, sort: str = "hits",
     matching hits and the themes of those hits, in the order `sort` names (see SORTS)."""
     if sort not in SORTS:
         raise ValueError(f"matching_sentences: sort must be one of {list(SORTS)}, not {sort!r}")
-    hits = selection.hits
-    per_row = hits.groupby("row", sort=True).agg(hits=("theme", "size"),
-                                                  themes=("theme", lambda t: ";".join(sorted(set(t)))))
-    out = tables.sentences.iloc[per_row.index.to_numpy()].assign(
-        hits=per_row["hits"].to_numpy(), themes=per_row["themes"].to_numpy())
+    rows = selection.hits["row"].to_numpy()
+    n_hits = np.bincount(rows, minlength=len(selection.base))
+    theme_bits = np.zeros(len(selection.base), dtype=np.int64)
+    np.bitwise_or.at(theme_bits, rows, 1 << selection.hits["theme"].map(THEMES.index).to_numpy(dtype=np.int64))
+    names = np.array([";".join(sorted(t for i, t in enumerate(THEMES) if bits >> i & 1))
+                      for bits in range(1 << len(THEMES))], dtype=object)  # bits -> theme names by name
+    matched = np.flatnonzero(n_hits)
+    out = tables.sentences.iloc[matched].assign(hits=n_hits[matched], themes=names[theme_bits[matched]])
     columns, ascending = SORTS[sort]
     out = out.sort_values(columns, ascending=ascending, kind="stable", na_position="last")[LIST_COLUMNS]
     out = out.reset_index(drop=True)

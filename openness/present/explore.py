@@ -44,7 +44,12 @@ TextLookup = Callable[[str, str], "str | None"]  # (doc_id, source) -> the docum
 
 
 def _options(values) -> list:
-    return [(ANY, None)] + [(str(v), v) for v in values]
+    return [(ANY, "")] + [(str(v), v) for v in values]
+
+
+def _chosen(control: widgets.Dropdown):
+    """A dropdown's value, None for (any): a Dropdown shows None as no choice at all."""
+    return None if control.value == "" else control.value
 
 
 class Explorer:
@@ -59,17 +64,17 @@ class Explorer:
         options = tables.options()
         layout = widgets.Layout(width="250px")
         drop = lambda name, values, description: widgets.Dropdown(  # noqa: E731
-            options=_options(values), value=None, description=description, layout=layout)
+            options=_options(values), value="", description=description, layout=layout)
         self.source = drop("source", options["source"], "Source")
-        self.lab = widgets.Dropdown(options=[(ANY, None)] + [(f"group: {g}", ("group", g)) for g in options["group"]]
+        self.lab = widgets.Dropdown(options=[(ANY, "")] + [(f"group: {g}", ("group", g)) for g in options["group"]]
                                     + [(lab, ("lab", lab)) for lab in options["lab"]],
-                                    value=None, description="Lab", layout=layout)
+                                    value="", description="Lab", layout=layout)
         self.stance = drop("stance", [s for s in STANCES if s in options["stance"]], "Stance")
         self.theme = drop("theme", [t for t in THEMES if t in options["theme"]], "Theme")
         self.criterion = drop("criterion", options["criterion"], "Criterion")
         self.cue = drop("cue", options["cue"], "Cue")
-        self.negated = widgets.Dropdown(options=[(ANY, None), ("negated", True), ("not negated", False)],
-                                        value=None, description="Negated", layout=layout)
+        self.negated = widgets.Dropdown(options=[(ANY, ""), ("negated", True), ("not negated", False)],
+                                        value="", description="Negated", layout=layout)
         dates = tables.date_range()
         self.start = widgets.DatePicker(description="From", layout=layout, disabled=dates is None)
         self.end = widgets.DatePicker(description="To", layout=layout, disabled=dates is None)
@@ -83,10 +88,11 @@ class Explorer:
                              for t in THEMES}
         self.right_stance = widgets.Dropdown(options=list(STANCES), description="Stance", layout=layout)
         self.right_labs = widgets.Text(description="Labs", placeholder="lab ids; separated", layout=layout)
-        self.mark_hit = widgets.Button(description="Hit is wrong theme", icon="times")
-        self.mark_sentence = widgets.Button(description="Save corrected labels", icon="flag")
-        self.export_marks = widgets.Button(description="Export marks (CSV)", icon="download")
-        self.export_view = widgets.Button(description="Export table and chart", icon="download")
+        wide = widgets.Layout(width="auto")
+        self.mark_hit = widgets.Button(description="Hit is wrong theme", layout=wide, icon="times")
+        self.mark_sentence = widgets.Button(description="Save corrected labels", layout=wide, icon="flag")
+        self.export_marks = widgets.Button(description="Export marks (CSV)", layout=wide, icon="download")
+        self.export_view = widgets.Button(description="Export table and chart", layout=wide, icon="download")
         self.status = widgets.HTML()
         for control in (self.source, self.lab, self.stance, self.theme, self.criterion, self.cue, self.negated,
                         self.start, self.end, self.by, self.sort):
@@ -99,16 +105,17 @@ class Explorer:
         for name, widget in self._named().items():
             widget.add_class(f"openness-{name}")  # stable handles for a browser test
         self.widget = self._layout(dates)
+        self.widget.add_class("openness-explorer")
         self._refresh()
 
     # ---- state ----------------------------------------------------------------------------
 
     def filters(self) -> Filters:
-        kind, value = self.lab.value or (None, None)
-        return Filters(source=self.source.value, lab=value if kind == "lab" else None,
-                       group=value if kind == "group" else None, stance=self.stance.value,
-                       start=self.start.value, end=self.end.value, theme=self.theme.value,
-                       criterion=self.criterion.value, cue=self.cue.value, negated=self.negated.value)
+        kind, value = _chosen(self.lab) or (None, None)
+        return Filters(source=_chosen(self.source), lab=value if kind == "lab" else None,
+                       group=value if kind == "group" else None, stance=_chosen(self.stance),
+                       start=self.start.value, end=self.end.value, theme=_chosen(self.theme),
+                       criterion=_chosen(self.criterion), cue=_chosen(self.cue), negated=_chosen(self.negated))
 
     def _refresh(self, _change=None) -> None:
         self.selection = select(self.tables, self.filters())
@@ -145,7 +152,8 @@ class Explorer:
         try:
             if hit:
                 if self.hit.value is None:
-                    raise ValueError("this sentence has no cue hit to mark")
+                    raise ValueError("pick the hit that is wrong first" if self.hit.options
+                                     else "this sentence has no cue hit to mark")
                 mark = self.corrections.mark(row, evidence, hit=self.hit.value)
             else:
                 mark = self.corrections.mark(
