@@ -251,3 +251,31 @@ def test_group_shares_are_the_stats_module_theme_shares(tables):
     assert mine.loc["open", ["share", "lo", "hi"]].tolist() == pytest.approx([1 / 3, 0, 0.5])  # d1 1 of 2, d2 0 of 1
     assert mine[["share", "lo", "hi", "sentences", "documents"]].to_numpy().ravel().tolist() == pytest.approx(
         theirs.loc[mine.index, ["share", "lo", "hi", "n", "n_clusters"]].to_numpy().ravel().tolist())
+
+
+# ---- the project's tables, with and without the raw sources ---------------------------------------
+
+
+def test_project_explorer_shows_text_only_from_the_raw_sources(mirror, monkeypatch, tmp_path):
+    from openness.data import texts
+    from openness.data.sources import seed
+    from openness.present.explore import project
+
+    monkeypatch.setattr(paths, "RAW", tmp_path / "raw")  # nothing fetched here
+    monkeypatch.delenv("OPENNESS_MIRROR", raising=False)
+    texts.source_texts.cache_clear()
+    explorer = project(n_boot=100)
+    explorer.source.value = "seed"
+    picked = explorer.list.options[0][1]
+    explorer.list.value = picked
+    assert texts.HOW_TO_GET_THEM in html.unescape(explorer.detail.value) and "<mark" not in explorer.detail.value
+
+    monkeypatch.setenv("OPENNESS_MIRROR", str(mirror))
+    texts.source_texts.cache_clear()
+    explorer.list.value = None
+    explorer.list.value = picked
+    row = explorer.tables.sentences.set_index(["doc_id", "sentence"]).loc[picked]
+    document = seed.documents(mirror / "raw" / "seed").set_index("doc_id").loc[picked[0], "text"]
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", "", explorer.detail.value)).split())
+    assert " ".join(document[row["start"]:row["end"]].split()) in shown and "<mark" in explorer.detail.value
+    texts.source_texts.cache_clear()
