@@ -279,3 +279,24 @@ def test_project_explorer_shows_text_only_from_the_raw_sources(mirror, monkeypat
     shown = " ".join(html.unescape(re.sub(r"<[^>]+>", "", explorer.detail.value)).split())
     assert " ".join(document[row["start"]:row["end"]].split()) in shown and "<mark" in explorer.detail.value
     texts.source_texts.cache_clear()
+
+
+def test_the_report_keeps_no_widget_view_or_state(tmp_path):
+    """A notebook that shows the explorer, executed by `openness report`: the file keeps the
+    explorer's one plain-text line, no widget model id (random per run) and no widget state."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from openness.present.report import WIDGET_VIEW, execute_notebook
+
+    notebook = tmp_path / "01-widget.ipynb"
+    nb = new_notebook(cells=[new_code_cell("import openness\nfrom openness import paths\n"
+                                           "openness.score(openness.read_corpus(paths.EXAMPLES)).explore(n_boot=50)")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, notebook)
+    execute_notebook(notebook, figures=tmp_path / "figures")
+    first = notebook.read_bytes()
+    executed = nbformat.read(notebook, as_version=4)
+    (output,) = executed.cells[0].outputs
+    assert output["data"] == {"text/plain": "openness explorer of 25 sentences (run the notebook in JupyterLab to use it)"}
+    assert WIDGET_VIEW.encode() not in first and "widgets" not in executed.metadata
