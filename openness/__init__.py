@@ -4,6 +4,7 @@
     corpus = openness.read_corpus("my_articles.csv", text="body", id="url")
     scores = openness.score(corpus)
     scores.documents, scores.sentences, scores.evidence, scores.explain(doc_id)
+    scores.explore()          # in JupyterLab: counts, sentences and their evidence, linked
 """
 from .core.corpus import Corpus, read_corpus
 from .core.labs import load_labs
@@ -12,4 +13,17 @@ from .core.scoring import Scores, score
 from .core.streaming import score_iter
 from .present.notebook import notebook_setup
 
-__all__ = ["Corpus", "Scores", "load_labs", "load_rubric", "notebook_setup", "read_corpus", "score", "score_iter"]
+
+def explore(scores: Scores, **options):
+    """An interactive explorer of `scores` in JupyterLab (`openness.present.explore.explore`);
+    imported on first use, since widgets and statistics would slow every `import openness`."""
+    from .present.explore import explore as explorer
+
+    return explorer(scores, **options)
+
+
+# The explorer lives in the presentation layer, which the core may not import: the facade,
+# which sees every layer, gives Scores its `explore` method.
+Scores.explore = explore
+
+__all__ = ["Corpus", "Scores", "explore", "load_labs", "load_rubric", "notebook_setup", "read_corpus", "score", "score_iter"]

@@ -22,7 +22,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from openness import paths
 from openness.analysis.audit import precision_table
 from openness.analysis.claims import find_claims
-from openness.analysis.correction import gold_predictions
+from openness.analysis.quantify import gold_predictions
 from openness.analysis.openwashing import gap_table, seed_comparison
 from openness.analysis.validation import IssueMap, validation_tables
 from openness.core.io import write_csv

@@ -22,6 +22,7 @@ from openness.present import charts
 
 NOTEBOOK_NAME = re.compile(r"(\d+)-.+\.ipynb")
 FIGURE_FORMATS = ("png", "svg", "pdf")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 class ReportError(Exception):
@@ -42,6 +43,7 @@ def execute_notebook(path: str | os.PathLike, timeout: int = 600, figures: str |
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
+        store_widget_state=False,  # widget models carry random ids, and may carry what a widget showed
         on_cell_start=lambda cell, cell_index: current.update(index=cell_index),
     )
     previous = os.environ.get(charts.NOTEBOOK_VARIABLE)
@@ -61,7 +63,7 @@ def execute_notebook(path: str | os.PathLike, timeout: int = 600, figures: str |
             os.environ[charts.NOTEBOOK_VARIABLE] = previous
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = _joined_streams(cell.outputs)
+            cell.outputs = _without_widget_views(_joined_streams(cell.outputs))
     with atomic_path(path) as tmp:
         nbformat.write(nb, tmp)
     return path
@@ -79,6 +81,15 @@ def _joined_streams(outputs: list) -> list:
         else:
             joined.append(output)
     return joined
+
+
+def _without_widget_views(outputs: list) -> list:
+    """Outputs without their live-widget views: a view names a widget model by a random id
+    that lives only as long as the kernel, so the file keeps the plain-text form, the same
+    on every run (the explorer's is one fixed line)."""
+    for output in outputs:
+        output.get("data", {}).pop(WIDGET_VIEW, None)
+    return outputs
 
 
 def _first_line(source: str) -> str:

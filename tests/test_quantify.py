@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from openness.analysis import stats
-from openness.analysis.correction import adjusted_count, corrected_shares, separation
+from openness.analysis.quantify import adjusted_count, corrected_shares, separation
 
 STANCES = ["pro_open", "pro_closed", "neutral"]
 # P(predicted i | true j): the scorer reads most sided sentences as neutral.
