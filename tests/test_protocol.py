@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from openness.analysis.protocol import LOSO_SOURCES, METHODS, run
+from openness import paths
+from openness.analysis.protocol import LOSO_SOURCES, METHODS, SCHEMES, TASKS, metrics, run
 from openness.data.sources import gold as gold_source
 
 
@@ -54,3 +55,24 @@ def test_leave_one_source_out_trains_without_the_held_out_source(gold, protocol)
         assert held_out.isdisjoint(source_of[list(fold.train_ids)])
     tested = predictions[predictions["scheme"] == "loso"]["id"]
     assert set(source_of[tested]) == set(LOSO_SOURCES)
+
+
+def test_the_committed_protocol_table_holds_every_figure_and_its_check_rows_are_recomputed(gold, protocol):
+    table = pd.read_csv(paths.PROCESSED / "validation_protocol.csv")
+    expected = {(scheme, task, method) for task in TASKS for method in METHODS
+                for scheme in (("dev", "check") if method == "rubric" else SCHEMES)}
+    expected |= {("dev", "labs", "rubric"), ("check", "labs", "rubric")}
+    assert set(zip(table["scheme"], table["task"], table["method"])) == expected and len(table) == len(expected)
+    assert ((table["lo"] <= table["estimate"]) & (table["estimate"] <= table["hi"])).all()
+    assert set(table.loc[table["scheme"] != "loso", "n"]) == {len(gold["dev"])} == {len(gold["check"])}
+    predictions, _ = protocol
+    recomputed = metrics(predictions[predictions["scheme"] == "check"], {"check": gold["check"]})
+    committed = table[(table["scheme"] == "check") & table["task"].isin(["stance", "control", "labs"])]
+    merged = committed.merge(recomputed, on=["scheme", "task", "method", "metric"], suffixes=("", "_again"))
+    assert len(merged) == len(committed) == 7  # stance and control x three methods, and lab mentions
+    for column in ("estimate", "lo", "hi"):
+        assert merged[column].to_numpy() == pytest.approx(merged[f"{column}_again"].to_numpy(), abs=1e-6)
+    # the combined stance model generalises better than the rubric on check, and dev flatters it
+    stance = table[(table["task"] == "stance")].set_index(["scheme", "method"])["estimate"]
+    assert stance["check", "combined"] > stance["check", "rubric"]
+    assert stance["dev", "combined"] > stance["cv", "combined"] > stance["check", "combined"]

@@ -40,6 +40,7 @@ LOSO_SOURCES = ("ntia-open-weights", "interconnects")
 TASKS = ("stance", *THEMES)
 N_SPLITS = 5
 PREDICTION_COLUMNS = ["scheme", "task", "method", "id", "doc", "reference", "predicted"]
+FIGURE_COLUMNS = ["scheme", "task", "method", "metric", "estimate", "lo", "hi", "n"]
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,18 @@ def metrics(predictions: pd.DataFrame, gold: dict[str, pd.DataFrame] | None = No
                                 frame["doc"].to_numpy())
         found = table[table["metric"] == "f1"].iloc[0]
         rows.append((scheme, "labs", "rubric", "micro_f1", found["estimate"], found["lo"], found["hi"], len(frame)))
-    return pd.DataFrame(rows, columns=["scheme", "task", "method", "metric", "estimate", "lo", "hi", "n"])
+    return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+
+
+def protocol_table(dev: pd.DataFrame, check: pd.DataFrame) -> pd.DataFrame:
+    """Every figure of the protocol (`metrics` of `run` on dev and check), in a fixed order:
+    task, method, scheme as in `TASKS` (then labs), `METHODS`, `SCHEMES`; what the build
+    writes to data/processed/validation_protocol.csv."""
+    predictions, _ = run(dev, check)
+    figures = metrics(predictions, {"dev": dev, "check": check})
+    order = {"task": [*TASKS, "labs"], "method": list(METHODS), "scheme": list(SCHEMES)}
+    ranks = figures.assign(**{f"_{key}": figures[key].map(values.index) for key, values in order.items()})
+    return ranks.sort_values(["_task", "_method", "_scheme"], ignore_index=True)[FIGURE_COLUMNS]
 
 
 def select_stance(dev: pd.DataFrame, seed: int = SEED) -> str:

@@ -22,6 +22,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from openness import paths
 from openness.analysis.audit import precision_table
 from openness.analysis.claims import find_claims
+from openness.analysis.protocol import protocol_table
 from openness.analysis.quantify import gold_predictions
 from openness.analysis.openwashing import gap_table, seed_comparison
 from openness.analysis.validation import IssueMap, validation_tables
@@ -153,6 +154,7 @@ def build_tables(frames: Frames, sources: dict[str, Source]) -> dict[str, pd.Dat
         "term_counts.csv": term_table,
         "term_totals.csv": term_totals,
         "gold_predictions.csv": gold_predictions(frames[gold.SOURCE]),
+        "validation_protocol.csv": protocol_table(frames[gold.SOURCE]["dev"], frames[gold.SOURCE]["check"]),
         "audit_precision.csv": precision_table(frames[audits.SOURCE]["sheets"]),
     }
 
