@@ -104,8 +104,8 @@ BYLINE_NAMES = frozenset({
     "nathan", "lambert",  # Interconnects has one author, whose name ends and links every post
 })
 URL_FRAGMENTS = frozenset({
-    "http", "https", "www", "com", "org", "net", "io", "uk", "html", "htm", "php", "aspx",
-    "amp", "utm", "href", "src", "url", "jpg", "jpeg", "png", "gif", "pdf", "substack", "arxiv", "abs",
+    "http", "https", "www", "com", "org", "net", "io", "html", "htm", "php", "aspx", "amp", "utm",
+    "href", "src", "url", "jpg", "jpeg", "png", "gif", "pdf", "substack", "abs",
 })
 FILLER = frozenset({
     "yeah", "okay", "ok", "oh", "um", "uh", "hmm", "gonna", "wanna", "kinda", "sorta", "really",
