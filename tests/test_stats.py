@@ -168,6 +168,22 @@ def test_keyness_takes_another_scorer():
     assert list(zip(out.feature, out.statistic)) == [("alpha", 8), ("beta", 0), ("gamma", -8)]
 
 
+def test_noise_terms_drops_bylines_url_fragments_and_filler_but_keeps_framing_words():
+    terms = ["nathan", "lambert", "https", "com", "yeah", "https www", "nathan lambert", "open source",
+             "safety", "ai", "ai safety", "licence", "don", "committed"]
+    marked = keyness.noise_terms(terms)
+    assert marked.index.tolist() == terms
+    assert marked.tolist() == [True, True, True, True, True, True, True, False,
+                               False, False, False, False, True, False]
+
+
+def test_noise_terms_applied_to_a_keyness_table_leaves_only_words():
+    prior = pd.Series({"https": 50, "open": 40, "yeah": 30, "weights": 20, "com": 10})
+    table = keyness.keyness(pd.Series({"https": 20, "open": 30, "com": 5}), pd.Series({"yeah": 25, "weights": 10}), prior)
+    kept = table[~keyness.noise_terms(table.feature).to_numpy()]
+    assert kept.feature.tolist() == ["open", "weights"]
+
+
 def test_name_terms_marks_lab_and_product_names():
     marked = keyness.name_terms(["claude", "safety", "openai anthropic", "hugging face", "hugging"])
     assert marked.tolist() == [True, False, True, True, False]

@@ -95,3 +95,30 @@ def name_terms(terms: Sequence[str], registry: LabRegistry | None = None) -> pd.
     for _, start, _ in find_mentions(text, registry):
         hit[candidates[int(np.searchsorted(starts, start, side="right")) - 1][0]] = True
     return pd.Series(hit, index=pd.Index(terms, name="term"), name="is_name")
+
+
+# Terms that say who wrote a text or how it was typed, not how it frames a lab. Keyness lists
+# surfaced them ("nathan", "lambert", "https", "com", "yeah"): a newsletter's byline and links
+# make its words "typical" of whatever group it writes about most.
+BYLINE_NAMES = frozenset({
+    "nathan", "lambert",  # Interconnects has one author, whose name ends and links every post
+})
+URL_FRAGMENTS = frozenset({
+    "http", "https", "www", "com", "org", "net", "io", "html", "htm", "php", "aspx", "amp", "utm",
+    "href", "src", "url", "jpg", "jpeg", "png", "gif", "pdf", "substack", "abs",
+})
+FILLER = frozenset({
+    "yeah", "okay", "ok", "oh", "um", "uh", "hmm", "gonna", "wanna", "kinda", "sorta", "really",
+    "actually", "basically", "lot", "stuff", "thing", "things", "just", "ll", "ve", "don", "doesn",
+    "didn", "isn", "wasn", "aren",  # the last six are what the tokenizer leaves of contractions
+})
+NOISE_WORDS = BYLINE_NAMES | URL_FRAGMENTS | FILLER
+
+
+def noise_terms(terms: Sequence[str]) -> pd.Series:
+    """Per term (lower-cased, as vectorisers give them): is it, or one of its words, a byline
+    name, a URL fragment or a filler word (`NOISE_WORDS`)? A bigram with one noise word
+    ("https www", "nathan lambert") is noise too. Keyness tables drop these before reading."""
+    terms = list(terms)
+    hit = [any(word in NOISE_WORDS for word in term.split()) for term in terms]
+    return pd.Series(hit, index=pd.Index(terms, name="term"), name="is_noise", dtype=bool)

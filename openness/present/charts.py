@@ -36,6 +36,9 @@ NOTEBOOK_VARIABLE = "OPENNESS_NOTEBOOK"  # the notebook `openness report` is run
 GROUP_COLOURS: dict[str, str] = dict(zip(GROUPS, ("#0072B2", "#CC79A7", "#D55E00")))
 THEME_COLOURS: dict[str, str] = dict(zip(THEMES, ("#88CCEE", "#117733", "#882255")))
 STANCE_COLOURS: dict[str, str] = dict(zip(reversed(STANCES), ("#56B4E9", "#999999", "#E69F00")))  # pro-open first
+# Text sources of the corpus (Okabe-Ito), in the order notebooks list them; the seed is one post.
+SOURCE_COLOURS: dict[str, str] = {"ntia-open-weights": "#0072B2", "interconnects": "#E69F00", "aiaaic": "#009E73",
+                                  "news-scrape": "#CC79A7", "seed": "#000000"}
 # Ordered ratings on a diverging blue-to-red scale, for heatmap cells.
 LEVEL_COLOURS: dict[str, str] = dict(zip(LEVELS, ("#4A7BB7", "#EAECCC", "#DD3D2D")))
 # Fallback cycle for categories without a fixed colour.
