@@ -191,6 +191,7 @@ COMMITS = {
     "seed": None,
     "gold": None,  # ours: the mirror's gold/ folder
     "aiaaic-issue-themes": None,  # ours: data/mappings/ in the repository
+    "audits": None,  # ours: data/validation/ in the repository
 }
 
 
