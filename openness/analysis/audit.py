@@ -69,6 +69,8 @@ def _rate(audit: str, measure: str, label: str, right: pd.Series) -> dict:
 
     hits, k = len(right), int(right.sum())
     lo, hi = proportion_confint(k, hits, alpha=0.05, method="wilson") if hits else (np.nan, np.nan)
+    if hits:  # the exact bounds at 0 and 1, not 1e-17 of float error
+        lo, hi = (0.0 if k == 0 else lo), (1.0 if k == hits else hi)
     return {"audit": audit, "measure": measure, "class": label, "hits": hits, "right": k,
             "estimate": k / hits if hits else np.nan, "lo": lo, "hi": hi}
 

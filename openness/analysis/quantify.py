@@ -52,6 +52,7 @@ import pandas as pd
 from scipy.linalg import null_space
 from scipy.optimize import nnls
 
+from openness.analysis.bootstrap import unit_counts
 from openness.analysis.classify import THEME_LABELS
 from openness.analysis.stats import bootstrap_ci
 from openness.core.scoring import score
@@ -171,8 +172,7 @@ def corrected_shares(
     confusion = np.zeros((gold_docs.max() + 1, len(classes), len(classes)))
     np.add.at(confusion, (gold_docs, _class_codes(gold, label, f"{label}_gold", "gold_predictions"),
                           _class_codes(gold, label, f"{label}_predicted", "gold_predictions")), 1)
-    gold_rng = np.random.default_rng([seed, zlib.crc32(b"gold")])
-    gold_weights = gold_rng.multinomial(len(confusion), np.full(len(confusion), 1 / len(confusion)), size=n_boot)
+    gold_weights = unit_counts(len(confusion), n_boot, [seed, zlib.crc32(b"gold")])
     replicate_rates = misclassification_rates(np.einsum("bd,dij->bij", gold_weights, confusion))
     rates = misclassification_rates(confusion.sum(axis=0))
 
@@ -187,8 +187,7 @@ def corrected_shares(
     for key, part in per_doc.groupby(level=keys, sort=True, observed=True, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
         counts = part.to_numpy()
-        rng = np.random.default_rng([seed, zlib.crc32("\x1f".join(map(str, key)).encode())])
-        weights = rng.multinomial(len(counts), np.full(len(counts), 1 / len(counts)), size=n_boot)
+        weights = unit_counts(len(counts), n_boot, [seed, zlib.crc32("\x1f".join(map(str, key)).encode())])
         observed = weights @ counts
         observed /= observed.sum(axis=1, keepdims=True)
         estimate, lo, hi, note = _correct(rates, replicate_rates, counts.sum(axis=0) / counts.sum(), observed,
