@@ -263,7 +263,7 @@ def test_real_markdown_folder_from_the_mirror(mirror):
 
 
 def test_the_first_invalid_byte_is_found_where_a_character_straddles_two_blocks(tmp_path):
-    from openness.core.corpus import _first_invalid_utf8
+    from openness.core.readers import _first_invalid_utf8
 
     path = tmp_path / "cut.csv"
     path.write_bytes("text\né\n".encode() + b"\xe2\x80" + b"x\n")  # a three-byte character missing its last byte

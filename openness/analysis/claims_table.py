@@ -10,7 +10,8 @@ import pandas as pd
 
 from openness.analysis.claims import UNDECIDED, find_claims, get_finder
 from openness.analysis.claims_model import levels as note_levels
-from openness.core.corpus import CorpusError, read_corpus, read_table
+from openness.core.corpus import CorpusError, read_corpus
+from openness.core.readers import read_table
 from openness.core.io import RunSummary
 from openness.core.outputs import OutputGroup, check_outputs
 from openness.core.rubric import Rubric

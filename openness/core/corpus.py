@@ -1,25 +1,10 @@
 """Read a user's corpus (a folder of .txt/.md/.html files, a CSV, JSONL or Parquet file, or a
 DataFrame) into one table of texts plus document variables, so scoring never cares where the
 texts came from. Nothing is dropped silently: every record read is either in `docs` or in
-`rejects` with its reason, and `n_read == len(docs) + len(rejects)`.
+`rejects` with its reason, and `n_read == len(docs) + len(rejects)`. The formats themselves
+are read by `openness.core.readers`; the keep/reject rules, the same for all, are here.
 
 Decisions worth knowing:
-- Text is kept exactly as decoded (no newline translation), so offsets point into the file's text.
-- Bytes are decoded as UTF-8 (a BOM is dropped); invalid bytes become U+FFFD and the document is
-  flagged. For CSV files the flag is per row: rows holding U+FFFD in a file that is not valid UTF-8.
-- A CSV whose structure is broken (a quote never closed, a row with more fields than the header)
-  cannot be split into rows reliably, so reading stops with a CorpusError naming file and line.
-  An unbalanced quote that a later quote happens to close cannot be detected by any CSV reader:
-  the affected row then absorbs the following lines.
-- HTML: trafilatura extracts the main text from the string (never a URL, nothing is fetched),
-  with tables (they often carry the content of policy pages) and without reader comments (they are
-  not the document's author). If it finds nothing, plain tag stripping with lxml is used, flagged.
-- Markdown front matter (YAML between `---` lines) becomes document variables; invalid YAML is
-  parsed leniently as `key: value` lines and flagged, the document is kept.
-- Folders: recursive, sorted, hidden files and folders skipped, the body is the text (`text` is
-  ignored); symlinks are read only when they point to a file inside the folder.
-- JSONL: blank lines are not records; the text and id keys are checked against the keys of the
-  first chunk of records (the whole file for read_corpus); later records without them are rejected.
 - Rejects, checked in this order: missing text, text not a string, empty or whitespace-only
   text, missing id, duplicate id, exact duplicate text. Only kept documents claim an id or a text,
   so "first kept" always points at a document in `docs` (possibly of an earlier chunk).
@@ -30,45 +15,25 @@ Decisions worth knowing:
 """
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
-import io
-import itertools
-import json
 import os
 import re
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Iterable, Iterator, Protocol
+from typing import Iterator
 
-import lxml.etree
-import lxml.html
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
-import trafilatura
-import yaml
 
-from .shards import CsvPlan
+from .readers import CorpusError, Records, read_records
+from .shards import Share
 
-FILE_TYPES = (".htm", ".html", ".markdown", ".md", ".txt")
-TABLE_TYPES = (".csv", ".jsonl", ".ndjson", ".parquet")
+__all__ = ["Corpus", "CorpusError", "iter_corpus", "read_corpus"]
+
 DATE_COLUMNS = ("published", "date")
 RESERVED = ("doc_id", "text")
-REPLACED = "decoded with replacement"
-LENIENT = "front matter not valid YAML, parsed leniently"
-STRIPPED = "trafilatura found no main text; plain tag stripping used"
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # what bad decoding leaves; not storable as UTF-8
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
-_LENIENT_LINE = re.compile(r"^([^\s:#][^:]*?)\s*:[ \t]*(.*?)\s*$")
-
-
-class CorpusError(ValueError):
-    """A fatal input problem; the message names the file, the reason and the line where known."""
 
 
 @dataclass(repr=False)
@@ -94,21 +59,6 @@ def read_corpus(source: str | os.PathLike | pd.DataFrame, text: str = "text", id
     return corpus
 
 
-class Share(Protocol):
-    """A worker's part in reading one file together with other workers (openness.core.streaming):
-    which chunks it reads, and what the others' chunks kept, which its duplicate checks need."""
-
-    csv_plan: CsvPlan | None  # where a CSV file's chunks lie, if it can be cut without parsing
-
-    def wants(self, index: int) -> bool:
-        """Whether this worker reads chunk `index`."""
-
-    def learn(self, index: int) -> Iterable[tuple[list[str], list[bytes]]]:
-        """The ids and text digests kept by the other workers' chunks before `index`."""
-
-    def tell(self, index: int, ids: list[str], digests: list[bytes]) -> None:
-        """What chunk `index` kept, for the other workers."""
-
 
 def iter_corpus(
     source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None, chunksize: int = 10_000,
@@ -124,22 +74,14 @@ def iter_corpus(
 
 
 def _corpora(source, text: str, id: str | None, chunksize: int | None, share: Share | None = None) -> Iterator[Corpus]:
-    seen = _Seen(share=share)
-    if isinstance(source, pd.DataFrame):
-        yield _from_dataframe(source, text, id, seen)
-        return
-    path = Path(source)
-    if path.is_dir():
-        yield _from_folder(path, id, seen)
-        return
-    if not path.is_file():
-        raise CorpusError(f"{path}: no such file or folder")
-    suffix = path.suffix.lower()
-    readers = {".csv": _csv_chunks, ".jsonl": _jsonl_chunks, ".ndjson": _jsonl_chunks, ".parquet": _parquet_chunks}
-    if suffix not in readers:
-        raise CorpusError(f"{path}: unsupported file type {suffix or '(no extension)'!r}; "
-                          f"expected a folder or one of {', '.join(TABLE_TYPES)}")
-    yield from readers[suffix](path, text, id, chunksize, seen)
+    seen, start = _Seen(share=share), 0
+    for records in read_records(source, text, id, chunksize, share):
+        if isinstance(records, int):
+            yield seen.skipped(records)
+            start += records
+            continue
+        yield _rows(records, text, id, start, seen)
+        start += len(records.frame)
 
 
 # -- the one place where records become docs or rejects -------------------------------------------
@@ -267,151 +209,17 @@ def _parse_published(docs: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, 
     return docs, flags
 
 
-# -- folders --------------------------------------------------------------------------------------
-
-
-def _from_folder(root: Path, id: str | None, seen: _Seen) -> Corpus:
-    records, reasons, flags, locations = [], [], [], []
-    for relative in _walk(root):
-        record, reason, notes = _read_file(root, relative)
-        flags += [(len(records), note) for note in notes]
-        records.append({"doc_id": relative.with_suffix("").as_posix(), **record})
-        reasons.append(reason)
-        locations.append((root / relative).as_posix())
-    frame = pd.DataFrame(records, columns=_union_keys(records, ["doc_id", "text"]), dtype=object)
-    if id is not None and id != "doc_id":
-        _require(frame, id, "id", root)
-        ids = _ids(frame[id])
-        frame = frame.rename(columns={"doc_id": "doc_id_original"})
-    else:
-        ids = frame["doc_id"]
-        frame = frame.drop(columns="doc_id")
-    return _assemble(frame, "text", ids, pd.Series(locations, dtype=object), seen, pd.Series(reasons, dtype=object), flags)
-
-
-def _walk(root: Path) -> list[Path]:
-    """Every entry below `root` that is not hidden, sorted; symlinked folders are listed, not entered."""
-    found = []
-    for folder, subfolders, files in os.walk(root, followlinks=False):
-        here = Path(folder)
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        found += [(here / name).relative_to(root) for name in subfolders if (here / name).is_symlink()]
-        found += [(here / name).relative_to(root) for name in files if not name.startswith(".")]
-    return sorted(found, key=lambda path: path.parts)
-
-
-def _read_file(root: Path, relative: Path) -> tuple[dict, str | None, list[str]]:
-    """One file's text and variables, or the reason it cannot be a document, plus flags."""
-    path = root / relative
-    if path.is_symlink():
-        target = Path(os.path.realpath(path))  # unlike resolve(), never raises on a symlink loop
-        if not target.exists():
-            return {}, "broken symlink", []
-        if not target.is_relative_to(root.resolve()):
-            return {}, "symlink points outside the folder; not followed", []
-        if target.is_dir():
-            return {}, "symlink to a folder; not followed", []
-    if not path.is_file():
-        return {}, "not a regular file", []
-    suffix = path.suffix.lower()
-    if suffix not in FILE_TYPES:
-        return {}, f"unsupported file type {suffix or '(no extension)'!r} (supported: {', '.join(FILE_TYPES)})", []
-    data = path.read_bytes()
-    if b"\x00" in data:
-        return {}, "binary content (NUL bytes)", []
-    content, notes = _decode(data)
-    if suffix in (".md", ".markdown"):
-        variables, body, more = _front_matter(content)
-        return {**variables, "text": body}, None, notes + more
-    if suffix in (".html", ".htm"):
-        body, title, more = _html_text(content)
-        return ({"title": title} if title else {}) | {"text": body}, None, notes + more
-    return {"text": content}, None, notes
-
-
-def _decode(data: bytes) -> tuple[str, list[str]]:
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as error:
-        return data.decode("utf-8-sig", errors="replace"), [f"{REPLACED} (invalid UTF-8 at byte {error.start})"]
-
-
-def _front_matter(content: str) -> tuple[dict, str, list[str]]:
-    """Split YAML front matter from a markdown body; broken YAML is read as `key: value` lines."""
-    match = _FRONT_MATTER.match(content)
-    if match is None:
-        opened = re.match(r"\A---[ \t]*\r?\n", content)
-        return {}, content, ["front matter not closed; kept as text"] if opened else []
-    block, body = match.group(1), content[match.end():]
-    try:
-        variables = yaml.safe_load(block)
-        problem = None if isinstance(variables, dict | None) else f"a {type(variables).__name__}, not a mapping"
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = f"{getattr(error, 'problem', None) or error}" + (f", line {mark.line + 2}" if mark else "")
-    if problem is None:
-        return {str(key): value for key, value in (variables or {}).items()}, body, []
-    lenient = {}
-    for line in block.splitlines():
-        if found := _LENIENT_LINE.match(line):
-            lenient.setdefault(found.group(1), found.group(2).strip("'\""))
-    return lenient, body, [f"{LENIENT} ({problem})"]
-
-
-def _html_text(markup: str) -> tuple[str, str | None, list[str]]:
-    """Main text of an HTML string (never fetched: no URL is passed), its <title>, and flags.
-    Elements that never hold the page's own text are removed first: left in, an <iframe>'s
-    fallback content can end up in trafilatura's output."""
-    tree = _html_tree(markup)
-    if tree is None:
-        return "", None, [STRIPPED]
-    title = tree.findtext("head/title")
-    for element in tree.xpath("//script | //style | //noscript | //template | //iframe | //object | //embed"):
-        element.drop_tree()
-    extracted = trafilatura.extract(lxml.html.tostring(tree, encoding="unicode"), include_comments=False,
-                                    include_tables=True, include_images=False, include_links=False, deduplicate=False)
-    title = " ".join(title.split()) if title else None
-    if extracted and extracted.strip():
-        return extracted, title, []
-    for head in tree.xpath("//head"):
-        head.drop_tree()
-    lines = (" ".join(line.split()) for line in tree.text_content().splitlines())
-    return "\n".join(line for line in lines if line), title, [STRIPPED]
-
-
-def _html_tree(markup: str) -> lxml.html.HtmlElement | None:
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, no_network=True)
-    try:
-        return lxml.html.document_fromstring(markup.encode("utf-8"), parser=parser)
-    except (lxml.etree.ParserError, ValueError):
-        return None
-
-
-# -- tables ---------------------------------------------------------------------------------------
-
-
-def _from_dataframe(table: pd.DataFrame, text: str, id: str | None, seen: _Seen) -> Corpus:
-    _require(table, text, "text", "DataFrame")
-    if id is not None:
-        _require(table, id, "id", "DataFrame")
-    column = table[text]
-    if not (pd.api.types.is_string_dtype(column.dtype) or column.dtype == object or isinstance(column.dtype, pd.CategoricalDtype)):
-        raise CorpusError(f"DataFrame: text column {text!r} holds {column.dtype}, not text")
-    frame = table.reset_index(drop=True)
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        frame[text] = frame[text].astype(object)
-    return _rows(frame, text, id, 0, seen)
-
-
-def _rows(frame: pd.DataFrame, text: str, id: str | None, start: int, seen: _Seen, locations: pd.Series | None = None,
-          reasons: pd.Series | None = None, flags: list[tuple[int, str]] = ()) -> Corpus:
-    """Assemble a table chunk: doc_ids from the id column, else the 0-based row number counted from
-    `start`; rejects located as 'row N' unless the reader knows better (JSONL lines)."""
+def _rows(records: Records, text: str, id: str | None, start: int, seen: _Seen) -> Corpus:
+    """Assemble a chunk: doc_ids from the id column (the user's, else the reader's), else the
+    0-based row number counted from `start`; rejects located as 'row N' unless the reader
+    knows better (JSONL lines, files of a folder)."""
+    frame, id = records.frame, id or records.id
     rows = pd.Series(np.arange(start, start + len(frame))).astype(str)
     ids = rows if id is None else _ids(frame[id])
     if id == "doc_id":
         frame = frame.drop(columns="doc_id")
-    return _assemble(frame, text, ids, ("row " + rows) if locations is None else locations, seen, reasons, flags)
+    locations = ("row " + rows) if records.locations is None else records.locations
+    return _assemble(frame, text, ids, locations, seen, records.reasons, records.flags)
 
 
 def _ids(values: pd.Series) -> pd.Series:
@@ -419,228 +227,6 @@ def _ids(values: pd.Series) -> pd.Series:
     ids = values.astype(object).where(values.notna(), None)
     return ids if values.dtype != object and pd.api.types.is_string_dtype(values.dtype) \
         else ids.map(lambda value: value if value is None else str(value))
-
-
-def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, seen: _Seen) -> Iterator[Corpus]:
-    plan = seen.share.csv_plan if seen.share else None
-    bad_byte = _first_invalid_utf8(path) if plan is None else plan.invalid_utf8
-    start = 0
-    for chunk in _read_csv(path, chunksize) if plan is None else _planned_csv(path, plan, seen):
-        if isinstance(chunk, int) or not seen.wants():
-            n_read = chunk if isinstance(chunk, int) else len(chunk)
-            yield seen.skipped(n_read)
-            start += n_read
-            continue
-        _require(chunk, text, "text", path)
-        if id is not None:
-            _require(chunk, id, "id", path)
-        flags = []
-        if bad_byte is not None:
-            replaced = chunk.apply(lambda column: column.str.contains("\ufffd", regex=False, na=False)).any(axis=1)
-            note = f"{REPLACED} (file is not valid UTF-8; first invalid byte at offset {bad_byte})"
-            flags = [(position, note) for position in np.flatnonzero(replaced.to_numpy())]
-        yield _rows(chunk, text, id, start, seen, flags=flags)
-        start += len(chunk)
-
-
-_CSV_OPTIONS = dict(dtype=str, keep_default_na=False, encoding="utf-8-sig", encoding_errors="replace")
-
-
-def _planned_csv(path: Path, plan: CsvPlan, seen: _Seen) -> Iterator[pd.DataFrame | int]:
-    """The chunks this worker reads, parsed from their own bytes; for the others only their
-    number of records. A chunk the parser finds broken is reported as reading the file from
-    the top reports it, so that the message is the same with any number of workers."""
-    for index in range(len(plan.chunks)):
-        if not seen.share.wants(index):
-            yield plan.size(index)
-            continue
-        try:
-            chunk = pd.read_csv(io.BytesIO(plan.read(path, index)), **_CSV_OPTIONS)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError):
-            chunk = None
-        if chunk is None or not isinstance(chunk.index, pd.RangeIndex) or len(chunk) != plan.size(index):
-            for _ in _read_csv(path, plan.chunksize):
-                pass  # raises the CorpusError of a one-process run
-            raise RuntimeError(f"{path}: chunk {index} does not parse as the records it was cut from; "
-                               "please report this, and score with n_jobs=1 meanwhile")
-        yield chunk
-
-
-def read_table(source) -> tuple[pd.DataFrame, str]:
-    """A table as read, every row kept (duplicates too), and the name to report it by: for
-    commands that need one output row per input row, where `read_corpus` drops duplicates."""
-    if isinstance(source, pd.DataFrame):
-        return source.reset_index(drop=True), "DataFrame"
-    path = Path(source)
-    suffix = path.suffix.lower()
-    if not path.is_file() or suffix not in (".csv", ".jsonl", ".ndjson", ".parquet"):
-        raise CorpusError(f"{path}: with a dimension column the input must be a .csv, .jsonl or .parquet file")
-    try:
-        if suffix == ".csv":
-            return next(_read_csv(path, None)), str(path)
-        if suffix == ".parquet":
-            return pd.read_parquet(path), str(path)
-        return pd.read_json(path, lines=True, dtype=False), str(path)
-    except (ValueError, OSError) as error:
-        if isinstance(error, CorpusError):
-            raise
-        raise CorpusError(f"{path}: cannot read: {error}") from error
-
-
-def _read_csv(path: Path, chunksize: int | None) -> Iterator[pd.DataFrame]:
-    """All values as text ("NA" stays "NA"); broken structure becomes a CorpusError with the line."""
-    try:
-        if chunksize is None:
-            chunks = iter([pd.read_csv(path, **_CSV_OPTIONS)])
-        else:
-            chunks = pd.read_csv(path, chunksize=chunksize, **_CSV_OPTIONS)
-        empty = True
-        for chunk in chunks:
-            empty = False
-            if not isinstance(chunk.index, pd.RangeIndex):  # pandas took the first column as an index
-                raise CorpusError(f"{path}: rows have more fields than the header has columns")
-            yield chunk
-        if empty:  # a header without rows, read in chunks
-            yield pd.read_csv(path, nrows=0, **_CSV_OPTIONS)
-    except pd.errors.EmptyDataError:
-        raise CorpusError(f"{path}: empty file (no header row)") from None
-    except pd.errors.ParserError as error:
-        raise CorpusError(_csv_problem(path, str(error))) from None
-
-
-def _csv_problem(path: Path, message: str) -> str:
-    """Turn the tokenizer's record count into the file line a user can open."""
-    if found := re.search(r"EOF inside string starting at row (\d+)", message):
-        return f"{path}: line {_csv_line(path, int(found.group(1)) + 1)}: a quoted field is never closed (unbalanced quote)"
-    if found := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message):
-        expected, record, saw = map(int, found.groups())
-        return f"{path}: line {_csv_line(path, record)}: expected {expected} fields, saw {saw}"
-    return f"{path}: cannot parse as CSV: {message}"
-
-
-def _csv_line(path: Path, record: int) -> int:
-    """1-based file line where the tokenizer's 1-based `record` starts (quoted fields span lines)."""
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(handle)
-        line = 1
-        for _ in itertools.islice(reader, record - 1):
-            line = reader.line_num + 1
-    return line
-
-
-def _first_invalid_utf8(path: Path, block: int = 1 << 24) -> int | None:
-    """Byte offset of the first invalid UTF-8 byte, read in blocks so memory stays bounded."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0  # of the bytes the decoder holds back (a character cut by the block's end)
-    with open(path, "rb") as handle:
-        while data := handle.read(block):
-            held = decoder.getstate()[0]
-            if not held and data.isascii():
-                offset += len(data)
-                continue
-            try:
-                decoder.decode(data)
-            except UnicodeDecodeError as error:
-                return offset + error.start
-            offset += len(held) + len(data) - len(decoder.getstate()[0])
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as error:
-            return offset + error.start
-    return None
-
-
-def _jsonl_chunks(path: Path, text: str, id: str | None, chunksize: int | None, seen: _Seen) -> Iterator[Corpus]:
-    """Each non-blank line is a record; a line that is not a JSON object is rejected with its error."""
-    checked, start = False, 0
-    for lines in _batches(_numbered_lines(path), chunksize):
-        if checked and not seen.wants():  # another worker's chunk, and nothing left to check
-            yield seen.skipped(len(lines))
-            start += len(lines)
-            continue
-        records, reasons, flags, locations = [], [], [], []
-        for number, raw in lines:
-            content, notes = _decode(raw)
-            try:
-                value = json.loads(content)
-                reason = None if isinstance(value, dict) else f"JSON value is not an object ({type(value).__name__})"
-            except json.JSONDecodeError as error:
-                value, reason = {}, f"invalid JSON: {error.msg} (column {error.colno})"
-            flags += [(len(records), note) for note in notes]
-            records.append(value if reason is None else {})
-            reasons.append(reason)
-            locations.append(f"{path}:line {number}")
-        frame = pd.DataFrame(records, columns=_union_keys(records, []), dtype=object)
-        if not checked and any(reason is None for reason in reasons):
-            _require(frame, text, "text", path)
-            if id is not None:
-                _require(frame, id, "id", path)
-            checked = True
-        frame = frame.reindex(columns=[*frame.columns, *(name for name in (text, id) if name and name not in frame.columns)])
-        if seen.wants():
-            yield _rows(frame, text, id, start, seen, pd.Series(locations, dtype=object), pd.Series(reasons, dtype=object), flags)
-        else:
-            yield seen.skipped(len(frame))
-        start += len(frame)
-    if start == 0:
-        yield _rows(pd.DataFrame({name: [] for name in (text, id) if name}), text, id, 0, seen)
-
-
-def _numbered_lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    with open(path, "rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield number, line
-
-
-def _parquet_chunks(path: Path, text: str, id: str | None, chunksize: int | None, seen: _Seen) -> Iterator[Corpus]:
-    try:
-        parquet = pq.ParquetFile(path)
-    except (pa.ArrowException, OSError) as error:
-        raise CorpusError(f"{path}: not a readable Parquet file: {error}") from None
-    schema = parquet.schema_arrow
-    _require(pd.DataFrame(columns=schema.names), text, "text", path)
-    if id is not None:
-        _require(pd.DataFrame(columns=schema.names), id, "id", path)
-    kind = schema.field(text).type
-    if not _is_arrow_text(kind):
-        raise CorpusError(f"{path}: text column {text!r} has type {kind}, not string")
-    batches = parquet.iter_batches(batch_size=chunksize) if chunksize else [parquet.read()]
-    start = 0
-    for batch in batches:
-        if not seen.wants():
-            yield seen.skipped(batch.num_rows)
-        else:
-            yield _rows(batch.to_pandas(), text, id, start, seen)
-        start += batch.num_rows
-    if start == 0:
-        frame = schema.empty_table().to_pandas()
-        yield _rows(frame, text, id, 0, seen)
-
-
-def _is_arrow_text(kind: pa.DataType) -> bool:
-    if pa.types.is_dictionary(kind):
-        kind = kind.value_type
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or getattr(pa.types, "is_string_view", lambda _: False)(kind)
-
-
-# -- small helpers --------------------------------------------------------------------------------
-
-
-def _require(frame: pd.DataFrame, column: str, role: str, where) -> None:
-    if column not in frame.columns:
-        available = ", ".join(map(str, frame.columns)) or "(none)"
-        raise CorpusError(f"{where}: {role} column {column!r} not found; available columns: {available}")
-
-
-def _union_keys(records: list[dict], first: list[str]) -> list[str]:
-    return list(dict.fromkeys([*first, *(key for record in records for key in record)]))
-
-
-def _batches(items: Iterator, size: int | None) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
 
 
 def _digest(text: str) -> bytes:

@@ -1,5 +1,6 @@
-"""Cut a CSV file into chunks of whole records without parsing it, so that parallel workers
-each read and parse only their own chunks (no text travels between processes).
+"""How parallel workers share one input file: the protocol a worker's share follows
+(`Share`), and a CSV file cut into chunks of whole records without parsing it, so that each
+worker reads and parses only its own chunks (no text travels between processes).
 
 A record ends at a line break outside quotes, and quotes are tracked by counting them:
 exact for files quoted the way CSV writers quote (a field quoted as a whole, quotes inside
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Protocol
 
 import numpy as np
 
@@ -21,6 +23,22 @@ _STARTS_BLANK = np.isin(np.arange(256), list(_BLANKS))
 # a quote that opens a field follows one of these (or starts the file); one that closes it,
 # or is the first of a doubled pair, is followed by one of these (or ends the file)
 _FIELD_EDGE = np.isin(np.arange(256), list(b',\n\r"'))
+
+
+class Share(Protocol):
+    """A worker's part in reading one file together with other workers (openness.core.streaming):
+    which chunks it reads, and what the others' chunks kept, which its duplicate checks need."""
+
+    csv_plan: CsvPlan | None  # where a CSV file's chunks lie, if it can be cut without parsing
+
+    def wants(self, index: int) -> bool:
+        """Whether this worker reads chunk `index`."""
+
+    def learn(self, index: int) -> Iterable[tuple[list[str], list[bytes]]]:
+        """The ids and text digests kept by the other workers' chunks before `index`."""
+
+    def tell(self, index: int, ids: list[str], digests: list[bytes]) -> None:
+        """What chunk `index` kept, for the other workers."""
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from typing import Iterator
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .corpus import Corpus, Share, iter_corpus, read_corpus
+from .corpus import Corpus, iter_corpus, read_corpus
 from .io import RunSummary, round_floats
 from .outputs import OutputGroup, check_outputs, exit_with_parent
 from .scoring import Scores, get_scorer
-from .shards import CsvPlan, plan_csv
+from .shards import CsvPlan, Share, plan_csv
 
 DOCUMENT_COLUMNS = [
     "doc_id", "n_words", "transparency", "safety", "control",
@@ -45,7 +45,7 @@ def _scored_chunks(source, text, id, chunksize, rubric, labs, keep, share: Share
 
 
 class _Peers:
-    """One worker's share of a file read by several (see `openness.core.corpus.Share`): every
+    """One worker's share of a file read by several (see `openness.core.shards.Share`): every
     n-th chunk is its own; what each chunk kept (ids and 16-byte text digests, never texts)
     is posted to the other workers, whose duplicate checks wait for it."""
 
