@@ -42,8 +42,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import trafilatura
-import yaml
 
+from . import strict_yaml
 from .shards import CsvPlan, Share
 
 FILE_TYPES = (".htm", ".html", ".markdown", ".md", ".txt")
@@ -144,8 +144,13 @@ def _read_file(root: Path, relative: Path) -> tuple[dict, str | None, list[str]]
         return {}, "binary content (NUL bytes)", []
     content, notes = _decode(data)
     if suffix in (".md", ".markdown"):
-        variables, body, more = _front_matter(content)
-        return {**variables, "text": body}, None, notes + more
+        front = split_front_matter(content)
+        if front.refused:
+            return {}, f"front matter refused: {front.refused}", []
+        more = [f"{LENIENT} ({front.problem})"] if front.problem else []
+        if front.opened and not front.found:
+            more = ["front matter not closed; kept as text"]
+        return {**front.variables, "text": front.body}, None, notes + more
     if suffix in (".html", ".htm"):
         body, title, more = _html_text(content)
         return ({"title": title} if title else {}) | {"text": body}, None, notes + more
@@ -159,26 +164,46 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
         return data.decode("utf-8-sig", errors="replace"), [f"{REPLACED} (invalid UTF-8 at byte {error.start})"]
 
 
-def _front_matter(content: str) -> tuple[dict, str, list[str]]:
-    """Split YAML front matter from a markdown body; broken YAML is read as `key: value` lines."""
+@dataclass
+class FrontMatter:
+    """Markdown split into its front matter (YAML between `---` lines at the very top) and body.
+    `problem` says why the block is not valid YAML (its variables are then read leniently as
+    `key: value` lines); `refused` why it was not read at all (an alias or deep nesting, which
+    would cost memory or a crash to expand)."""
+
+    variables: dict
+    body: str
+    found: bool  # a block opened and closed
+    opened: bool  # a block opened (and maybe never closed)
+    problem: str | None = None
+    refused: str | None = None
+
+
+def split_front_matter(content: str, strings: bool = False) -> FrontMatter:
+    """The one front-matter parser (folders of Markdown files, the interconnects source),
+    through the strict YAML loader; with `strings` every value stays a string as written."""
     match = _FRONT_MATTER.match(content)
     if match is None:
-        opened = re.match(r"\A---[ \t]*\r?\n", content)
-        return {}, content, ["front matter not closed; kept as text"] if opened else []
+        return FrontMatter({}, content, found=False, opened=bool(re.match(r"\A---[ \t]*\r?\n", content)))
     block, body = match.group(1), content[match.end():]
     try:
-        variables = yaml.safe_load(block)
+        variables = strict_yaml.load(block, strings=strings)
         problem = None if isinstance(variables, dict | None) else f"a {type(variables).__name__}, not a mapping"
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = f"{getattr(error, 'problem', None) or error}" + (f", line {mark.line + 2}" if mark else "")
+    except strict_yaml.StrictYamlError as error:
+        where = f", line {error.line + 1}" if error.line else ""  # the block starts on the file's line 2
+        if error.unsafe:
+            return FrontMatter({}, body, found=True, opened=True, refused=f"{error.problem}{where}")
+        problem = f"{error.problem}{where}"
     if problem is None:
-        return {str(key): value for key, value in (variables or {}).items()}, body, []
+        return FrontMatter({str(key): value for key, value in (variables or {}).items()}, body, found=True, opened=True)
     lenient = {}
     for line in block.splitlines():
         if found := _LENIENT_LINE.match(line):
-            lenient.setdefault(found.group(1), found.group(2).strip("'\""))
-    return lenient, body, [f"{LENIENT} ({problem})"]
+            value = found.group(2)
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]  # one pair of surrounding quotes; quotes inside stay
+            lenient.setdefault(found.group(1), value)
+    return FrontMatter(lenient, body, found=True, opened=True, problem=problem)
 
 
 def _html_text(markup: str) -> tuple[str, str | None, list[str]]:

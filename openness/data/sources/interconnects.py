@@ -1,11 +1,12 @@
 """Interconnects newsletter posts (`public/YYYY/*.md`, one author) as plain-text documents.
 
 Each post is Markdown written by pandoc from a Substack export, under YAML front matter
-(title, subtitle, date, type, post_id, ...). Ten front matters are not valid YAML (quotes
-inside double-quoted titles); they are read line by line as `key: value` (one pair of
-surrounding double quotes stripped) and flagged "front matter not YAML", never dropped.
-All values are read as strings (YAML BaseLoader), so a post_id such as 27710009.2020 stays
-as written. `metadata.json` upstream lists only 185 of the 196 public files, so the front
+(title, subtitle, date, type, post_id, ...), split by the corpus readers' one front-matter
+parser (`openness.core.readers.split_front_matter`: strict YAML, no aliases). Ten front
+matters are not valid YAML (quotes inside double-quoted titles); they are read line by line
+as `key: value` (one pair of surrounding quotes stripped) and flagged "front matter not
+YAML", never dropped. All values are read as strings, so a post_id such as 27710009.2020
+stays as written. `metadata.json` upstream lists only 185 of the 196 public files, so the front
 matter is the one source of metadata.
 
 Markdown -> text (what the scorer sees), deterministic for a given mistune 3 release:
@@ -50,15 +51,13 @@ from typing import Any
 
 import mistune
 import pandas as pd
-import yaml
 
+from openness.core.readers import split_front_matter as split_front_matter_of
 from openness.data.sources import SourceParser, source_root
 from openness.data.sources._text import read_text, text_flags
 
 SOURCE = "interconnects"
 
-_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
-_KEY_VALUE = re.compile(r"([A-Za-z_][\w-]*):[ \t]*(.*)")
 _ATTRIBUTES = r'\{(?=[.#]|[\w-]+=)(?:[^{}"\n]|"(?:[^"\\\n]|\\.)*")*\}'
 _SPAN = re.compile(r"\[([^\[\]\n]*)\]" + _ATTRIBUTES)
 _ATTRIBUTE_BLOCK = re.compile(r"[ \t]*" + _ATTRIBUTES)
@@ -75,25 +74,14 @@ log = logging.getLogger(__name__)
 
 
 def split_front_matter(raw: str) -> tuple[dict[str, str], str, list[str]]:
-    """(front-matter fields as strings, Markdown body, flags) of one post."""
-    match = _FRONT_MATTER.match(raw)
-    if match is None:
+    """(front-matter fields as strings, Markdown body, flags) of one post, parsed by the
+    corpus readers' front-matter parser (strict YAML, every value a string)."""
+    front = split_front_matter_of(raw, strings=True)
+    if front.refused:
+        raise ValueError(f"front matter refused: {front.refused}")
+    if not front.found:
         return {}, raw, ["no front matter"]
-    body = raw[match.end():]
-    try:
-        fields = yaml.load(match.group(1), Loader=yaml.BaseLoader)
-        if isinstance(fields, dict):
-            return fields, body, []
-    except yaml.YAMLError:
-        pass
-    fields = {}
-    for line in match.group(1).splitlines():
-        if found := _KEY_VALUE.fullmatch(line.strip()):
-            value = found.group(2).strip()
-            if len(value) >= 2 and value[0] == value[-1] == '"':
-                value = value[1:-1]
-            fields[found.group(1)] = value
-    return fields, body, ["front matter not YAML"]
+    return front.variables, front.body, ["front matter not YAML"] if front.problem else []
 
 
 def markdown_to_text(markdown: str) -> str:
@@ -150,7 +138,10 @@ def documents(root: Path | None = None) -> pd.DataFrame:
         raise FileNotFoundError(f"{root / 'public'}: no posts (YYYY/*.md) found")
     rows = []
     for path in files:
-        fields, body, flags = split_front_matter(read_text(path))
+        try:
+            fields, body, flags = split_front_matter(read_text(path))
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
         flags += [f"no {key}" for key in ("title", "date") if not fields.get(key, "").strip()]
         try:
             published = pd.Timestamp(fields["date"]) if fields.get("date", "").strip() else pd.NaT
