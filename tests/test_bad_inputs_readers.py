@@ -3,7 +3,13 @@ tool would build it, and one asserted outcome. Every row read is kept or rejecte
 whole input is refused with one CorpusError naming it."""
 from __future__ import annotations
 
+import codecs
+import os
+from pathlib import Path
+
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from openness.core.corpus import Corpus, CorpusError, read_corpus
@@ -39,3 +45,170 @@ def test_interconnects_reads_front_matter_with_the_corpus_parser():
     assert (fields, flags) == ({"title": '"Quoted" title'}, ["front matter not YAML"])
     with pytest.raises(ValueError, match=r"front matter refused: alias \*a0 is not allowed"):
         interconnects.split_front_matter(f"---\n{ALIAS_BOMB}---\nBody.\n")
+
+
+def test_csv_long_field_then_a_broken_row_is_located(tmp_path):
+    path = tmp_path / "long.csv"
+    pd.DataFrame({"id": ["a", "b"], "text": ["x" * 200_000, "Fine."]}).to_csv(path, index=False)
+    with open(path, "a") as handle:
+        handle.write("c,Too,many\n")  # file line 4
+    with pytest.raises(CorpusError, match=r"long\.csv: line 4: expected 2 fields, saw 3"):
+        read_corpus(path)
+    quoted = tmp_path / "quote.csv"
+    quoted.write_text('id,text\na,"' + "y" * 200_000 + '"\nb,"never closed\n')
+    with pytest.raises(CorpusError, match=r"quote\.csv: line 3: a quoted field is never closed"):
+        read_corpus(quoted)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_decoded(tmp_path, encoding, suffix):
+    table = pd.DataFrame({"id": ["a", "b", "c"], "text": ["Open weights, café.", "Second text.", "Third text."]})
+    path = tmp_path / f"editor{suffix}"
+    written = table.to_csv(index=False) if suffix == ".csv" else table.to_json(orient="records", lines=True, force_ascii=False)
+    path.write_bytes(written.encode(encoding))  # Python's utf-16/utf-32 codecs write the BOM, as editors do
+    corpus = read_corpus(path, id="id")
+    assert corpus.docs[["doc_id", "text"]].values.tolist() == table.values.tolist() and balanced(corpus)
+    assert set(corpus.flags["flag"]) == {f"decoded from {encoding.upper()} (byte order mark)"} and len(corpus.flags) == 3
+
+
+def test_utf16_csv_says_so_in_the_summary(tmp_path, capsys):
+    from openness.cli import main
+
+    path = tmp_path / "editor.csv"
+    path.write_bytes("id,text\na,Open weights.\n".encode("utf-16"))
+    assert main(["score", str(path), "-o", str(tmp_path / "out.csv")]) == 0
+    assert capsys.readouterr().err.strip().endswith("(input decoded from UTF-16 (byte order mark))")
+    assert pd.read_csv(tmp_path / "out.csv")["doc_id"].tolist() == [0]
+
+
+def _corrupt_pages(path) -> None:
+    """Overwrite the middle of every data page, keeping the footer (as a bad disk block would)."""
+    metadata = pq.ParquetFile(path).metadata
+    data = bytearray(path.read_bytes())
+    for group in range(metadata.num_row_groups):
+        column = metadata.row_group(group).column(0)
+        middle = column.data_page_offset + column.total_compressed_size // 2
+        data[middle:middle + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+
+
+def test_parquet_with_corrupt_pages_is_one_error_naming_the_file(tmp_path):
+    path = tmp_path / "pages.parquet"
+    texts = [f"Sentence number {n} about open weights and more words." * 20 for n in range(400)]
+    pq.write_table(pa.table({"text": texts}), path, row_group_size=200, compression="snappy", use_dictionary=False)
+    _corrupt_pages(path)
+    with pytest.raises(CorpusError, match=r"pages\.parquet: corrupt Parquet data after 0 rows: "):
+        read_corpus(path)
+
+
+def test_folder_file_name_not_utf8_is_written_losslessly(tmp_path, capsys):
+    from openness.cli import main
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    raw_names = [b"caf\xe9.txt", b"back\\slash.txt", b"empty\xff.txt"]
+    for raw, content in zip(raw_names, [b"Open weights, said a Latin-1 name.", b"A backslash in the name.", b""]):
+        (folder / os.fsdecode(raw)).write_bytes(content)
+    out = tmp_path / "out.csv"
+    assert main(["score", str(folder), "-o", str(out), "--quiet"]) == 0
+    scored = pd.read_csv(out, dtype=str)["doc_id"].tolist()
+    rejects = pd.read_csv(tmp_path / "out.rejects.csv", dtype=str)
+    assert scored == ["back\\\\slash", "caf\\xe9"]
+    assert rejects[["doc_id", "reason"]].values.tolist() == [["empty\\xff", "empty text"]]
+    assert rejects["location"].tolist() == [f"{folder.as_posix()}/empty\\xff.txt"]
+    undone = [codecs.escape_decode(name.encode())[0] for name in scored + rejects["doc_id"].tolist()]
+    assert undone == [raw.removesuffix(b".txt") for raw in (raw_names[1], raw_names[0], raw_names[2])]
+
+
+def test_folder_with_an_unreadable_file_or_subfolder_rejects_it(tmp_path, monkeypatch):
+    (tmp_path / "open.txt").write_text("A readable text.")
+    (tmp_path / "locked.txt").write_text("A text nobody may read.")
+    (tmp_path / "closed").mkdir()
+    (tmp_path / "closed" / "inside.txt").write_text("Inside a folder nobody may list.")
+    read_bytes, scandir = Path.read_bytes, os.scandir
+
+    def refuse_locked(path):  # what reading gives a user without read permission (we run tests as root)
+        if path.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    def refuse_closed(path="."):
+        if Path(path).name == "closed":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse_locked)
+    monkeypatch.setattr(os, "scandir", refuse_closed)
+    corpus = read_corpus(tmp_path)
+    assert corpus.docs["doc_id"].tolist() == ["open"] and balanced(corpus)
+    assert corpus.rejects[["doc_id", "reason"]].values.tolist() == [
+        ["closed", "cannot list folder: Permission denied"], ["locked", "cannot read: Permission denied"]]
+
+
+def test_an_unreadable_table_file_is_one_error(tmp_path, monkeypatch):
+    from openness.core import readers
+
+    path = tmp_path / "locked.csv"
+    path.write_text("text\nA text.\n")
+
+    def refuse(file, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(file))
+
+    monkeypatch.setattr(readers, "open", refuse, raising=False)
+    with pytest.raises(CorpusError, match=r"^.*locked\.csv: cannot read: Permission denied$"):
+        read_corpus(path)
+
+
+def test_jsonl_line_nested_too_deeply_or_with_a_huge_number_is_one_rejected_line(tmp_path):
+    path = tmp_path / "hostile.jsonl"
+    path.write_text('{"text": "First text."}\n'
+                    '{"text": "Deep.", "v": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
+                    '{"text": "Long number.", "v": ' + "9" * 5_000 + "}\n"
+                    '{"text": "Last text."}\n')
+    corpus = read_corpus(path)
+    assert corpus.docs["text"].tolist() == ["First text.", "Last text."] and balanced(corpus)
+    assert corpus.rejects["reason"].tolist() == [
+        "invalid JSON: nested too deeply",
+        "invalid JSON: Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits"]
+    assert corpus.rejects["location"].str.endswith(("line 2", "line 3")).all()
+
+
+NULLABLE = pd.DataFrame({"id": pd.Series(["a", "b", None, "d"], dtype="string"),
+                         "text": pd.Series(["Open weights.", None, "No id here.", "Closed weights."], dtype="string"),
+                         "n": [1, 2, 3, 4]})
+
+
+@pytest.mark.parametrize("form", ["string", "string[pyarrow]", "parquet from convert_dtypes()"])
+def test_nullable_and_arrow_strings_are_first_class(tmp_path, form):
+    if form.startswith("parquet"):
+        NULLABLE.astype(object).convert_dtypes().to_parquet(tmp_path / "typed.parquet")
+        source = tmp_path / "typed.parquet"
+    else:
+        source = NULLABLE.astype({"id": form, "text": form})
+    corpus = read_corpus(source, id="id")
+    assert corpus.docs[["doc_id", "text"]].values.tolist() == [["a", "Open weights."], ["d", "Closed weights."]]
+    assert corpus.rejects[["location", "doc_id", "reason"]].values.tolist() == [
+        ["row 1", "b", "missing text"], ["row 2", "", "missing id"]]
+    assert corpus.docs["n"].tolist() == [1, 4] and balanced(corpus)
+
+
+def test_dataframe_with_duplicate_column_names_is_one_error():
+    table = pd.DataFrame([["a", "One text.", "x"]], columns=["id", "text", "text"])
+    with pytest.raises(CorpusError, match=r"^DataFrame: column 'text' appears more than once"):
+        read_corpus(table)
+
+
+def test_html_nested_deeply_or_with_a_huge_attribute_keeps_its_text_or_says_why(tmp_path):
+    (tmp_path / "attribute.html").write_text('<html><body><p title="' + "a" * 20_000_000 + '">A sentence in a page '
+                                             "with a huge attribute.</p></body></html>")
+    (tmp_path / "deep.html").write_text("<html><body><p>A sentence before the deep part.</p>" + "<div>" * 100_000
+                                        + "x" + "</div>" * 100_000 + "<p>After it.</p></body></html>")
+    (tmp_path / "only_deep.html").write_text("<html><body>" + "<div>" * 100_000 + "</div>" * 100_000 + "</body></html>")
+    corpus = read_corpus(tmp_path)
+    texts = dict(corpus.docs[["doc_id", "text"]].values.tolist())
+    assert texts == {"attribute": "A sentence in a page with a huge attribute.", "deep": "A sentence before the deep part."}
+    flags = corpus.flags[corpus.flags["doc_id"] == "deep"]["flag"].tolist()
+    assert any(flag.startswith("HTML parsing stopped early (Excessive depth in document") for flag in flags)
+    assert corpus.rejects[["doc_id", "reason"]].values.tolist() == [
+        ["only_deep", "no text: HTML parsing stopped early (Excessive depth in document: 2048)"]]

@@ -177,8 +177,104 @@ def test_bad_input_table_matches_the_tests():
     rows = _table_rows()
     assert [(count, refs) for count, refs in rows if count != sum(map(_cases, refs))] == []
     listed = {ref for _, refs in rows for ref in refs}
-    bad_input_modules = ("test_bad_inputs_corpus", "test_bad_rubrics_and_labs", "test_atomic", "test_fuzz")
+    bad_input_modules = ("test_bad_inputs_corpus", "test_bad_inputs_readers", "test_bad_rubrics_and_labs", "test_atomic",
+                         "test_fuzz")
     unlisted = [f"{module}::{name}" for module in bad_input_modules for name in dir(importlib.import_module(module))
                 if name.startswith("test_") and f"{module}::{name}" not in listed]
     assert unlisted == ["test_bad_inputs_corpus::test_every_case_has_its_test", "test_atomic::test_a_complete_run_replaces_the_previous_output",
                         "test_fuzz::test_bad_input_table_matches_the_tests"]
+
+
+# -- every format through `openness score`: read = kept + rejected, or one line and exit 2 ------------
+
+TEXT_VALUE = st.one_of(st.none(), st.sampled_from(["", " ", "Open weights.", "open weights", "\ud800", "Meta x"]),
+                       st.text(max_size=20))
+ID_VALUE = st.one_of(st.none(), st.sampled_from(["", "a", "b", "1"]), st.text(max_size=3))
+TABLE = st.lists(st.tuples(TEXT_VALUE, ID_VALUE), max_size=8)
+STRING_DTYPES = [object, "string", "string[pyarrow]"]
+
+
+def _frame(rows, dtype) -> pd.DataFrame:
+    frame = pd.DataFrame({"text": pd.Series([text for text, _ in rows], dtype=object),
+                          "id": pd.Series([id_ for _, id_ in rows], dtype=object)})
+    if dtype != object:  # Arrow cannot hold lone surrogates; the reader's own DataFrames can
+        frame = frame.map(lambda value: value.encode("utf-8", "replace").decode() if isinstance(value, str) else value)
+    return frame.astype(dtype)
+
+
+@BUDGET
+@given(rows=TABLE, dtype=st.sampled_from(STRING_DTYPES), id_column=st.sampled_from([None, "id"]))
+def test_fuzz_dataframe(rows, dtype, id_column):
+    corpus = read_corpus(_frame(rows, dtype), id=id_column)
+    assert corpus.n_read == len(rows) == len(corpus.docs) + len(corpus.rejects)
+
+
+@BUDGET
+@given(rows=TABLE, dtype=st.sampled_from(STRING_DTYPES), id_column=st.sampled_from([None, "id"]),
+       damage=st.lists(st.tuples(st.integers(0, 10_000), st.binary(min_size=1, max_size=8)), max_size=3))
+def test_fuzz_parquet(scratch, rows, dtype, id_column, damage):
+    path = _fresh(scratch, "input.parquet")
+    _frame(rows, dtype).to_parquet(path)
+    data = bytearray(path.read_bytes())
+    for offset, garbage in damage:  # bytes overwritten anywhere: pages, footer, magic
+        offset %= len(data)
+        data[offset:offset + len(garbage)] = garbage
+    path.write_bytes(bytes(data))
+    corpus = assert_reads_or_refuses(path, id=id_column)
+    assert damage or corpus is not None and corpus.n_read == len(rows)
+    assert_chunks_agree(path, corpus, id=id_column)
+
+
+SUMMARY = re.compile(r"^(\d+) read, (\d+) scored -> .*?(?:; (\d+) rejected -> .*)?$")
+ANY_FORMAT = st.one_of(st.tuples(st.just(".csv"), st.one_of(CSV_ROWS, structured(CSV_PIECES))),
+                       st.tuples(st.just(".jsonl"), st.one_of(JSON_LINES, structured(JSON_PIECES))),
+                       st.tuples(st.just(".parquet"), st.binary(max_size=40)),
+                       st.tuples(st.sampled_from([".md", ".html", ".txt"]), structured(DOC_PIECES)))
+
+
+@settings(BUDGET, max_examples=60)
+@given(case=ANY_FORMAT, utf16=st.booleans())
+def test_fuzz_score_command(scratch, capsys, case, utf16):
+    """`openness score` on any bytes: exit 0 and scored + rejected rows == read, or exit 2 and
+    one line; never a traceback."""
+    from openness.cli import main
+
+    suffix, data = case
+    if utf16 and suffix in (".csv", ".jsonl"):
+        data = data.decode("utf-8", "replace").encode("utf-16")
+    source = _fresh(scratch, "input" + suffix)
+    if suffix in (".md", ".html", ".txt"):  # a document is read as part of a folder
+        source = source.with_suffix("")
+        source.mkdir()
+        (source / ("doc" + suffix)).write_bytes(data)
+    else:
+        source.write_bytes(data)
+    out = scratch / "out.csv"
+    capsys.readouterr()
+    code = main(["score", str(source), "-o", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    if code == 2:
+        assert err[0].startswith("openness: error: ") and "Traceback" not in err[0]
+        return
+    assert code == 0
+    n_read, n_scored, n_rejected = (int(n or 0) for n in SUMMARY.match(err[0]).groups())
+    assert n_read == n_scored + n_rejected == len(pd.read_csv(out)) + (
+        len(pd.read_csv(scratch / "out.rejects.csv")) if n_rejected else 0)
+
+
+HOSTILE = {"utf16.csv": "id,text\na,Open weights.\n".encode("utf-16"),
+           "deep.jsonl": b'{"text": "ok"}\n{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
+           "broken.parquet": b"PAR1" + b"\x00" * 64 + b"PAR1"}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_score_command_in_a_subprocess_never_shows_a_traceback(tmp_path, name):
+    import subprocess
+    import sys
+
+    (tmp_path / name).write_bytes(HOSTILE[name])
+    run = subprocess.run([sys.executable, "-m", "openness.cli", "score", str(tmp_path / name), "-o", str(tmp_path / "o.csv")],
+                         capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert run.returncode == (2 if name.endswith(".parquet") else 0)

@@ -69,9 +69,10 @@ class RunSummary:
     output: Path
     rejects: Path | None
     written: str = "written"
+    note: str | None = None  # how the input was read, when a user may not expect it
 
     def describe(self) -> str:
         text = f"{self.n_read} read, {self.n_written} {self.written} -> {self.output}"
         if self.rejects:
             text += f"; {self.n_rejected} rejected -> {self.rejects}"
-        return text
+        return text + (f" ({self.note})" if self.note else "")

@@ -53,7 +53,27 @@ LENIENT = "front matter not valid YAML, parsed leniently"
 STRIPPED = "trafilatura found no main text; plain tag stripping used"
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+_STOPPED, _LOST = "HTML parsing stopped early", "; text after that point is missing"
 _LENIENT_LINE = re.compile(r"^([^\s:#][^:]*?)\s*:[ \t]*(.*?)\s*$")
+
+
+def path_name(path: str | os.PathLike) -> str:
+    """A path as written in messages, rejects and outputs: its bytes as UTF-8 text, each byte
+    that is not UTF-8 as `\\xNN` and each backslash doubled, so that any file name, also one
+    that is not valid UTF-8, is written losslessly (undo with `codecs.escape_decode`)."""
+    return os.fsencode(path).replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
+
+
+def bom_encoding(path: Path) -> str | None:
+    """'UTF-16' or 'UTF-32' when the file starts with that byte order mark (an editor's
+    'Unicode' save), else None (UTF-8, with or without its BOM)."""
+    with open(path, "rb") as handle:
+        start = handle.read(4)
+    if start.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"  # checked first: the UTF-32-LE mark begins with the UTF-16-LE one
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    return None
 
 
 class CorpusError(ValueError):
@@ -82,17 +102,20 @@ def read_records(source, text: str, id: str | None, chunksize: int | None,
         yield _from_dataframe(source, text, id)
         return
     path = Path(source)
-    if path.is_dir():
-        yield _from_folder(path, id)
-        return
-    if not path.is_file():
-        raise CorpusError(f"{path}: no such file or folder")
-    suffix = path.suffix.lower()
-    readers = {".csv": _csv_chunks, ".jsonl": _jsonl_chunks, ".ndjson": _jsonl_chunks, ".parquet": _parquet_chunks}
-    if suffix not in readers:
-        raise CorpusError(f"{path}: unsupported file type {suffix or '(no extension)'!r}; "
-                          f"expected a folder or one of {', '.join(TABLE_TYPES)}")
-    yield from readers[suffix](path, text, id, chunksize, share)
+    try:
+        if path.is_dir():
+            yield _from_folder(path, id)
+            return
+        if not path.is_file():
+            raise CorpusError(f"{path_name(path)}: no such file or folder")
+        suffix = path.suffix.lower()
+        readers = {".csv": _csv_chunks, ".jsonl": _jsonl_chunks, ".ndjson": _jsonl_chunks, ".parquet": _parquet_chunks}
+        if suffix not in readers:
+            raise CorpusError(f"{path_name(path)}: unsupported file type {suffix or '(no extension)'!r}; "
+                              f"expected a folder or one of {', '.join(TABLE_TYPES)}")
+        yield from readers[suffix](path, text, id, chunksize, share)
+    except OSError as error:  # permission denied, a folder that vanished, an I/O error of the disk
+        raise CorpusError(f"{path_name(error.filename or path)}: cannot read: {error.strerror or error}") from None
 
 
 # -- folders --------------------------------------------------------------------------------------
@@ -100,27 +123,35 @@ def read_records(source, text: str, id: str | None, chunksize: int | None,
 
 def _from_folder(root: Path, id: str | None) -> Records:
     records, reasons, flags, locations = [], [], [], []
-    for relative in _walk(root):
-        record, reason, notes = _read_file(root, relative)
+    unlisted: dict[Path, str] = {}
+    for relative in _walk(root, unlisted):
+        record, reason, notes = ({}, f"cannot list folder: {unlisted[relative]}", []) if relative in unlisted \
+            else _read_file(root, relative)
         flags += [(len(records), note) for note in notes]
-        records.append({"doc_id": relative.with_suffix("").as_posix(), **record})
+        records.append({"doc_id": path_name(relative.with_suffix("").as_posix()), **record})
         reasons.append(reason)
-        locations.append((root / relative).as_posix())
+        locations.append(path_name((root / relative).as_posix()))
     frame = pd.DataFrame(records, columns=_union_keys(records, ["doc_id", "text"]), dtype=object)
     if id is not None:
         _require(frame, id, "id", root)
     return Records(frame, pd.Series(locations, dtype=object), pd.Series(reasons, dtype=object), flags, id="doc_id")
 
 
-def _walk(root: Path) -> list[Path]:
-    """Every entry below `root` that is not hidden, sorted; symlinked folders are listed, not entered."""
+def _walk(root: Path, unlisted: dict[Path, str]) -> list[Path]:
+    """Every entry below `root` that is not hidden, sorted; symlinked folders are listed, not
+    entered; folders that cannot be listed are entries too, their reason in `unlisted`."""
+    def refused(error: OSError) -> None:
+        if Path(error.filename) == root:
+            raise error
+        unlisted[Path(error.filename).relative_to(root)] = error.strerror or str(error)
+
     found = []
-    for folder, subfolders, files in os.walk(root, followlinks=False):
+    for folder, subfolders, files in os.walk(root, onerror=refused, followlinks=False):
         here = Path(folder)
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
         found += [(here / name).relative_to(root) for name in subfolders if (here / name).is_symlink()]
         found += [(here / name).relative_to(root) for name in files if not name.startswith(".")]
-    return sorted(found, key=lambda path: path.parts)
+    return sorted(found + list(unlisted), key=lambda path: path.parts)
 
 
 def _read_file(root: Path, relative: Path) -> tuple[dict, str | None, list[str]]:
@@ -139,7 +170,10 @@ def _read_file(root: Path, relative: Path) -> tuple[dict, str | None, list[str]]
     suffix = path.suffix.lower()
     if suffix not in FILE_TYPES:
         return {}, f"unsupported file type {suffix or '(no extension)'!r} (supported: {', '.join(FILE_TYPES)})", []
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return {}, f"cannot read: {error.strerror or error}", []
     if b"\x00" in data:
         return {}, "binary content (NUL bytes)", []
     content, notes = _decode(data)
@@ -153,6 +187,9 @@ def _read_file(root: Path, relative: Path) -> tuple[dict, str | None, list[str]]
         return {**front.variables, "text": front.body}, None, notes + more
     if suffix in (".html", ".htm"):
         body, title, more = _html_text(content)
+        stopped = [note for note in more if note.startswith(_STOPPED)]
+        if stopped and not body.strip():  # the true reason, not "empty text"
+            return {}, f"no text: {stopped[0].removesuffix(_LOST)}", []
         return ({"title": title} if title else {}) | {"text": body}, None, notes + more
     return {"text": content}, None, notes
 
@@ -210,9 +247,10 @@ def _html_text(markup: str) -> tuple[str, str | None, list[str]]:
     """Main text of an HTML string (never fetched: no URL is passed), its <title>, and flags.
     Elements that never hold the page's own text are removed first: left in, an <iframe>'s
     fallback content can end up in trafilatura's output."""
-    tree = _html_tree(markup)
+    tree, stopped = _html_tree(markup)
     if tree is None:
         return "", None, [STRIPPED]
+    cut = [f"{_STOPPED} ({stopped}){_LOST}"] if stopped else []
     title = tree.findtext("head/title")
     for element in tree.xpath("//script | //style | //noscript | //template | //iframe | //object | //embed"):
         element.drop_tree()
@@ -220,25 +258,33 @@ def _html_text(markup: str) -> tuple[str, str | None, list[str]]:
                                     include_tables=True, include_images=False, include_links=False, deduplicate=False)
     title = " ".join(title.split()) if title else None
     if extracted and extracted.strip():
-        return extracted, title, []
+        return extracted, title, cut
     for head in tree.xpath("//head"):
         head.drop_tree()
     lines = (" ".join(line.split()) for line in tree.text_content().splitlines())
-    return "\n".join(line for line in lines if line), title, [STRIPPED]
+    return "\n".join(line for line in lines if line), title, [STRIPPED] + cut
 
 
-def _html_tree(markup: str) -> lxml.html.HtmlElement | None:
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, no_network=True)
+def _html_tree(markup: str) -> tuple[lxml.html.HtmlElement | None, str | None]:
+    """The parsed page (huge_tree: long attributes and text nodes are not cut off), and
+    libxml2's reason when it stopped before the end (nesting deeper than it allows)."""
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, no_network=True, huge_tree=True)
     try:
-        return lxml.html.document_fromstring(markup.encode("utf-8"), parser=parser)
+        tree = lxml.html.document_fromstring(markup.encode("utf-8"), parser=parser)
     except (lxml.etree.ParserError, ValueError):
-        return None
+        return None, None
+    fatal = [entry for entry in parser.error_log if entry.level == lxml.etree.ErrorLevels.FATAL]
+    return tree, fatal[0].message.replace(", use XML_PARSE_HUGE option", "").strip() if fatal else None  # we do
 
 
 # -- tables ---------------------------------------------------------------------------------------
 
 
 def _from_dataframe(table: pd.DataFrame, text: str, id: str | None) -> Records:
+    repeated = table.columns[table.columns.duplicated()].unique().tolist()
+    if repeated:
+        raise CorpusError(f"DataFrame: column {', '.join(map(repr, repeated))} appears more than once; "
+                          "give every column its own name")
     _require(table, text, "text", "DataFrame")
     if id is not None:
         _require(table, id, "id", "DataFrame")
@@ -253,15 +299,16 @@ def _from_dataframe(table: pd.DataFrame, text: str, id: str | None) -> Records:
 
 def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, share: Share | None) -> Iterator[Records | int]:
     plan = share.csv_plan if share else None
-    bad_byte = _first_invalid_utf8(path) if plan is None else plan.invalid_utf8
-    for index, chunk in enumerate(_read_csv(path, chunksize) if plan is None else _planned_csv(path, plan, share)):
+    encoding = bom_encoding(path)
+    bad_byte = None if encoding else _first_invalid_utf8(path) if plan is None else plan.invalid_utf8
+    for index, chunk in enumerate(_read_csv(path, chunksize, encoding) if plan is None else _planned_csv(path, plan, share)):
         if isinstance(chunk, int) or (share and not share.wants(index)):
             yield chunk if isinstance(chunk, int) else len(chunk)
             continue
         _require(chunk, text, "text", path)
         if id is not None:
             _require(chunk, id, "id", path)
-        flags = []
+        flags = [(position, f"decoded from {encoding} (byte order mark)") for position in range(len(chunk))] if encoding else []
         if bad_byte is not None:
             replaced = chunk.apply(lambda column: column.str.contains("\ufffd", regex=False, na=False)).any(axis=1)
             note = f"{REPLACED} (file is not valid UTF-8; first invalid byte at offset {bad_byte})"
@@ -300,7 +347,7 @@ def read_table(source) -> tuple[pd.DataFrame, str]:
     path = Path(source)
     suffix = path.suffix.lower()
     if not path.is_file() or suffix not in (".csv", ".jsonl", ".ndjson", ".parquet"):
-        raise CorpusError(f"{path}: with a dimension column the input must be a .csv, .jsonl or .parquet file")
+        raise CorpusError(f"{path_name(path)}: with a dimension column the input must be a .csv, .jsonl or .parquet file")
     try:
         if suffix == ".csv":
             return next(_read_csv(path, None)), str(path)
@@ -310,47 +357,57 @@ def read_table(source) -> tuple[pd.DataFrame, str]:
     except (ValueError, OSError) as error:
         if isinstance(error, CorpusError):
             raise
-        raise CorpusError(f"{path}: cannot read: {error}") from error
+        raise CorpusError(f"{path_name(path)}: cannot read: {error}") from error
 
 
-def _read_csv(path: Path, chunksize: int | None) -> Iterator[pd.DataFrame]:
-    """All values as text ("NA" stays "NA"); broken structure becomes a CorpusError with the line."""
+def _read_csv(path: Path, chunksize: int | None, encoding: str | None = None) -> Iterator[pd.DataFrame]:
+    """All values as text ("NA" stays "NA"); broken structure becomes a CorpusError with the line.
+    UTF-16 and UTF-32 files (with their byte order mark) are decoded as such."""
+    options = _CSV_OPTIONS | ({"encoding": encoding.lower()} if encoding else {})
     try:
         if chunksize is None:
-            chunks = iter([pd.read_csv(path, **_CSV_OPTIONS)])
+            chunks = iter([pd.read_csv(path, **options)])
         else:
-            chunks = pd.read_csv(path, chunksize=chunksize, **_CSV_OPTIONS)
+            chunks = pd.read_csv(path, chunksize=chunksize, **options)
         empty = True
         for chunk in chunks:
             empty = False
             if not isinstance(chunk.index, pd.RangeIndex):  # pandas took the first column as an index
-                raise CorpusError(f"{path}: rows have more fields than the header has columns")
+                raise CorpusError(f"{path_name(path)}: rows have more fields than the header has columns")
             yield chunk
         if empty:  # a header without rows, read in chunks
-            yield pd.read_csv(path, nrows=0, **_CSV_OPTIONS)
+            yield pd.read_csv(path, nrows=0, **options)
     except pd.errors.EmptyDataError:
-        raise CorpusError(f"{path}: empty file (no header row)") from None
+        raise CorpusError(f"{path_name(path)}: empty file (no header row)") from None
     except pd.errors.ParserError as error:
-        raise CorpusError(_csv_problem(path, str(error))) from None
+        raise CorpusError(_csv_problem(path, str(error), options["encoding"])) from None
 
 
-def _csv_problem(path: Path, message: str) -> str:
+def _csv_problem(path: Path, message: str, encoding: str) -> str:
     """Turn the tokenizer's record count into the file line a user can open."""
     if found := re.search(r"EOF inside string starting at row (\d+)", message):
-        return f"{path}: line {_csv_line(path, int(found.group(1)) + 1)}: a quoted field is never closed (unbalanced quote)"
+        line = _csv_line(path, int(found.group(1)) + 1, encoding)
+        return f"{path_name(path)}: line {line}: a quoted field is never closed (unbalanced quote)"
     if found := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message):
         expected, record, saw = map(int, found.groups())
-        return f"{path}: line {_csv_line(path, record)}: expected {expected} fields, saw {saw}"
-    return f"{path}: cannot parse as CSV: {message}"
+        return f"{path_name(path)}: line {_csv_line(path, record, encoding)}: expected {expected} fields, saw {saw}"
+    return f"{path_name(path)}: cannot parse as CSV: {message}"
 
 
-def _csv_line(path: Path, record: int) -> int:
-    """1-based file line where the tokenizer's 1-based `record` starts (quoted fields span lines)."""
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(handle)
-        line = 1
-        for _ in itertools.islice(reader, record - 1):
-            line = reader.line_num + 1
+def _csv_line(path: Path, record: int, encoding: str) -> int:
+    """1-based file line where the tokenizer's 1-based `record` starts (quoted fields span lines).
+    The csv module's field size limit is lifted meanwhile: pandas' tokenizer, which read the
+    file first, has none, so a long field it accepted must not stop the search."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)  # the largest value every platform's C long takes
+    try:
+        with open(path, encoding=encoding, errors="replace", newline="") as handle:
+            reader = csv.reader(handle)
+            line = 1
+            for _ in itertools.islice(reader, record - 1):
+                line = reader.line_num + 1
+    finally:
+        csv.field_size_limit(limit)
     return line
 
 
@@ -379,7 +436,8 @@ def _first_invalid_utf8(path: Path, block: int = 1 << 24) -> int | None:
 def _jsonl_chunks(path: Path, text: str, id: str | None, chunksize: int | None, share: Share | None) -> Iterator[Records | int]:
     """Each non-blank line is a record; a line that is not a JSON object is rejected with its error."""
     checked, n_read = False, 0
-    for index, lines in enumerate(_batches(_numbered_lines(path), chunksize)):
+    encoding = bom_encoding(path)
+    for index, lines in enumerate(_batches(_numbered_lines(path, encoding), chunksize)):
         wanted = share is None or share.wants(index)
         n_read += len(lines)
         if checked and not wanted:  # another worker's chunk, and nothing left to check
@@ -387,16 +445,12 @@ def _jsonl_chunks(path: Path, text: str, id: str | None, chunksize: int | None, 
             continue
         records, reasons, flags, locations = [], [], [], []
         for number, raw in lines:
-            content, notes = _decode(raw)
-            try:
-                value = json.loads(content)
-                reason = None if isinstance(value, dict) else f"JSON value is not an object ({type(value).__name__})"
-            except json.JSONDecodeError as error:
-                value, reason = {}, f"invalid JSON: {error.msg} (column {error.colno})"
+            content, notes = _decode(raw) if encoding is None else (raw, [f"decoded from {encoding} (byte order mark)"])
+            value, reason = _json_object(content)
             flags += [(len(records), note) for note in notes]
             records.append(value if reason is None else {})
             reasons.append(reason)
-            locations.append(f"{path}:line {number}")
+            locations.append(f"{path_name(path)}:line {number}")
         frame = pd.DataFrame(records, columns=_union_keys(records, []), dtype=object)
         if not checked and any(reason is None for reason in reasons):
             _require(frame, text, "text", path)
@@ -409,8 +463,24 @@ def _jsonl_chunks(path: Path, text: str, id: str | None, chunksize: int | None, 
         yield Records(pd.DataFrame({name: [] for name in (text, id) if name}))
 
 
-def _numbered_lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    with open(path, "rb") as handle:
+def _json_object(content: str) -> tuple[dict, str | None]:
+    """The record a JSONL line holds, or why it holds none: also a line nested deeper than
+    Python's recursion limit or a number longer than int() takes is one bad line."""
+    try:
+        value = json.loads(content)
+    except json.JSONDecodeError as error:
+        return {}, f"invalid JSON: {error.msg} (column {error.colno})"
+    except RecursionError:
+        return {}, "invalid JSON: nested too deeply"
+    except ValueError as error:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        return {}, f"invalid JSON: {str(error).split(';')[0]}"
+    return (value, None) if isinstance(value, dict) else ({}, f"JSON value is not an object ({type(value).__name__})")
+
+
+def _numbered_lines(path: Path, encoding: str | None) -> Iterator[tuple[int, bytes | str]]:
+    """Non-blank lines and their numbers, as bytes (UTF-8, decoded line by line so a bad byte
+    spoils one record) or, for UTF-16/32, as text; lines end at '\n' only."""
+    with open(path, "rb") if encoding is None else open(path, encoding=encoding.lower(), errors="replace", newline="\n") as handle:
         for number, line in enumerate(handle, start=1):
             if line.strip():
                 yield number, line
@@ -420,19 +490,24 @@ def _parquet_chunks(path: Path, text: str, id: str | None, chunksize: int | None
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as error:
-        raise CorpusError(f"{path}: not a readable Parquet file: {error}") from None
+        raise CorpusError(f"{path_name(path)}: not a readable Parquet file: {error}") from None
     schema = parquet.schema_arrow
+    repeated = sorted({name for name in schema.names if schema.names.count(name) > 1})
+    if repeated:
+        raise CorpusError(f"{path_name(path)}: column {', '.join(map(repr, repeated))} appears more than once")
     _require(pd.DataFrame(columns=schema.names), text, "text", path)
     if id is not None:
         _require(pd.DataFrame(columns=schema.names), id, "id", path)
     kind = schema.field(text).type
     if not _is_arrow_text(kind):
-        raise CorpusError(f"{path}: text column {text!r} has type {kind}, not string")
-    batches = parquet.iter_batches(batch_size=chunksize) if chunksize else [parquet.read()]
+        raise CorpusError(f"{path_name(path)}: text column {text!r} has type {kind}, not string")
     n_read = 0
-    for index, batch in enumerate(batches):
-        yield batch.num_rows if share and not share.wants(index) else Records(batch.to_pandas())
-        n_read += batch.num_rows
+    try:
+        for index, batch in enumerate(parquet.iter_batches(batch_size=chunksize) if chunksize else [parquet.read()]):
+            yield batch.num_rows if share and not share.wants(index) else Records(batch.to_pandas())
+            n_read += batch.num_rows
+    except (pa.ArrowException, OSError) as error:  # a corrupt page behind an intact footer
+        raise CorpusError(f"{path_name(path)}: corrupt Parquet data after {n_read} rows: {error}") from None
     if n_read == 0:
         yield Records(schema.empty_table().to_pandas())
 
@@ -446,9 +521,10 @@ def _is_arrow_text(kind: pa.DataType) -> bool:
 # -- small helpers --------------------------------------------------------------------------------
 
 
-def _require(frame: pd.DataFrame, column: str, role: str, where) -> None:
+def _require(frame: pd.DataFrame, column: str, role: str, where: Path | str) -> None:
     if column not in frame.columns:
         available = ", ".join(map(str, frame.columns)) or "(none)"
+        where = path_name(where) if isinstance(where, Path) else where
         raise CorpusError(f"{where}: {role} column {column!r} not found; available columns: {available}")
 
 

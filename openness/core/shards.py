@@ -11,6 +11,7 @@ are not records (pandas skips them), and the first record is the header.
 """
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Protocol
@@ -71,6 +72,9 @@ def plan_csv(path: str | Path, chunksize: int, block: int = 1 << 24) -> CsvPlan 
     n_records, quotes, offset = 0, 0, 0
     record_start, record_seen = 0, False  # the record running across pieces, and whether it has content
     invalid = None
+    with open(path, "rb") as handle:
+        if handle.read(4).startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # also UTF-32-LE's mark
+            return None  # UTF-16 and UTF-32 line breaks are not the byte b"\n"
     for piece in _pieces(Path(path), block):
         if invalid is None and not piece.isascii():
             try:  # a piece ends at a line break, so no character is cut in two

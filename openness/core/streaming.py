@@ -16,6 +16,7 @@ from tqdm.auto import tqdm
 
 from .corpus import Corpus, iter_corpus, read_corpus
 from .io import RunSummary, round_floats
+from .readers import bom_encoding
 from .outputs import OutputGroup, check_outputs, exit_with_parent
 from .scoring import Scores, get_scorer
 from .shards import CsvPlan, Share, plan_csv
@@ -204,7 +205,15 @@ def score_to_csv(
             bar.update(chunk_read)
         rejected = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame()
         rejects_written = group.write_rejects(rejected, output)
-    return RunSummary(n_read, n_scored, len(rejected), output, rejects_written, "scored")
+    return RunSummary(n_read, n_scored, len(rejected), output, rejects_written, "scored", _input_note(source))
+
+
+def _input_note(source) -> str | None:
+    """'input decoded from UTF-16 (byte order mark)' for a UTF-16/32 table file, for the summary."""
+    if isinstance(source, (Corpus, pd.DataFrame)) or Path(source).suffix.lower() not in (".csv", ".jsonl", ".ndjson"):
+        return None
+    encoding = bom_encoding(source)
+    return f"input decoded from {encoding} (byte order mark)" if encoding else None
 
 
 def _for_csv(chunk: Corpus, scores: Scores, unit: str, evidence: bool, stance: str = "rubric"):
