@@ -489,9 +489,9 @@ def _numbered_lines(path: Path, encoding: str | None) -> Iterator[tuple[int, byt
 def _parquet_chunks(path: Path, text: str, id: str | None, chunksize: int | None, share: Share | None) -> Iterator[Records | int]:
     try:
         parquet = pq.ParquetFile(path)
-    except (pa.ArrowException, OSError) as error:
+        schema = parquet.schema_arrow
+    except (pa.ArrowException, OSError, ValueError) as error:
         raise CorpusError(f"{path_name(path)}: not a readable Parquet file: {error}") from None
-    schema = parquet.schema_arrow
     repeated = sorted({name for name in schema.names if schema.names.count(name) > 1})
     if repeated:
         raise CorpusError(f"{path_name(path)}: column {', '.join(map(repr, repeated))} appears more than once")
@@ -501,18 +501,21 @@ def _parquet_chunks(path: Path, text: str, id: str | None, chunksize: int | None
     kind = schema.field(text).type
     if not _is_arrow_text(kind):
         raise CorpusError(f"{path_name(path)}: text column {text!r} has type {kind}, not string")
-    n_read = 0
+    n_read, n_batches = 0, 0
     try:
-        for index, batch in enumerate(parquet.iter_batches(batch_size=chunksize) if chunksize else [parquet.read()]):
-            yield batch.num_rows if share and not share.wants(index) else Records(batch.to_pandas())
+        for n_batches, batch in enumerate(parquet.iter_batches(batch_size=chunksize) if chunksize else [parquet.read()], 1):
+            yield batch.num_rows if share and not share.wants(n_batches - 1) else Records(batch.to_pandas())
             n_read += batch.num_rows
-    except (pa.ArrowException, OSError) as error:  # a corrupt page behind an intact footer
+        if n_batches == 0:  # a file without row groups, read in batches: read as a whole read reads it
+            yield Records(parquet.read().to_pandas())
+    except (pa.ArrowException, OSError, ValueError) as error:  # a corrupt page behind an intact footer, broken metadata
         raise CorpusError(f"{path_name(path)}: corrupt Parquet data after {n_read} rows: {error}") from None
-    if n_read == 0:
-        yield Records(schema.empty_table().to_pandas())
 
 
 def _is_arrow_text(kind: pa.DataType) -> bool:
+    """String types, and the null type Arrow gives a column of missing values only."""
+    if pa.types.is_null(kind):
+        return True
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
     return pa.types.is_string(kind) or pa.types.is_large_string(kind) or getattr(pa.types, "is_string_view", lambda _: False)(kind)
