@@ -212,3 +212,44 @@ def test_html_nested_deeply_or_with_a_huge_attribute_keeps_its_text_or_says_why(
     assert any(flag.startswith("HTML parsing stopped early (Excessive depth in document") for flag in flags)
     assert corpus.rejects[["doc_id", "reason"]].values.tolist() == [
         ["only_deep", "no text: HTML parsing stopped early (Excessive depth in document: 2048)"]]
+
+
+def test_claims_table_reader_decodes_utf16_takes_nullable_strings_and_survives_all_rows_rejected(tmp_path):
+    """`openness claims --dimension-column` reads tables with a reader of its own (every row
+    kept): the same decoding and dtypes as read_corpus, and a table whose every row is
+    rejected is written as such."""
+    from openness.cli import main
+
+    table = pd.DataFrame({"id": ["a", "b"], "text": ["The weights are open.", "Only a note."],
+                          "dimension": ["weights_basemodel", "no_such_dimension"]})
+    (tmp_path / "editor.csv").write_bytes(table.to_csv(index=False).encode("utf-16"))
+    table.convert_dtypes().to_parquet(tmp_path / "typed.parquet")
+    table.assign(dimension="no_such_dimension").to_csv(tmp_path / "none.csv", index=False)
+    for name, kept in (("editor.csv", ["a"]), ("typed.parquet", ["a"]), ("none.csv", [])):
+        out = tmp_path / f"{name}.out.csv"
+        assert main(["claims", str(tmp_path / name), "--id-column", "id", "--dimension-column", "dimension",
+                     "-o", str(out), "--quiet"]) == 0, name
+        assert pd.read_csv(out, dtype=str)["doc_id"].tolist() == kept, name
+        rejected = pd.read_csv(tmp_path / f"{name}.out.rejects.csv", dtype=str)["doc_id"].tolist()
+        assert sorted(kept + rejected) == ["a", "b"], name
+
+
+def test_output_names_that_are_not_utf8_are_written_in_the_same_form(tmp_path, capsys):
+    from openness.cli import main
+
+    source = tmp_path / os.fsdecode(b"in\xff.csv")
+    source.write_text("text\nOpen weights.\n\n")
+    out = tmp_path / os.fsdecode(b"out\xfe.csv")
+    assert main(["score", str(source), "-o", str(out)]) == 0
+    assert capsys.readouterr().err.strip() == f"1 read, 1 scored -> {tmp_path.as_posix()}/out\\xfe.csv"
+    assert main(["score", str(source), "-o", str(source)]) == 2
+    assert f"{tmp_path.as_posix()}/in\\xff.csv" in capsys.readouterr().err
+
+
+def test_a_rubric_nested_too_deeply_is_one_error(tmp_path):
+    from openness.core.rubric import RubricError, load_rubric
+
+    path = tmp_path / "deep.yaml"
+    path.write_text("themes: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(RubricError, match=r"deep\.yaml: .*nested too deeply"):
+        load_rubric(path)

@@ -11,9 +11,9 @@ import pandas as pd
 from openness.analysis.claims import UNDECIDED, find_claims, get_finder
 from openness.analysis.claims_model import levels as note_levels
 from openness.core.corpus import CorpusError, read_corpus
-from openness.core.readers import read_table
 from openness.core.io import RunSummary
 from openness.core.outputs import OutputGroup, check_outputs
+from openness.core.readers import read_table
 from openness.core.rubric import Rubric
 
 CLI_CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue"]
@@ -64,7 +64,8 @@ def _classify_table(source, text: str, id: str | None, dimension: str, rubric: R
     reason[texts.map(lambda v: v is not None and not isinstance(v, str) and not pd.isna(v))] = "text is not a string"
     reason[ids == ""] = "missing id"
     kept = reason == ""
-    levels = note_levels([t if isinstance(t, str) else "" for t in texts[kept]], dims[kept].tolist(), method, rubric)
+    levels = note_levels([t if isinstance(t, str) else "" for t in texts[kept]], dims[kept].tolist(), method, rubric) \
+        if kept.any() else []  # every row rejected: nothing to classify (the model needs one row at least)
     table = pd.DataFrame({"doc_id": ids[kept], "dimension": dims[kept], "level": levels}, columns=DIMENSION_COLUMNS)
     rejects = pd.DataFrame({"location": rows[~kept], "doc_id": ids[~kept], "reason": reason[~kept]})
     return table.reset_index(drop=True), rejects.reset_index(drop=True), len(frame)

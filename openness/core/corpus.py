@@ -25,7 +25,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from .readers import CorpusError, Records, read_records
+from .readers import CorpusError, Records, plain_strings, read_records
 from .shards import Share
 
 __all__ = ["Corpus", "CorpusError", "iter_corpus", "read_corpus"]
@@ -213,24 +213,13 @@ def _rows(records: Records, text: str, id: str | None, start: int, seen: _Seen) 
     """Assemble a chunk: doc_ids from the id column (the user's, else the reader's), else the
     0-based row number counted from `start`; rejects located as 'row N' unless the reader
     knows better (JSONL lines, files of a folder)."""
-    frame, id = _plain_strings(records.frame, {text, id or records.id} - {None}), id or records.id
+    frame, id = plain_strings(records.frame, {text, id or records.id} - {None}), id or records.id
     rows = pd.Series(np.arange(start, start + len(frame))).astype(str)
     ids = rows if id is None else _ids(frame[id])
     if id == "doc_id":
         frame = frame.drop(columns="doc_id")
     locations = ("row " + rows) if records.locations is None else records.locations
     return _assemble(frame, text, ids, locations, seen, records.reasons, records.flags)
-
-
-def _plain_strings(frame: pd.DataFrame, columns: set[str]) -> pd.DataFrame:
-    """The text and id columns as Python objects, None where missing: pandas' nullable and
-    Arrow-backed string dtypes (pandas 3's default, `convert_dtypes()`, Parquet written from
-    either) cannot hold the None a rejected row's id becomes."""
-    frame = frame.copy(deep=False)
-    for name in columns & set(frame.columns):
-        if frame[name].dtype != object:
-            frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
-    return frame
 
 
 def _ids(values: pd.Series) -> pd.Series:

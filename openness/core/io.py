@@ -59,6 +59,16 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     return Path(path)
 
 
+def path_name(path: str | os.PathLike) -> str:
+    """A path as written in messages, rejects and outputs: its bytes as UTF-8 text, each byte
+    that is not UTF-8 as `\\xNN` and each backslash doubled, so that any file name, also one
+    that is not valid UTF-8, is written losslessly (undo with `codecs.escape_decode`). Windows
+    names are Unicode already, and their backslashes separate folders: written as they are."""
+    if os.name == "nt":
+        return os.fspath(path)
+    return os.fsencode(path).replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
+
+
 @dataclass
 class RunSummary:
     """What a command read, wrote and rejected, and where: the line it prints on stderr."""
@@ -72,7 +82,7 @@ class RunSummary:
     note: str | None = None  # how the input was read, when a user may not expect it
 
     def describe(self) -> str:
-        text = f"{self.n_read} read, {self.n_written} {self.written} -> {self.output}"
+        text = f"{self.n_read} read, {self.n_written} {self.written} -> {path_name(self.output)}"
         if self.rejects:
-            text += f"; {self.n_rejected} rejected -> {self.rejects}"
+            text += f"; {self.n_rejected} rejected -> {path_name(self.rejects)}"
         return text + (f" ({self.note})" if self.note else "")

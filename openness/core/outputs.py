@@ -30,7 +30,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from .io import round_floats, temporary_beside
+from .io import path_name, round_floats, temporary_beside
 
 
 class OutputError(ValueError):
@@ -58,10 +58,10 @@ def check_outputs(inputs: dict[str, object], **outputs: str | os.PathLike | None
         path = Path(path)
         for other_role, other in named:
             if _same_file(path, other):
-                raise OutputError(f"{role} {path} is {other_role} {other}: writing it would destroy it; "
+                raise OutputError(f"{role} {path_name(path)} is {other_role} {path_name(other)}: writing it would destroy it; "
                                   "choose another output path")
             if other.is_dir() and Path(os.path.realpath(path)).is_relative_to(os.path.realpath(other)):
-                raise OutputError(f"{role} {path} lies inside {other_role} folder {other}: the next run would "
+                raise OutputError(f"{role} {path_name(path)} lies inside {other_role} folder {path_name(other)}: the next run would "
                                   "read it as part of the corpus; write it elsewhere")
         named.append((f"the {role}", path))
 
@@ -71,7 +71,7 @@ def check_output_folder(role: str, path: str | os.PathLike) -> None:
     if os.fspath(path) == "":
         raise OutputError(f"{role} '' is not a folder name: name the folder to write into")
     if Path(path).exists() and not Path(path).is_dir():
-        raise OutputError(f"{role} {path} is not a folder: name a folder to write the tables into")
+        raise OutputError(f"{role} {path_name(path)} is not a folder: name a folder to write the tables into")
     _check_parents(role, Path(path))
 
 
@@ -90,12 +90,12 @@ def _check_writable_place(role: str, path: str | os.PathLike) -> None:
     except NotADirectoryError:
         mode = None  # a parent is a file: reported below
     except OSError as error:
-        raise OutputError(f"{role} {path}: cannot check it: {error.strerror}") from error
+        raise OutputError(f"{role} {path_name(path)}: cannot check it: {error.strerror}") from error
     if mode is not None and not stat.S_ISREG(mode):
-        raise OutputError(f"{role} {path} is {_kind(mode)}, not a regular file: name a file to write")
+        raise OutputError(f"{role} {path_name(path)} is {_kind(mode)}, not a regular file: name a file to write")
     for spelling in (os.path.abspath(path), os.path.realpath(path)):
         if any(Path(spelling).is_relative_to(folder) for folder in _SYSTEM_FOLDERS):
-            raise OutputError(f"{role} {path} lies in {spelling}, among the system's devices: name a file to "
+            raise OutputError(f"{role} {path_name(path)} lies in {path_name(spelling)}, among the system's devices: name a file to "
                               "write (output to standard output is not supported)")
     _check_parents(role, path)
 
@@ -105,7 +105,7 @@ def _check_parents(role: str, path: Path) -> None:
     for parent in path.absolute().parents:
         if parent.exists():
             if not parent.is_dir():
-                raise OutputError(f"{role} {path} lies below {parent}, which is a file, not a folder")
+                raise OutputError(f"{role} {path_name(path)} lies below {path_name(parent)}, which is a file, not a folder")
             break
 
 
@@ -208,7 +208,7 @@ def _naming(target: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        raise OutputError(f"cannot write {target}: {error.strerror or error}; the earlier output, if any, "
+        raise OutputError(f"cannot write {path_name(target)}: {error.strerror or error}; the earlier output, if any, "
                           "is left as it was") from error
 
 

@@ -44,6 +44,7 @@ import pyarrow.parquet as pq
 import trafilatura
 
 from . import strict_yaml
+from .io import path_name
 from .shards import CsvPlan, Share
 
 FILE_TYPES = (".htm", ".html", ".markdown", ".md", ".txt")
@@ -55,13 +56,6 @@ STRIPPED = "trafilatura found no main text; plain tag stripping used"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _STOPPED, _LOST = "HTML parsing stopped early", "; text after that point is missing"
 _LENIENT_LINE = re.compile(r"^([^\s:#][^:]*?)\s*:[ \t]*(.*?)\s*$")
-
-
-def path_name(path: str | os.PathLike) -> str:
-    """A path as written in messages, rejects and outputs: its bytes as UTF-8 text, each byte
-    that is not UTF-8 as `\\xNN` and each backslash doubled, so that any file name, also one
-    that is not valid UTF-8, is written losslessly (undo with `codecs.escape_decode`)."""
-    return os.fsencode(path).replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
 
 
 def bom_encoding(path: Path) -> str | None:
@@ -281,10 +275,7 @@ def _html_tree(markup: str) -> tuple[lxml.html.HtmlElement | None, str | None]:
 
 
 def _from_dataframe(table: pd.DataFrame, text: str, id: str | None) -> Records:
-    repeated = table.columns[table.columns.duplicated()].unique().tolist()
-    if repeated:
-        raise CorpusError(f"DataFrame: column {', '.join(map(repr, repeated))} appears more than once; "
-                          "give every column its own name")
+    _unique_columns(table.columns, "DataFrame")
     _require(table, text, "text", "DataFrame")
     if id is not None:
         _require(table, id, "id", "DataFrame")
@@ -341,23 +332,47 @@ def _planned_csv(path: Path, plan: CsvPlan, share: Share) -> Iterator[pd.DataFra
 
 def read_table(source) -> tuple[pd.DataFrame, str]:
     """A table as read, every row kept (duplicates too), and the name to report it by: for
-    commands that need one output row per input row, where `read_corpus` drops duplicates."""
+    commands that need one output row per input row, where `read_corpus` drops duplicates.
+    Text columns come as Python strings, None where missing, whatever the dtype."""
     if isinstance(source, pd.DataFrame):
-        return source.reset_index(drop=True), "DataFrame"
+        _unique_columns(source.columns, "DataFrame")
+        return plain_strings(source.reset_index(drop=True), set(source.columns)), "DataFrame"
     path = Path(source)
     suffix = path.suffix.lower()
     if not path.is_file() or suffix not in (".csv", ".jsonl", ".ndjson", ".parquet"):
         raise CorpusError(f"{path_name(path)}: with a dimension column the input must be a .csv, .jsonl or .parquet file")
     try:
+        encoding = None if suffix == ".parquet" else bom_encoding(path)
         if suffix == ".csv":
-            return next(_read_csv(path, None)), str(path)
-        if suffix == ".parquet":
-            return pd.read_parquet(path), str(path)
-        return pd.read_json(path, lines=True, dtype=False), str(path)
-    except (ValueError, OSError) as error:
+            table = next(_read_csv(path, None, encoding))
+        elif suffix == ".parquet":
+            table = pd.read_parquet(path)
+            _unique_columns(table.columns, path_name(path))
+        else:
+            table = pd.read_json(path, lines=True, dtype=False, encoding=(encoding or "utf-8").lower())
+    except (ValueError, OSError, pa.ArrowException) as error:
         if isinstance(error, CorpusError):
             raise
         raise CorpusError(f"{path_name(path)}: cannot read: {error}") from error
+    return plain_strings(table, set(table.columns)), path_name(path)
+
+
+def plain_strings(frame: pd.DataFrame, columns: set[str]) -> pd.DataFrame:
+    """`columns` of pandas' nullable or Arrow-backed string dtypes (pandas 3's default,
+    `convert_dtypes()`, Parquet written from either) as Python objects, None where missing:
+    those dtypes cannot hold the None a rejected row's id becomes."""
+    frame = frame.copy(deep=False)
+    for name in columns & set(frame.columns):
+        if frame[name].dtype != object and pd.api.types.is_string_dtype(frame[name].dtype):
+            frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
+    return frame
+
+
+def _unique_columns(columns: pd.Index, where: str) -> None:
+    repeated = columns[columns.duplicated()].unique().tolist()
+    if repeated:
+        raise CorpusError(f"{where}: column {', '.join(map(repr, repeated))} appears more than once; "
+                          "give every column its own name")
 
 
 def _read_csv(path: Path, chunksize: int | None, encoding: str | None = None) -> Iterator[pd.DataFrame]:
@@ -492,9 +507,7 @@ def _parquet_chunks(path: Path, text: str, id: str | None, chunksize: int | None
         schema = parquet.schema_arrow
     except (pa.ArrowException, OSError, ValueError) as error:
         raise CorpusError(f"{path_name(path)}: not a readable Parquet file: {error}") from None
-    repeated = sorted({name for name in schema.names if schema.names.count(name) > 1})
-    if repeated:
-        raise CorpusError(f"{path_name(path)}: column {', '.join(map(repr, repeated))} appears more than once")
+    _unique_columns(pd.Index(schema.names), path_name(path))
     _require(pd.DataFrame(columns=schema.names), text, "text", path)
     if id is not None:
         _require(pd.DataFrame(columns=schema.names), id, "id", path)
