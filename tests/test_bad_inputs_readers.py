@@ -191,6 +191,9 @@ def test_nullable_and_arrow_strings_are_first_class(tmp_path, form):
     assert corpus.rejects[["location", "doc_id", "reason"]].values.tolist() == [
         ["row 1", "b", "missing text"], ["row 2", "", "missing id"]]
     assert corpus.docs["n"].tolist() == [1, 4] and balanced(corpus)
+    if isinstance(source, pd.DataFrame):  # no text missing, yet an id: the texts keep their dtype up to the checks
+        complete = read_corpus(source.assign(text=source["text"].fillna("Filled.")), id="id")
+        assert complete.rejects[["location", "reason"]].values.tolist() == [["row 2", "missing id"]]
 
 
 def test_dataframe_with_duplicate_column_names_is_one_error():

@@ -363,8 +363,9 @@ def plain_strings(frame: pd.DataFrame, columns: set[str]) -> pd.DataFrame:
     those dtypes cannot hold the None a rejected row's id becomes."""
     frame = frame.copy(deep=False)
     for name in columns & set(frame.columns):
-        if frame[name].dtype != object and pd.api.types.is_string_dtype(frame[name].dtype):
-            frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
+        column = frame[name]
+        if column.dtype != object and pd.api.types.is_string_dtype(column.dtype):
+            frame[name] = column.astype(object).where(column.notna(), None)
     return frame
 
 
