@@ -72,14 +72,17 @@ def test_utf16_and_utf32_with_a_byte_order_mark_are_decoded(tmp_path, encoding, 
     assert set(corpus.flags["flag"]) == {f"decoded from {encoding.upper()} (byte order mark)"} and len(corpus.flags) == 3
 
 
-def test_utf16_csv_says_so_in_the_summary(tmp_path, capsys):
+def test_utf16_csv_says_so_in_the_summary_with_any_number_of_workers(tmp_path, capsys):
     from openness.cli import main
 
     path = tmp_path / "editor.csv"
-    path.write_bytes("id,text\na,Open weights.\n".encode("utf-16"))
-    assert main(["score", str(path), "-o", str(tmp_path / "out.csv")]) == 0
-    assert capsys.readouterr().err.strip().endswith("(input decoded from UTF-16 (byte order mark))")
-    assert pd.read_csv(tmp_path / "out.csv")["doc_id"].tolist() == [0]
+    path.write_bytes("".join(["id,text\n"] + [f"d{n},Open weights number {n}.\n" for n in range(5)]).encode("utf-16"))
+    for jobs in ("1", "2"):  # two workers: the file is not cut at byte b"\n" (half a UTF-16 character)
+        out = tmp_path / f"out{jobs}.csv"
+        assert main(["score", str(path), "-o", str(out), "--id-column", "id", "--n-jobs", jobs, "--chunksize", "2"]) == 0
+        assert capsys.readouterr().err.strip().endswith("(input decoded from UTF-16 (byte order mark))")
+        assert pd.read_csv(out)["doc_id"].tolist() == [f"d{n}" for n in range(5)]
+    assert (tmp_path / "out1.csv").read_bytes() == (tmp_path / "out2.csv").read_bytes()
 
 
 def _corrupt_pages(path) -> None:

@@ -59,7 +59,6 @@ def read_corpus(source: str | os.PathLike | pd.DataFrame, text: str = "text", id
     return corpus
 
 
-
 def iter_corpus(
     source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None, chunksize: int = 10_000,
     share: Share | None = None,

@@ -8,6 +8,11 @@ Decisions worth knowing:
 - Text is kept exactly as decoded (no newline translation), so offsets point into the file's text.
 - Bytes are decoded as UTF-8 (a BOM is dropped); invalid bytes become U+FFFD and the document is
   flagged. For CSV files the flag is per row: rows holding U+FFFD in a file that is not valid UTF-8.
+  A CSV or JSONL file starting with a UTF-16 or UTF-32 byte order mark (an editor's "Unicode")
+  is decoded as such, and every record flagged so.
+- File names are written (doc_id, location, messages) by `openness.core.io.path_name`: lossless
+  also for names that are not valid UTF-8.
+- A file that cannot be read (permission, I/O error) is a CorpusError; in a folder, a reject.
 - A CSV whose structure is broken (a quote never closed, a row with more fields than the header)
   cannot be split into rows reliably, so reading stops with a CorpusError naming file and line.
   An unbalanced quote that a later quote happens to close cannot be detected by any CSV reader:
@@ -16,7 +21,10 @@ Decisions worth knowing:
   with tables (they often carry the content of policy pages) and without reader comments (they are
   not the document's author). If it finds nothing, plain tag stripping with lxml is used, flagged.
 - Markdown front matter (YAML between `---` lines) becomes document variables; invalid YAML is
-  parsed leniently as `key: value` lines and flagged, the document is kept.
+  parsed leniently as `key: value` lines and flagged, the document is kept. The YAML is read
+  strictly (`openness.core.strict_yaml`): an alias or deep nesting rejects that file.
+- JSONL lines a JSON decoder cannot take (nesting deeper than the recursion limit, integers of
+  more than 4,300 digits) are rejected one by one, as any invalid line.
 - Folders: recursive, sorted, hidden files and folders skipped, the body is the text (`text` is
   ignored); symlinks are read only when they point to a file inside the folder.
 - JSONL: blank lines are not records; the text and id keys are checked against the keys of the
