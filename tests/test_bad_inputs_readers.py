@@ -259,3 +259,17 @@ def test_a_rubric_nested_too_deeply_is_one_error(tmp_path):
     path.write_text("themes: " + "[" * 100_000 + "]" * 100_000 + "\n")
     with pytest.raises(RubricError, match=r"deep\.yaml: .*nested too deeply"):
         load_rubric(path)
+
+
+def test_an_id_is_claimed_only_by_a_kept_row_whatever_the_chunking():
+    """Found by test_fuzz_parquet: a row rejected as a duplicate text used to claim its id, so
+    a later row with that id was rejected as 'duplicate id (first kept)' though no row with it
+    was kept, and only when both rows were in one chunk."""
+    from openness.core.corpus import iter_corpus
+
+    table = pd.DataFrame({"id": ["a", "b", "b"], "text": ["Same words.", "Same words.", "Other words."]})
+    whole = read_corpus(table, id="id")
+    assert whole.docs[["doc_id", "text"]].values.tolist() == [["a", "Same words."], ["b", "Other words."]]
+    assert whole.rejects[["doc_id", "reason"]].values.tolist() == [["b", "duplicate text of doc_id 'a'"]]
+    path_rows = [chunk.rejects.values.tolist() for chunk in iter_corpus(table, id="id", chunksize=1)]
+    assert sum(path_rows, []) == whole.rejects.values.tolist()

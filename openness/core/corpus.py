@@ -138,20 +138,24 @@ def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Seri
     candidate = reason.isna()
     for learned in seen.share.learn(seen.chunk) if seen.share else ():
         seen.keep(*learned)
-    repeated_id = candidate & (ids.map(seen.ids.__contains__) | ids.where(candidate).duplicated())
-    reason[repeated_id] = ids[repeated_id].map(lambda doc_id: f"duplicate id {doc_id!r} (first kept)")
-    candidate &= ~repeated_id
-    digests = texts[candidate].map(_digest)
-    earlier = digests.map(seen.texts.get)
-    first_here = digests[earlier.isna() & ~digests.duplicated()]
-    owners = earlier.fillna(digests.map(dict(zip(first_here, ids[first_here.index]))))
-    repeated_text = owners[owners != ids[candidate]]
-    reason[repeated_text.index] = repeated_text.map(lambda owner: f"duplicate text of doc_id {owner!r}")
+    kept_here: tuple[list[str], list[bytes]] = ([], [])
+    repeated = {}
+    positions = np.flatnonzero(candidate.to_numpy()).tolist()
+    for position, doc_id, value in zip(positions, ids.iloc[positions].tolist(), texts.iloc[positions].tolist()):
+        text_digest = _digest(value)  # in input order: only a kept row claims its id and its text
+        if doc_id in seen.ids:
+            repeated[position] = f"duplicate id {doc_id!r} (first kept)"
+        elif (owner := seen.texts.get(text_digest)) is not None:
+            repeated[position] = f"duplicate text of doc_id {owner!r}"
+        else:
+            seen.ids.add(doc_id)
+            seen.texts[text_digest] = doc_id
+            kept_here[0].append(doc_id)
+            kept_here[1].append(text_digest)
+    if repeated:
+        reason[list(repeated)] = list(repeated.values())
 
     kept = reason.isna()
-    kept_digests = digests[kept[digests.index]]
-    kept_here = (ids[kept_digests.index].tolist(), kept_digests.tolist())
-    seen.keep(*kept_here)
     if seen.share:
         seen.share.tell(seen.chunk, *kept_here)
     seen.chunk += 1
