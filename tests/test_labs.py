@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import textwrap
 
+import pandas as pd
 import pytest
 
 from openness.core import labs
@@ -293,3 +294,17 @@ def test_lab_mentions_agree_with_gold_dev(mirror):
     assert true_pos > 150  # the split mentions listed labs in most of its lab sentences
     f1 = 2 * true_pos / (2 * true_pos + false_pos + false_neg)
     assert f1 >= 0.95, (true_pos, false_pos, false_neg)
+
+
+def test_split_ids_drops_empty_cells_and_keeps_the_row_index():
+    ids = labs.split_ids(pd.Series(["meta;xai", "", None, " ai2 "], index=[10, 11, 12, 13]))
+    assert list(zip(ids.index, ids)) == [(10, "meta"), (10, "xai"), (13, "ai2")]
+
+
+def test_per_lab_is_one_row_per_id_with_the_other_columns_in_place():
+    table = pd.DataFrame({"model": ["a", "b", "c"], "labs": ["meta;xai", "", "ai2"], "score": [1, 2, 3]},
+                         index=[7, 7, 9])  # a repeated index must not multiply rows
+    rows = labs.per_lab(table, "labs")
+    assert rows.to_dict("list") == {"model": ["a", "a", "c"], "labs": ["meta;xai", "meta;xai", "ai2"],
+                                    "score": [1, 1, 3], "lab": ["meta", "xai", "ai2"]}
+    assert list(labs.per_lab(table.rename(columns={"labs": "lab"})).columns) == ["model", "lab", "score"]

@@ -1,5 +1,6 @@
-"""The report page: figures from the manifest charts.save writes, a deterministic static
-page, safe in-place execution, and the page as headless Chromium renders it."""
+"""The report page: figures from the manifest charts.save writes, each notebook's findings
+(the Markdown its `findings` cells computed), a deterministic static page, safe in-place
+execution, and the page as headless Chromium renders it."""
 from __future__ import annotations
 
 import html
@@ -15,11 +16,14 @@ import matplotlib.pyplot as plt
 import nbformat
 import pandas as pd
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 import openness
 from openness import paths
+from openness.analysis import stats
+from openness.analysis.openwashing import LEVEL_SCORE
 from openness.present import charts
+from openness.present.findings import compare, estimate, listing
 from openness.present.report import ReportError, build_index, execute_notebook, numbered_notebooks, report
 
 ARTEFACTS = paths.ROOT / "build" / "test-artefacts"
@@ -170,6 +174,96 @@ def test_build_index_refuses_a_figure_without_caption_or_notebook(two_notebooks)
         build_index(notebooks, out)
 
 
+# ---- findings ----------------------------------------------------------------------------------
+
+
+def findings_cell(*markdown: str, tags=("findings",)):
+    """A code cell as an executed notebook holds it: tagged, with these Markdown outputs."""
+    cell = new_code_cell("show(...)", execution_count=1)
+    cell.metadata["tags"] = list(tags)
+    cell.outputs = [new_output("display_data", data={"text/markdown": text, "text/plain": "<Markdown>"})
+                    for text in markdown]
+    return cell
+
+
+def test_findings_cells_reach_their_notebooks_section_escaped_and_in_order(two_notebooks):
+    notebooks, out = two_notebooks
+    first = nbformat.read(notebooks[0], as_version=4)
+    first.cells += [findings_cell("- **Open** labs: 32.0% [27.8%, 36.4%]\n- <script>alert(1)</script> & more"),
+                    findings_cell("A plain table line.", tags=()),  # untagged: not a finding
+                    findings_cell("- second cell, n = 7")]
+    nbformat.write(first, notebooks[0])
+    page = build_index(notebooks, out).read_text()
+    section = page[page.index('<section id="01-first">'):page.index('<section id="02-second">')]
+    assert "<li><strong>Open</strong> labs: 32.0% [27.8%, 36.4%]</li>" in section
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in section and "<script>" not in page
+    assert "plain table line" not in page
+    assert section.index("<h3>Findings</h3>") < section.index("27.8%") < section.index("n = 7") < section.index("t-alpha.png")
+    assert "<h3>Findings</h3>" not in page[page.index('<section id="02-second">'):]  # no findings cell, no block
+    assert build_index(notebooks, out).read_text() == page
+
+
+def test_a_findings_cell_without_markdown_output_names_the_notebook_and_cell(two_notebooks):
+    notebooks, out = two_notebooks
+    second = nbformat.read(notebooks[1], as_version=4)
+    second.cells.append(findings_cell())  # tagged but never executed
+    nbformat.write(second, notebooks[1])
+    with pytest.raises(ReportError, match=r"02-second\.ipynb: cell 3 \('show\(\.\.\.\)'\) is tagged 'findings' but has no "
+                                          r"Markdown output; run `openness report`"):
+        build_index(notebooks, out)
+    assert not out.exists()
+
+
+def test_findings_helpers_format_and_compare_intervals():
+    assert estimate(0.32, 0.278, 0.364) == "32.0% [27.8%, 36.4%]"
+    assert estimate(2.841, 2.07, 3.898, "{:.2f}") == "2.84 [2.07, 3.90]"
+    assert estimate(0.5, float("nan"), 0.6) == "50.0%" and estimate(float("nan")) == "n/a"
+    assert [compare((0.3, 0.4), (0.1, 0.2)), compare((0.1, 0.2), (0.3, 0.4)), compare((0.1, 0.3), (0.3, 0.4))] == [
+        "above", "below", "overlapping"]
+    assert listing([]) == "none" and listing(["a", "b"]) == "a, b"
+
+
+def committed_section(notebook_stem: str) -> str:
+    page = (paths.REPORTS / "index.html").read_text(encoding="utf-8")
+    start = page.index(f'<section id="{notebook_stem}">')
+    return html.unescape(page[start:page.index("</section>", start)])
+
+
+def findings_of(section: str) -> str:
+    return section[section.index("<h3>Findings</h3>"):section.index("</div>")]
+
+
+def test_the_committed_page_carries_every_notebooks_findings():
+    for notebook in numbered_notebooks(paths.NOTEBOOKS):
+        findings = findings_of(committed_section(notebook.stem))
+        assert re.search(r"<li>.*\d", findings), f"{notebook.name}: no finding with a number on the page"
+
+
+def test_the_committed_findings_carry_numbers_of_the_current_tables():
+    """Numbers recomputed here from data/processed (not the notebooks' code) are on the page:
+    a rebuilt table without re-executed notebooks fails this test."""
+    processed = paths.PROCESSED
+    documents = pd.read_csv(processed / "documents.csv", keep_default_na=False)
+    assert f"{len(documents):,} documents" in findings_of(committed_section("01-corpus"))
+
+    table = stats.sentence_groups(pd.read_csv(processed / "sentence_scores.csv"), pd.read_csv(processed / "mentions.csv"),
+                                  pd.read_csv(processed / "labs.csv"))
+    open_share = (table[table.group == "open"].transparency > 0).mean()
+    news_open = table[(table.group == "open") & table.doc_id.isin(documents.doc_id[documents.source == "news-scrape"])]
+    framing = findings_of(committed_section("04-open-vs-closed-framing"))
+    assert f"transparency open {open_share:.1%} [" in framing
+    assert f"transparency open {(news_open.transparency > 0).mean():.1%} [" in framing
+
+    claims = pd.read_csv(processed / "claims.csv", keep_default_na=False).merge(documents[["doc_id", "source"]], on="doc_id")
+    news_score = claims[claims.source == "news-scrape"].level.map(LEVEL_SCORE).mean()
+    assert f"news: mean claim score {news_score:.2f} [" in findings_of(committed_section("06-openwashing"))
+
+    protocol = pd.read_csv(processed / "validation_protocol.csv").set_index(["scheme", "task", "method"])
+    check = protocol.loc[("check", "stance", "combined")]
+    assert f"combined model {estimate(check.estimate, check.lo, check.hi, '{:.2f}')}" in findings_of(
+        committed_section("08-validation"))
+
+
 def test_committed_page_is_current(tmp_path):
     """reports/index.html is what `openness report --no-execute` builds from the committed
     notebooks (same relative layout in a tmp folder, so the links match)."""
@@ -194,15 +288,18 @@ def test_report_executes_in_place_and_times_on_stderr_only(tmp_path, capsys):
     figures = tmp_path / "site" / "figures"
     draw = (f"import matplotlib.pyplot as plt\nfrom openness.present import charts\nfig, ax = plt.subplots(figsize=(2, 1))\n"
             f"charts.save(fig, 't-tiny', folder={str(figures)!r}, caption=f'Tiny: {{n}}.')\nplt.close(fig)")
+    finding = new_code_cell("from openness.present.findings import show\nshow(f'tiny finding: {n * 7}')")
+    finding.metadata["tags"] = ["findings"]
     notebook = write_notebook(tmp_path / "01-tiny.ipynb", new_markdown_cell("# 01 · Tiny"),
                               new_code_cell("from pathlib import Path\nn = 1 + 2"),
-                              new_code_cell("print(n, Path.cwd().name)"), new_code_cell(draw))
+                              new_code_cell("print(n, Path.cwd().name)"), new_code_cell(draw), finding)
     save_figure(figures, "t-gone", "From a notebook deleted since.", "02-gone.ipynb")
     out = report(tmp_path, execute=True, out=tmp_path / "site" / "index.html")
     assert charts.read_manifest(figures) == [{"figure": "t-tiny", "notebook": "01-tiny.ipynb", "caption": "Tiny: 3."}]
     assert '<img src="figures/t-tiny.png" alt="Tiny: 3.">' in out.read_text()
     executed = nbformat.read(notebook, as_version=4)
-    assert [c.execution_count for c in executed.cells[1:]] == [1, 2, 3]
+    assert [c.execution_count for c in executed.cells[1:]] == [1, 2, 3, 4]
+    assert "<li>tiny finding: 21</li>" in out.read_text()  # computed in the kernel, lifted onto the page
     assert executed.cells[2].outputs[0]["text"] == f"3 {tmp_path.name}\n"  # ran in the notebook's folder
     assert "execution" not in executed.cells[1].metadata  # record_timing=False: no timestamps in the file
     assert re.fullmatch(r"01-tiny\.ipynb: \d+\.\d s\nall 1 notebooks: \d+\.\d s\n", capsys.readouterr().err)

@@ -18,11 +18,6 @@ LABS = pd.DataFrame({"lab": ["meta", "xai", "ai2", "anthropic", "nomic"],
                      "openness_group": ["mixed", "mixed", "open", "closed", "unrated"]})
 
 
-def test_split_ids_drops_empty_cells_and_keeps_the_row_index():
-    ids = summaries.split_ids(pd.Series(["meta;xai", "", None, "ai2"], index=[10, 11, 12, 13]))
-    assert list(zip(ids.index, ids)) == [(10, "meta"), (10, "xai"), (13, "ai2")]
-
-
 def test_quarter_start_bins_dates_and_leaves_bad_ones_empty():
     starts = summaries.quarter_start(pd.Series(["2024-03-31", "2024-04-01", "2025-12-31", "", "not a date"]))
     assert [str(s.date()) for s in starts[:3]] == ["2024-01-01", "2024-04-01", "2025-10-01"]

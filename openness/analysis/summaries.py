@@ -11,17 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from openness.core.labs import split_ids
 from openness.vocab import GROUPS
 
 # The OSAI's three groups of dimensions, in the order the index presents them.
 OSAI_GROUPS = ("availability", "documentation", "access")
-
-
-def split_ids(values: pd.Series, name: str = "lab") -> pd.Series:
-    """`;`-joined ids (a `labs` cell) as one row per id, keeping the row's index; empty
-    or missing cells give no row."""
-    ids = values.fillna("").astype(str).str.split(";").explode().str.strip()
-    return ids[ids != ""].rename(name)
 
 
 def quarter_start(dates: pd.Series) -> pd.Series:

@@ -177,8 +177,16 @@ def find_labs(text: str, registry: LabRegistry | None = None) -> list[str]:
     return sorted({lab for lab, _, _ in find_mentions(text, registry)})
 
 
+def split_ids(values: pd.Series, name: str = "lab") -> pd.Series:
+    """`;`-joined ids (a `labs` or `issues` cell, as the processed tables write them) as one
+    row per id, keeping the row's index; empty or missing cells give no row."""
+    ids = values.fillna("").astype(str).str.split(";").explode().str.strip()
+    return ids[ids != ""].rename(name)
+
+
 def per_lab(table: pd.DataFrame, column: str = "lab") -> pd.DataFrame:
-    """One row per lab id of a table whose `column` holds ';'-joined ids (as the processed
-    tables write them), the id in `lab`; rows naming no lab are dropped."""
-    exploded = table.assign(lab=table[column].fillna("").astype(str).str.split(";")).explode("lab")
-    return exploded[exploded["lab"] != ""].reset_index(drop=True)
+    """One row per lab id of a table whose `column` holds `;`-joined ids (`split_ids`), the
+    id in `lab`; rows naming no lab are dropped."""
+    table = table.reset_index(drop=True)
+    ids = split_ids(table[column])
+    return table.iloc[ids.index].assign(lab=ids.to_numpy()).reset_index(drop=True)

@@ -1,2 +1,3 @@
 """Presentation: findings -> people. Charts (and the manifest of every figure saved), the
-notebook set-up and the report page. Imports any layer below, never the CLI."""
+notebooks' findings sentences, the notebook set-up and the report page. Imports any layer
+below, never the CLI."""

@@ -1,7 +1,10 @@
 """The report: execute every numbered notebook in place, then build one static page
-(reports/index.html) showing each exported figure with its caption, the notebook it comes
-from, and the rubric and data versions behind it. Which figures a notebook saved, and their
-captions, come from the manifest `charts.save` writes. Same notebooks, same bytes."""
+(reports/index.html) showing each notebook's findings, each exported figure with its
+caption, the notebook it comes from, and the rubric and data versions behind it. Which
+figures a notebook saved, and their captions, come from the manifest `charts.save` writes;
+the findings are the Markdown outputs of the notebook's code cells tagged `findings`, which
+compute their sentences from the tables, so the page's numbers follow the data. Same
+notebooks, same bytes."""
 from __future__ import annotations
 
 import html
@@ -11,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import mistune
 import nbclient
 import nbformat
 import pandas as pd
@@ -23,6 +27,9 @@ from openness.present import charts
 NOTEBOOK_NAME = re.compile(r"(\d+)-.+\.ipynb")
 FIGURE_FORMATS = ("png", "svg", "pdf")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+FINDINGS_TAG = "findings"  # in a code cell's metadata.tags: its Markdown output goes on the page
+MARKDOWN = "text/markdown"
+_markdown_to_html = mistune.create_markdown(escape=True)  # raw HTML in a finding is shown as text
 
 
 class ReportError(Exception):
@@ -97,9 +104,9 @@ def _first_line(source: str) -> str:
 
 
 def build_index(notebooks: list[Path], out: str | os.PathLike = paths.REPORTS / "index.html") -> Path:
-    """One static page (no script, no external resource): a section per notebook, each figure
-    its manifest lists for it, with its caption, and the rubric and data versions. Figures
-    are linked from `figures/` beside `out` and must exist there."""
+    """One static page (no script, no external resource): a section per notebook with its
+    findings and each figure its manifest lists for it, with its caption, and the rubric and
+    data versions. Figures are linked from `figures/` beside `out` and must exist there."""
     out = Path(out)
     figures = out.parent / "figures"
     manifest = charts.read_manifest(figures)
@@ -123,11 +130,32 @@ def build_index(notebooks: list[Path], out: str | os.PathLike = paths.REPORTS / 
                 raise ReportError(f"{notebook.name} saves figure {name!r} without a caption; "
                                   "give charts.save a caption=\"One sentence ...\"")
             items.append(_figure_html(name, row["caption"], notebook, out.parent))
-        sections.append(_section_html(notebook, items, out.parent))
+        sections.append(_section_html(notebook, _findings_html(notebook), items, out.parent))
     page = _PAGE.format(css=_CSS, versions=_versions_html(), toc=_toc_html(notebooks), sections="\n".join(sections))
     with atomic_path(out) as tmp:
         tmp.write_text(page, encoding="utf-8", newline="\n")
     return out
+
+
+def _findings_html(notebook: Path) -> str:
+    """The Markdown outputs of the notebook's `findings` cells, as HTML in cell order; a
+    findings cell without one (not executed, or showing something else) is an error."""
+    parts = []
+    for index, cell in enumerate(nbformat.read(notebook, as_version=4).cells):
+        if cell.cell_type != "code" or FINDINGS_TAG not in cell.metadata.get("tags", []):
+            continue
+        texts = [_text(output["data"][MARKDOWN]) for output in cell.get("outputs", [])
+                 if MARKDOWN in output.get("data", {})]
+        if not texts:
+            raise ReportError(f"{notebook.name}: cell {index + 1} ({_first_line(cell.source)!r}) is tagged "
+                              f"{FINDINGS_TAG!r} but has no Markdown output; run `openness report` to execute the "
+                              "notebooks, and display the findings with IPython.display.Markdown")
+        parts += [_markdown_to_html(text).strip() for text in texts]
+    return "\n".join(parts)
+
+
+def _text(value: str | list[str]) -> str:
+    return value if isinstance(value, str) else "".join(value)
 
 
 def _title(notebook: Path) -> str:
@@ -152,11 +180,12 @@ def _figure_html(name: str, caption: str, notebook: Path, base: Path) -> str:
             f'<a href="figures/{src}.svg">SVG</a> · <a href="figures/{src}.pdf">PDF</a></span></figcaption>\n</figure>')
 
 
-def _section_html(notebook: Path, items: list[str], base: Path) -> str:
+def _section_html(notebook: Path, findings: str, items: list[str], base: Path) -> str:
+    stated = f'<div class="findings">\n<h3>Findings</h3>\n{findings}\n</div>\n' if findings else ""
     body = "\n".join(items) if items else '<p class="meta">This notebook exports no figure.</p>'
     return (f'<section id="{html.escape(notebook.stem, quote=True)}">\n<h2>{html.escape(_title(notebook))}</h2>\n'
             f'<p class="meta">Notebook: <a href="{_link(notebook, base)}">{html.escape(notebook.name)}</a></p>\n'
-            f"{body}\n</section>")
+            f"{stated}{body}\n</section>")
 
 
 def _toc_html(notebooks: list[Path]) -> str:
@@ -181,7 +210,8 @@ h1{margin-bottom:.2rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;marg
 figure{margin:1.5rem 0;padding:0}img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{margin-top:.4rem}.meta{color:#666;font-size:.9rem}
 table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left}
-code{font-size:.85rem}"""
+code{font-size:.85rem}.findings{background:#f6f8fa;border-left:4px solid #0072B2;padding:.2rem 1rem;margin:1rem 0}
+.findings h3{margin:.6rem 0 .2rem}"""
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -196,7 +226,7 @@ _PAGE = """<!DOCTYPE html>
 <body>
 <header>
 <h1>openness: report</h1>
-<p class="meta">Every figure exported by the project's notebooks, with its caption and the notebook it comes from. Built by <code>openness report</code>.</p>
+<p class="meta">The findings of the project's notebooks, computed from the tables when the notebooks ran, and every figure they export, with its caption and the notebook it comes from. Built by <code>openness report</code>.</p>
 {versions}
 <nav>
 <h2>Notebooks</h2>
