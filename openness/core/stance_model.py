@@ -5,11 +5,12 @@ The rubric's stance is the sign of its summed cue stances; most arguments for or
 open release carry no telling cue, so it calls them neutral. The model weighs every word
 and pair of adjacent words of a sentence (TF-IDF) together with the rubric's evidence for
 that sentence (hits and signed stance sums per theme), in a class-balanced linear SVM.
-Where the rubric's cues do take a side, that side stands: the model alone matched it in
-grouped cross-validation on the dev sentences but fell far behind it when a whole source
-was held out (trained on the NTIA comments, read the newsletter, and back), so it is kept
-for the sentences the rubric leaves neutral. Chosen by those cross-validations on dev
-before the check sentences were scored once (see `openness.analysis.protocol`).
+Where the rubric's cues do take a side, that side stands: the model deciding every
+sentence did as well in grouped cross-validation on the dev sentences, but far worse when
+a whole source was held out (trained on the NTIA comments, read the newsletter, and back),
+so it decides only the sentences the rubric leaves neutral. Chosen by those
+cross-validations on dev before the check sentences were scored once (see
+`openness.analysis.protocol`).
 
 - Unit: the model decides per sentence. A sentence whose cues take a side gets the
   rubric's side; a sentence without any rubric cue hit stays neutral without being read
@@ -19,10 +20,10 @@ before the check sentences were scored once (see `openness.analysis.protocol`).
 - Document stance: the sign of (pro_open sentences - pro_closed sentences), as the
   rubric's is the sign of the summed cue stances; a one-sentence document gets its
   sentence's decision. The `<theme>_stance` columns stay the rubric's evidence.
-- Shipped fitted: `openness/core/models/stance.json` holds the vocabulary (words and
-  word pairs, no longer phrases or sentences), IDF weights, coefficients and the SHA-256 of its training
-  rows; `python scripts/fit_stance_model.py MIRROR` refits it on the gold dev and check
-  sentences, byte for byte the same. Loading needs no network and no pickle.
+- Shipped fitted: `openness/core/models/stance.json` holds the vocabulary (words and pairs
+  of words, nothing longer: no phrases or sentences), IDF weights, coefficients and the
+  SHA-256 of its training rows; `python scripts/fit_stance_model.py MIRROR` refits it on the
+  gold dev and check sentences, byte for byte the same. Loading needs no network and no pickle.
 - `explain(text)` lists the words and cues that pushed the model's decision: feature value
   times the coefficient of the chosen class; and says when the rubric's side stood instead.
 """
@@ -31,7 +32,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from itertools import compress
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
@@ -145,7 +145,7 @@ class StanceModel:
         kept = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)) > 1
         short = np.flatnonzero(~kept)
         kept[short] = [pieces[i] == _BREAK_BYTES for i in short.tolist()]
-        words = list(compress(pieces, kept))
+        words = list(itertools.compress(pieces, kept))
         # each word as its column; -1 outside the vocabulary, _BREAK_COLUMN between texts
         column = np.fromiter(map(self._columns.get, words, itertools.repeat(-1)), dtype=np.int64, count=len(words))
         unit = np.cumsum(column == _BREAK_COLUMN)
