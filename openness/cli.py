@@ -194,8 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers)")
     score.add_argument("--unit", choices=["document", "sentence"], default="document")
     score.add_argument("--stance", choices=["model", "rubric"], default="model",
-                       help="stance from the stance model, which reads words and cues (default; see "
-                            "openness.stance_model), or from the sign of the rubric's summed cue stances")
+                       help="stance from the stance model: the rubric's side where its stance cues take one, "
+                            "else a model that reads words and cues (default; see openness.core.stance_model), "
+                            "or from the sign of the rubric's summed cue stances")
     score.add_argument("--rubric", default=None, help="rubric YAML (default: the shipped openness rubric)")
     score.add_argument("--labs", default=None, help="lab registry YAML (default: the shipped registry)")
     score.add_argument("--evidence", default=None, help="also write one row per cue hit here")

@@ -9,8 +9,10 @@ import pytest
 from openness import score
 from openness.cli import main
 from openness.core.stance_model import (
-    CLASSES, MODEL_FILE, StanceModel, _vectorizer, fit, load, tokenize, training_hash, with_model_stance,
+    CLASSES, MODEL_FILE, StanceModel, _vectorizer, fit, has_cue, load, rubric_side, tokenize, training_hash,
+    with_model_stance,
 )
+from openness.vocab import STANCES
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +34,7 @@ AWKWARD = [
     "",
     "text with \x01 inside and \x00 too",
     "The lab published the model weights and a full technical report.",
+    "the model a weights x the model weights",  # one-letter words between the words of a pair
 ]
 
 
@@ -48,7 +51,9 @@ def test_fast_word_features_equal_scikit_learns(fixture_gold, fixture_model):
     vectorizer.idf_ = fixture_model.idf
     texts = [*fixture_gold["text"], *AWKWARD]
     expected = vectorizer.transform(texts).toarray()
-    assert np.count_nonzero(expected) > len(fixture_gold)  # the comparison sees real words
+    assert np.count_nonzero(expected) > len(fixture_gold)  # the comparison sees real words ...
+    pairs = [i for i, term in enumerate(fixture_model.vocabulary) if " " in term]
+    assert np.count_nonzero(expected[:, pairs]) > 0  # ... and word pairs
     np.testing.assert_array_equal(fixture_model._words(texts).toarray(), expected)
 
 
@@ -70,6 +75,25 @@ def test_document_stance_is_the_sign_of_its_sentences_decisions():
     assert scores.documents.set_index("doc_id").loc["two", "stance"] == "neutral"  # no cue: not read, neutral
     rubric = score(docs)
     assert scores.documents.drop(columns="stance").equals(rubric.documents.drop(columns="stance"))
+
+
+def test_the_rubrics_side_stands_and_the_model_reads_the_rest(fixture_gold, fixture_model):
+    rubric = score(pd.DataFrame({"doc_id": fixture_gold["id"], "text": fixture_gold["text"]}))
+    sentences = rubric.sentences
+    side, read = rubric_side(sentences), has_cue(sentences) & (rubric_side(sentences) == 0)
+    assert (side != 0).any() and read.any() and (~has_cue(sentences)).any()  # all three kinds occur
+    stance = with_model_stance(rubric, fixture_model).sentences["stance"].to_numpy()
+    np.testing.assert_array_equal(stance[side != 0], np.asarray(STANCES, dtype=object)[side[side != 0] + 1])
+    assert (stance[~has_cue(sentences)] == "neutral").all()
+    texts = [rubric.texts[d][a:b] for d, a, b in sentences.loc[read, ["doc_id", "start", "end"]].itertuples(index=False)]
+    np.testing.assert_array_equal(stance[read], fixture_model.predict(texts, sentences[read]))
+    documents = rubric.documents  # each fixture text scored as one unit, as explain() reads it
+    kinds = np.where(rubric_side(documents) != 0, "rubric", np.where(has_cue(documents), "model", "no cue"))
+    for text, kind, rubric_stance in zip(fixture_gold["text"], kinds, documents["stance"]):
+        explanation = fixture_model.explain(text)
+        assert explanation.decided_by == kind
+        assert explanation.stance == {"rubric": rubric_stance, "model": explanation.model_decision, "no cue": "neutral"}[kind]
+    assert set(kinds) == {"rubric", "model", "no cue"}
 
 
 def test_explain_adds_up_to_the_decision():

@@ -13,8 +13,10 @@ Four figures per measure and method, each with a 95% bootstrap interval over doc
   never in a loop that picks settings (`select_stance` compares candidates by cv alone).
 
 Methods: `rubric` (cue hits; stance = sign of summed cue stances), `words` (the linear
-model of `openness.core.stance_model` on words alone) and `combined` (words plus the rubric's cue
-features, shipped as `openness score --stance model`). Every fit is recorded (`Fit`: what
+model of `openness.core.stance_model` on words and word pairs alone) and `combined` (words
+plus the rubric's cue features, shipped as `openness score --stance model`). For stance both
+models keep the rubric's side where its cues take one and decide the rest, as the scorer
+does; for a theme the model reads every sentence. Every fit is recorded (`Fit`: what
 it was for and the ids of its training rows), so a test can check that no check sentence
 was used by a fit whose check figure is reported. Stance is scored as `openness score
 --unit document` scores it: one sentence = one document.

@@ -1,26 +1,31 @@
-"""The stance model: a linear classifier that reads a sentence's words and the rubric's cues.
+"""The stance model: the rubric's side where its stance cues take one, and elsewhere a
+linear classifier that reads a sentence's words and the rubric's cues.
 
 The rubric's stance is the sign of its summed cue stances; most arguments for or against
 open release carry no telling cue, so it calls them neutral. The model weighs every word
-of a sentence (TF-IDF; word pairs added nothing in cross-validation) together with the
-rubric's evidence for that sentence (hits and signed stance sums per theme), in a
-class-balanced linear SVM. Chosen over words alone by grouped cross-validation on the dev
-sentences, and over the rubric by the check sentences, scored once (see
+and pair of adjacent words of a sentence (TF-IDF) together with the rubric's evidence for
+that sentence (hits and signed stance sums per theme), in a class-balanced linear SVM.
+Where the rubric's cues do take a side, that side stands: the model deciding every
+sentence did as well in grouped cross-validation on the dev sentences, but far worse when
+a whole source was held out (trained on the NTIA comments, read the newsletter, and back),
+so it decides only the sentences the rubric leaves neutral. Chosen by those
+cross-validations on dev before the check sentences were scored once (see
 `openness.analysis.protocol`).
 
-- Unit: the model decides per sentence. A sentence without any rubric cue hit stays
-  neutral without being read (in the gold sentences, 3 of 87 sentences that take a side
-  have no cue; skipping the rest keeps the scorer fast). The protocol measures the model
-  with this rule in place.
+- Unit: the model decides per sentence. A sentence whose cues take a side gets the
+  rubric's side; a sentence without any rubric cue hit stays neutral without being read
+  (in the gold sentences, 3 of 87 sentences that take a side have no cue; skipping the
+  rest keeps the scorer fast); the model reads the others. The protocol measures the
+  model with these rules in place.
 - Document stance: the sign of (pro_open sentences - pro_closed sentences), as the
   rubric's is the sign of the summed cue stances; a one-sentence document gets its
   sentence's decision. The `<theme>_stance` columns stay the rubric's evidence.
-- Shipped fitted: `openness/core/models/stance.json` holds the vocabulary (single words,
-  no phrases or sentences), IDF weights, coefficients and the SHA-256 of its training
-  rows; `python scripts/fit_stance_model.py MIRROR` refits it on the gold dev and check
-  sentences, byte for byte the same. Loading needs no network and no pickle.
-- `explain(text)` lists the words and cues that pushed the decision: feature value times
-  the coefficient of the chosen class.
+- Shipped fitted: `openness/core/models/stance.json` holds the vocabulary (words and pairs
+  of words, nothing longer: no phrases or sentences), IDF weights, coefficients and the
+  SHA-256 of its training rows; `python scripts/fit_stance_model.py MIRROR` refits it on the
+  gold dev and check sentences, byte for byte the same. Loading needs no network and no pickle.
+- `explain(text)` lists the words and cues that pushed the model's decision: feature value
+  times the coefficient of the chosen class; and says when the rubric's side stood instead.
 """
 from __future__ import annotations
 
@@ -51,7 +56,9 @@ _SEPARATING_MARKS = ("\u00a0\u00ab\u00b7\u00bb\u2010\u2011\u2012\u2013\u2014\u20
                      "\u2018\u2019\u201a\u201c\u201d\u201e\u2022\u2026")
 _BREAK_MARK = "\x01"  # between texts joined for one pass; kept as a word of its own
 _BREAK = f" {_BREAK_MARK} "
+_BREAK_BYTES = _BREAK_MARK.encode()
 _BREAK_COLUMN = -2
+NGRAM_RANGE = (1, 2)  # words and pairs of adjacent words
 _BYTE_CLASS = bytes(b if chr(b).isalnum() or chr(b) in "_" + _BREAK_MARK or b >= 128 else 32
                     for b in range(256)).lower()
 _DIGITS = 10  # stored numbers are rounded so that the file is the same bytes on every machine
@@ -82,8 +89,14 @@ def tokenize(text: str) -> list[str]:
 
 
 def has_cue(table: pd.DataFrame) -> np.ndarray:
-    """Whether the rubric found any theme cue in each unit: the units the model reads."""
+    """Whether the rubric found any theme cue in each unit: the units the model may read."""
     return table[list(THEMES)].to_numpy().sum(axis=1) > 0
+
+
+def rubric_side(table: pd.DataFrame) -> np.ndarray:
+    """The sign of each unit's summed cue stances (-1, 0, +1): where it is not 0, the rubric's
+    side stands and the model is not asked."""
+    return np.sign(table[[f"{theme}_stance" for theme in THEMES]].to_numpy().sum(axis=1)).astype(np.int64)
 
 
 def _vectorizer(vocabulary: Sequence[str] | None = None):
@@ -92,7 +105,7 @@ def _vectorizer(vocabulary: Sequence[str] | None = None):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(tokenizer=tokenize, token_pattern=None, lowercase=False, min_df=2,
-                           sublinear_tf=True, dtype=np.float64,
+                           ngram_range=NGRAM_RANGE, sublinear_tf=True, dtype=np.float64,
                            vocabulary=None if vocabulary is None else {term: i for i, term in enumerate(vocabulary)})
 
 
@@ -120,15 +133,26 @@ class StanceModel:
         return sp.hstack([words, sp.csr_matrix(cue_features(cue_table))], format="csr")
 
     def _words(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """TF-IDF of the vocabulary's words, exactly as the fitted `TfidfVectorizer` (words
-        of `tokenize`, sublinear tf, l2 norm) computes it, but in a few vectorised steps over
-        all texts at once: its per-text Python loop would cost more than the scorer itself."""
+        """TF-IDF of the vocabulary's words and word pairs, exactly as the fitted
+        `TfidfVectorizer` (words of `tokenize`, pairs of adjacent ones, sublinear tf, l2
+        norm) computes it, but in a few vectorised steps over all texts at once: its
+        per-text Python loop would cost more than the scorer itself."""
         joined = _BREAK.join(texts)
         if joined.count(_BREAK_MARK) != max(len(texts) - 1, 0):  # a text holds the break character itself
             joined = _BREAK.join(text.replace(_BREAK_MARK, " ") for text in texts)
-        # each piece as its column; -1 for a word outside the vocabulary, _BREAK_COLUMN between texts
-        column = np.fromiter(map(self._columns.get, _pieces(joined), itertools.repeat(-1)), dtype=np.int64)
+        pieces = _pieces(joined)
+        # the words of `tokenize` (two bytes or more) and the one-byte break between texts
+        kept = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)) > 1
+        short = np.flatnonzero(~kept)
+        kept[short] = [pieces[i] == _BREAK_BYTES for i in short.tolist()]
+        words = list(itertools.compress(pieces, kept))
+        # each word as its column; -1 outside the vocabulary, _BREAK_COLUMN between texts
+        column = np.fromiter(map(self._columns.get, words, itertools.repeat(-1)), dtype=np.int64, count=len(words))
         unit = np.cumsum(column == _BREAK_COLUMN)
+        # each pair of adjacent words as its column (a pair across a break is in no vocabulary)
+        pairs = np.fromiter(map(self._columns.get, map(b" ".join, zip(words, words[1:])), itertools.repeat(-1)),
+                            dtype=np.int64, count=max(len(words) - 1, 0))
+        column, unit = np.concatenate([column, pairs]), np.concatenate([unit, unit[:-1]])
         found = column >= 0
         counts = sp.csr_matrix((np.ones(int(found.sum())), (unit[found], column[found])),
                                shape=(len(texts), len(self.vocabulary)))
@@ -143,7 +167,7 @@ class StanceModel:
     def _columns(self) -> dict[bytes, int]:
         """Column of each vocabulary word, as UTF-8 bytes; and the break between texts."""
         columns = {word.encode("utf-8", "surrogatepass"): i for i, word in enumerate(self.vocabulary)}
-        return columns | {_BREAK_MARK.encode(): _BREAK_COLUMN}
+        return columns | {_BREAK_BYTES: _BREAK_COLUMN}
 
     def decision(self, texts: Sequence[str], cue_table: pd.DataFrame | None = None) -> np.ndarray:
         """Scores per unit and class (columns in `classes` order)."""
@@ -162,7 +186,8 @@ class StanceModel:
 
         body = {"format": FORMAT, "classes": list(self.classes), "cues": self.cues, "cue_features": list(CUE_NAMES),
                 "trained_on_sha256": self.trained_on, "n_train": self.n_train,
-                "vectorizer": {"tokens": "openness.stance_model.tokenize", "ngram_range": [1, 1], "sublinear_tf": True},
+                "vectorizer": {"tokens": "openness.stance_model.tokenize", "ngram_range": list(NGRAM_RANGE),
+                               "sublinear_tf": True},
                 "vocabulary": list(self.vocabulary), "idf": numbers(self.idf),
                 "coef": numbers(self.coef), "intercept": numbers(self.intercept)}
         return (json.dumps(body, sort_keys=True, indent=0, ensure_ascii=False) + "\n").encode("utf-8")
@@ -189,24 +214,30 @@ class StanceModel:
         names = np.asarray(self.feature_names, dtype=object)[row.indices]
         table = pd.DataFrame({"feature": names, "value": row.data, "push": push})
         table = table[table["push"] != 0].sort_values(["push", "feature"], ascending=[False, True], ignore_index=True)
-        return StanceExplanation(text, self.classes[chosen] if has_cue(cue_table).any() else "neutral",
-                                 self.classes[chosen], dict(zip(self.classes, decision.round(4).tolist())), table)
+        side = int(rubric_side(cue_table)[0])
+        decided_by = "rubric" if side else "model" if has_cue(cue_table).any() else "no cue"
+        stance = {"rubric": STANCES[side + 1], "model": self.classes[chosen], "no cue": "neutral"}[decided_by]
+        return StanceExplanation(text, stance, decided_by, self.classes[chosen],
+                                 dict(zip(self.classes, decision.round(4).tolist())), table)
 
 
 @dataclass(frozen=True)
 class StanceExplanation:
-    """Why the model chose a stance: `pushes` has feature, value and push (positive = toward
-    the chosen class). `stance` is what the scorer reports (neutral where no cue was hit)."""
+    """Why a sentence got its stance: `stance` is what the scorer reports, `decided_by` says
+    whether the rubric's cues took that side ("rubric"), the model chose it ("model") or no
+    cue was hit ("no cue": neutral, unread); `pushes` has feature, value and push of the
+    model's decision (positive = toward the class the model chose)."""
 
     text: str
     stance: str
+    decided_by: str
     model_decision: str
     scores: dict[str, float]
     pushes: pd.DataFrame
 
     def __str__(self) -> str:
         top = self.pushes.head(8)
-        lines = [f"stance {self.stance} (model: {self.model_decision}; "
+        lines = [f"stance {self.stance} (decided by {self.decided_by}; model: {self.model_decision}; "
                  + ", ".join(f"{k} {v:+.2f}" for k, v in self.scores.items()) + ")"]
         lines += [f"  {r.push:+.3f}  {r.feature}" for r in top.itertuples()]
         return "\n".join(lines)
@@ -255,15 +286,17 @@ def load(path: str | None = None) -> StanceModel:
 
 
 def with_model_stance(scores: Scores, model: StanceModel | None = None) -> Scores:
-    """`scores` with `stance` of sentences and documents decided by the model (see the
-    module's docstring); every other column is the rubric's, unchanged."""
+    """`scores` with `stance` of sentences and documents decided by the rubric's side where
+    its cues take one and by the model elsewhere (see the module's docstring); every other
+    column is the rubric's, unchanged."""
     model = model or load()
     sentences, documents = scores.sentences, scores.documents
     doc_of = np.repeat(np.arange(len(documents)), documents["n_sentences"].to_numpy())  # sentences come in document order
-    texts, read = scores.texts.to_numpy(), np.flatnonzero(has_cue(sentences))
+    side = rubric_side(sentences)
+    texts, read = scores.texts.to_numpy(), np.flatnonzero(has_cue(sentences) & (side == 0))
     spans = [texts[d][s:e] for d, s, e in zip(doc_of[read], sentences["start"].to_numpy()[read],
                                               sentences["end"].to_numpy()[read])]
-    stance = np.full(len(sentences), "neutral", dtype=object)
+    stance = np.asarray(STANCES, dtype=object)[side + 1]
     stance[read] = model.predict(spans, sentences.iloc[read])
     sign = (stance == "pro_open").astype(np.int64) - (stance == "pro_closed").astype(np.int64)
     per_doc = np.bincount(doc_of, weights=sign, minlength=len(documents)).astype(np.int64)

@@ -184,7 +184,7 @@ def score_to_csv(
     """Score `source` into `output` (one row per document or sentence), writing chunk by
     chunk; bad rows go to `<output stem>.rejects.csv`. The files appear only when all are
     complete; a path that would destroy an input or another output is refused first.
-    `stance="model"` takes the stance column from `openness.stance_model`."""
+    `stance="model"` takes the stance column from `openness.core.stance_model`."""
     check_outputs({"input": source, "rubric": rubric, "labs": labs}, output=output, evidence=evidence)
     output = Path(output)
     if stance == "model":  # loaded once here, so that worker processes start with it
