@@ -159,7 +159,7 @@ IN_CONTEXT = [
     ("Nurses monitor the ward at night.", "S2.monitor*", False),
     ("Engineers monitor the model's outputs.", "S2.monitor*", True),
     ("Meta will monitor the new app.", "S2.monitor*", True),  # a lab mention is the context too
-    ("Georgetown Law School hosted the debate.", "C2.law", False),
+    ("The city passed a new law on parking.", "C2.law", False),
     ("A law on AI chatbots passed on Friday.", "C2.law", True),
     ("Nurses monitor the ward. The AI summit began.", "S2.monitor*", False),  # the context must be in the same sentence
 ]
