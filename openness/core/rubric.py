@@ -6,7 +6,7 @@ A cue is either a bare phrase (stance 0, id derived from the phrase) or a mappin
 `case_sensitive`, `context` and `note`. Negators are phrases, or mappings with a `regex`.
 A cue with `context: NAME` counts only in a sentence holding one of the words of the
 top-level `contexts: NAME` (or, with `labs: true` there, a lab mention): for cues that mean
-something else away from AI ("security" of an office network, "law" school).
+something else away from AI ("safe" streets, "monitoring" a hospital ward).
 """
 from __future__ import annotations
 
