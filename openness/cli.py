@@ -56,24 +56,32 @@ def _claims(args: argparse.Namespace) -> None:
         print(summary.describe(), file=sys.stderr)
 
 
+def _source_documents(name: str) -> pd.DataFrame | None:
+    """The documents (doc_id, text) of a registered text source such as news-scrape, read by
+    its parser; None when `name` is no registered source (then it is a corpus path)."""
+    from openness.data.catalogue import PARSERS
+    from openness.data.sources import source_root
+
+    parsers = {parser.id: parser for parser in PARSERS}
+    if name not in parsers:
+        return None
+    frames = parsers[name].frames(source_root(None, name))
+    if "documents" not in frames:
+        raise ValueError(f"{name} is a registered source without documents: no text to score")
+    return frames["documents"][["doc_id", "text"]]
+
+
 def _audit(args: argparse.Namespace) -> None:
     from openness.analysis.audit import VERDICTS, draw_sheet, judging_view
     from openness.core.corpus import CorpusError, read_corpus
     from openness.core.outputs import OutputGroup, check_outputs
     from openness.core.scoring import score
-    from openness.data.catalogue import PARSERS
     from openness.data.registry import FetchError
-    from openness.data.sources import source_root
 
-    parsers = {parser.id: parser for parser in PARSERS}
     try:
         check_outputs({"corpus": args.corpus}, sheet=args.output, view=args.view)
-        if args.corpus in parsers:
-            frames = parsers[args.corpus].frames(source_root(None, args.corpus))
-            if "documents" not in frames:
-                raise ValueError(f"{args.corpus} is a registered source without documents: nothing to audit")
-            docs = frames["documents"][["doc_id", "text"]]
-        else:
+        docs = _source_documents(args.corpus)
+        if docs is None:
             docs = read_corpus(args.corpus).docs[["doc_id", "text"]]
         scores = score(docs)
         sheet = draw_sheet(scores.evidence, args.n, args.seed)
@@ -112,13 +120,17 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
     from openness.core.corpus import CorpusError, iter_corpus
     from openness.core.labs import load_labs
     from openness.core.scoring import Scorer
+    from openness.data.registry import FetchError
 
     scorer, fired, n_docs = Scorer(rubric, load_labs()), set(), 0
     try:
-        for chunk in iter_corpus(args.corpus, text=args.text_column, id=args.id_column):
-            fired.update(scorer.score(chunk.docs).evidence["cue"].tolist())
-            n_docs += len(chunk.docs)
-    except (CorpusError, FileNotFoundError) as error:
+        source = _source_documents(args.corpus)
+        chunks = [source] if source is not None else (
+            chunk.docs for chunk in iter_corpus(args.corpus, text=args.text_column, id=args.id_column))
+        for docs in chunks:
+            fired.update(scorer.score(docs).evidence["cue"].tolist())
+            n_docs += len(docs)
+    except (CorpusError, FetchError, FileNotFoundError, ValueError) as error:
         raise UserError(str(error)) from error
     silent = [cue for cue in rubric.cues if cue.id not in fired]
     print(f"{len(silent)} of {len(rubric.cues)} cues never fire on {args.corpus} ({n_docs} documents)")
@@ -232,7 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True)
     check = rubric_commands.add_parser("check", help="validate a rubric YAML file and find cues that can never count")
     check.add_argument("file")
-    check.add_argument("--corpus", type=Path, default=None, help="also list the cues that never fire on this corpus")
+    check.add_argument("--corpus", default=None, help="also list the cues that never fire on this corpus: a registered "
+                       "text source (e.g. news-scrape) or a folder/.csv/.jsonl/.parquet corpus")
     check.add_argument("--text-column", default="text", help="the corpus's text column (default: text)")
     check.add_argument("--id-column", default=None, help="the corpus's id column (default: row numbers)")
     check.set_defaults(run=_rubric_check)

@@ -101,3 +101,25 @@ def test_cleaning_is_deterministic(cleaned):
                         pd.Series({"plain": "a.example", "shared": "a.example", "scripted": "a.example",
                                    "crowded": "a.example", "other-site": "b.example"}))
     pd.testing.assert_frame_equal(again, cleaned)
+
+
+GLUED_TAGS = "robotics oceans artificial intelligence Ada B. Morel Tom K. Price Lea Fink"
+
+
+def test_tags_and_bylines_glued_to_the_last_sentence_go_and_an_initial_ends_no_sentence():
+    last = "“We will test it again next spring,” the engineer said. “The sea is patient.”"
+    texts = pd.Series({
+        "glued": "\n".join([ARTICLES[0], f"{last} {GLUED_TAGS}"]),
+        "own line": "\n".join([ARTICLES[1], GLUED_TAGS]),  # "B." and "K." are initials, not sentence ends
+    })
+    out = clean_pages(texts, pd.Series("f.example", index=texts.index))
+    assert out.loc["glued", "text"] == "\n".join([ARTICLES[0], last])
+    assert out.loc["own line", "text"] == ARTICLES[1]
+    assert out["trailing tag list"].tolist() == [visible(GLUED_TAGS)] * 2
+
+
+def test_a_last_quotation_without_its_full_stop_is_kept():
+    quoted = "The tool ships in May. “It reads the tides better than we do,” she"
+    out = clean_pages(pd.Series({"p": "\n".join([ARTICLES[2], quoted])}), pd.Series({"p": "g.example"}))
+    assert out.loc["p", "text"] == "\n".join([ARTICLES[2], quoted])
+    assert out.loc["p", "trailing tag list"] == 0

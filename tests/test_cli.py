@@ -1,12 +1,14 @@
 """The command-line contract of `openness score`, `rubric check` and `labs`."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
 
+from openness import paths
 from openness.cli import main
 
 DOCUMENT_HEAD = [
@@ -117,6 +119,17 @@ def test_rubric_check_lists_the_cues_a_corpus_never_fires(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert "is valid" in lines[0]
     assert lines[1:] == [f"1 of 3 cues never fire on {corpus} (2 documents)", "  C1.lock_in (control C1)"]
+
+
+def test_rubric_check_takes_a_registered_source_as_corpus(mirror, capsys):
+    """`--corpus news-scrape` scores the source's cleaned articles, as `openness audit` does."""
+    assert main(["rubric", "check", str(paths.DEFAULT_RUBRIC), "--corpus", "news-scrape"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    found = re.fullmatch(r"(\d+) of (\d+) cues never fire on news-scrape \((\d+) documents\)", lines[1])
+    assert found and int(found[3]) == 963
+    silent = {line.split()[0] for line in lines[2:]}
+    assert len(silent) == int(found[1]) < int(found[2])
+    assert "S2.structured_access" in silent and "S1.risk*" not in silent
 
 
 def test_labs_lists_the_registry(capsys):

@@ -136,3 +136,14 @@ def test_cleaning_removes_boilerplate_and_keeps_articles(mirrored):
 def test_no_script_share_or_footer_text_is_left(mirrored, leftover):
     _, docs, _ = mirrored
     assert not docs["text"].str.contains(leftover, regex=False).any()
+
+
+def test_every_article_ends_with_a_sentence_not_a_tag_list(mirrored):
+    """Tag lists and bylines glued to the last sentence are cut; what may end without
+    punctuation is a quotation whose attribution lost its full stop (`...,” he`)."""
+    _, docs, _ = mirrored
+    last_lines = docs["text"].str.rstrip().str.split("\n").str[-1]
+    ends_sentence = last_lines.str.contains(r"[.!?…][\"'”’)\]]*$")
+    ends_quotation = last_lines.str.contains(r"[,.?!]”\s+\S+$")
+    assert (ends_sentence | ends_quotation).all(), docs.loc[~(ends_sentence | ends_quotation), "doc_id"].tolist()
+    assert ends_quotation[~ends_sentence].sum() < 20

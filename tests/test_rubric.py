@@ -80,8 +80,10 @@ def test_example_phrases_hit_their_cue(rubric, engine, text, cue_id):
 @pytest.mark.parametrize("engine", ENGINES)
 def test_no_shipped_cue_is_dead(rubric, engine):
     """For every cue, sentences written from its own pattern (each `*` and optional part at its
-    shortest, each alternative once) are scored; at least one of them must count as that cue."""
-    sentences = [(cue.id, f"{cue.id}#{k}", f"{text}.") for cue in rubric.cues
+    shortest, each alternative once, after a word of its context if it has one) are scored; at
+    least one of them must count as that cue."""
+    context_word = {context.id: examples(context.patterns[0].regex)[0] + ": " for context in rubric.contexts}
+    sentences = [(cue.id, f"{cue.id}#{k}", f"{context_word.get(cue.context, '')}{text}.") for cue in rubric.cues
                  for k, text in enumerate(examples(cue.pattern.regex))]
     scorer = Scorer(rubric, load_labs())
     scorer.matcher = Matcher(scorer.matcher.patterns, engine=engine)
@@ -152,6 +154,25 @@ def test_narrowed_cues_fire_on_their_meaning_only(rubric, engine, text, fires, s
     assert not found & set(silent)
 
 
+# (text, cue, whether it counts): a cue marked `context: ai` counts only near AI words or a lab
+IN_CONTEXT = [
+    ("Nurses monitor the ward at night.", "S2.monitor*", False),
+    ("Engineers monitor the model's outputs.", "S2.monitor*", True),
+    ("Meta will monitor the new app.", "S2.monitor*", True),  # a lab mention is the context too
+    ("The city passed a new law on parking.", "C2.law", False),
+    ("A law on AI chatbots passed on Friday.", "C2.law", True),
+    ("Nurses monitor the ward. The AI summit began.", "S2.monitor*", False),  # the context must be in the same sentence
+]
+
+
+@pytest.mark.parametrize("text, cue_id, counts", IN_CONTEXT)
+def test_context_cues_count_only_in_their_context(rubric, text, cue_id, counts):
+    assert {cue.id: cue.context for cue in rubric.cues}[cue_id] == "ai"
+    assert cue_id in cue_ids_found(rubric, text, ENGINES[0])  # the words are there either way
+    evidence = Scorer(rubric, load_labs()).score(pd.DataFrame({"doc_id": ["d"], "text": [text]})).evidence
+    assert (cue_id in set(evidence["cue"])) == counts
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_signed_cues_point_the_right_way(rubric, engine):
     stance = {cue.id: cue.stance for cue in rubric.cues}
@@ -220,6 +241,11 @@ MALFORMED = {
                              "negation.default"),
     "bare_no_negator": (HEAD.replace("themes:", "negation: {negators: [not, no]}\nthemes:") + "          - a\n",
                         "negation.negators[1]"),
+    "unknown_context": (HEAD + "          - {id: T1.a, phrase: a, context: ai}\n", "cue T1.a"),
+    "context_without_cues": (HEAD.replace("themes:", "contexts: {ai: {labs: true}}\nthemes:") + "          - a\n",
+                             "contexts: ai"),
+    "context_labs_text": (HEAD.replace("themes:", "contexts: {ai: {labs: 'yes', cues: [AI]}}\nthemes:") + "          - a\n",
+                          "contexts: ai: labs"),
     "python_tag": ("id: !!python/object/apply:os.system ['echo hacked']\nversion: '1'\nthemes: {}\n", "line 1"),
 }
 

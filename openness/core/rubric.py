@@ -3,7 +3,10 @@ can edit by hand, checked entry by entry so a typo fails loudly instead of scori
 
 A cue is either a bare phrase (stance 0, id derived from the phrase) or a mapping with
 `phrase` or `regex`, optional `id`, `stance` (-1, 0, 1), `negation` (flip, zero, keep),
-`case_sensitive` and `note`. Negators are phrases, or mappings with a `regex`.
+`case_sensitive`, `context` and `note`. Negators are phrases, or mappings with a `regex`.
+A cue with `context: NAME` counts only in a sentence holding one of the words of the
+top-level `contexts: NAME` (or, with `labs: true` there, a lab mention): for cues that mean
+something else away from AI ("safe" streets, "monitoring" a hospital ward).
 """
 from __future__ import annotations
 
@@ -20,11 +23,12 @@ from openness.vocab import LEVELS, THEMES
 from openness.core.matcher import Matcher, Pattern, check_pattern, examples, leftmost_longest, phrase_to_regex, why_unmatchable
 
 NEGATION_MODES = ("flip", "zero", "keep")
-_TOP_KEYS = {"id", "version", "description", "negation", "themes", "claims"}
+_TOP_KEYS = {"id", "version", "description", "negation", "contexts", "themes", "claims"}
 _NEGATION_KEYS = {"window", "default", "negators"}
 _THEME_KEYS = {"description", "criteria"}
 _CRITERION_KEYS = {"label", "cues"}
-_CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "stance", "negation", "note"}
+_CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "stance", "negation", "context", "note"}
+_CONTEXT_KEYS = {"labs", "cues", "note"}
 # The claims section: dimensions are the European Open Source AI Index's own field names.
 CLAIM_FIELDS = (
     "datasources_basemodel", "datasources_endmodel", "weights_basemodel", "weights_endmodel",
@@ -50,6 +54,17 @@ class Cue:
     pattern: Pattern
     negation: str  # what a negated hit does to the stance: "flip" | "zero" | "keep"
     phrase: str = ""  # the phrase as written; "" for a regex cue
+    context: str = ""  # the context its sentence must hold for it to count; "" = none
+
+
+@dataclass(frozen=True)
+class Context:
+    """Words, one of which (or, when `labs`, a lab mention) a sentence must hold for the cues
+    that name this context to count in it."""
+
+    id: str
+    patterns: tuple[Pattern, ...]
+    labs: bool
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,7 @@ class Rubric:
     # claims section, checked: {"families": {family: {"base"|"end"|"": field}}, "cues":
     # tuple[ClaimCue, ...], "resolution": str, "fallback": field, "window": int}
     claims: dict | None = None
+    contexts: tuple[Context, ...] = ()
 
 
 def load_rubric(path: str | Path | None = None) -> Rubric:
@@ -175,6 +191,8 @@ class _Builder:
         if not isinstance(negators, list):
             raise self.fail("negation.negators", "must be a list of phrases")
         negator_patterns = tuple(self.negator(item, f"negation.negators[{i}]") for i, item in enumerate(negators))
+        contexts = self.mapping(top["contexts"], "contexts") if "contexts" in top else {}
+        self.contexts = tuple(self.context(str(name), body) for name, body in contexts.items())
         themes = self.mapping(top["themes"], "themes", set(THEMES))
         criteria: dict[str, tuple[str, str]] = {}
         cues: list[Cue] = []
@@ -203,8 +221,19 @@ class _Builder:
             id=self.text(top["id"], "id"), version=self.text(top["version"], "version"),
             hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16],
             criteria=criteria, cues=tuple(cues), negators=negator_patterns,
-            negation_window=window, source=str(self.source), claims=claims,
+            negation_window=window, source=str(self.source), claims=claims, contexts=self.contexts,
         )
+
+    def context(self, name: str, body: Any) -> Context:
+        entry = f"contexts: {name}"
+        body = self.mapping(body, entry, _CONTEXT_KEYS)
+        if not isinstance(body.get("cues"), list) or not body["cues"]:
+            raise self.fail(f"{entry}: cues", "must be a non-empty list of phrases")
+        labs = body.get("labs", False)
+        if not isinstance(labs, bool):
+            raise self.fail(f"{entry}: labs", f"must be true or false, got {labs!r}")
+        # a context word is written as a negator is: a phrase, or a mapping with a regex
+        return Context(name, tuple(self.negator(item, f"{entry}: cues[{i}]") for i, item in enumerate(body["cues"])), labs)
 
     def claims(self, value: Any) -> dict:
         """The claims section, checked entry by entry (see the comments in the shipped rubric)."""
@@ -327,5 +356,8 @@ class _Builder:
             raise self.fail(entry, f"stance must be -1, 0 or 1, got {stance!r}")
         case_sensitive = self.case_sensitive(spec, entry)
         negation = self.negation_mode(spec.get("negation", default), entry)
+        context = spec.get("context", "")
+        if context and context not in {c.id for c in self.contexts}:
+            raise self.fail(entry, f"context {context!r} is not one of the rubric's contexts {[c.id for c in self.contexts]}")
         return Cue(cue_id, theme, criterion, int(stance), self.pattern(regex, case_sensitive, entry), negation,
-                   str(spec.get("phrase", "")).strip())
+                   str(spec.get("phrase", "")).strip(), str(context))

@@ -8,6 +8,8 @@ Rules (the numbers in every table follow from these):
   `rubric.negation_window` characters before the cue starts. Negated hits still count
   toward their theme; their signed stance follows the cue's negation rule: flip (-stance),
   zero (0) or keep (stance).
+- A cue with a context (`context: ai`) counts only in a sentence holding one of its
+  context's words, or a lab mention when the context takes labs; elsewhere it is no hit.
 - A sentence belongs to the sentence span (`openness.core.text`) that holds its first character;
   so does a hit.
 - Counts per theme are cue hits; `<theme>_stance` is the sum of signed stances; `stance`
@@ -125,8 +127,15 @@ class Scorer:
     def __init__(self, rubric: Rubric, labs: LabRegistry):
         self.rubric, self.labs = rubric, labs
         self.n_cues, self.n_labs = len(rubric.cues), len(labs.patterns)
-        patterns = [c.pattern for c in rubric.cues] + list(labs.patterns) + list(rubric.negators)
+        self.n_negators = len(rubric.negators)
+        context_patterns = [(i, p) for i, context in enumerate(rubric.contexts) for p in context.patterns]
+        patterns = ([c.pattern for c in rubric.cues] + list(labs.patterns) + list(rubric.negators)
+                    + [p for _, p in context_patterns])
         self.matcher = Matcher(patterns)
+        self.pattern_context = np.array([i for i, _ in context_patterns], dtype=np.int64)
+        context_index = {context.id: i for i, context in enumerate(rubric.contexts)}
+        self.cue_context = np.array([context_index.get(c.context, -1) for c in rubric.cues], dtype=np.int64)
+        self.context_labs = np.array([c.labs for c in rubric.contexts], dtype=bool)
         self.cue_theme = np.array([THEMES.index(c.theme) for c in rubric.cues], dtype=np.int64)
         stance = np.array([c.stance for c in rubric.cues], dtype=np.int64)
         negated_factor = {"flip": -1, "zero": 0, "keep": 1}
@@ -171,7 +180,8 @@ class Scorer:
         within = np.searchsorted(doc_start, start, side="right") == np.searchsorted(doc_start, end - 1, side="right")
         pattern, start, end = pattern[within], start[within], end[within]
         is_cue, is_lab = pattern < self.n_cues, (pattern >= self.n_cues) & (pattern < self.n_cues + self.n_labs)
-        is_neg = pattern >= self.n_cues + self.n_labs
+        first_context = self.n_cues + self.n_labs + self.n_negators
+        is_neg = (pattern >= self.n_cues + self.n_labs) & (pattern < first_context)
         cue = _resolve(pattern, start, end, is_cue)
         lab = _resolve(pattern, start, end, is_lab)
         neg = _resolve(pattern, start, end, is_neg)
@@ -180,6 +190,7 @@ class Scorer:
         cue_sent = _sentence_of(sent_span, start[cue])
         lab_sent = _sentence_of(sent_span, start[lab])
         neg_sent = _sentence_of(sent_span, start[neg])
+        cue, cue_sent = self._in_context(pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context)
 
         negated = self._negated(start[cue], cue_sent, end[neg], neg_sent)
         cue_id = pattern[cue]
@@ -247,6 +258,21 @@ class Scorer:
             rubric=self.rubric,
             texts=pd.Series(texts, index=pd.Index(ids, name="doc_id"), dtype=object),
         )
+
+    def _in_context(self, pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context):
+        """The cue hits (and their sentences) left when those whose context is missing from their sentence are dropped."""
+        needs = self.cue_context[pattern[cue]]
+        if not (needs >= 0).any():
+            return cue, cue_sent
+        n_contexts = len(self.context_labs)
+        in_context = pattern >= first_context
+        found = (_sentence_of(sent_span, start[in_context]) * n_contexts
+                 + self.pattern_context[pattern[in_context] - first_context])
+        real_lab_sent = lab_sent[self.pattern_lab[pattern[lab] - self.n_cues] >= 0]
+        for context in np.flatnonzero(self.context_labs):
+            found = np.concatenate([found, real_lab_sent * n_contexts + context])
+        keep = (needs < 0) | np.isin(cue_sent * n_contexts + needs, found)
+        return cue[keep], cue_sent[keep]
 
     def _negated(self, cue_start, cue_sent, neg_end, neg_sent) -> np.ndarray:
         if len(neg_end) == 0:

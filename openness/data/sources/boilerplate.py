@@ -22,8 +22,12 @@ marks it (in this order), and the cleaned text is what is left:
    that does not end in sentence punctuation, or of more than `MAX_BLOCK_WORDS` words
    whatever its end: a run of menu items or headlines, not a sentence.
 7. `trailing tag list`: the last lines of the page (at most `TAIL_LINES`, from the end up
-   to the first line with sentence punctuation) holding no sentence punctuation at all:
-   topic tags, author names, time stamps and headlines of a closing sidebar.
+   to the first line with sentence punctuation) holding no sentence punctuation at all,
+   and the rest of that line after its last sentence: topic tags, author names, time
+   stamps and headlines of a closing sidebar, on lines of their own or glued to the
+   article's last sentence, unless that rest holds a double quotation mark (a quotation
+   whose attribution lost its full stop: `...forward,” she`). An initial in a name ("Max
+   G. Levy") ends no sentence here.
 
 A block is a piece of a line ending at sentence punctuation (. ! ? …, optionally followed
 by closing quotes or brackets) followed by white space, or at the line end. After removal,
@@ -53,6 +57,8 @@ REPEATED_IN_PAGE, REPEATED_ACROSS, SCRIPT, SHARE, FOOTER, UNPUNCTUATED, TRAILING
 _WORD = re.compile(r"\S+")
 _SPACES = np.array([ord(c) for c in map(chr, range(0x3001)) if c.isspace()], dtype=np.uint32)
 _BLOCK_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)")
+_TAIL_SENTENCE_END = re.compile(r"(?<!(?<!\S)[A-Z])[.!?…][\"'”’)\]]*(?=\s|$)")  # not after an initial
+_QUOTATION = re.compile(r"[\"“”]")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _SCRIPT = re.compile(r"document\.\w|window\.\w|function\s*\(|addEventListener|getElementById|=>|\bvar\s+\w+\s*=|"
                      r"\}\s*\)|\);\s*\}|\bif\s*\(\s*!|e\.preventDefault|keyCode")
@@ -143,10 +149,12 @@ def _mark_blocks(page: _Page) -> None:
         n_words = len(left.split())
         if n_words > MAX_BLOCK_WORDS or (n_words > LONG_BLOCK_WORDS and not _SENTENCE_END.search(left)):
             page.mark(start, end, UNPUNCTUATED)
-    tail = [(start, end, page.kept(start, end).strip()) for start, end, _ in page.lines]
-    tail = [line for line in tail if line[2]][-TAIL_LINES:]
-    for start, end, left in reversed(tail):
-        if _BLOCK_END.search(left + " "):
+    tail = [(start, end) for start, end, _ in page.lines if page.kept(start, end).strip()][-TAIL_LINES:]
+    for start, end in reversed(tail):
+        ends = [m.end() for m in _TAIL_SENTENCE_END.finditer(page.text, start, end) if page.rule[m.start()] == 0]
+        if ends:
+            if not _QUOTATION.search(page.kept(ends[-1], end)):
+                page.mark(ends[-1], end, TRAILING)
             break
         page.mark(start, end, TRAILING)
 
