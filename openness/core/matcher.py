@@ -9,9 +9,12 @@ two to four bytes (write `[^\\x00-\\x7f]{1,3}` for one typographic apostrophe or
 so the two engines agree on any text.
 
 A hit is (pattern index, start, end) in code-point offsets into the text. For each pattern
-the hits are leftmost, longest at that start and not overlapping each other, as
-`re.finditer` gives them when alternatives inside a pattern are written longest first. Choosing between overlapping hits of different patterns is left
-to the caller (`leftmost_longest`), because cues, aliases and negators overlap by design.
+the hits are the ones `re.finditer` gives on the text's bytes, however long: the automaton
+finds fixed-width hits itself, and `re` the variable-width ones in the runs of text around
+the automaton's hits. `check_pattern` is the one definition of a pattern both engines run
+alike; rubric and lab loading, `openness rubric check` and the matcher all apply it.
+Choosing between overlapping hits of different patterns is left to the caller
+(`leftmost_longest`), because cues, aliases and negators overlap by design.
 """
 from __future__ import annotations
 
@@ -271,7 +274,7 @@ class Matcher:
             # Two kinds of pattern are slow in the automaton. A trailing \w*: the engine finds
             # the stem and the hit is extended to the end of its word afterwards. An open-ended
             # regex (\w+ gaps): the engine runs a cheaper superset of it (prefilter mode) and
-            # `re` confirms each candidate. Both give the hits `re` alone would give.
+            # `re` finds the real hits around each candidate. Both give the hits `re` alone would give.
             self._stem = np.array([_is_stem(p.regex) for p in self.patterns], dtype=bool)
             self._prefilter = np.array([_open_ended(p.regex) for p in self.patterns], dtype=bool)
             self._engine_regexes = [
