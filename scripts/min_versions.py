@@ -2,7 +2,7 @@
 low (an API the code uses is newer, or no wheel for this Python) fails here, not on a user's
 machine.
 
-    python scripts/min_versions.py            # or: make test-min
+    python scripts/min_versions.py            # or: make test-min; other options go to pytest
 
 Every requirement of pyproject.toml (the dependencies and the dev and dask extras) with a
 `>=` floor is pinned `==floor` in a constraints file; the project is installed with them into
@@ -46,8 +46,7 @@ def floors(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--venv", type=Path, default=ROOT / ".venv-min")
-    parser.add_argument("pytest_args", nargs="*", help="passed on to pytest")
-    options = parser.parse_args()
+    options, pytest_args = parser.parse_known_args()  # the rest goes to pytest, e.g. -k or --deselect
     venv, python = options.venv, options.venv / "bin" / "python"
     constraints = venv / "constraints.txt"
     if not python.exists():
@@ -58,7 +57,7 @@ def main() -> int:
                    cwd=ROOT, check=True)
     env = {key: value for key, value in os.environ.items() if key != "OPENNESS_REQUIRE_CHROMIUM"}
     command = [str(python), "-m", "pytest", "tests", "-q", "-x", "-p", "no:cacheprovider", "-o", "addopts=-ra",
-               *[f"--ignore={path}" for path in SKIPPED], *options.pytest_args]
+               *[f"--ignore={path}" for path in SKIPPED], *pytest_args]
     return subprocess.run(command, cwd=ROOT, env=env).returncode
 
 
