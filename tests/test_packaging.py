@@ -121,3 +121,17 @@ def test_minimum_versions_run_pins_every_floor():
                        project["optional-dependencies"]["dask"])
     assert {_name(pin): pin.split("==")[1].split(";")[0].strip() for pin in pins} == declared
     assert any(pin.startswith("hyperscan==") and "; platform_machine" in pin for pin in pins)
+
+
+def test_hyperscan_is_the_engine_where_its_wheel_is_declared():
+    """The engine-equivalence tests compare both engines only where Hyperscan runs: on the
+    machines pyproject.toml installs its wheel for, it must be importable and first."""
+    import platform
+
+    from openness.core.matcher import ENGINES
+
+    marker = next(r for r in _pyproject()["project"]["dependencies"] if _name(r) == "hyperscan").split(";")[1]
+    if f"'{platform.machine()}'" in marker:
+        assert ENGINES == ("hyperscan", "re")
+    else:
+        assert ENGINES == ("re",)
