@@ -374,9 +374,11 @@ class Matcher:
         outside, compiled = self._outside[index], self._compiled[index]
         found = []
         runs: dict[int, int] = {}
-        for end in ends.tolist():
-            start = _run_start(data, end, outside)
-            runs[start] = max(end, runs.get(start, end))
+        start, previous = 0, None
+        for end in np.unique(ends).tolist():  # a run's start is looked for once, not per hit
+            if previous is None or (outside and outside.search(data, previous, end)):
+                start = _run_start(data, end, outside)
+            runs[start], previous = end, end
         reached = 0
         for start, end in sorted(runs.items()):  # each run with its last automaton hit
             if start < reached:
