@@ -12,7 +12,6 @@ cluster-robust standard errors.
 from __future__ import annotations
 
 import re
-import warnings
 import zlib
 from collections.abc import Sequence
 
@@ -109,10 +108,7 @@ def bootstrap_ci(
     per_cluster = work.groupby(keys + [cluster], sort=True, observed=True, dropna=False)[["_num", "_den"]].sum()
     per_cluster["_rows"] = work.groupby(keys + [cluster], sort=True, observed=True, dropna=False).size()
     rows = []
-    with warnings.catch_warnings():  # pandas 2 warns that a list of one level gives tuple keys in pandas 3;
-        warnings.simplefilter("ignore", FutureWarning)  # both are taken just below
-        groups = list(per_cluster.groupby(level=keys, sort=True, observed=True, dropna=False))
-    for key, part in groups:
+    for key, part in per_cluster.groupby(level=keys, sort=True, observed=True, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
         num, den = part["_num"].to_numpy(), part["_den"].to_numpy()
         pick = draws(len(num), n_boot, _group_seed(seed, key))
