@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup reproduce test
+.PHONY: setup reproduce test test-min
 
 setup: $(VENV)/.installed
 
@@ -20,3 +20,7 @@ reproduce: setup
 
 test: setup
 	$(PY) -m pytest
+
+# every dependency at its declared floor, in .venv-min, then the fast tests (scripts/min_versions.py)
+test-min:
+	$(PYTHON) scripts/min_versions.py

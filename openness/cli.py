@@ -75,7 +75,7 @@ def _audit(args: argparse.Namespace) -> None:
     from openness.analysis.audit import VERDICTS, draw_sheet, judging_view
     from openness.core.corpus import CorpusError, read_corpus
     from openness.core.outputs import OutputGroup, check_outputs
-    from openness.core.scoring import score
+    from openness.core.scoring import score_rows
     from openness.data.registry import FetchError
 
     try:
@@ -83,7 +83,7 @@ def _audit(args: argparse.Namespace) -> None:
         docs = _source_documents(args.corpus)
         if docs is None:
             docs = read_corpus(args.corpus).docs[["doc_id", "text"]]
-        scores = score(docs)
+        scores = score_rows(docs)
         sheet = draw_sheet(scores.evidence, args.n, args.seed)
         with OutputGroup() as group:
             group.write_csv(sheet, args.output)

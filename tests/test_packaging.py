@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import re
 import sys
 import tomllib
@@ -88,3 +89,49 @@ def test_scikit_learn_floor_has_grouped_shuffled_folds():
     """classify uses GroupKFold(shuffle=True), new in scikit-learn 1.6."""
     floor = next(r for r in _pyproject()["project"]["dependencies"] if _name(r) == "scikit-learn")
     assert tuple(int(part) for part in re.search(r">=\s*([\d.]+)", floor).group(1).split(".")) >= (1, 6)
+
+
+def _floors(requirements) -> dict[str, str]:
+    found = {}
+    for requirement in requirements:
+        floor = re.search(r">=\s*([\w.]+)", requirement.split(";")[0])
+        if floor:
+            found[_name(requirement)] = floor.group(1)
+    return found
+
+
+def test_environment_declares_the_same_floors():
+    project = _pyproject()["project"]
+    declared = _floors(project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra])
+    env = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
+    listed = _floors([e for e in env["dependencies"] if isinstance(e, str)] +
+                     [p for e in env["dependencies"] if isinstance(e, dict) for p in e["pip"]])
+    listed.pop("python", None)
+    assert listed == declared
+
+
+def test_minimum_versions_run_pins_every_floor():
+    """scripts/min_versions.py installs each declared floor exactly (markers kept)."""
+    spec = importlib.util.spec_from_file_location("min_versions", paths.ROOT / "scripts" / "min_versions.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    pins = module.floors()
+    project = _pyproject()["project"]
+    declared = _floors(project["dependencies"] + project["optional-dependencies"]["dev"] +
+                       project["optional-dependencies"]["dask"])
+    assert {_name(pin): pin.split("==")[1].split(";")[0].strip() for pin in pins} == declared
+    assert any(pin.startswith("hyperscan==") and "; platform_machine" in pin for pin in pins)
+
+
+def test_hyperscan_is_the_engine_where_its_wheel_is_declared():
+    """The engine-equivalence tests compare both engines only where Hyperscan runs: on the
+    machines pyproject.toml installs its wheel for, it must be importable and first."""
+    import platform
+
+    from openness.core.matcher import ENGINES
+
+    marker = next(r for r in _pyproject()["project"]["dependencies"] if _name(r) == "hyperscan").split(";")[1]
+    if f"'{platform.machine()}'" in marker:
+        assert ENGINES == ("hyperscan", "re")
+    else:
+        assert ENGINES == ("re",)

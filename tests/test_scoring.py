@@ -215,5 +215,5 @@ def test_shipped_rubric_scores_the_examples():
 def test_a_doc_id_with_a_lone_surrogate_is_refused_with_its_row():
     docs = pd.DataFrame({"doc_id": ["fine", "bad\udc80id"], "text": ["Meta released open weights.", "OpenAI did not."]},
                         dtype=object)  # pandas string columns cannot hold a lone surrogate
-    with pytest.raises(ValueError, match=r"doc_id 'bad\\udc80id' \(row 1\) holds a lone surrogate.*read_corpus"):
+    with pytest.raises(ValueError, match=r"doc_id 'bad\\udc80id' \(row 1\) holds a lone surrogate.*errors=.replace."):
         score(docs)

@@ -197,7 +197,7 @@ def _product_matcher(registry: LabRegistry) -> Matcher:
     products = {text for lab in registry.labs.values() for text in lab.products}
     regexes = products | {phrase_to_regex(text) for text in products}
     chosen = [p for p, lab in zip(registry.patterns, registry.pattern_lab) if lab and p.regex in regexes]
-    return Matcher(chosen or [Pattern("(?!)x")])
+    return Matcher(chosen)
 
 
 def _named(text: str, registry: LabRegistry, products: Matcher) -> tuple[list[tuple[str, int, int]], set[tuple[int, int]]]:

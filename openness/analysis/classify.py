@@ -19,7 +19,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
-from openness.core.scoring import score
+from openness.core.scoring import score_rows
 from openness.vocab import CV_SEED, THEMES
 
 THEME_LABELS = ("absent", "present")  # a theme's two classes, as the validation tables name them
@@ -33,7 +33,7 @@ def with_rubric_features(frame: pd.DataFrame) -> pd.DataFrame:
     sums per theme (`RUBRIC_FEATURES`). Scored once per frame; no fitting, so no leakage."""
     texts = frame["text"].fillna("").astype(str).to_numpy()
     docs = pd.DataFrame({"doc_id": np.arange(len(texts)).astype(str), "text": texts})
-    values = score(docs).documents[RUBRIC_FEATURES].to_numpy()
+    values = score_rows(docs).documents[RUBRIC_FEATURES].to_numpy()
     return frame.assign(**{name: values[:, i] for i, name in enumerate(RUBRIC_FEATURES)})
 
 

@@ -32,7 +32,7 @@ from sklearn.metrics import f1_score
 
 from openness.analysis.agreement import agreement, micro_agreement
 from openness.analysis.classify import THEME_LABELS as PRESENCE, grouped_folds
-from openness.core.scoring import score
+from openness.core.scoring import score_rows
 from openness.core.stance_model import StanceModel, fit, with_model_stance
 from openness.vocab import CODEBOOK_LABS, CV_SEED as SEED, N_BOOT, STANCES, THEMES
 
@@ -65,7 +65,7 @@ def references(gold: pd.DataFrame, task: str) -> np.ndarray:
 
 
 def _scored(gold: pd.DataFrame):
-    return score(pd.DataFrame({"doc_id": gold["id"].to_numpy(), "text": gold["text"].to_numpy()}))
+    return score_rows(pd.DataFrame({"doc_id": gold["id"].to_numpy(), "text": gold["text"].to_numpy()}))
 
 
 def rubric_predictions(gold: pd.DataFrame, task: str) -> np.ndarray:

@@ -55,7 +55,7 @@ from scipy.optimize import nnls
 from openness.analysis.bootstrap import unit_counts
 from openness.analysis.classify import THEME_LABELS
 from openness.analysis.stats import bootstrap_ci
-from openness.core.scoring import score
+from openness.core.scoring import score_rows
 from openness.vocab import SEED, STANCES, THEMES
 
 LABEL_CLASSES: dict[str, tuple[str, ...]] = {**{theme: THEME_LABELS for theme in THEMES}, "stance": STANCES}
@@ -82,7 +82,7 @@ def gold_predictions(gold: dict[str, pd.DataFrame]) -> pd.DataFrame:
     parts = []
     for split in GOLD_SPLITS["dev+check"]:
         sentences = gold[split]
-        scored = score(pd.DataFrame({"doc_id": sentences["id"], "text": sentences["text"]})).documents.set_index("doc_id")
+        scored = score_rows(pd.DataFrame({"doc_id": sentences["id"], "text": sentences["text"]})).documents.set_index("doc_id")
         part = sentences[["id", "source", "doc"]].assign(split=split)
         for label in (*LABEL_CLASSES, "labs"):
             part[f"{label}_gold"] = sentences[label].astype(int) if label in THEMES else sentences[label]

@@ -28,7 +28,7 @@ import pandas as pd
 
 from openness.analysis.agreement import OVERALL, agreement, confusion, micro_agreement
 from openness.analysis.classify import THEME_LABELS, cross_validate, cross_validate_gold, gold_targets
-from openness.core.scoring import score
+from openness.core.scoring import score_rows
 from openness.vocab import CODEBOOK_LABS, LEVELS, N_BOOT, SEED, STANCES, THEMES
 
 RUBRIC = "rubric"
@@ -106,7 +106,7 @@ def _both(rows: list[pd.DataFrame], confusions: list[pd.DataFrame], method: str,
 def gold_tables(gold: pd.DataFrame, n_boot: int = N_BOOT, seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Gold themes, stance and labs: rubric, classifier (themes, stance) and the coders."""
     targets = gold_targets(gold)
-    rubric = score(pd.DataFrame({"doc_id": gold["id"], "text": gold["text"]})).documents
+    rubric = score_rows(pd.DataFrame({"doc_id": gold["id"], "text": gold["text"]})).documents
     runs = {method: cross_validate_gold(gold, rubric=features) for method, features in CLASSIFIERS.items()}
     rows, confusions = [], []
     for task in (*THEMES, "stance"):
@@ -190,7 +190,7 @@ def aiaaic_tables(incidents: pd.DataFrame, mapping: IssueMap, n_boot: int = N_BO
     """Headline themes against the coded issues (rubric and classifier), and per issue the
     incidents whose mapped theme each method finds (counts only, no headline text)."""
     coded = incidents[incidents["issues"].map(len) > 0].reset_index(drop=True)
-    rubric = score(coded[["doc_id", "text"]]).documents
+    rubric = score_rows(coded[["doc_id", "text"]]).documents
     rows, confusions, found = [], [], {}
     for theme in THEMES:
         predictions = {RUBRIC: _present(rubric[theme] > 0)}

@@ -12,6 +12,15 @@ Every worker needs `openness` installed (`pip install openness[dask]`); rubric a
 files given by path must be readable on the workers, or pass loaded `Rubric` /
 `LabRegistry` objects, which travel with the tasks. The rows are the ones
 `openness.score` gives on the same documents, in partition order.
+
+Each partition is read with the rules of `openness.read_corpus` (a missing or repeated id, a
+missing, non-text, empty or repeated text is rejected); `table="rejects"` gives the rows
+left out, located as `partition P row N`, with their reason:
+
+    rejects = score_dataframe(articles, text="body", id="url", table="rejects").compute()
+
+An id or a text repeated in two different partitions is not seen as repeated: every
+partition is checked on its own worker (partition by id, e.g. `set_index`, to have them met).
 """
 from __future__ import annotations
 
@@ -19,9 +28,10 @@ from functools import lru_cache
 
 import pandas as pd
 
+from .corpus import read_corpus
 from .scoring import Scorer, get_scorer
 
-TABLES = ("documents", "sentences", "evidence", "mentions", "lab_frames")
+TABLES = ("documents", "sentences", "evidence", "mentions", "lab_frames", "rejects")
 
 
 @lru_cache(maxsize=4)
@@ -29,10 +39,15 @@ def _scorer_for(rubric, labs) -> Scorer:
     return get_scorer(rubric, labs)
 
 
-def _score_partition(partition: pd.DataFrame, text: str, id: str, table: str, rubric, labs) -> pd.DataFrame:
-    docs = pd.DataFrame({"doc_id": partition[id].astype(str).to_numpy(), "text": partition[text].to_numpy()})
+def _score_partition(partition: pd.DataFrame, text: str, id: str, table: str, rubric, labs,
+                     partition_info: dict | None = None) -> pd.DataFrame:
+    corpus = read_corpus(pd.DataFrame({"doc_id": partition[id].to_numpy(), "text": partition[text].to_numpy()}),
+                         id="doc_id")
+    if table == "rejects":
+        number = (partition_info or {}).get("number", 0)
+        return corpus.rejects.assign(location=f"partition {number} " + corpus.rejects["location"])
     scorer = _scorer_for(rubric, labs) if _hashable(rubric, labs) else get_scorer(rubric, labs)
-    return getattr(scorer.score(docs), table).reset_index(drop=True)
+    return getattr(scorer.score(corpus.docs[["doc_id", "text"]]), table).reset_index(drop=True)
 
 
 def _hashable(*values) -> bool:
@@ -45,7 +60,7 @@ def _hashable(*values) -> bool:
 
 def score_dataframe(ddf, text: str = "text", id: str = "doc_id", table: str = "documents", rubric=None, labs=None):
     """One of the score tables (`documents`, `sentences`, `evidence`, `mentions`,
-    `lab_frames`) as a lazy dask DataFrame; `.compute()` runs it on the cluster."""
+    `lab_frames`), or the `rejects`, as a lazy dask DataFrame; `.compute()` runs it on the cluster."""
     if table not in TABLES:
         raise ValueError(f"table must be one of {', '.join(TABLES)}, not {table!r}")
     for column in (text, id):

@@ -9,9 +9,12 @@ two to four bytes (write `[^\\x00-\\x7f]{1,3}` for one typographic apostrophe or
 so the two engines agree on any text.
 
 A hit is (pattern index, start, end) in code-point offsets into the text. For each pattern
-the hits are leftmost, longest at that start and not overlapping each other, as
-`re.finditer` gives them when alternatives inside a pattern are written longest first. Choosing between overlapping hits of different patterns is left
-to the caller (`leftmost_longest`), because cues, aliases and negators overlap by design.
+the hits are the ones `re.finditer` gives on the text's bytes, however long: the automaton
+finds fixed-width hits itself, and `re` the variable-width ones in the runs of text around
+the automaton's hits. `check_pattern` is the one definition of a pattern both engines run
+alike; rubric and lab loading, `openness rubric check` and the matcher all apply it.
+Choosing between overlapping hits of different patterns is left to the caller
+(`leftmost_longest`), because cues, aliases and negators overlap by design.
 """
 from __future__ import annotations
 
@@ -44,7 +47,7 @@ _WORD_ENDING = "\\w*"  # a word-ending wildcard, as phrase_to_regex writes it
 _WORD_TAIL = re.compile(rb"\w*")
 _WORD_BYTE = np.array([bool(re.match(rb"\w", bytes([b]))) for b in range(256)])
 _LOOK_AHEAD = 16  # bytes a stem's word ending is looked for with numpy; longer ones use `re`
-_CONFIRM_WINDOW = 1000  # bytes a prefiltered hit may reach back from its end
+_CONFIRM_WINDOW = 1000  # bytes looked back at first for where a prefiltered hit may start
 
 
 @dataclass(frozen=True)
@@ -92,23 +95,75 @@ def bounded(regex: str) -> str:
 
 
 def check_pattern(pattern: Pattern) -> str | None:
-    """Why `pattern` cannot be used, or None. Refuses what would match nothing sensible
-    or could take exponential time in the fallback engine."""
+    """Why `pattern` cannot be used, or None: the one definition of a valid pattern, which the
+    rubric and lab loaders, `openness rubric check` and both engines share. Refused: what the
+    engines would run differently (lookaround, anchors, inline flags, back-references ...),
+    what can match the empty string, and what could take exponential time in the
+    pure-Python engine."""
     if not pattern.regex.strip():
         return "empty pattern"
     if not pattern.regex.isascii():
         return "non-ASCII characters are not supported in patterns (matching is ASCII-only)"
-    try:
-        compiled = re.compile(pattern.regex)
+    try:  # the engines match bytes: parse the pattern as they compile it
+        parsed = _regex_parser.parse(pattern.regex.encode("ascii"))
     except re.error as error:
         return f"invalid regular expression: {error}"
-    if compiled.groups and re.search(r"\\\d", pattern.regex):
-        return "back-references are not supported"
-    if _ambiguous_repeat(_regex_parser.parse(pattern.regex)):
+    if parsed.state.flags:
+        return "inline flags such as (?i) or (?x) are not supported; use case_sensitive"
+    try:
+        re.compile(bounded(pattern.regex).encode("ascii"))
+    except re.error as error:
+        return f"invalid regular expression: {error}"
+    problem = _unsupported(parsed)
+    if problem:
+        return problem
+    if parsed.getwidth()[0] == 0:
+        return "pattern matches the empty string (as x*, (?:) or a lone \\b do): a cue must match at least one character"
+    if _ambiguous_repeat(parsed):
         return ("nested quantifiers or alternatives under an unbounded repeat, such as (a+)+ or "
                 "(a|aa)+, can take exponential time; bound the repeat, e.g. {0,3}")
-    if compiled.match(""):
-        return "pattern matches the empty string"
+    if _emptiable_repeat(parsed):
+        return ("a repeated part that can match nothing, such as (?:a?){32}, can take exponential time; "
+                "make the part match at least one character")
+    if _ways(parsed) > _MAX_WAYS:
+        return (f"too many ways to match (over {_MAX_WAYS:,} combinations of its alternatives and "
+                "repeats, as in (?:a|ab){20}): it can take exponential time; use fewer or shorter repeats")
+    return None
+
+
+# parsed constructs the engines do not run alike, with why each is refused
+_REFUSED = {
+    _constants.ASSERT: "lookahead and lookbehind ((?=...), (?<=...)) are not supported",
+    _constants.ASSERT_NOT: "negative lookahead and lookbehind ((?!...), (?<!...)) are not supported",
+    _constants.ATOMIC_GROUP: "atomic groups (?>...) are not supported",
+    _constants.POSSESSIVE_REPEAT: "possessive quantifiers (*+, ++, ?+, {m,n}+) are not supported",
+    _constants.GROUPREF: "back-references are not supported",
+    _constants.GROUPREF_EXISTS: "conditionals (?(1)...|...) are not supported",
+}
+_WORD_BOUNDARIES = (_constants.AT_BOUNDARY, _constants.AT_NON_BOUNDARY)
+_MAX_REPEAT_COUNT = 100  # bounded repeats larger than this blow up the compiled automaton
+_MAX_WAYS = 10_000  # matching paths the pure-Python engine may have to try at one position
+
+
+def _unsupported(parsed) -> str | None:
+    """Why a parsed pattern holds a construct outside the shared definition, or None."""
+    for op, argument in parsed:
+        if op in _REFUSED:
+            return _REFUSED[op]
+        if op is _constants.AT and argument not in _WORD_BOUNDARIES:
+            return "anchors (^, $, \\A, \\Z) are not supported: cues are found anywhere in a text; use \\b"
+        if op is _constants.SUBPATTERN and (argument[1] or argument[2]):
+            return "inline flags such as (?i:...) are not supported; use case_sensitive"
+        if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+            low, high, body = argument
+            if max(low, high if high != _constants.MAXREPEAT else 0) > _MAX_REPEAT_COUNT:
+                return f"a repeat count over {_MAX_REPEAT_COUNT} is not supported"
+            nested = [body]
+        else:
+            nested = _subpatterns(op, argument)
+        for item in nested:
+            if problem := _unsupported(item):
+                return problem
     return None
 
 
@@ -219,26 +274,22 @@ class Matcher:
             # Two kinds of pattern are slow in the automaton. A trailing \w*: the engine finds
             # the stem and the hit is extended to the end of its word afterwards. An open-ended
             # regex (\w+ gaps): the engine runs a cheaper superset of it (prefilter mode) and
-            # `re` confirms each candidate. Both give the hits `re` alone would give.
+            # `re` finds the real hits around each candidate. Both give the hits `re` alone would give.
             self._stem = np.array([_is_stem(p.regex) for p in self.patterns], dtype=bool)
             self._prefilter = np.array([_open_ended(p.regex) for p in self.patterns], dtype=bool)
             self._engine_regexes = [
                 rf"\b(?:{p.regex[: -len(_WORD_ENDING)]})" if stem else regex
                 for p, regex, stem in zip(self.patterns, self._regexes, self._stem)
             ]
-            # a fixed-width pattern needs no start-of-match tracking (it costs the automaton
-            # time): its start is its end minus its width
+            # A fixed-width hit starts at its end minus its width. The hits of a variable-width
+            # pattern are found by `re` in the runs of text around the automaton's hits (its
+            # own start-of-match tracking costs time and crashes on some patterns, e.g. ` +a`
+            # over a few hundred bytes of `a b a b`): exactly `re`'s hits, long ones included.
             self._width = np.array([
                 -1 if prefilter else _fixed_width(regex)
                 for regex, prefilter in zip(self._engine_regexes, self._prefilter)
             ], dtype=np.int64)
-            # a candidate is confirmed in the text cut at its end, where a closing \b cannot see
-            # the next byte: that boundary is checked on the whole text instead
-            self._confirm = {
-                i: re.compile(rb"%s\Z" % self._regexes[i].removesuffix(r"\b").encode("ascii"), self._compiled[i].flags)
-                for i, prefilter in enumerate(self._prefilter) if prefilter
-            }
-            self._closing_boundary = np.array([r.endswith(r"\b") for r in self._regexes], dtype=bool)
+            self._outside = {i: _outside(self.patterns[i]) for i in np.flatnonzero(self._width < 0).tolist()}
             self._database = self._compile_hyperscan()
 
     def __reduce__(self):  # compiled databases do not pickle; worker processes recompile
@@ -251,9 +302,8 @@ class Matcher:
             return None
         expressions = [r.encode("ascii") for r in self._engine_regexes]
         flags = [
-            (hyperscan.HS_FLAG_PREFILTER if prefilter else hyperscan.HS_FLAG_SOM_LEFTMOST if width < 0 else 0)
-            | (0 if p.case_sensitive else hyperscan.HS_FLAG_CASELESS)
-            for p, prefilter, width in zip(self.patterns, self._prefilter, self._width.tolist())
+            (hyperscan.HS_FLAG_PREFILTER if prefilter else 0) | (0 if p.case_sensitive else hyperscan.HS_FLAG_CASELESS)
+            for p, prefilter in zip(self.patterns, self._prefilter)
         ]
         key = hashlib.sha256(repr((hyperscan.__version__, expressions, flags)).encode()).hexdigest()[:32]
         cached = _CACHE / f"{key}.hsdb"
@@ -306,20 +356,111 @@ class Matcher:
         self._database.scan(data, match_event_handler=collect)
         hits = np.array(flat, dtype=np.int64).reshape(-1, 3)
         width = self._width[hits[:, 0]]
-        hits[:, 1] = np.where(width >= 0, hits[:, 2] - width, hits[:, 1])
-        stem = np.flatnonzero(self._stem[hits[:, 0]])
-        hits[stem, 2] = _word_ends(data, hits[stem, 2])
-        candidate = np.flatnonzero(self._prefilter[hits[:, 0]])
-        hits[candidate, 1] = [self._confirmed_start(i, e, data) for i, e in hits[candidate][:, [0, 2]].tolist()]
-        return hits[hits[:, 1] >= 0]
+        fixed = hits[width >= 0]
+        fixed[:, 1] = fixed[:, 2] - width[width >= 0]
+        stem = np.flatnonzero(self._stem[fixed[:, 0]])
+        fixed[stem, 2] = _word_ends(data, fixed[stem, 2])
+        variable = [fixed]
+        by_pattern = hits[width < 0]
+        for index in np.unique(by_pattern[:, 0]).tolist():
+            variable.append(self._hits_around(index, by_pattern[by_pattern[:, 0] == index, 2], data))
+        return np.concatenate(variable)
 
-    def _confirmed_start(self, index: int, end: int, data: bytes) -> int:
-        """Where the real hit of a prefilter candidate ending at `end` starts (leftmost), or
-        -1 when the pattern does not end there."""
-        if self._closing_boundary[index] and _WORD_BYTE[data[end - 1]] == (end < len(data) and _WORD_BYTE[data[end]]):
-            return -1  # `re` sees no word boundary here, whatever the superset thought
-        found = self._confirm[index].search(data, max(0, end - _CONFIRM_WINDOW), end)
-        return found.start() if found else -1
+    def _hits_around(self, index: int, ends: np.ndarray, data: bytes) -> np.ndarray:
+        """`re`'s hits of pattern `index` in each run of text that holds an automaton hit
+        (ending at one of `ends`): a run is bounded by bytes the pattern cannot consume, so
+        no hit crosses it and `re.finditer` over it gives the hits a search over the whole
+        text would."""
+        outside, compiled = self._outside[index], self._compiled[index]
+        found = []
+        runs: dict[int, int] = {}
+        start, previous = 0, None
+        for end in np.unique(ends).tolist():  # a run's start is looked for once, not per hit
+            if previous is None or (outside and outside.search(data, previous, end)):
+                start = _run_start(data, end, outside)
+            runs[start], previous = end, end
+        reached = 0
+        for start, end in sorted(runs.items()):  # each run with its last automaton hit
+            if start < reached:
+                continue
+            stop = (outside.search(data, end) if outside else None)
+            reached = stop.start() + 1 if stop else len(data)
+            found += [(index, m.start(), m.end()) for m in compiled.finditer(data, start, reached)]
+        return np.array(found, dtype=np.int64).reshape(-1, 3)
+
+
+def _run_start(data: bytes, end: int, outside: re.Pattern | None) -> int:
+    """Where the run of bytes that ends at `end` and holds no byte of `outside` starts: no
+    hit ending at `end` can start earlier. Looked for back from `end` in a window of
+    _CONFIRM_WINDOW bytes, widened while the run fills it, so a long hit is found whole."""
+    if outside is None:
+        return 0
+    reach = _CONFIRM_WINDOW
+    while True:
+        low = max(0, end - reach)
+        found = outside.search(data[low:end][::-1])
+        if found:
+            return end - found.start()
+        if low == 0:
+            return 0
+        reach *= 8
+
+
+_BYTES = [bytes([b]) for b in range(256)]
+_CATEGORY_BYTES = {
+    category: np.array([bool(re.match(regex, b)) for b in _BYTES])
+    for category, regex in ((_constants.CATEGORY_DIGIT, rb"\d"), (_constants.CATEGORY_NOT_DIGIT, rb"\D"),
+                            (_constants.CATEGORY_SPACE, rb"\s"), (_constants.CATEGORY_NOT_SPACE, rb"\S"),
+                            (_constants.CATEGORY_WORD, rb"\w"), (_constants.CATEGORY_NOT_WORD, rb"\W"))
+}
+_ASCII_LETTER = np.array([chr(b).isascii() and chr(b).isalpha() for b in range(256)])
+_OTHER_CASE = np.array([ord(chr(b).swapcase()) if _ASCII_LETTER[b] else b for b in range(256)])
+
+
+def _outside(pattern: Pattern) -> re.Pattern | None:
+    """A one-byte regex for the bytes no match of `pattern` can hold (None when it can hold
+    any byte). Erring towards fewer bytes only makes the confirmation start earlier."""
+    consumable = _consumable(_regex_parser.parse(pattern.regex.encode("ascii")))
+    if not pattern.case_sensitive:
+        consumable |= consumable[_OTHER_CASE]
+    if consumable.all():
+        return None
+    return re.compile(b"[" + b"".join(re.escape(_BYTES[b]) for b in np.flatnonzero(~consumable)) + b"]")
+
+
+def _consumable(parsed) -> np.ndarray:
+    """For each byte value, whether a match of the parsed pattern may hold it."""
+    found = np.zeros(256, dtype=bool)
+    for op, argument in parsed:
+        if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+            found |= _consumable(argument[2])
+        elif op in (_constants.SUBPATTERN, _constants.BRANCH):
+            for item in _subpatterns(op, argument):
+                found |= _consumable(item)
+        elif op is not _constants.AT:
+            found |= _one_byte(op, argument)
+    return found
+
+
+def _one_byte(op, argument) -> np.ndarray:
+    """The byte values one parsed single-character item matches (every byte for one unknown here)."""
+    if op is _constants.LITERAL:
+        return np.arange(256) == argument
+    if op is _constants.NOT_LITERAL:
+        return np.arange(256) != argument
+    if op is _constants.ANY:
+        return np.arange(256) != ord("\n")
+    if op is _constants.CATEGORY and argument in _CATEGORY_BYTES:
+        return _CATEGORY_BYTES[argument].copy()
+    if op is _constants.RANGE:
+        return (np.arange(256) >= argument[0]) & (np.arange(256) <= argument[1])
+    if op is _constants.IN:
+        negate = bool(argument) and argument[0][0] is _constants.NEGATE
+        found = np.zeros(256, dtype=bool)
+        for kind, value in argument[1:] if negate else argument:
+            found |= _one_byte(kind, value)
+        return ~found if negate else found
+    return np.ones(256, dtype=bool)
 
 
 def _word_ends(data: bytes, positions: np.ndarray) -> np.ndarray:
@@ -370,6 +511,53 @@ def _ambiguous_repeat(parsed) -> bool:
         if any(_ambiguous_repeat(item) for item in nested):
             return True
     return False
+
+
+def _emptiable_repeat(parsed) -> bool:
+    """Whether a repeat of more than once (bounded or not) encloses a part that can match
+    nothing, as (?:a?){32}: every iteration may take it or not."""
+    for op, argument in parsed:
+        if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+            if argument[1] > 1 and argument[2].getwidth()[0] == 0:
+                return True
+            nested = [argument[2]]
+        else:
+            nested = _subpatterns(op, argument)
+        if any(_emptiable_repeat(item) for item in nested):
+            return True
+    return False
+
+
+def _ways(parsed) -> int:
+    """About how many ways a backtracking engine may try to match at one position: the
+    product over the parts of a sequence, for alternatives the most that share a first
+    character (distinct first characters exclude each other), and for a bounded repeat of
+    a part with several ways the sum of its powers."""
+    total = 1
+    for op, argument in parsed:
+        if op is _constants.BRANCH:
+            by_first: dict = {}
+            for branch in argument[1]:
+                first = branch[0] if len(branch) else None
+                key = chr(first[1]).lower() if first and first[0] is _constants.LITERAL else None
+                by_first[key] = by_first.get(key, 0) + _ways(branch)
+            unknown = by_first.pop(None, 0)
+            ways = max(by_first.values(), default=0) + unknown
+        elif op is _constants.SUBPATTERN:
+            ways = _ways(argument[-1])
+        elif op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+            low, high, body = argument
+            inner = _ways(body)
+            if high == _constants.MAXREPEAT:
+                ways = 2 if inner == 1 else _MAX_WAYS + 1  # the latter refused as ambiguous before
+            elif inner == 1:
+                ways = high - low + 1
+            else:
+                ways = sum(inner ** count for count in range(low, high + 1))
+        else:
+            ways = 1
+        total = min(total * ways, _MAX_WAYS + 1)
+    return total
 
 
 def _has_choice(parsed) -> bool:

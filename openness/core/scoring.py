@@ -22,13 +22,14 @@ from __future__ import annotations
 import html
 import itertools
 import re
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from .corpus import LONE_SURROGATE, Corpus
+from .corpus import LONE_SURROGATE, Corpus, read_corpus
 from .labs import LabRegistry, load_labs
 from .matcher import Matcher, code_points, leftmost_longest
 from .rubric import Rubric, load_rubric
@@ -149,12 +150,7 @@ class Scorer:
         self.cue_id = np.array([c.id for c in rubric.cues], dtype=object)
 
     def score(self, docs: pd.DataFrame) -> Scores:
-        ids = [str(i) for i in docs["doc_id"].tolist()]
-        if LONE_SURROGATE.search("".join(ids)):
-            row = next(row for row, doc_id in enumerate(ids) if LONE_SURROGATE.search(doc_id))
-            raise ValueError(f"doc_id {ids[row]!r} (row {row}) holds a lone surrogate (text decoded with errors): "
-                             "it cannot be written as UTF-8; read the table with openness.read_corpus, which "
-                             "replaces it with U+FFFD and flags the row")
+        ids = _storable_ids(docs["doc_id"])
         # plain str objects: pandas' Arrow strings cannot hold the lone surrogates of bad decoding
         texts = [t if type(t) is str else ("" if pd.isna(t) else str(t)) for t in docs["text"].tolist()]
         lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
@@ -285,6 +281,17 @@ class Scorer:
             & (neg_sent[nearest] == cue_sent)
             & (cue_start - neg_end[nearest] <= self.rubric.negation_window)
         )
+
+
+def _storable_ids(values: pd.Series) -> list[str]:
+    """The ids as Python strings, refused with their row when one holds a lone surrogate (an
+    id decoded with errors): it could not be written as UTF-8."""
+    ids = [str(i) for i in values.tolist()]
+    if LONE_SURROGATE.search("".join(ids)):
+        row = next(row for row, doc_id in enumerate(ids) if LONE_SURROGATE.search(doc_id))
+        raise ValueError(f"doc_id {ids[row]!r} (row {row}) holds a lone surrogate (text decoded with errors): "
+                         "it cannot be written as UTF-8; decode the ids with errors='replace'")
+    return ids
 
 
 def _resolve(pattern, start, end, mask) -> np.ndarray:
@@ -420,13 +427,33 @@ def get_scorer(rubric: Rubric | str | None = None, labs: LabRegistry | str | Non
 
 
 def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, labs: LabRegistry | str | None = None) -> Scores:
-    """Score every document and sentence of `corpus` (a Corpus, or a DataFrame with
-    `doc_id` and `text`) on `rubric` (default: the shipped openness rubric)."""
-    docs = corpus.docs if isinstance(corpus, Corpus) else corpus
-    missing = {"doc_id", "text"} - set(docs.columns)
-    if missing:
-        raise ValueError(f"score() needs columns doc_id and text; missing: {', '.join(sorted(missing))}")
-    scores = get_scorer(rubric, labs).score(docs)
-    if isinstance(corpus, Corpus):
-        scores.rejects = corpus.rejects
+    """Score every document and sentence of `corpus` on `rubric` (default: the shipped openness
+    rubric): a Corpus, or a DataFrame with `doc_id` and `text`, read with the rules of
+    `read_corpus(df, id="doc_id")`.
+
+    Rows those rules reject (a missing or repeated id, a missing, non-text, empty or
+    repeated text) are not scored: they are in `scores.rejects` (location `row N` counted
+    from 0, doc_id, reason), and a warning says how many. An attribute beside the tables,
+    as `Corpus.rejects` sits beside `Corpus.docs`, rather than a second return value or an
+    exception: good input gives the same Scores as ever, `score(df).documents` keeps
+    working, and a pandas user finds what was left out where the tables are."""
+    if isinstance(corpus, pd.DataFrame):
+        missing = {"doc_id", "text"} - set(corpus.columns)
+        if missing:
+            raise ValueError(f"score() needs columns doc_id and text; missing: {', '.join(sorted(missing))}")
+        _storable_ids(corpus["doc_id"])
+        corpus = read_corpus(corpus, id="doc_id")
+        if len(corpus.rejects):
+            warnings.warn(f"{len(corpus.rejects)} of {corpus.n_read} rows not scored (first: "
+                          f"{corpus.rejects['location'].iloc[0]}, {corpus.rejects['reason'].iloc[0]}); "
+                          "see scores.rejects", UserWarning, stacklevel=2)
+    scores = score_rows(corpus.docs, rubric, labs)
+    scores.rejects = corpus.rejects
     return scores
+
+
+def score_rows(docs: pd.DataFrame, rubric: Rubric | str | None = None, labs: LabRegistry | str | None = None) -> Scores:
+    """Score every row of `docs` (`doc_id`, `text`) as it is, one document per row, rejecting
+    none: for the tables this package builds itself, whose rows must stay aligned with their
+    scores. A user's table goes through `score`."""
+    return get_scorer(rubric, labs).score(docs)

@@ -42,7 +42,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from openness.core.io import atomic_path
-from openness.core.scoring import Scores, score
+from openness.core.scoring import Scores, score_rows
 from openness.vocab import CV_SEED as SEED, STANCES, THEMES
 
 CLASSES = ("neutral", "pro_closed", "pro_open")  # sorted, as scikit-learn orders them
@@ -275,7 +275,7 @@ def fit(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str], cues: b
 
 
 def _cue_table(texts: Sequence[str]) -> pd.DataFrame:
-    return score(pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": list(texts)})).documents
+    return score_rows(pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": list(texts)})).documents
 
 
 @lru_cache(maxsize=2)

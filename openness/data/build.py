@@ -29,7 +29,7 @@ from openness.analysis.validation import IssueMap, validation_tables
 from openness.core.io import write_csv
 from openness.core.labs import load_labs
 from openness.core.outputs import check_output_folder
-from openness.core.scoring import score
+from openness.core.scoring import score_rows
 from openness.data.catalogue import PARSERS
 from openness.data.reference import lab_reference
 from openness.data.registry import REGISTRY, Source, load_registry, source_dir
@@ -127,7 +127,7 @@ def source_tables(frames: Frames, sources: dict[str, Source],
 def build_tables(frames: Frames, sources: dict[str, Source]) -> dict[str, pd.DataFrame]:
     """Every processed table by file name, sorted and with its columns in order."""
     docs = text_documents(frames)
-    scores = score(docs[["doc_id", "text"]])
+    scores = score_rows(docs[["doc_id", "text"]])
     osai_models, osai_ratings = frames[osai.SOURCE_ID]["models"], frames[osai.SOURCE_ID]["ratings"]
     fmti_scores, fmti_totals = frames[fmti.SOURCE_ID]["scores"], frames[fmti.SOURCE_ID]["totals"]
     labs = lab_reference(osai_models, osai_ratings, fmti_totals, frames[mot.SOURCE_ID]["models"], load_labs(),

@@ -1,0 +1,96 @@
+"""The library path (`openness.score` on a DataFrame, `openness.core.dask.score_dataframe`)
+keeps or rejects rows by the rules of `read_corpus`, and hands the rejects back."""
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+import openness
+from openness.core.scoring import score_rows
+
+GOOD = ["Meta released open weights for its model.", "The lab keeps its weights closed.",
+        "Safety researchers asked for audits."]
+
+
+def _hostile() -> pd.DataFrame:
+    """Object dtype, as pandas 2 builds it from Python values: a repeated id, a missing id,
+    a missing text, an integer text, an empty text, a repeated text, then good rows."""
+    return pd.DataFrame({
+        "doc_id": ["a", "a", None, "c", "d", "e", "f", "g"],
+        "text": [GOOD[0], GOOD[1], GOOD[1], None, 42, "", GOOD[0], GOOD[2]],
+    }, dtype=object)
+
+
+EXPECTED_REJECTS = [
+    ("row 1", "a", "duplicate id 'a' (first kept)"),
+    ("row 2", "", "missing id"),
+    ("row 3", "c", "missing text"),
+    ("row 4", "d", "text is not a string (int)"),
+    ("row 5", "e", "empty text"),
+    ("row 6", "f", "duplicate text of doc_id 'a'"),
+]
+
+
+def test_score_rejects_what_read_corpus_rejects_and_says_so():
+    frame = _hostile()
+    with pytest.warns(UserWarning, match=r"6 of 8 rows not scored .*see scores.rejects"):
+        scores = openness.score(frame)
+    assert scores.documents["doc_id"].tolist() == ["a", "g"]
+    assert list(scores.rejects.itertuples(index=False, name=None)) == EXPECTED_REJECTS
+    assert scores.rejects.equals(openness.read_corpus(frame, id="doc_id").rejects)
+    assert "nan" not in scores.documents["doc_id"].tolist()
+
+
+def test_good_input_scores_as_before_without_a_warning():
+    frame = pd.DataFrame({"doc_id": ["x", "y", "z"], "text": GOOD})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scores = openness.score(frame)
+    assert scores.rejects.empty
+    pd.testing.assert_frame_equal(scores.documents, score_rows(frame).documents)
+    assert scores.documents["transparency"].sum() > 0
+
+
+def test_score_without_the_columns_says_which():
+    with pytest.raises(ValueError, match="missing: doc_id"):
+        openness.score(pd.DataFrame({"text": GOOD}))
+
+
+def test_dask_rejects_what_read_corpus_rejects(dask_client):
+    import dask.dataframe as dd
+
+    from openness.core.dask import score_dataframe
+
+    import dask
+
+    # dask turns object columns into strings by default (42 -> "42") before any of our code
+    # sees them; without that conversion the integer text reaches the rules
+    with dask.config.set({"dataframe.convert-string": False}):
+        frame = dd.from_pandas(_hostile().rename(columns={"doc_id": "url", "text": "body"}), npartitions=1)
+        documents = score_dataframe(frame, text="body", id="url").compute()
+        rejects = score_dataframe(frame, text="body", id="url", table="rejects").compute()
+    assert documents["doc_id"].tolist() == ["a", "g"]
+    assert [(f"partition 0 {where}", doc_id, why) for where, doc_id, why in EXPECTED_REJECTS] == \
+        list(rejects.itertuples(index=False, name=None))
+
+
+def test_dask_locates_rejects_by_partition(dask_client):
+    import dask.dataframe as dd
+
+    from openness.core.dask import score_dataframe
+
+    frame = pd.DataFrame({"doc_id": ["p", "q", "r", "s"], "text": [GOOD[0], None, GOOD[1], ""]}, dtype=object)
+    rejects = score_dataframe(dd.from_pandas(frame, npartitions=2), table="rejects").compute()
+    assert rejects["location"].tolist() == ["partition 0 row 1", "partition 1 row 1"]
+    assert rejects["reason"].tolist() == ["missing text", "empty text"]
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        with Client(cluster) as client:
+            yield client
