@@ -273,3 +273,12 @@ def test_an_id_is_claimed_only_by_a_kept_row_whatever_the_chunking():
     assert whole.rejects[["doc_id", "reason"]].values.tolist() == [["b", "duplicate text of doc_id 'a'"]]
     path_rows = [chunk.rejects.values.tolist() for chunk in iter_corpus(table, id="id", chunksize=1)]
     assert sum(path_rows, []) == whole.rejects.values.tolist()
+
+
+def test_a_dataframe_id_with_a_lone_surrogate_becomes_a_replacement_character():
+    # an id decoded with errors: pandas would make Arrow strings of it, which refuse a surrogate
+    frame = pd.DataFrame({"doc_id": ["bad\udc80id", "fine"], "text": ["Meta released open weights.", "OpenAI did not."]},
+                         dtype=object)
+    corpus = read_corpus(frame, id="doc_id")
+    assert corpus.docs["doc_id"].tolist() == ["bad\ufffdid", "fine"]
+    assert corpus.n_read == 2 and len(corpus.rejects) == 0

@@ -116,7 +116,6 @@ def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Seri
     found while reading and flags keyed by position) and split them into docs and rejects."""
     frame, flags = _without_surrogates(frame.reset_index(drop=True), list(flags))
     ids, locations = ids.reset_index(drop=True).astype(object), locations.reset_index(drop=True)
-    ids = ids.map(lambda value: LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value)
     reason = pd.Series(None, index=frame.index, dtype=object) if reasons is None else reasons.reset_index(drop=True)
     texts = frame[text]
     if pd.api.types.is_string_dtype(texts.dtype) and texts.dtype != object:
@@ -226,10 +225,15 @@ def _rows(records: Records, text: str, id: str | None, start: int, seen: _Seen) 
 
 
 def _ids(values: pd.Series) -> pd.Series:
-    """Ids as Python strings, None where missing (JSON numbers become their decimal text)."""
+    """Ids as Python strings, None where missing (JSON numbers become their decimal text);
+    a lone surrogate (an id decoded with errors) becomes U+FFFD, as in the text, since it
+    cannot be stored as text. Built as objects: pandas would infer Arrow strings, which
+    refuse a surrogate."""
     ids = values.astype(object).where(values.notna(), None)
-    return ids if values.dtype != object and pd.api.types.is_string_dtype(values.dtype) \
-        else ids.map(lambda value: value if value is None else str(value))
+    if values.dtype != object and pd.api.types.is_string_dtype(values.dtype):
+        return ids
+    return pd.Series([None if value is None else LONE_SURROGATE.sub("\ufffd", str(value)) for value in ids],
+                     index=ids.index, dtype=object)
 
 
 def _digest(text: str) -> bytes:
