@@ -500,30 +500,25 @@ def code_points(data: bytes) -> np.ndarray:
 def _ambiguous_repeat(parsed) -> bool:
     """Whether an unbounded repeat (*, +, {n,}) encloses another repeat or alternatives:
     the shapes on which a backtracking engine can take exponential time."""
-    for op, argument in parsed:
-        if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
-            low, high, body = argument
-            if high == _constants.MAXREPEAT and _has_choice(body):
-                return True
-            nested = [body]
-        else:
-            nested = _subpatterns(op, argument)
-        if any(_ambiguous_repeat(item) for item in nested):
-            return True
-    return False
+    return _some_repeat(parsed, lambda low, high, body: high == _constants.MAXREPEAT and _has_choice(body))
 
 
 def _emptiable_repeat(parsed) -> bool:
     """Whether a repeat of more than once (bounded or not) encloses a part that can match
     nothing, as (?:a?){32}: every iteration may take it or not."""
+    return _some_repeat(parsed, lambda low, high, body: high > 1 and body.getwidth()[0] == 0)
+
+
+def _some_repeat(parsed, test) -> bool:
+    """Whether some repeat at any depth of `parsed` passes `test(low, high, body)`."""
     for op, argument in parsed:
         if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
-            if argument[1] > 1 and argument[2].getwidth()[0] == 0:
+            if test(*argument):
                 return True
             nested = [argument[2]]
         else:
             nested = _subpatterns(op, argument)
-        if any(_emptiable_repeat(item) for item in nested):
+        if any(_some_repeat(item, test) for item in nested):
             return True
     return False
 
