@@ -212,8 +212,13 @@ def test_shipped_rubric_scores_the_examples():
     assert np.array_equal(result.documents["n_sentences"].to_numpy() > 0, np.ones(5, bool))
 
 
-def test_a_doc_id_with_a_lone_surrogate_is_refused_with_its_row():
+def test_a_doc_id_with_a_lone_surrogate_becomes_u_fffd_as_read_corpus_makes_it():
+    from openness.core.corpus import read_corpus
+
     docs = pd.DataFrame({"doc_id": ["fine", "bad\udc80id"], "text": ["Meta released open weights.", "OpenAI did not."]},
                         dtype=object)  # pandas string columns cannot hold a lone surrogate
+    assert score(docs).documents["doc_id"].tolist() == ["fine", "bad\ufffdid"] == \
+        read_corpus(docs, id="doc_id").docs["doc_id"].tolist()
+    # rows scored as they are (the package's own tables) still refuse it, naming the row
     with pytest.raises(ValueError, match=r"doc_id 'bad\\udc80id' \(row 1\) holds a lone surrogate.*errors=.replace."):
-        score(docs)
+        scoring.score_rows(docs)

@@ -433,7 +433,8 @@ def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, lab
 
     Rows those rules reject (a missing or repeated id, a missing, non-text, empty or
     repeated text) are not scored: they are in `scores.rejects` (location `row N` counted
-    from 0, doc_id, reason), and a warning says how many. An attribute beside the tables,
+    from 0, doc_id, reason), and a warning says how many. A lone surrogate in an id becomes
+    U+FFFD, as `read_corpus` makes it. An attribute beside the tables,
     as `Corpus.rejects` sits beside `Corpus.docs`, rather than a second return value or an
     exception: good input gives the same Scores as ever, `score(df).documents` keeps
     working, and a pandas user finds what was left out where the tables are."""
@@ -441,7 +442,6 @@ def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, lab
         missing = {"doc_id", "text"} - set(corpus.columns)
         if missing:
             raise ValueError(f"score() needs columns doc_id and text; missing: {', '.join(sorted(missing))}")
-        _storable_ids(corpus["doc_id"])
         corpus = read_corpus(corpus, id="doc_id")
         if len(corpus.rejects):
             warnings.warn(f"{len(corpus.rejects)} of {corpus.n_read} rows not scored (first: "
