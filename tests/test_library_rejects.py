@@ -87,6 +87,34 @@ def test_dask_locates_rejects_by_partition(dask_client):
     assert rejects["reason"].tolist() == ["missing text", "empty text"]
 
 
+def test_dask_rejects_repeats_across_partitions_as_read_corpus_does_on_the_whole(dask_client):
+    """Ids and texts repeated in other partitions, and a text whose first holder is rejected
+    (so a later row keeps it): the rows kept and rejected, and why, are those of the whole."""
+    import dask.dataframe as dd
+
+    from openness.core.dask import score_dataframe
+
+    other = "Other words about the lab."
+    frame = pd.DataFrame({"doc_id": ["a", "b", "b", "c", "a", "d", "e", "f", "g"],
+                          "text": [GOOD[0], GOOD[1], GOOD[0], GOOD[2], other, GOOD[1], None, other, other]}, dtype=object)
+    whole = openness.read_corpus(frame, id="doc_id")
+    with pytest.warns(UserWarning, match="5 of 9 rows not scored"):
+        scores = openness.score(frame)
+    assert whole.docs["doc_id"].tolist() == scores.documents["doc_id"].tolist() == ["a", "b", "c", "f"]
+    for n_partitions in (2, 3):
+        parts = dd.from_pandas(frame, npartitions=n_partitions)
+        documents = score_dataframe(parts).compute()
+        rejects = score_dataframe(parts, table="rejects").compute()
+        assert documents["doc_id"].tolist() == ["a", "b", "c", "f"]
+        pd.testing.assert_frame_equal(documents.reset_index(drop=True), scores.documents)
+        rows = [f"row {parts.divisions[int(part)] + int(row)}"
+                for part, row in rejects["location"].str.extract(r"partition (\d+) row (\d+)").values]
+        assert list(zip(rows, rejects["doc_id"], rejects["reason"])) == \
+            list(whole.rejects.itertuples(index=False, name=None)), n_partitions
+        assert len(documents) + len(rejects) == len(frame)
+        assert rejects["location"].str.startswith("partition 0").sum() < len(rejects)  # repeats did cross
+
+
 @pytest.fixture(scope="module")
 def dask_client():
     from dask.distributed import Client, LocalCluster

@@ -10,7 +10,7 @@ import pandas as pd
 
 from openness.analysis.claims import UNDECIDED, find_claims, get_finder
 from openness.analysis.claims_model import levels as note_levels
-from openness.core.corpus import CorpusError, read_corpus
+from openness.core.corpus import LONE_SURROGATE, CorpusError, read_corpus
 from openness.core.io import RunSummary
 from openness.core.outputs import OutputGroup, check_outputs
 from openness.core.readers import read_table
@@ -48,14 +48,16 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
 def _classify_table(source, text: str, id: str | None, dimension: str, rubric: Rubric | str | None,
                     method: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """(levels, rejects, rows read) of a table with a text and a dimension column."""
-    frame, name = read_table(source)
+    records, name = read_table(source)
+    frame = records.frame
     for column, role in ((text, "text"), (dimension, "dimension"), (id, "id")):
         if column is not None and column not in frame.columns:
             raise CorpusError(f"{name}: no {role} column {column!r} (columns: {', '.join(map(str, frame.columns))})")
     finder = get_finder(rubric)
-    rows = pd.Series([f"row {i}" for i in range(len(frame))])
+    rows = pd.Series([f"row {i}" for i in range(len(frame))]) if records.locations is None else records.locations
     ids = pd.Series([str(i) for i in range(len(frame))]) if id is None else \
-        frame[id].map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).reset_index(drop=True)
+        frame[id].map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v))
+                      else LONE_SURROGATE.sub("\ufffd", str(v))).reset_index(drop=True)  # as read_corpus makes ids
     dims = frame[dimension].map(lambda v: v.strip() if isinstance(v, str) else v).reset_index(drop=True)
     texts = frame[text].reset_index(drop=True)
     reason = pd.Series("", index=frame.index)
@@ -63,6 +65,8 @@ def _classify_table(source, text: str, id: str | None, dimension: str, rubric: R
         f" is not one of {', '.join(finder.family_of)}"
     reason[texts.map(lambda v: v is not None and not isinstance(v, str) and not pd.isna(v))] = "text is not a string"
     reason[ids == ""] = "missing id"
+    if records.reasons is not None:  # a line the reader could not take: its reason first
+        reason[records.reasons.notna()] = records.reasons
     kept = reason == ""
     levels = note_levels([t if isinstance(t, str) else "" for t in texts[kept]], dims[kept].tolist(), method, rubric) \
         if kept.any() else []  # every row rejected: nothing to classify (the model needs one row at least)

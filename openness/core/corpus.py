@@ -72,8 +72,9 @@ def iter_corpus(
     return _corpora(source, text, id, chunksize, share)
 
 
-def _corpora(source, text: str, id: str | None, chunksize: int | None, share: Share | None = None) -> Iterator[Corpus]:
-    seen, start = _Seen(share=share), 0
+def _corpora(source, text: str, id: str | None, chunksize: int | None, share: Share | None = None,
+             seen: _Seen | None = None) -> Iterator[Corpus]:
+    seen, start = _Seen(share=share) if seen is None else seen, 0
     for records in read_records(source, text, id, chunksize, share):
         if isinstance(records, int):
             yield seen.skipped(records)
@@ -81,6 +82,36 @@ def _corpora(source, text: str, id: str | None, chunksize: int | None, share: Sh
             continue
         yield _rows(records, text, id, start, seen)
         start += len(records.frame)
+
+
+# -- a DataFrame read in parts (Dask partitions), each on its own, as read_corpus reads the whole --
+
+
+def part_claims(part: pd.DataFrame, text: str, id: str) -> list[tuple[str, bytes]]:
+    """(doc_id, text digest) of every record of `part` that the rules keep when no other
+    record repeats it, in order: what the part would claim."""
+    recorder = _Recorder()
+    for _ in _corpora(part, text, id, chunksize=None, seen=recorder):
+        pass
+    return recorder.claims
+
+
+def earlier_claims(parts: list[list[tuple[str, bytes]]]) -> list[_Seen]:
+    """For each part (its `part_claims`, parts in order), the ids and texts that it holds and
+    that parts before it keep: all `read_part` needs to reject what repeats across parts."""
+    seen, earlier = _Seen(), []
+    for claims in parts:
+        earlier.append(_Seen(ids={doc_id for doc_id, _ in claims if doc_id in seen.ids},
+                             texts={digest: seen.texts[digest] for _, digest in claims if digest in seen.texts}))
+        seen.claim([doc_id for doc_id, _ in claims], [digest for _, digest in claims])
+    return earlier
+
+
+def read_part(part: pd.DataFrame, text: str, id: str, earlier: _Seen) -> Corpus:
+    """The docs and rejects of `part` that `read_corpus` finds in the whole frame, given what
+    the parts before it keep (`earlier_claims`); rejects located by row in the part."""
+    (corpus,) = _corpora(part, text, id, chunksize=None, seen=_Seen(ids=set(earlier.ids), texts=dict(earlier.texts)))
+    return corpus
 
 
 # -- the one place where records become docs or rejects -------------------------------------------
@@ -109,6 +140,30 @@ class _Seen:
         self.ids.update(ids)
         self.texts.update(zip(digests, ids))
 
+    def claim(self, ids: list[str], digests: list[bytes]) -> dict[int, str]:
+        """The reason for each record (by index) that repeats an id or a text kept before; the
+        others, in input order, are kept and claim theirs: only a kept record claims."""
+        repeated = {}
+        for index, (doc_id, digest) in enumerate(zip(ids, digests)):
+            if doc_id in self.ids:
+                repeated[index] = f"duplicate id {doc_id!r} (first kept)"
+            elif (owner := self.texts.get(digest)) is not None:
+                repeated[index] = f"duplicate text of doc_id {owner!r}"
+            else:
+                self.keep([doc_id], [digest])
+        return repeated
+
+
+@dataclass
+class _Recorder(_Seen):
+    """Rejects no repeat, and records every claim: the first pass over a frame read in parts."""
+
+    claims: list[tuple[str, bytes]] = field(default_factory=list)
+
+    def claim(self, ids: list[str], digests: list[bytes]) -> dict[int, str]:
+        self.claims += zip(ids, digests)
+        return {}
+
 
 def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Series, seen: _Seen,
               reasons: pd.Series | None = None, flags: list[tuple[int, str]] = ()) -> Corpus:
@@ -134,29 +189,16 @@ def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Seri
         reason[mask] = why if isinstance(why, str) else why[mask]
     ids = ids.where(~missing_id, None)
 
-    candidate = reason.isna()
+    positions = np.flatnonzero(reason.isna().to_numpy())
+    claimed_ids, digests = ids.iloc[positions].tolist(), [_digest(value) for value in texts.iloc[positions].tolist()]
     for learned in seen.share.learn(seen.chunk) if seen.share else ():
         seen.keep(*learned)
-    kept_here: tuple[list[str], list[bytes]] = ([], [])
-    repeated = {}
-    positions = np.flatnonzero(candidate.to_numpy()).tolist()
-    for position, doc_id, value in zip(positions, ids.iloc[positions].tolist(), texts.iloc[positions].tolist()):
-        text_digest = _digest(value)  # in input order: only a kept row claims its id and its text
-        if doc_id in seen.ids:
-            repeated[position] = f"duplicate id {doc_id!r} (first kept)"
-        elif (owner := seen.texts.get(text_digest)) is not None:
-            repeated[position] = f"duplicate text of doc_id {owner!r}"
-        else:
-            seen.ids.add(doc_id)
-            seen.texts[text_digest] = doc_id
-            kept_here[0].append(doc_id)
-            kept_here[1].append(text_digest)
-    if repeated:
-        reason[list(repeated)] = list(repeated.values())
-
+    repeated = seen.claim(claimed_ids, digests)
+    reason.iloc[positions[list(repeated)]] = list(repeated.values())
     kept = reason.isna()
-    if seen.share:
-        seen.share.tell(seen.chunk, *kept_here)
+    if seen.share:  # what this chunk kept, for the other workers
+        kept_here = [index for index in range(len(positions)) if index not in repeated]
+        seen.share.tell(seen.chunk, [claimed_ids[index] for index in kept_here], [digests[index] for index in kept_here])
     seen.chunk += 1
     docs, date_flags = _parse_published(_docs(frame[kept], text, ids[kept]))
     doc_position = kept.cumsum() - 1

@@ -338,13 +338,14 @@ def _planned_csv(path: Path, plan: CsvPlan, share: Share) -> Iterator[pd.DataFra
         yield chunk
 
 
-def read_table(source) -> tuple[pd.DataFrame, str]:
+def read_table(source) -> tuple[Records, str]:
     """A table as read, every row kept (duplicates too), and the name to report it by: for
     commands that need one output row per input row, where `read_corpus` drops duplicates.
-    Text columns come as Python strings, None where missing, whatever the dtype."""
+    Text columns come as Python strings, None where missing, whatever the dtype. A JSONL
+    line that holds no JSON object is an empty record with its reason, as `read_corpus` reads it."""
     if isinstance(source, pd.DataFrame):
         _unique_columns(source.columns, "DataFrame")
-        return plain_strings(source.reset_index(drop=True), set(source.columns)), "DataFrame"
+        return Records(plain_strings(source.reset_index(drop=True), set(source.columns))), "DataFrame"
     path = Path(source)
     suffix = path.suffix.lower()
     if not path.is_file() or suffix not in (".csv", ".jsonl", ".ndjson", ".parquet"):
@@ -352,17 +353,18 @@ def read_table(source) -> tuple[pd.DataFrame, str]:
     try:
         encoding = None if suffix == ".parquet" else bom_encoding(path)
         if suffix == ".csv":
-            table = next(_read_csv(path, None, encoding))
+            records = Records(next(_read_csv(path, None, encoding)))
         elif suffix == ".parquet":
-            table = pd.read_parquet(path)
-            _unique_columns(table.columns, path_name(path))
+            records = Records(pd.read_parquet(path))
+            _unique_columns(records.frame.columns, path_name(path))
         else:
-            table = pd.read_json(path, lines=True, dtype=False, encoding=(encoding or "utf-8").lower())
+            records = _jsonl_records(path, list(_numbered_lines(path, encoding)), encoding)
     except (ValueError, OSError, pa.ArrowException) as error:
         if isinstance(error, CorpusError):
             raise
         raise CorpusError(f"{path_name(path)}: cannot read: {error}") from error
-    return plain_strings(table, set(table.columns)), path_name(path)
+    records.frame = plain_strings(records.frame, set(records.frame.columns))
+    return records, path_name(path)
 
 
 def plain_strings(frame: pd.DataFrame, columns: set[str]) -> pd.DataFrame:
@@ -467,24 +469,32 @@ def _jsonl_chunks(path: Path, text: str, id: str | None, chunksize: int | None, 
         if checked and not wanted:  # another worker's chunk, and nothing left to check
             yield len(lines)
             continue
-        records, reasons, flags, locations = [], [], [], []
-        for number, raw in lines:
-            content, notes = _decode(raw) if encoding is None else (raw, [f"decoded from {encoding} (byte order mark)"])
-            value, reason = _json_object(content)
-            flags += [(len(records), note) for note in notes]
-            records.append(value if reason is None else {})
-            reasons.append(reason)
-            locations.append(f"{path_name(path)}:line {number}")
-        frame = pd.DataFrame(records, columns=_union_keys(records, []), dtype=object)
-        if not checked and any(reason is None for reason in reasons):
-            _require(frame, text, "text", path)
+        records = _jsonl_records(path, lines, encoding)
+        if not checked and records.reasons.isna().any():
+            _require(records.frame, text, "text", path)
             if id is not None:
-                _require(frame, id, "id", path)
+                _require(records.frame, id, "id", path)
             checked = True
-        frame = frame.reindex(columns=[*frame.columns, *(name for name in (text, id) if name and name not in frame.columns)])
-        yield Records(frame, pd.Series(locations, dtype=object), pd.Series(reasons, dtype=object), flags) if wanted else len(frame)
+        frame = records.frame
+        records.frame = frame.reindex(columns=[*frame.columns, *(name for name in (text, id) if name and name not in frame.columns)])
+        yield records if wanted else len(frame)
     if n_read == 0:
         yield Records(pd.DataFrame({name: [] for name in (text, id) if name}))
+
+
+def _jsonl_records(path: Path, lines: list[tuple[int, bytes | str]], encoding: str | None) -> Records:
+    """The records of numbered JSONL lines; a line that is not a JSON object is an empty
+    record with its reason."""
+    records, reasons, flags, locations = [], [], [], []
+    for number, raw in lines:
+        content, notes = _decode(raw) if encoding is None else (raw, [f"decoded from {encoding} (byte order mark)"])
+        value, reason = _json_object(content)
+        flags += [(len(records), note) for note in notes]
+        records.append(value if reason is None else {})
+        reasons.append(reason)
+        locations.append(f"{path_name(path)}:line {number}")
+    frame = pd.DataFrame(records, columns=_union_keys(records, []), dtype=object)
+    return Records(frame, pd.Series(locations, dtype=object), pd.Series(reasons, dtype=object), flags)
 
 
 def _json_object(content: str) -> tuple[dict, str | None]:
