@@ -240,10 +240,11 @@ def test_claims_table_reader_decodes_utf16_takes_nullable_strings_and_survives_a
         assert sorted(kept + rejected) == ["a", "b"], name
 
 
-def test_claims_table_reader_rejects_a_jsonl_line_no_json_decoder_takes_and_makes_ids_as_read_corpus(tmp_path, capsys):
+def test_claims_table_reader_rejects_a_jsonl_line_no_json_decoder_takes_and_replaces_lone_surrogates(tmp_path, capsys):
     """`openness claims --dimension-column` reads JSONL with the decoder `openness score` uses:
     a line nested too deeply, a 5,000-digit number or no JSON at all is one rejected line
-    (the whole file was refused), and an id holding a lone surrogate becomes U+FFFD."""
+    (the whole file was refused), and a lone surrogate in any field becomes U+FFFD (it was a
+    pyarrow UnicodeEncodeError under pandas 3)."""
     from openness.cli import main
 
     path = tmp_path / "notes.jsonl"
@@ -251,14 +252,16 @@ def test_claims_table_reader_rejects_a_jsonl_line_no_json_decoder_takes_and_make
                     '{"id": "b", "text": "Deep.", "dimension": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
                     '{"id": "c", "text": "Long.", "dimension": ' + "9" * 5_000 + "}\n"
                     '{"id": "d", text: "A key without quotes."}\n'
-                    '{"id": "e\\udc80", "text": "The code is on GitHub.", "dimension": "code"}\n')
+                    '{"id": "e\\udc80", "text": "The code is on GitHub\\udc80.", "dimension": "code"}\n'
+                    '{"id": "f", "text": "A paper.", "dimension": "pa\\udc80per"}\n')
     out = tmp_path / "levels.csv"
     assert main(["claims", str(path), "--id-column", "id", "--dimension-column", "dimension", "-o", str(out)]) == 0
-    assert capsys.readouterr().err.strip().startswith("5 read, 2 claim rows")
+    assert capsys.readouterr().err.strip().startswith("6 read, 2 claim rows")
     assert pd.read_csv(out, dtype=str)["doc_id"].tolist() == ["a", "e\ufffd"]
     rejects = pd.read_csv(tmp_path / "levels.rejects.csv", dtype=str, keep_default_na=False)
-    assert rejects["location"].tolist() == [f"{path.as_posix()}:line {n}" for n in (2, 3, 4)]
-    assert rejects["reason"].tolist() == read_corpus(path).rejects["reason"].tolist()[:3] == [
+    assert rejects["location"].tolist() == [f"{path.as_posix()}:line {n}" for n in (2, 3, 4, 6)]
+    assert rejects["reason"][3].startswith("dimension 'pa\ufffdper' is not one of")
+    assert rejects["reason"].tolist()[:3] == read_corpus(path).rejects["reason"].tolist() == [
         "invalid JSON: nested too deeply",
         "invalid JSON: Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits",
         "invalid JSON: Expecting property name enclosed in double quotes (column 13)"]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from openness.analysis.claims import UNDECIDED, find_claims, get_finder
 from openness.analysis.claims_model import levels as note_levels
-from openness.core.corpus import LONE_SURROGATE, CorpusError, read_corpus
+from openness.core.corpus import CorpusError, read_corpus, without_surrogates
 from openness.core.io import RunSummary
 from openness.core.outputs import OutputGroup, check_outputs
 from openness.core.readers import read_table
@@ -49,15 +49,14 @@ def _classify_table(source, text: str, id: str | None, dimension: str, rubric: R
                     method: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """(levels, rejects, rows read) of a table with a text and a dimension column."""
     records, name = read_table(source)
-    frame = records.frame
+    frame, _ = without_surrogates(records.frame, [])  # lone surrogates become U+FFFD, as read_corpus makes them
     for column, role in ((text, "text"), (dimension, "dimension"), (id, "id")):
         if column is not None and column not in frame.columns:
             raise CorpusError(f"{name}: no {role} column {column!r} (columns: {', '.join(map(str, frame.columns))})")
     finder = get_finder(rubric)
     rows = pd.Series([f"row {i}" for i in range(len(frame))]) if records.locations is None else records.locations
     ids = pd.Series([str(i) for i in range(len(frame))]) if id is None else \
-        frame[id].map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v))
-                      else LONE_SURROGATE.sub("\ufffd", str(v))).reset_index(drop=True)  # as read_corpus makes ids
+        frame[id].map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).reset_index(drop=True)
     dims = frame[dimension].map(lambda v: v.strip() if isinstance(v, str) else v).reset_index(drop=True)
     texts = frame[text].reset_index(drop=True)
     reason = pd.Series("", index=frame.index)

@@ -169,7 +169,7 @@ def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Seri
               reasons: pd.Series | None = None, flags: list[tuple[int, str]] = ()) -> Corpus:
     """Check every record of `frame` (positionally aligned with `ids`, `locations`, any reasons
     found while reading and flags keyed by position) and split them into docs and rejects."""
-    frame, flags = _without_surrogates(frame.reset_index(drop=True), list(flags))
+    frame, flags = without_surrogates(frame.reset_index(drop=True), list(flags))
     ids, locations = ids.reset_index(drop=True).astype(object), locations.reset_index(drop=True)
     reason = pd.Series(None, index=frame.index, dtype=object) if reasons is None else reasons.reset_index(drop=True)
     texts = frame[text]
@@ -209,7 +209,7 @@ def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Seri
                   flags=_as_str(pd.DataFrame([row[1:] for row in flag_rows], columns=["doc_id", "flag"])))
 
 
-def _without_surrogates(frame: pd.DataFrame, flags: list[tuple[int, str]]) -> tuple[pd.DataFrame, list]:
+def without_surrogates(frame: pd.DataFrame, flags: list[tuple[int, str]]) -> tuple[pd.DataFrame, list]:
     """Lone surrogates (JSON escapes such as \\ud800, or a DataFrame built from bad
     decoding) cannot be stored as text: each becomes U+FFFD (one code point for one, so
     offsets stay), and the record is flagged."""
