@@ -117,6 +117,12 @@ def test_csv_missing_text_column():
         read_corpus(BAD / "missing_text_column.csv")
 
 
+def test_csv_semicolon_separated_says_so():
+    with pytest.raises(CorpusError, match=r"semicolon_separated\.csv: text column 'text' not found; available "
+                                          r"columns: id;text \(the header looks ';'-separated; save the file comma-separated\)$"):
+        read_corpus(BAD / "semicolon_separated.csv")
+
+
 def test_csv_duplicate_ids():
     corpus = read_corpus(BAD / "duplicate_ids.csv", id="id")
     assert corpus.docs[["doc_id", "text"]].values.tolist() == [["d1", "First text for d1."], ["d2", "Text for d2."]]

@@ -560,7 +560,19 @@ def _require(frame: pd.DataFrame, column: str, role: str, where: Path | str) -> 
     if column not in frame.columns:
         available = ", ".join(map(str, frame.columns)) or "(none)"
         where = path_name(where) if isinstance(where, Path) else where
-        raise CorpusError(f"{where}: {role} column {column!r} not found; available columns: {available}")
+        raise CorpusError(f"{where}: {role} column {column!r} not found; available columns: {available}"
+                          + _separator_hint(frame.columns))
+
+
+def _separator_hint(columns: pd.Index) -> str:
+    """A lone header holding ';', tab or '|' is a spreadsheet export with another separator:
+    say so, since the column list alone reads like a typo."""
+    if len(columns) != 1:
+        return ""
+    for separator, name in ((";", "';'"), ("\t", "tab"), ("|", "'|'")):
+        if separator in str(columns[0]):
+            return f" (the header looks {name}-separated; save the file comma-separated)"
+    return ""
 
 
 def _union_keys(records: list[dict], first: list[str]) -> list[str]:
