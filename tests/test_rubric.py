@@ -151,6 +151,8 @@ NARROWED = [
     ("Only the richest companies can afford a frontier run.", "C1.resource_gap", []),
     ("Regulators want healthy competition between model vendors.", "C1.competition", []),
     ("She won a maths competition at school.", None, ["C1.competition"]),
+    ("Cheap models bring innovation, competition and choice.", "C1.competition", []),
+    ("The coding competition drew a hundred teams.", None, ["C1.competition"]),
     ("The party in power wrote the new AI plan.", "C1.in_power", []),
     ("The rise in power consumption worried the grid operator.", None, ["C1.in_power"]),
     ("Some urged a ban on open-source AI models.", "C2.ban_on", []),
