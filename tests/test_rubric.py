@@ -153,6 +153,7 @@ NARROWED = [
     ("She won a maths competition at school.", None, ["C1.competition"]),
     ("Cheap models bring innovation, competition and choice.", "C1.competition", []),
     ("The coding competition drew a hundred teams.", None, ["C1.competition"]),
+    ("Such rules would reduce\ncompetition among model vendors.", "C1.competition", []),  # a line break in a PDF
     ("Open models erode the lab's edge over its rivals.", "C1.advantage_over", []),
     ("Regulators need the authority to suspend an AI model's release.", "C2.authority", []),
     ("The chatbot pretends to be someone of authority to scare users.", None, ["C2.authority"]),
