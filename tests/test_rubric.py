@@ -143,6 +143,34 @@ NARROWED = [
     ("The country will restrict exports of advanced chips.", "C4.restrict_access", []),
     ("Providers limit their end use through contracts.", "C4.end_use", []),
     ("Labs offer structured API access to vetted researchers.", "C4.degree_of_access", []),
+    ("In this market, power is concentrated among three firms.", "C1.power_gathered", []),
+    ("Cloud providers consolidate their grip on the market.", "C1.power_gathered", []),
+    ("Network effects keep users with the biggest platform.", "C1.market_structure", []),
+    ("Critics worry about the dominance of big tech in AI.", "C1.big_tech_power", []),
+    ("Compute-poor universities cannot train such models.", "C1.resource_gap", []),
+    ("Only the richest companies can afford a frontier run.", "C1.resource_gap", []),
+    ("Regulators want healthy competition between model vendors.", "C1.competition", []),
+    ("She won a maths competition at school.", None, ["C1.competition"]),
+    ("Cheap models bring innovation, competition and choice.", "C1.competition", []),
+    ("The coding competition drew a hundred teams.", None, ["C1.competition"]),
+    ("Such rules would reduce\ncompetition among model vendors.", "C1.competition", []),  # a line break in a PDF
+    ("Open models erode the lab's edge over its rivals.", "C1.advantage_over", []),
+    ("Regulators need the authority to suspend an AI model's release.", "C2.authority", []),
+    ("The chatbot pretends to be someone of authority to scare users.", None, ["C2.authority"]),
+    ("The party in power wrote the new AI plan.", "C1.in_power", []),
+    ("The rise in power consumption worried the grid operator.", None, ["C1.in_power"]),
+    ("Some urged a ban on open-source AI models.", "C2.ban_on", []),
+    ("The state AI bill would require safety tests.", "C2.bill", []),
+    ("The startup footed the bill for the model's compute.", None, ["C2.bill"]),
+    ("A fake clip showed an AI Bill Gates reading the news.", None, ["C2.bill"]),
+    ("The White House drafted an AI Bill of Rights.", "C2.bill", []),
+    ("The school will ban the use of AI tools in exams.", None, ["C2.ban_on"]),
+    ("Labs face registration requirements for large models.", "C2.obligations", []),
+    ("The AI Act has an exemption for open models.", "C2.exemption", []),
+    ("New EU rules on AI take effect next year.", "C2.rules", []),
+    ("Chip wars shape where AI models are trained.", "C3.great_power", []),
+    ("Defense contractors test AI for targeting.", "C3.defence", []),
+    ("Developers must accept the license before they download the weights.", "C4.accept_terms", []),
 ]
 
 
@@ -161,6 +189,9 @@ IN_CONTEXT = [
     ("Meta will monitor the new app.", "S2.monitor*", True),  # a lab mention is the context too
     ("The city passed a new law on parking.", "C2.law", False),
     ("A law on AI chatbots passed on Friday.", "C2.law", True),
+    ("He read a history of the Cold War.", "C3.great_power", False),
+    ("The Cold War logic returns in the race for AI chips.", "C3.great_power", True),
+    ("A new bill on parking passed the council.", "C2.bill", False),
     ("Nurses monitor the ward. The AI summit began.", "S2.monitor*", False),  # the context must be in the same sentence
 ]
 
