@@ -207,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--unit", choices=["document", "sentence"], default="document")
     score.add_argument("--stance", choices=["model", "rubric"], default="model",
                        help="stance from the stance model: the rubric's side where its stance cues take one, "
-                            "else a model that reads words and cues (default; see openness.core.stance_model), "
+                            "else a model that reads words (default; see openness.core.stance_model), "
                             "or from the sign of the rubric's summed cue stances")
     score.add_argument("--rubric", default=None, help="rubric YAML (default: the shipped openness rubric)")
     score.add_argument("--labs", default=None, help="lab registry YAML (default: the shipped registry)")

@@ -1,9 +1,9 @@
 """Refit the shipped stance model (openness/core/models/stance.json) on the gold dev and
 check sentences of a mirror (a folder holding gold/), or of data/raw/gold when none is given.
-Both files: the protocol's estimates were made before, with check held out. The cue
-features come from the shipped rubric, so run it again after any change to the rubric's
-cues (tests/test_stance_model.py fails until then); the same rows and rubric give the
-same bytes.
+Both files: the protocol's estimates were made before, with check held out. The model
+learns from the sentences whose rubric cues are hit but take no side, so run it again after
+any change to the rubric's cues (tests/test_stance_model.py fails until then); the same
+rows and rubric give the same bytes.
 
     python scripts/fit_stance_model.py /work/shared/data
 """

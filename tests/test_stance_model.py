@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from openness import score
+from openness.analysis.protocol import SHIPPED_STANCE
 from openness.cli import main
 from openness.core.stance_model import (
     CLASSES, MODEL_FILE, StanceModel, _vectorizer, fit, has_cue, load, rubric_side, tokenize, training_hash,
@@ -96,6 +97,35 @@ def test_the_rubrics_side_stands_and_the_model_reads_the_rest(fixture_gold, fixt
     assert set(kinds) == {"rubric", "model", "no cue"}
 
 
+def test_the_model_learns_only_from_the_sentences_it_decides(fixture_gold, fixture_model):
+    table = score(pd.DataFrame({"doc_id": fixture_gold["id"], "text": fixture_gold["text"]})).documents
+    decides = has_cue(table) & (rubric_side(table) == 0)
+    assert decides.any() and not decides.all()
+    flip = {"pro_open": "pro_closed", "pro_closed": "neutral", "neutral": "pro_open"}
+    labels = fixture_gold["stance"].to_numpy(dtype=object)
+    # other labels where the rubric decides (or no cue is hit): the same model, another training hash
+    elsewhere = fit(fixture_gold["id"], fixture_gold["text"], np.where(decides, labels, [flip[x] for x in labels]))
+    assert elsewhere.trained_on != fixture_model.trained_on and elsewhere.n_train == len(fixture_gold)
+    np.testing.assert_array_equal(elsewhere.coef, fixture_model.coef)
+    assert elsewhere.vocabulary == fixture_model.vocabulary
+    # the same fit as on those sentences alone; other labels among them: another model
+    alone = fit(fixture_gold["id"][decides], fixture_gold["text"][decides], labels[decides], undecided_only=False)
+    np.testing.assert_array_equal(alone.coef, fixture_model.coef)
+    among = fit(fixture_gold["id"], fixture_gold["text"], np.where(decides, [flip[x] for x in labels], labels))
+    assert not np.array_equal(among.coef, fixture_model.coef)
+    assert not fixture_model.cues and fixture_model.coef.shape[1] == len(fixture_model.vocabulary)
+
+
+def test_explain_lists_the_cues_that_took_the_rubrics_side(fixture_model):
+    text = "Once weights are released they cannot be recalled, and releasing weights widely lets malicious actors misuse them."
+    explanation = fixture_model.explain(text)
+    assert explanation.decided_by == "rubric" and explanation.stance == "pro_closed"
+    assert explanation.cues["stance"].sum() < 0
+    assert all(f"cue {cue} " in str(explanation) for cue in explanation.cues["cue"])
+    unread = fixture_model.explain("We bake bread and our shop opens at nine.")
+    assert unread.decided_by == "no cue" and unread.cues.empty
+
+
 def test_explain_adds_up_to_the_decision():
     text = "Open weights let outside researchers find flaws, audit the model and build on it."
     model = load()
@@ -139,4 +169,5 @@ def test_the_shipped_model_is_the_fit_on_dev_and_check(mirror):
     gold = pd.concat([gold_source.sentences(mirror / "gold", "dev"), gold_source.sentences(mirror / "gold", "check")], ignore_index=True)
     shipped = MODEL_FILE.read_bytes()
     assert load().trained_on == training_hash(gold["id"], gold["text"], gold["stance"])
+    assert load().cues == (SHIPPED_STANCE == "combined")  # the method the protocol chose
     assert fit(gold["id"], gold["text"], gold["stance"]).to_json() == shipped

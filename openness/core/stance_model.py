@@ -1,16 +1,20 @@
 """The stance model: the rubric's side where its stance cues take one, and elsewhere a
-linear classifier that reads a sentence's words and the rubric's cues.
+linear classifier that reads a sentence's words.
 
 The rubric's stance is the sign of its summed cue stances; most arguments for or against
 open release carry no telling cue, so it calls them neutral. The model weighs every word
-and pair of adjacent words of a sentence (TF-IDF) together with the rubric's evidence for
-that sentence (hits and signed stance sums per theme), in a class-balanced linear SVM.
-Where the rubric's cues do take a side, that side stands: the model deciding every
-sentence did as well in grouped cross-validation on the dev sentences, but far worse when
-a whole source was held out (trained on the NTIA comments, read the newsletter, and back),
-so it decides only the sentences the rubric leaves neutral. Chosen by those
-cross-validations on dev before the check sentences were scored once (see
-`openness.analysis.protocol`).
+and pair of adjacent words of a sentence (TF-IDF) in a class-balanced linear SVM, and it
+learns from the sentences it will decide: those with a rubric cue hit whose cues take no
+side. Where the rubric's cues do take a side, that side stands: a model deciding every
+sentence (cue counts among its features) did better in grouped cross-validation on the dev
+sentences but far worse when a whole source was held out (trained on the newsletter, which
+has no pro-closed sentence, it cannot say pro-closed of the NTIA comments). Fitted on the
+sentences it decides, without the rubric's cue counts (written on dev, they flatter any
+cross-validation on dev), it kept the cross-validated macro-F1 of the previous model that
+read cue counts and learnt from every sentence, and held better when a source was left out.
+Chosen by those cross-validations on dev before the check sentences were scored once (see
+`openness.analysis.protocol.select_stance`); the candidates tried are listed in the
+protocol's docstring.
 
 - Unit: the model decides per sentence. A sentence whose cues take a side gets the
   rubric's side; a sentence without any rubric cue hit stays neutral without being read
@@ -22,10 +26,13 @@ cross-validations on dev before the check sentences were scored once (see
   sentence's decision. The `<theme>_stance` columns stay the rubric's evidence.
 - Shipped fitted: `openness/core/models/stance.json` holds the vocabulary (words and pairs
   of words, nothing longer: no phrases or sentences), IDF weights, coefficients and the
-  SHA-256 of its training rows; `python scripts/fit_stance_model.py MIRROR` refits it on the
-  gold dev and check sentences, byte for byte the same. Loading needs no network and no pickle.
-- `explain(text)` lists the words and cues that pushed the model's decision: feature value
-  times the coefficient of the chosen class; and says when the rubric's side stood instead.
+  SHA-256 of the rows it was fitted from; `python scripts/fit_stance_model.py MIRROR` refits
+  it on the gold dev and check sentences, byte for byte the same. Loading needs no network
+  and no pickle. The format can also hold the rubric's cue features (`cues`), which the
+  protocol's `combined` candidate reads.
+- `explain(text)` lists the rubric's cue hits in the text and, for the model's decision,
+  the words (and cue features, if the model reads them) that pushed it: feature value
+  times the coefficient of the chosen class; and says whether the rubric's side stood.
 """
 from __future__ import annotations
 
@@ -204,7 +211,8 @@ class StanceModel:
     def explain(self, text: str) -> "StanceExplanation":
         """The decision on one sentence and the features behind it: value x coefficient of
         the chosen class, minus the mean over the other classes (what tipped it)."""
-        cue_table = _cue_table([text])
+        scored = _scored([text])
+        cue_table = scored.documents
         row = self.features([text], cue_table if self.cues else None)
         decision = np.asarray(row @ self.coef.T).ravel() + self.intercept
         chosen = int(decision.argmax())
@@ -217,8 +225,9 @@ class StanceModel:
         side = int(rubric_side(cue_table)[0])
         decided_by = "rubric" if side else "model" if has_cue(cue_table).any() else "no cue"
         stance = {"rubric": STANCES[side + 1], "model": self.classes[chosen], "no cue": "neutral"}[decided_by]
+        cues = scored.evidence[["cue", "theme", "stance", "negated"]].reset_index(drop=True)
         return StanceExplanation(text, stance, decided_by, self.classes[chosen],
-                                 dict(zip(self.classes, decision.round(4).tolist())), table)
+                                 dict(zip(self.classes, decision.round(4).tolist())), table, cues)
 
 
 @dataclass(frozen=True)
@@ -226,7 +235,9 @@ class StanceExplanation:
     """Why a sentence got its stance: `stance` is what the scorer reports, `decided_by` says
     whether the rubric's cues took that side ("rubric"), the model chose it ("model") or no
     cue was hit ("no cue": neutral, unread); `pushes` has feature, value and push of the
-    model's decision (positive = toward the class the model chose)."""
+    model's decision (positive = toward the class the model chose); `cues` has the rubric's
+    cue hits in the text (cue, theme, stance, negated): where their stances sum to a side,
+    that side is the sentence's."""
 
     text: str
     stance: str
@@ -234,12 +245,13 @@ class StanceExplanation:
     model_decision: str
     scores: dict[str, float]
     pushes: pd.DataFrame
+    cues: pd.DataFrame
 
     def __str__(self) -> str:
-        top = self.pushes.head(8)
         lines = [f"stance {self.stance} (decided by {self.decided_by}; model: {self.model_decision}; "
                  + ", ".join(f"{k} {v:+.2f}" for k, v in self.scores.items()) + ")"]
-        lines += [f"  {r.push:+.3f}  {r.feature}" for r in top.itertuples()]
+        lines += [f"  cue {r.cue} (stance {r.stance:+d}{', negated' if r.negated else ''})" for r in self.cues.itertuples()]
+        lines += [f"  {r.push:+.3f}  {r.feature}" for r in self.pushes.head(8).itertuples()]
         return "\n".join(lines)
 
 
@@ -250,22 +262,30 @@ def training_hash(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str
     return digest.hexdigest()
 
 
-def fit(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str], cues: bool = True, C: float = 1.0,
-        seed: int = SEED) -> StanceModel:
-    """Fit the model on labelled texts (for stance, `labels` in `CLASSES`; the protocol
-    fits the same kind of model to each theme, absent/present); with `cues`, the rubric scores each text (as one
-    document) for the cue features."""
+def fit(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str], cues: bool = False, C: float = 1.0,
+        seed: int = SEED, undecided_only: bool = True) -> StanceModel:
+    """Fit the model on labelled texts (for stance, `labels` in `CLASSES`). With
+    `undecided_only`, it learns from the texts it would decide in the scorer (a cue hit,
+    cues taking no side; each text scored as one document), as the stance model does; the
+    protocol fits the same kind of model to each theme (absent/present) on every text. With
+    `cues`, the rubric's cue features are part of the input. `trained_on` and `n_train`
+    describe every row given."""
     from sklearn.svm import LinearSVC
 
     texts, labels = list(map(str, texts)), np.asarray(labels, dtype=object)
+    trained_on, n_given = training_hash(ids, texts, labels), len(texts)
+    cue_table = _cue_table(texts) if cues or undecided_only else None
+    if undecided_only:
+        decided = np.flatnonzero(has_cue(cue_table) & (rubric_side(cue_table) == 0))
+        texts, labels, cue_table = [texts[i] for i in decided], labels[decided], cue_table.iloc[decided]
     classes = tuple(sorted(set(labels)))
     if len(classes) < 2:
-        raise ValueError(f"a model needs at least two classes among its labels; found {classes}")
+        raise ValueError(f"a model needs at least two classes among the labels it learns from; found {classes}")
     vectorizer = _vectorizer()
     vectorizer.fit(texts)
     model = StanceModel(classes, tuple(vectorizer.get_feature_names_out().tolist()), vectorizer.idf_.copy(),
-                        np.zeros((0, 0)), np.zeros(0), cues, training_hash(ids, texts, labels), len(texts))
-    matrix = model.features(texts, _cue_table(texts) if cues else None)
+                        np.zeros((0, 0)), np.zeros(0), cues, trained_on, n_given)
+    matrix = model.features(texts, cue_table if cues else None)
     svm = LinearSVC(C=C, class_weight="balanced", random_state=seed, max_iter=20_000).fit(matrix, labels)
     coef, intercept = svm.coef_, svm.intercept_
     if len(classes) == 2:  # one separating direction: as two classes' scores, so that argmax decides
@@ -274,8 +294,13 @@ def fit(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str], cues: b
     return StanceModel.from_json(fitted.to_json())  # exactly what a stored model would decide
 
 
+def _scored(texts: Sequence[str]) -> Scores:
+    """The rubric's scores of each text as one document."""
+    return score_rows(pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": list(texts)}))
+
+
 def _cue_table(texts: Sequence[str]) -> pd.DataFrame:
-    return score_rows(pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": list(texts)})).documents
+    return _scored(texts).documents
 
 
 @lru_cache(maxsize=2)
