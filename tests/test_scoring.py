@@ -222,3 +222,51 @@ def test_a_doc_id_with_a_lone_surrogate_becomes_u_fffd_as_read_corpus_makes_it()
     # rows scored as they are (the package's own tables) still refuse it, naming the row
     with pytest.raises(ValueError, match=r"doc_id 'bad\\udc80id' \(row 1\) holds a lone surrogate.*errors=.replace."):
         scoring.score_rows(docs)
+
+
+OVERLAP_RUBRIC = """
+id: overlap
+version: "0.1"
+contexts:
+  ai:
+    cues: ["model"]
+themes:
+  transparency:
+    criteria:
+      T1:
+        label: access
+        cues:
+          - {phrase: "access to the weights"}
+  safety:
+    criteria:
+      S1:
+        label: limits
+        cues:
+          - {phrase: "restrict access", stance: -1}
+  control:
+    criteria:
+      C1:
+        label: gatekeeping
+        cues:
+          - {phrase: "restrict access to the weights", context: ai}
+          - {phrase: "restrict"}
+"""
+
+
+def test_overlapping_cues_compete_only_within_their_theme(tmp_path):
+    """Themes are coded independently: a safety cue takes no span from a control cue, while
+    within a theme overlaps count once; a cue out of its context takes no span at all."""
+    (tmp_path / "rubric.yaml").write_text(OVERLAP_RUBRIC)
+    (tmp_path / "labs.yaml").write_text(LABS)
+    scorer = Scorer(load_rubric(tmp_path / "rubric.yaml"), load_labs(tmp_path / "labs.yaml"))
+    docs = pd.DataFrame({"doc_id": ["in", "out"], "text": ["They restrict access to the weights of the model.",
+                                                         "They restrict access to the weights of the archive."]})
+    evidence = scorer.score(docs).evidence
+    found = {doc: sorted(zip(part["theme"], part["cue"], part["start"], part["end"]))
+             for doc, part in evidence.groupby("doc_id")}
+    assert found["in"] == [("control", "C1.restrict_access_to_the_weights", 5, 35),
+                           ("safety", "S1.restrict_access", 5, 20),
+                           ("transparency", "T1.access_to_the_weights", 14, 35)]
+    # out of context the long control cue is no hit, so the short one takes its place
+    assert found["out"] == [("control", "C1.restrict", 5, 13), ("safety", "S1.restrict_access", 5, 20),
+                            ("transparency", "T1.access_to_the_weights", 14, 35)]

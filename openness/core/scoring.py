@@ -2,8 +2,10 @@
 
 Rules (the numbers in every table follow from these):
 - Cues, lab aliases and negators are found in one pass (`openness.core.matcher`). Overlapping
-  cue hits compete leftmost-longest, and so do overlapping lab hits (a blocker such as
-  "Google Scholar" beats "Google" and yields no mention); negators never compete with cues.
+  cue hits of one theme compete leftmost-longest (themes are coded independently, so cues of
+  different themes may share a span), after cues out of their context are dropped; so do
+  overlapping lab hits (a blocker such as "Google Scholar" beats "Google" and yields no
+  mention); negators never compete with cues.
 - A cue hit is *negated* when a negator ends in the same sentence at most
   `rubric.negation_window` characters before the cue starts. Negated hits still count
   toward their theme; their signed stance follows the cue's negation rule: flip (-stance),
@@ -178,15 +180,17 @@ class Scorer:
         is_cue, is_lab = pattern < self.n_cues, (pattern >= self.n_cues) & (pattern < self.n_cues + self.n_labs)
         first_context = self.n_cues + self.n_labs + self.n_negators
         is_neg = (pattern >= self.n_cues + self.n_labs) & (pattern < first_context)
-        cue = _resolve(pattern, start, end, is_cue)
         lab = _resolve(pattern, start, end, is_lab)
         neg = _resolve(pattern, start, end, is_neg)
         words_before = np.searchsorted(word_start, sent_span)  # at each sentence start and end
         sent_words = words_before[:, 1] - words_before[:, 0]
-        cue_sent = _sentence_of(sent_span, start[cue])
         lab_sent = _sentence_of(sent_span, start[lab])
         neg_sent = _sentence_of(sent_span, start[neg])
-        cue, cue_sent = self._in_context(pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context)
+        cue = np.flatnonzero(is_cue)
+        cue = self._in_context(pattern, start, cue, _sentence_of(sent_span, start[cue]), lab_sent, lab, sent_span,
+                               first_context)
+        cue = self._per_theme(pattern, start, end, cue)
+        cue_sent = _sentence_of(sent_span, start[cue])
 
         negated = self._negated(start[cue], cue_sent, end[neg], neg_sent)
         cue_id = pattern[cue]
@@ -256,10 +260,11 @@ class Scorer:
         )
 
     def _in_context(self, pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context):
-        """The cue hits (and their sentences) left when those whose context is missing from their sentence are dropped."""
+        """The cue hits left when those whose context is missing from their sentence are dropped
+        (before overlaps are resolved: a cue out of its context takes no span from another)."""
         needs = self.cue_context[pattern[cue]]
         if not (needs >= 0).any():
-            return cue, cue_sent
+            return cue
         n_contexts = len(self.context_labs)
         in_context = pattern >= first_context
         found = (_sentence_of(sent_span, start[in_context]) * n_contexts
@@ -268,7 +273,16 @@ class Scorer:
         for context in np.flatnonzero(self.context_labs):
             found = np.concatenate([found, real_lab_sent * n_contexts + context])
         keep = (needs < 0) | np.isin(cue_sent * n_contexts + needs, found)
-        return cue[keep], cue_sent[keep]
+        return cue[keep]
+
+    def _per_theme(self, pattern, start, end, cue) -> np.ndarray:
+        """The cue hits that win leftmost-longest among the overlapping hits of their own theme,
+        in scan order. Themes are coded independently, so a transparency cue must not take a span
+        from a control cue ("restrict access" is both); within a theme overlaps count once."""
+        theme = self.cue_theme[pattern[cue]]
+        kept = [layer[leftmost_longest(start[layer], end[layer])]
+                for layer in (cue[theme == t] for t in range(len(THEMES)))]
+        return np.sort(np.concatenate(kept))
 
     def _negated(self, cue_start, cue_sent, neg_end, neg_sent) -> np.ndarray:
         if len(neg_end) == 0:
