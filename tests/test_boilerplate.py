@@ -127,6 +127,7 @@ def test_a_last_quotation_without_its_full_stop_is_kept():
 
 CAPTION = "A tractor pulls a seed drill across a wet field."
 HEADER = "\n".join([
+    "Skip to main content Farming " + CAPTION,
     'Farm robots sow earlier "https://news.example/2023/farm\\">Robots ' + CAPTION,
     "Photograph: Ann Field/Agency " + CAPTION,
     "Photograph: Ann Field/Agency Farming Technology Farm robots sow earlier Tue 24 Oct 2023 08.00 EDT "

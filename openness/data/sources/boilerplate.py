@@ -35,8 +35,8 @@ marks it (in this order), and the cleaned text is what is left:
    and ..."), with what comes before it on its line when that holds no sentence end (an
    author, section and headline above the picture). A credit followed on its line by a
    dateline ("Tue 24 Oct 2023 08.00 EDT") goes with everything up to the dateline
-   (section, headline, standfirst), and so do the lines above it that hold a credit or a
-   link fragment (`\">`): the caption and headline block over the article.
+   (section, headline, standfirst), and so do the lines above it: the navigation left,
+   the caption, its credit and the standfirst over the article.
 
 A block is a piece of a line ending at sentence punctuation (. ! ? …, optionally followed
 by closing quotes or brackets) followed by white space, or at the line end. After removal,
@@ -83,7 +83,6 @@ _AGENCY_CREDIT = re.compile(r"(?:[A-Z][\w.'’-]* ){0,3}(?:[\w.'’-]+/)*[\w.'�
 _CREDIT_NAME = re.compile(r"[ \t]*(\S+)")
 _DATELINE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                        r"\d{4} \d{1,2}\.\d{2} [A-Z]{2,4}\b")
-_LINK_FRAGMENT = re.compile(r'\\?">')
 
 
 def min_pages(n_pages: int) -> int:
@@ -195,9 +194,8 @@ def _mark_credits(page: _Page) -> None:
             dateline = _DATELINE.search(page.text, found.end(), end)
             if dateline is not None:
                 page.mark(start, dateline.end(), CREDIT)
-                for above_start, above_end, above in lines[:index]:
-                    if _CREDIT.search(above) or _LINK_FRAGMENT.search(above):
-                        page.mark(above_start, above_end, CREDIT)
+                for above_start, above_end, _ in lines[:index]:
+                    page.mark(above_start, above_end, CREDIT)
                 break
             before = page.text[start:found.start()]
             from_ = found.start() if _TAIL_SENTENCE_END.search(before) else start
