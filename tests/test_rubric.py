@@ -182,7 +182,26 @@ IN_CONTEXT = [
     ("The city passed a new law on parking.", "C2.law", False),
     ("A law on AI chatbots passed on Friday.", "C2.law", True),
     ("Nurses monitor the ward. The AI summit began.", "S2.monitor*", False),  # the context must be in the same sentence
+    ("The vacuum chamber allows researchers to test thermal extremes.", "T3.enables_researchers", False),
+    ("The lab lets researchers study the model.", "T3.enables_researchers", True),
+    ("The merger gave them tight alignment on sales.", "S2.alignment", False),
+    ("Alignment of the chatbot with its users' values is hard.", "S2.alignment", True),
+    ("The clinic treats drug abuse.", "S1.abuse*", False),
 ]
+
+# open source of AI: its own words are no context for it
+OPEN_SOURCE = [
+    ("Most code on GitHub is open-source software.", False),
+    ("A Linux maintainer praised open source.", False),
+    ("Meta released an open-source model.", True),
+    ("Open source ML tools gain market share.", True),
+]
+
+
+@pytest.mark.parametrize("text, counts", OPEN_SOURCE)
+def test_open_source_counts_only_of_ai(rubric, text, counts):
+    evidence = Scorer(rubric, load_labs()).score(pd.DataFrame({"doc_id": ["d"], "text": [text]})).evidence
+    assert ("T1.open_sourc*" in set(evidence["cue"])) == counts
 
 
 @pytest.mark.parametrize("text, cue_id, counts", IN_CONTEXT)
