@@ -141,6 +141,7 @@ HEADER = "\n".join([
      "October was wet, the farmers say."),
     # the capitalised word before a lower-case one opens the sentence
     ("Photograph: Ann Field She drove the drill herself.", "She drove the drill herself."),
+    ("Culture Robots Sow Earlier ILLUSTRATION: Ann Field She drove the drill herself.", "She drove the drill herself."),
     # an agency after a slash is a name; a word with a comma is the article's
     ("Photograph: Ann Field/Agency the drill was late.", "the drill was late."),
     ("Photograph: Ann Field/AP Today, the drill was late.", "Today, the drill was late."),

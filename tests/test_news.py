@@ -149,7 +149,8 @@ def test_every_article_ends_with_a_sentence_not_a_tag_list(mirrored):
     assert ends_quotation[~ends_sentence].sum() < 20
 
 
-@pytest.mark.parametrize("leftover", ["Photograph: ", "Illustration: ", "Composite: ", "Credit: ", "via Getty Images"])
+@pytest.mark.parametrize("leftover", ["Photograph: ", "Illustration: ", "ILLUSTRATION: ", "Composite: ", "Credit: ",
+                                      "via Getty Images"])
 def test_no_photo_credit_is_left(mirrored, leftover):
     _, docs, _ = mirrored
     assert not docs["text"].str.contains(leftover, regex=False).any()

@@ -78,7 +78,8 @@ _SHARE = re.compile(rf"\b(?:Share|Follow)(?: us| this(?: story| article)?| all s
 _FOOTER = re.compile(r"Privacy (?:Policy|Notice|Statement)|Terms of (?:Service|Use)|Terms and Conditions|User Agreement|"
                      r"All [Rr]ights [Rr]eserved|Do Not Sell|Ad Choices|©|\b[Cc]ookies?\b|\b[Ss]ubscribe\b|"
                      r"\b[Ss]ign up\b|\b[Nn]ewsletters?\b")
-_CREDIT = re.compile(r"\b(?:Photographs?|Photo illustration|Illustration|Composite|Photos?|Image credit|Credit|Art):[ \t]")
+_CREDIT = re.compile(r"\b(?:Photographs?|Photo illustration|Illustration|Composite|Photos?|Image credit|Credit|Art|"
+                     r"PHOTOGRAPHS?|PHOTO ILLUSTRATION|ILLUSTRATION|PHOTOS?):[ \t]")
 _AGENCY_CREDIT = re.compile(r"(?:[A-Z][\w.'’-]* ){0,3}(?:[\w.'’-]+/)*[\w.'’-]*(?:/|; | via )Getty Images(?:/iStockphoto| Plus)?")
 _CREDIT_NAME = re.compile(r"[ \t]*(\S+)")
 _DATELINE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
