@@ -123,3 +123,36 @@ def test_a_last_quotation_without_its_full_stop_is_kept():
     out = clean_pages(pd.Series({"p": "\n".join([ARTICLES[2], quoted])}), pd.Series({"p": "g.example"}))
     assert out.loc["p", "text"] == "\n".join([ARTICLES[2], quoted])
     assert out.loc["p", "trailing tag list"] == 0
+
+
+CAPTION = "A tractor pulls a seed drill across a wet field."
+HEADER = "\n".join([
+    "Skip to main content Farming " + CAPTION,
+    'Farm robots sow earlier "https://news.example/2023/farm\\">Robots ' + CAPTION,
+    "Photograph: Ann Field/Agency " + CAPTION,
+    "Photograph: Ann Field/Agency Farming Technology Farm robots sow earlier Tue 24 Oct 2023 08.00 EDT "
+    "The first robot drills started work this spring.",
+])
+
+
+@pytest.mark.parametrize("text, kept", [
+    # an author, section and headline over the picture, then the credit: the article starts after its names
+    ("Ann Writer Science Robots Sow Earlier Photograph: Ann Field October was wet, the farmers say.",
+     "October was wet, the farmers say."),
+    # the capitalised word before a lower-case one opens the sentence
+    ("Photograph: Ann Field She drove the drill herself.", "She drove the drill herself."),
+    ("Culture Robots Sow Earlier ILLUSTRATION: Ann Field She drove the drill herself.", "She drove the drill herself."),
+    # an agency after a slash is a name; a word with a comma is the article's
+    ("Photograph: Ann Field/Agency the drill was late.", "the drill was late."),
+    ("Photograph: Ann Field/AP Today, the drill was late.", "Today, the drill was late."),
+    # a credit after a sentence goes alone; an agency credit without a label too
+    ("The drill was late. Credit: Ann Field/Agency via Getty Images Farmers waited.", "The drill was late. Farmers waited."),
+    ("Farmers waited. Ann Field/Bloomberg via Getty Images The drill came.", "Farmers waited. The drill came."),
+    ("The photo agency Getty Images filed a lawsuit.", "The photo agency Getty Images filed a lawsuit."),
+    # a credit followed by a dateline: the caption and headline block over the article goes
+    (HEADER, "The first robot drills started work this spring."),
+])
+def test_photo_credits_and_the_header_block_they_sit_in_go(text, kept):
+    out = clean_pages(pd.Series({"p": text}), pd.Series({"p": "d.example"}))
+    assert out.loc["p", "text"] == kept
+    assert out.loc["p", "photo credit"] == visible(text) - visible(kept)

@@ -128,6 +128,26 @@ NARROWED = [
     ("The weights are licensed under Apache 2.0.", "T2.licensed_under", []),
     ("The tool can summarize long documents in seconds.", None, ["T3.document_what"]),
     ("Developers should document the training data they used.", "T3.document_what", []),
+    ("The new phone is publicly available from Friday.", None, ["T1.publicly_available"]),
+    ("The model weights are publicly available for download.", "T1.publicly_available", []),
+    ("The chatbot offers an API for app makers.", None, ["T1.behind_api"]),
+    ("The lab keeps its model behind an API.", "T1.behind_api", []),
+    ("A data leak exposed the chatbot's customer records.", None, ["T1.leak"]),
+    ("Meta's LLaMA model leaked online within a week.", "T1.leak", []),
+    ("The company openly criticised the AI rules.", None, ["T1.openly"]),
+    ("Firms feed proprietary data into the AI assistant.", None, ["T1.proprietary"]),
+    ("Critics of AI prefer open to proprietary models.", "T1.proprietary", []),
+    ("Faculty shared their existential angst about their jobs.", None, ["S1.existential"]),
+    ("Experts warn of an existential threat from AI.", "S1.existential", []),
+    ("The startup secured funding for its chatbot.", None, ["S2.secure"]),
+    ("Developers must keep the model secure.", "S2.secure", []),
+    ("The agent can book flights, securing the best price.", None, ["S2.secure"]),
+    ("Empires sought new territories to exploit for resources.", None, ["S1.exploit"]),
+    ("Attackers exploit a flaw in the chatbot.", "S1.exploit", []),
+    ("Labs race to develop and release new AI models.", None, ["T1.release_models"]),
+    ("Meta released its models to researchers.", "T1.release_models", []),
+    ("The outlet published a report on chatbots.", None, ["T3.release_paper"]),
+    ("The lab published a paper on its chatbot.", "T3.release_paper", []),
     ("Russian troops advanced near the river.", None, ["C3.country_ai"]),
     ("American self-driving cars crowd the streets.", None, ["C3.country_ai"]),
     ("Chinese AI labs release strong open models.", "C3.country_ai", []),
@@ -193,7 +213,26 @@ IN_CONTEXT = [
     ("The Cold War logic returns in the race for AI chips.", "C3.great_power", True),
     ("A new bill on parking passed the council.", "C2.bill", False),
     ("Nurses monitor the ward. The AI summit began.", "S2.monitor*", False),  # the context must be in the same sentence
+    ("The vacuum chamber allows researchers to test thermal extremes.", "T3.enables_researchers", False),
+    ("The lab lets researchers study the model.", "T3.enables_researchers", True),
+    ("The merger gave them tight alignment on sales.", "S2.alignment", False),
+    ("Alignment of the chatbot with its users' values is hard.", "S2.alignment", True),
+    ("The clinic treats drug abuse.", "S1.abuse*", False),
 ]
+
+# open source of AI: its own words are no context for it
+OPEN_SOURCE = [
+    ("Most code on GitHub is open-source software.", False),
+    ("A Linux maintainer praised open source.", False),
+    ("Meta released an open-source model.", True),
+    ("Open source ML tools gain market share.", True),
+]
+
+
+@pytest.mark.parametrize("text, counts", OPEN_SOURCE)
+def test_open_source_counts_only_of_ai(rubric, text, counts):
+    evidence = Scorer(rubric, load_labs()).score(pd.DataFrame({"doc_id": ["d"], "text": [text]})).evidence
+    assert ("T1.open_sourc*" in set(evidence["cue"])) == counts
 
 
 @pytest.mark.parametrize("text, cue_id, counts", IN_CONTEXT)

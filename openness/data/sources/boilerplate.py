@@ -28,6 +28,15 @@ marks it (in this order), and the cleaned text is what is left:
    article's last sentence, unless that rest holds a double quotation mark (a quotation
    whose attribution lost its full stop: `...forward,” she`). An initial in a name ("Max
    G. Levy") ends no sentence here.
+8. `photo credit`: a credit ("Photograph: Name/Agency", "Illustration: ...", "Composite:
+   ...", "Photo: ...", "Credit: ...") and its names (words with a capital or a `/`, not a
+   word ending in , . ; or :, and not the last capitalised word when a lower-case word
+   follows it: that one opens the article's sentence, as in "Photograph: Holly Andres She
+   and ..."), with what comes before it on its line when that holds no sentence end (an
+   author, section and headline above the picture). A credit followed on its line by a
+   dateline ("Tue 24 Oct 2023 08.00 EDT") goes with everything up to the dateline
+   (section, headline, standfirst), and so do the lines above it: the navigation left,
+   the caption, its credit and the standfirst over the article.
 
 A block is a piece of a line ending at sentence punctuation (. ! ? …, optionally followed
 by closing quotes or brackets) followed by white space, or at the line end. After removal,
@@ -51,8 +60,8 @@ LONG_BLOCK_WORDS = 40
 MAX_BLOCK_WORDS = 150
 TAIL_LINES = 5
 RULES = ("repeated in page", "repeated across outlet", "script", "share/follow", "cookie/privacy/subscribe",
-         "unpunctuated block", "trailing tag list")
-REPEATED_IN_PAGE, REPEATED_ACROSS, SCRIPT, SHARE, FOOTER, UNPUNCTUATED, TRAILING = range(1, len(RULES) + 1)
+         "unpunctuated block", "trailing tag list", "photo credit")
+REPEATED_IN_PAGE, REPEATED_ACROSS, SCRIPT, SHARE, FOOTER, UNPUNCTUATED, TRAILING, CREDIT = range(1, len(RULES) + 1)
 
 _WORD = re.compile(r"\S+")
 _SPACES = np.array([ord(c) for c in map(chr, range(0x3001)) if c.isspace()], dtype=np.uint32)
@@ -69,6 +78,12 @@ _SHARE = re.compile(rf"\b(?:Share|Follow)(?: us| this(?: story| article)?| all s
 _FOOTER = re.compile(r"Privacy (?:Policy|Notice|Statement)|Terms of (?:Service|Use)|Terms and Conditions|User Agreement|"
                      r"All [Rr]ights [Rr]eserved|Do Not Sell|Ad Choices|©|\b[Cc]ookies?\b|\b[Ss]ubscribe\b|"
                      r"\b[Ss]ign up\b|\b[Nn]ewsletters?\b")
+_CREDIT = re.compile(r"\b(?:Photographs?|Photo illustration|Illustration|Composite|Photos?|Image credit|Credit|Art|"
+                     r"PHOTOGRAPHS?|PHOTO ILLUSTRATION|ILLUSTRATION|PHOTOS?):[ \t]")
+_AGENCY_CREDIT = re.compile(r"(?:[A-Z][\w.'’-]* ){0,3}(?:[\w.'’-]+/)*[\w.'’-]*(?:/|; | via )Getty Images(?:/iStockphoto| Plus)?")
+_CREDIT_NAME = re.compile(r"[ \t]*(\S+)")
+_DATELINE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                       r"\d{4} \d{1,2}\.\d{2} [A-Z]{2,4}\b")
 
 
 def min_pages(n_pages: int) -> int:
@@ -159,6 +174,37 @@ def _mark_blocks(page: _Page) -> None:
         page.mark(start, end, TRAILING)
 
 
+def _credit_end(text: str, at: int, line_end: int) -> int:
+    """Where the names of a credit starting its names at `at` end (rule 8)."""
+    names = []
+    for found in _CREDIT_NAME.finditer(text, at, line_end):
+        word = found.group(1)
+        if not (word[0].isupper() or "/" in word or word in ("via", "&")) or word[-1] in ",.;:":
+            if word[0].islower() and len(names) >= 3 and "/" not in text[names[-1][0]:names[-1][1]]:
+                names.pop()  # the capitalised word before a lower-case one opens the article's sentence
+            break
+        names.append(found.span(1))
+    return names[-1][1] if names else at
+
+
+def _mark_credits(page: _Page) -> None:
+    """Rule 8: photo credits, with the header block they sit in."""
+    lines = page.lines
+    for index, (start, end, _) in enumerate(lines):
+        for found in _CREDIT.finditer(page.text, start, end):
+            dateline = _DATELINE.search(page.text, found.end(), end)
+            if dateline is not None:
+                page.mark(start, dateline.end(), CREDIT)
+                for above_start, above_end, _ in lines[:index]:
+                    page.mark(above_start, above_end, CREDIT)
+                break
+            before = page.text[start:found.start()]
+            from_ = found.start() if _TAIL_SENTENCE_END.search(before) else start
+            page.mark(from_, _credit_end(page.text, found.end(), end), CREDIT)
+    for found in _AGENCY_CREDIT.finditer(page.text):
+        page.mark(found.start(), found.end(), CREDIT)
+
+
 def _mark_repeats(pages: list[_Page]) -> None:
     """Rules 1 and 2 over the distinct pages of one outlet."""
     line_pages, run_pages = Counter(), Counter()
@@ -193,6 +239,7 @@ def clean_pages(texts: pd.Series, outlets: pd.Series) -> pd.DataFrame:
         _mark_repeats(pages)
         for page in pages:
             _mark_blocks(page)
+            _mark_credits(page)
             rows.append({"outlet": outlet, "raw": page.text, "text": page.cleaned(), **page.removed()})
     cleaned = pd.DataFrame(rows)
     keys = pd.DataFrame({"outlet": outlets, "raw": texts})
