@@ -48,6 +48,8 @@ _WORD_ENDING = "\\w*"  # a word-ending wildcard, as phrase_to_regex writes it
 _WORD_TAIL = re.compile(rb"\w*")
 _WORD_BYTE = np.array([bool(re.match(rb"\w", bytes([b]))) for b in range(256)])
 _LOOK_AHEAD = 16  # bytes a stem's word ending is looked for with numpy; longer ones use `re`
+_SEPARATOR_BYTE = np.array([bool(re.fullmatch(_WORD_SEPARATOR.encode(), bytes([b]))) for b in range(256)])
+_SEPARATORS_REACH = 16  # bytes a phrase's separators are looked for with numpy; longer runs in Python
 _LOOK_AROUND = 64  # bytes a variable-width hit's run bounds are looked for with numpy; farther ones use `re`
 _CONFIRM_WINDOW = 1000  # bytes `re` looks back at first for where such a run starts
 
@@ -297,6 +299,12 @@ class Matcher:
             self._outside_byte = np.zeros((len(self.patterns), 256), dtype=bool)
             for i in variable:
                 self._outside_byte[i] = ~_consumable_bytes(self.patterns[i])
+            # phrases of plain words (`Allen[\s\-]+Institute`): where such a hit starts follows
+            # from its end, so they skip `re` (each row: the words' lengths, last word first)
+            words = {i: _plain_words(self.patterns[i].regex) for i in variable if not self._prefilter[i]}
+            self._phrase_words = np.zeros((len(self.patterns), max([1, *map(len, words.values())])), dtype=np.int64)
+            for i, lengths in words.items():
+                self._phrase_words[i, : len(lengths)] = lengths[::-1]
             self._database = self._compile_hyperscan()
 
     def __reduce__(self):  # compiled databases do not pickle; worker processes recompile
@@ -368,7 +376,11 @@ class Matcher:
         stem = np.flatnonzero(self._stem[fixed[:, 0]])
         fixed[stem, 2] = _word_ends(data, fixed[stem, 2])
         variable = hits[width < 0]
-        return np.concatenate([fixed, self._hits_in_runs(variable[:, 0], variable[:, 2], data)])
+        phrase = self._phrase_words[variable[:, 0], 0] > 0
+        phrases = variable[phrase]
+        phrases[:, 1] = _phrase_starts(data, phrases[:, 2], self._phrase_words[phrases[:, 0]])
+        others = variable[~phrase]
+        return np.concatenate([fixed, phrases, self._hits_in_runs(others[:, 0], others[:, 2], data)])
 
     def _hits_in_runs(self, pattern: np.ndarray, end: np.ndarray, data: bytes) -> np.ndarray:
         """`re`'s hits of variable-width patterns in each run of text that holds an automaton
@@ -431,6 +443,42 @@ def _nearest(outside: np.ndarray, pattern: np.ndarray, byte: np.ndarray, positio
         found[first_hit: last_hit + 1] = np.where(marked.any(axis=1), marked.argmax(axis=1), -1)
     found[(first < 0) | (first > len(window) - 1)] = -1  # the window would leave the text
     return np.where(found >= 0, found + (direction < 0), -1)
+
+
+def _phrase_starts(data: bytes, end: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Where each hit of a phrase of plain words starts, from its end and its words' lengths
+    (last word first, then zeros): back over a word, then over the run of separators before
+    it, which the phrase takes whole (its words hold none), and so on. The automaton found a
+    whole match ending there, so this start is the only one it can have."""
+    start = end - words[:, 0]
+    for column in range(1, words.shape[1]):
+        more = np.flatnonzero(words[:, column] > 0)
+        start[more] -= _separators_before(data, start[more]) + words[more, column]
+    return start
+
+
+def _separators_before(data: bytes, position: np.ndarray) -> np.ndarray:
+    """How many phrase separators (whitespace or hyphens) stand just before each position:
+    looked up with numpy a few bytes back; the rare longer runs are counted in Python."""
+    found = np.full(len(position), -1, dtype=np.int64)
+    byte = np.frombuffer(data, dtype=np.uint8)
+    if len(byte) >= _SEPARATORS_REACH:
+        window = np.lib.stride_tricks.sliding_window_view(byte, _SEPARATORS_REACH)
+        behind = _SEPARATOR_BYTE[window[np.maximum(position - _SEPARATORS_REACH, 0)][:, ::-1]]
+        found = np.where(behind.all(axis=1) | (position < _SEPARATORS_REACH), -1, behind.argmin(axis=1))
+    for i in np.flatnonzero(found < 0).tolist():
+        at = int(position[i])
+        while at and _SEPARATOR_BYTE[data[at - 1]]:
+            at -= 1
+        found[i] = int(position[i]) - at
+    return found
+
+
+def _plain_words(regex: str) -> list[int]:
+    r"""The lengths of the words of a phrase of plain words joined by phrase separators
+    (`Allen[\s\-]+Institute`), or [] for any other regex."""
+    words = regex.split(_WORD_SEPARATOR)
+    return [len(w) for w in words] if len(words) > 1 and all(re.fullmatch(r"\w+", w) for w in words) else []
 
 
 def _unique_pairs(pattern: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
