@@ -10,9 +10,10 @@ so the two engines agree on any text.
 
 A hit is (pattern index, start, end) in code-point offsets into the text. For each pattern
 the hits are the ones `re.finditer` gives on the text's bytes, however long: the automaton
-finds fixed-width hits itself, and `re` the variable-width ones in the runs of text around
-the automaton's hits. `check_pattern` is the one definition of a pattern both engines run
-alike; rubric and lab loading, `openness rubric check` and the matcher all apply it.
+finds fixed-width hits itself, a phrase of plain words takes its start from its end, and
+`re` finds the other variable-width hits in the runs of text around the automaton's hits.
+`check_pattern` is the one definition of a pattern both engines run alike; rubric and lab
+loading, `openness rubric check` and the matcher all apply it.
 Choosing between overlapping hits of different patterns is left to the caller
 (`leftmost_longest`), because cues, aliases and negators overlap by design.
 """
