@@ -300,9 +300,11 @@ class Matcher:
             self._outside_byte = np.zeros((len(self.patterns), 256), dtype=bool)
             for i in variable:
                 self._outside_byte[i] = ~_consumable_bytes(self.patterns[i])
-            # phrases of plain words (`Allen[\s\-]+Institute`): where such a hit starts follows
-            # from its end, so they skip `re` (each row: the words' lengths, last word first)
-            words = {i: _plain_words(self.patterns[i].regex) for i in variable if not self._prefilter[i]}
+            # phrases of plain words (`Allen[\s\-]+Institute`, `model[\s\-]+release\w*`): where
+            # such a hit starts follows from its end, so they skip `re` (each row: the words'
+            # lengths, last word first; a stem's last word up to where the automaton stops)
+            regexes = [p.regex[: -len(_WORD_ENDING)] if stem else p.regex for p, stem in zip(self.patterns, self._stem)]
+            words = {i: _plain_words(regexes[i]) for i in variable if not self._prefilter[i]}
             self._phrase_words = np.zeros((len(self.patterns), max([1, *map(len, words.values())])), dtype=np.int64)
             for i, lengths in words.items():
                 self._phrase_words[i, : len(lengths)] = lengths[::-1]
@@ -380,6 +382,8 @@ class Matcher:
         phrase = self._phrase_words[variable[:, 0], 0] > 0
         phrases = variable[phrase]
         phrases[:, 1] = _phrase_starts(data, phrases[:, 2], self._phrase_words[phrases[:, 0]])
+        stem = np.flatnonzero(self._stem[phrases[:, 0]])
+        phrases[stem, 2] = _word_ends(data, phrases[stem, 2])
         others = variable[~phrase]
         return np.concatenate([fixed, phrases, self._hits_in_runs(others[:, 0], others[:, 2], data)])
 
