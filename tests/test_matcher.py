@@ -48,6 +48,19 @@ def test_a_stem_reaches_the_end_of_a_long_word_and_of_the_text(engine):
     assert hits(engine, text) == [(1, "regulatoryframeworkcompliance"), (1, "regulators")]
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("phrase", ["open source models", "open source mod*"])
+def test_a_phrase_is_found_whole_across_long_runs_of_separators(engine, phrase):
+    """A phrase of plain words (its last one a stem or not) starts where its words and
+    separators, walked back from its end, lead: also at the very start of the text and over
+    runs of separators longer than the few bytes numpy looks at."""
+    gap = " -\n" * 10
+    text = f"open{gap}source{gap}models, then Open source models and open - source{gap}models."
+    found = Matcher([Pattern(phrase_to_regex(phrase))], engine=engine).scan(text)
+    assert [text[s:e] for s, e in zip(found[1].tolist(), found[2].tolist())] == [
+        f"open{gap}source{gap}models", "Open source models", f"open - source{gap}models"]
+
+
 def test_hits_of_one_pattern_keep_the_longest_and_never_overlap_at_any_offset():
     pattern = np.array([0, 0, 0, 0, 1, 1, 1])
     start = np.array([0, 0, 3, 5, 0, 4, 6])

@@ -10,9 +10,10 @@ so the two engines agree on any text.
 
 A hit is (pattern index, start, end) in code-point offsets into the text. For each pattern
 the hits are the ones `re.finditer` gives on the text's bytes, however long: the automaton
-finds fixed-width hits itself, and `re` the variable-width ones in the runs of text around
-the automaton's hits. `check_pattern` is the one definition of a pattern both engines run
-alike; rubric and lab loading, `openness rubric check` and the matcher all apply it.
+finds fixed-width hits itself, a phrase of plain words takes its start from its end, and
+`re` finds the other variable-width hits in the runs of text around the automaton's hits.
+`check_pattern` is the one definition of a pattern both engines run alike; rubric and lab
+loading, `openness rubric check` and the matcher all apply it.
 Choosing between overlapping hits of different patterns is left to the caller
 (`leftmost_longest`), because cues, aliases and negators overlap by design.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import re
 from dataclasses import dataclass
@@ -47,7 +49,10 @@ _WORD_ENDING = "\\w*"  # a word-ending wildcard, as phrase_to_regex writes it
 _WORD_TAIL = re.compile(rb"\w*")
 _WORD_BYTE = np.array([bool(re.match(rb"\w", bytes([b]))) for b in range(256)])
 _LOOK_AHEAD = 16  # bytes a stem's word ending is looked for with numpy; longer ones use `re`
-_CONFIRM_WINDOW = 1000  # bytes looked back at first for where a prefiltered hit may start
+_SEPARATOR_BYTE = np.array([bool(re.fullmatch(_WORD_SEPARATOR.encode(), bytes([b]))) for b in range(256)])
+_SEPARATORS_REACH = 16  # bytes a phrase's separators are looked for with numpy; longer runs in Python
+_LOOK_AROUND = 64  # bytes a variable-width hit's run bounds are looked for with numpy; farther ones use `re`
+_CONFIRM_WINDOW = 1000  # bytes `re` looks back at first for where such a run starts
 
 
 @dataclass(frozen=True)
@@ -289,7 +294,20 @@ class Matcher:
                 -1 if prefilter else _fixed_width(regex)
                 for regex, prefilter in zip(self._engine_regexes, self._prefilter)
             ], dtype=np.int64)
-            self._outside = {i: _outside(self.patterns[i]) for i in np.flatnonzero(self._width < 0).tolist()}
+            variable = np.flatnonzero(self._width < 0).tolist()
+            self._outside = {i: _outside(self.patterns[i]) for i in variable}
+            # the same bytes as one table (pattern, byte value) -> outside, for numpy to look up
+            self._outside_byte = np.zeros((len(self.patterns), 256), dtype=bool)
+            for i in variable:
+                self._outside_byte[i] = ~_consumable_bytes(self.patterns[i])
+            # phrases of plain words (`Allen[\s\-]+Institute`, `model[\s\-]+release\w*`): where
+            # such a hit starts follows from its end, so they skip `re` (each row: the words'
+            # lengths, last word first; a stem's last word up to where the automaton stops)
+            regexes = [p.regex[: -len(_WORD_ENDING)] if stem else p.regex for p, stem in zip(self.patterns, self._stem)]
+            words = {i: _plain_words(regexes[i]) for i in variable if not self._prefilter[i]}
+            self._phrase_words = np.zeros((len(self.patterns), max([1, *map(len, words.values())])), dtype=np.int64)
+            for i, lengths in words.items():
+                self._phrase_words[i, : len(lengths)] = lengths[::-1]
             self._database = self._compile_hyperscan()
 
     def __reduce__(self):  # compiled databases do not pickle; worker processes recompile
@@ -360,33 +378,127 @@ class Matcher:
         fixed[:, 1] = fixed[:, 2] - width[width >= 0]
         stem = np.flatnonzero(self._stem[fixed[:, 0]])
         fixed[stem, 2] = _word_ends(data, fixed[stem, 2])
-        variable = [fixed]
-        by_pattern = hits[width < 0]
-        for index in np.unique(by_pattern[:, 0]).tolist():
-            variable.append(self._hits_around(index, by_pattern[by_pattern[:, 0] == index, 2], data))
-        return np.concatenate(variable)
+        variable = hits[width < 0]
+        phrase = self._phrase_words[variable[:, 0], 0] > 0
+        phrases = variable[phrase]
+        phrases[:, 1] = _phrase_starts(data, phrases[:, 2], self._phrase_words[phrases[:, 0]])
+        stem = np.flatnonzero(self._stem[phrases[:, 0]])
+        phrases[stem, 2] = _word_ends(data, phrases[stem, 2])
+        others = variable[~phrase]
+        return np.concatenate([fixed, phrases, self._hits_in_runs(others[:, 0], others[:, 2], data)])
 
-    def _hits_around(self, index: int, ends: np.ndarray, data: bytes) -> np.ndarray:
-        """`re`'s hits of pattern `index` in each run of text that holds an automaton hit
-        (ending at one of `ends`): a run is bounded by bytes the pattern cannot consume, so
-        no hit crosses it and `re.finditer` over it gives the hits a search over the whole
-        text would."""
-        outside, compiled = self._outside[index], self._compiled[index]
+    def _hits_in_runs(self, pattern: np.ndarray, end: np.ndarray, data: bytes) -> np.ndarray:
+        """`re`'s hits of variable-width patterns in each run of text that holds an automaton
+        hit (pattern `pattern[i]` ending at `end[i]`). A run is bounded by bytes its pattern
+        cannot consume, so no hit crosses it and `re.finditer` over it gives the hits a search
+        over the whole text would. The runs are found for all hits at once with numpy, and
+        each pattern's runs are searched in one `finditer` call over the runs laid end to end,
+        each with the byte before it: that byte cannot be consumed either, so no hit crosses
+        from one run into the next and `\\b` still sees the text's own neighbours."""
+        if not len(pattern):
+            return np.zeros((0, 3), dtype=np.int64)
+        pattern, start, stop = self._runs(*_unique_pairs(pattern, end), data)
+        low = np.maximum(start - 1, 0)  # each run with the byte before it, for `\\b`
+        at = np.concatenate([[0], np.cumsum(stop - low)])  # where each run begins in `laid`
+        laid = np.frombuffer(data, dtype=np.uint8)[np.repeat(low - at[:-1], stop - low) + np.arange(at[-1])].tobytes()
         found = []
-        runs: dict[int, int] = {}
-        start, previous = 0, None
-        for end in np.unique(ends).tolist():  # a run's start is looked for once, not per hit
-            if previous is None or (outside and outside.search(data, previous, end)):
-                start = _run_start(data, end, outside)
-            runs[start], previous = end, end
-        reached = 0
-        for start, end in sorted(runs.items()):  # each run with its last automaton hit
-            if start < reached:
-                continue
-            stop = (outside.search(data, end) if outside else None)
-            reached = stop.start() + 1 if stop else len(data)
-            found += [(index, m.start(), m.end()) for m in compiled.finditer(data, start, reached)]
-        return np.array(found, dtype=np.int64).reshape(-1, 3)
+        for index, first_run, last_run in _groups(pattern):
+            spans = self._compiled[index].finditer(laid[at[first_run]: at[last_run + 1]])
+            span = np.fromiter(itertools.chain.from_iterable(map(re.Match.span, spans)), dtype=np.int64)
+            span = span.reshape(-1, 2) + at[first_run]
+            run = np.searchsorted(at, span[:, 0], side="right") - 1
+            found.append(np.column_stack([np.full(len(span), index), span + (low - at[:-1])[run, None]]))
+        return np.concatenate(found) if found else np.zeros((0, 3), dtype=np.int64)
+
+    def _runs(self, pattern: np.ndarray, end: np.ndarray, data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The runs that hold the hits (ordered by pattern, then end), as (pattern, start,
+        stop): a run starts after the last byte before a hit that its pattern cannot consume,
+        and its search stops after the first such byte after its last hit, so that `\\b` at
+        the run's end sees that byte. Looked up with numpy a few bytes around each hit; the
+        few longer runs go to `re`."""
+        byte = np.frombuffer(data, dtype=np.uint8)
+        start = end - _nearest(self._outside_byte, pattern, byte, end, -1) + 1
+        for i in np.flatnonzero(start > end).tolist():  # none within reach
+            start[i] = _run_start(data, int(end[i]), self._outside[pattern[i]])
+        last = np.r_[(pattern[1:] != pattern[:-1]) | (start[1:] != start[:-1]), True]  # each run's last hit
+        pattern, start, end = pattern[last], start[last], end[last]
+        stop = end + _nearest(self._outside_byte, pattern, byte, end, +1) + 1
+        for i in np.flatnonzero(stop == end).tolist():  # none within reach
+            found = self._outside[pattern[i]] and self._outside[pattern[i]].search(data, int(end[i]))
+            stop[i] = found.start() + 1 if found else len(data)
+        return pattern, start, stop
+
+
+def _nearest(outside: np.ndarray, pattern: np.ndarray, byte: np.ndarray, position: np.ndarray,
+             direction: int) -> np.ndarray:
+    """How far from each position lies the nearest byte that `outside[pattern]` marks,
+    looking back (direction -1: 1 is the byte just before) or ahead (+1: 0 is the byte at
+    the position), within _LOOK_AROUND bytes of the text; -1 where there is none in reach.
+    Expects `pattern` sorted: each pattern's table row is applied to its hits at once."""
+    found = np.full(len(position), -1, dtype=np.int64)
+    if len(byte) < _LOOK_AROUND:
+        return found
+    window = np.lib.stride_tricks.sliding_window_view(byte, _LOOK_AROUND)  # a view: no copy of the text
+    first = position - _LOOK_AROUND if direction < 0 else position
+    seen = window[np.clip(first, 0, len(window) - 1)]
+    if direction < 0:
+        seen = seen[:, ::-1]  # nearest first
+    for index, first_hit, last_hit in _groups(pattern):
+        marked = outside[index][seen[first_hit: last_hit + 1]]
+        found[first_hit: last_hit + 1] = np.where(marked.any(axis=1), marked.argmax(axis=1), -1)
+    found[(first < 0) | (first > len(window) - 1)] = -1  # the window would leave the text
+    return np.where(found >= 0, found + (direction < 0), -1)
+
+
+def _phrase_starts(data: bytes, end: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Where each hit of a phrase of plain words starts, from its end and its words' lengths
+    (last word first, then zeros): back over a word, then over the run of separators before
+    it, which the phrase takes whole (its words hold none), and so on. The automaton found a
+    whole match ending there, so this start is the only one it can have."""
+    start = end - words[:, 0]
+    for column in range(1, words.shape[1]):
+        more = np.flatnonzero(words[:, column] > 0)
+        start[more] -= _separators_before(data, start[more]) + words[more, column]
+    return start
+
+
+def _separators_before(data: bytes, position: np.ndarray) -> np.ndarray:
+    """How many phrase separators (whitespace or hyphens) stand just before each position:
+    looked up with numpy a few bytes back; the rare longer runs are counted in Python."""
+    found = np.full(len(position), -1, dtype=np.int64)
+    byte = np.frombuffer(data, dtype=np.uint8)
+    if len(byte) >= _SEPARATORS_REACH:
+        window = np.lib.stride_tricks.sliding_window_view(byte, _SEPARATORS_REACH)
+        behind = _SEPARATOR_BYTE[window[np.maximum(position - _SEPARATORS_REACH, 0)][:, ::-1]]
+        found = np.where(behind.all(axis=1) | (position < _SEPARATORS_REACH), -1, behind.argmin(axis=1))
+    for i in np.flatnonzero(found < 0).tolist():
+        at = int(position[i])
+        while at and _SEPARATOR_BYTE[data[at - 1]]:
+            at -= 1
+        found[i] = int(position[i]) - at
+    return found
+
+
+def _plain_words(regex: str) -> list[int]:
+    r"""The lengths of the words of a phrase of plain words joined by phrase separators
+    (`Allen[\s\-]+Institute`), or [] for any other regex."""
+    words = regex.split(_WORD_SEPARATOR)
+    return [len(w) for w in words] if len(words) > 1 and all(re.fullmatch(r"\w+", w) for w in words) else []
+
+
+def _unique_pairs(pattern: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (pattern, end) pairs, ordered by pattern, then end."""
+    order = np.lexsort((end, pattern))
+    pattern, end = pattern[order], end[order]
+    first = np.r_[True, (pattern[1:] != pattern[:-1]) | (end[1:] != end[:-1])]
+    return pattern[first], end[first]
+
+
+def _groups(sorted_values: np.ndarray):
+    """(value, first index, last index) for each block of equal values in a sorted array."""
+    edge = np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]])
+    last = np.r_[edge[1:] - 1, len(sorted_values) - 1]
+    return zip(sorted_values[edge].tolist(), edge.tolist(), last.tolist())
 
 
 def _run_start(data: bytes, end: int, outside: re.Pattern | None) -> int:
@@ -420,12 +532,17 @@ _OTHER_CASE = np.array([ord(chr(b).swapcase()) if _ASCII_LETTER[b] else b for b 
 def _outside(pattern: Pattern) -> re.Pattern | None:
     """A one-byte regex for the bytes no match of `pattern` can hold (None when it can hold
     any byte). Erring towards fewer bytes only makes the confirmation start earlier."""
-    consumable = _consumable(_regex_parser.parse(pattern.regex.encode("ascii")))
-    if not pattern.case_sensitive:
-        consumable |= consumable[_OTHER_CASE]
+    consumable = _consumable_bytes(pattern)
     if consumable.all():
         return None
     return re.compile(b"[" + b"".join(re.escape(_BYTES[b]) for b in np.flatnonzero(~consumable)) + b"]")
+
+
+def _consumable_bytes(pattern: Pattern) -> np.ndarray:
+    """For each byte value, whether a match of `pattern` may hold it, in either case unless
+    the pattern is case-sensitive."""
+    consumable = _consumable(_regex_parser.parse(pattern.regex.encode("ascii")))
+    return consumable | consumable[_OTHER_CASE] if not pattern.case_sensitive else consumable
 
 
 def _consumable(parsed) -> np.ndarray:
