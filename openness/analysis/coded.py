@@ -1,0 +1,156 @@
+"""A coded sample of a source's sentences, drawn the way the gold sentences were, and the
+scorer's F1 against it: recall on news, which a precision audit of cue hits cannot give.
+
+Drawing (`draw_coding_sheet`, `openness audit SOURCE --sentences`): from the scorer's sentence
+table of the cleaned documents, `LEAN` of the `n` sentences are drawn among those naming a lab
+of the lab registry or holding one of `KEYWORDS`, the rest among all sentences not drawn
+yet. `KEYWORDS` is a short list of its own, not the rubric's cues, so the draw does not lean
+on the cues being measured. Every draw is seeded. A sentence's offsets on the sheet point into
+the page text as parsed (before boilerplate removal), so they stay valid when the removal
+rules change; a sentence that cannot be found word for word in the parsed text (removal
+joined words across a removed piece) is passed over. The sheet holds ids, offsets and empty
+code columns, never the text; `coding_view` adds the text for the coder (to keep under
+build/).
+
+Coding, with ../shared/data/gold/codebook.md on the sentence alone: `transparency`,
+`safety`, `control` 0/1, `stance` pro_open / pro_closed / neutral, `labs` lab ids joined by
+";" (`other` for a developer outside the list; empty for none).
+
+Figures (`coded_figures`): every coded sentence scored as one document, as `openness score
+--unit document` does with its defaults (stance from the shipped stance model), then per
+theme precision, recall and F1 of presence, stance macro-F1 (also of the rubric's stance
+alone) and lab-mention micro precision, recall and F1, each with a 95% bootstrap interval
+over pages (sentences of one page are not independent).
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from openness.analysis.agreement import agreement, micro_agreement
+from openness.core.scoring import score_rows
+from openness.core.stance_model import StanceModel, with_model_stance
+from openness.vocab import CODEBOOK_LABS, N_BOOT, SEED, STANCES, THEMES
+
+LEAN = 0.6  # share of a draw taken among sentences naming a lab or an openness keyword, as for the gold
+KEYWORDS = re.compile(
+    r"\bopen[- ]?(?:source[sd]?|weights?|models?|science|data|release[sd]?)\b|\bopenness\b|\bopenly\b|"
+    r"\bclosed\b|\bproprietary\b|\btransparen\w*|\bweights\b|\blicen[cs]\w*", re.IGNORECASE)
+CODES = ["transparency", "safety", "control", "stance", "labs"]
+SHEET_COLUMNS = ["item", "doc_id", "start", "end", "drawn", *CODES]
+LEANING, RANDOM = "lab or keyword", "random"
+PRESENCE = ("absent", "present")
+FIGURE_COLUMNS = ["task", "method", "metric", "estimate", "lo", "hi", "n", "positives"]
+
+
+class CodedSheetError(ValueError):
+    """A coded sheet that cannot be read; the message names the file, line and way out."""
+
+
+def locate(sentence: str, parsed: str) -> tuple[int, int] | None:
+    """(start, end) of the first place where `sentence`'s words stand in `parsed` separated
+    only by white space; None when they do not."""
+    words = sentence.split()
+    if not words:
+        return None
+    found = re.search(r"\s+".join(map(re.escape, words)), parsed)
+    return found.span() if found else None
+
+
+def sentence_text(parsed: str, start: int, end: int) -> str:
+    """The sentence at `start:end` of the parsed page, white space collapsed (what the coder saw)."""
+    return " ".join(parsed[start:end].split())
+
+
+def draw_coding_sheet(sentences: pd.DataFrame, texts: pd.Series, parsed: pd.Series, n: int, seed: int) -> pd.DataFrame:
+    """`n` sentences (fewer if the source has fewer), `LEAN` of them among sentences with a
+    lab mention (`labs` not empty) or a keyword, the rest among all others; `sentences` is
+    the scorer's sentence table of the cleaned `texts` (doc_id -> text), `parsed` the page
+    text as parsed (doc_id -> text) into which the sheet's offsets point. Deterministic:
+    sentences are put in (doc_id, sentence) order before the seeded shuffles."""
+    ordered = sentences.sort_values(["doc_id", "sentence"], ignore_index=True)
+    spans = zip(ordered["doc_id"], ordered["start"], ordered["end"])
+    words = [texts[doc][start:end] for doc, start, end in spans]
+    leaning = ((ordered["labs"].fillna("") != "") | pd.Series([bool(KEYWORDS.search(w)) for w in words])).to_numpy()
+    rng = np.random.default_rng(seed)
+    n_leaning = round(n * LEAN)
+    taken: dict[int, tuple[str, int, int]] = {}
+    for stratum, want in ((LEANING, n_leaning), (RANDOM, n)):  # the second pass fills up to n in all
+        pool = np.flatnonzero(leaning) if stratum == LEANING else np.arange(len(ordered))
+        for row in rng.permutation(pool):
+            if len(taken) >= want:
+                break
+            if row in taken:
+                continue
+            span = locate(words[row], parsed[ordered.at[row, "doc_id"]])
+            if span is not None:
+                taken[row] = (stratum, *span)
+    sheet = pd.DataFrame([{"doc_id": ordered.at[row, "doc_id"], "start": start, "end": end, "drawn": stratum}
+                          for row, (stratum, start, end) in taken.items()], columns=["doc_id", "start", "end", "drawn"])
+    sheet.insert(0, "item", np.arange(1, len(sheet) + 1))
+    return sheet.assign(**{code: "" for code in CODES})[SHEET_COLUMNS]
+
+
+def coding_view(sheet: pd.DataFrame, parsed: pd.Series) -> pd.DataFrame:
+    """The sheet with each sentence's text: for the coder's eyes only, never to be committed."""
+    return sheet.assign(text=[sentence_text(parsed[d], s, e) for d, s, e in zip(sheet["doc_id"], sheet["start"], sheet["end"])])
+
+
+def check_codes(sheet: pd.DataFrame, where: str) -> None:
+    """Raise CodedSheetError at the first row whose codes the codebook does not allow."""
+    missing = [c for c in SHEET_COLUMNS if c not in sheet.columns]
+    if missing:
+        raise CodedSheetError(f"{where}: missing column(s) {', '.join(missing)}; start from `openness audit --sentences`")
+    for line, row in enumerate(sheet.itertuples(index=False), start=2):
+        for theme in THEMES:
+            if str(getattr(row, theme)) not in ("0", "1"):
+                raise CodedSheetError(f"{where}, line {line}: {theme} {getattr(row, theme)!r} is not 0 or 1")
+        if row.stance not in STANCES:
+            raise CodedSheetError(f"{where}, line {line}: stance {row.stance!r} is not one of {', '.join(STANCES)}")
+        cell = str(row.labs)
+        unknown = [lab for lab in (cell.split(";") if cell else []) if lab not in CODEBOOK_LABS]
+        if unknown:
+            raise CodedSheetError(f"{where}, line {line}: labs {cell!r}: {unknown[0]!r} is not a lab id of the "
+                                  "codebook (ids joined by ';', `other` for a developer outside the list)")
+
+
+def _lab_set(cell) -> set[str]:
+    return {lab for lab in str(cell).split(";") if lab}
+
+
+def _presence(values) -> np.ndarray:
+    return np.asarray(PRESENCE, dtype=object)[(np.asarray(values).astype(int) > 0).astype(int)]
+
+
+def coded_figures(coded: pd.DataFrame, model: StanceModel | None = None, n_boot: int = N_BOOT,
+                  seed: int = SEED) -> pd.DataFrame:
+    """The scorer against the coded sentences (`coded`: doc_id, item, text and the codes):
+    per theme precision, recall and F1 of presence; stance macro-F1 with the shipped model
+    (`model`, default the shipped one) and with the rubric alone; lab micro precision, recall
+    and F1. Columns `FIGURE_COLUMNS`; `positives` = coded sentences with the class (themes),
+    with a stance other than neutral (stance), or lab ids coded (labs)."""
+    documents = pd.DataFrame({"doc_id": [f"item-{i}" for i in coded["item"]], "text": coded["text"].to_numpy()})
+    scores = score_rows(documents)
+    pages = coded["doc_id"].to_numpy()
+    rows = []
+    for theme in THEMES:
+        table = agreement(_presence(coded[theme]), _presence(scores.documents[theme]), PRESENCE, n_boot, seed, pages)
+        present = table[table["class"] == "present"].set_index("metric")
+        for metric in ("precision", "recall", "f1"):
+            rows.append((theme, "rubric", metric, *present.loc[metric, ["estimate", "lo", "hi"]],
+                         len(coded), int((coded[theme].astype(int) > 0).sum())))
+    stance_positives = int((coded["stance"] != "neutral").sum())
+    for method, scored in (("model", with_model_stance(scores, model)), ("rubric", scores)):
+        table = agreement(coded["stance"], scored.documents["stance"], STANCES, n_boot, seed, pages)
+        found = table[table["metric"] == "macro_f1"].iloc[0]
+        rows.append(("stance", method, "macro_f1", found["estimate"], found["lo"], found["hi"], len(coded),
+                     stance_positives))
+    reference = [_lab_set(cell) for cell in coded["labs"]]
+    predicted = [_lab_set(cell) & CODEBOOK_LABS for cell in scores.documents["labs"].fillna("")]
+    table = micro_agreement(reference, predicted, n_boot, seed, pages).set_index("metric")
+    for metric in ("precision", "recall", "f1"):
+        rows.append(("labs", "rubric", metric, *table.loc[metric, ["estimate", "lo", "hi"]], len(coded),
+                     sum(map(len, reference))))
+    return pd.DataFrame(rows, columns=FIGURE_COLUMNS).astype({"n": "int64", "positives": "int64"})
