@@ -39,6 +39,7 @@ KEYWORDS = re.compile(
     r"\bopen[- ]?(?:source[sd]?|weights?|models?|science|data|release[sd]?)\b|\bopenness\b|\bopenly\b|"
     r"\bclosed\b|\bproprietary\b|\btransparen\w*|\bweights\b|\blicen[cs]\w*", re.IGNORECASE)
 CODES = ["transparency", "safety", "control", "stance", "labs"]
+OTHER_LAB = "other"  # a developer outside the codebook's list: coded, but not scored (as for the gold)
 SHEET_COLUMNS = ["item", "doc_id", "start", "end", "drawn", *CODES]
 LEANING, RANDOM = "lab or keyword", "random"
 PRESENCE = ("absent", "present")
@@ -93,9 +94,18 @@ def draw_coding_sheet(sentences: pd.DataFrame, texts: pd.Series, parsed: pd.Seri
     return sheet.assign(**{code: "" for code in CODES})[SHEET_COLUMNS]
 
 
-def coding_view(sheet: pd.DataFrame, parsed: pd.Series) -> pd.DataFrame:
-    """The sheet with each sentence's text: for the coder's eyes only, never to be committed."""
-    return sheet.assign(text=[sentence_text(parsed[d], s, e) for d, s, e in zip(sheet["doc_id"], sheet["start"], sheet["end"])])
+def coding_view(sheet: pd.DataFrame, parsed: pd.Series, where: str = "sheet") -> pd.DataFrame:
+    """The sheet with each sentence's text (for the coder's eyes, or the build's figures; never
+    to be committed); a row whose page is not in `parsed` or whose offsets hold no words
+    raises CodedSheetError naming `where` and the line."""
+    texts = []
+    for line, (doc, start, end) in enumerate(zip(sheet["doc_id"], sheet["start"], sheet["end"]), start=2):
+        if doc not in parsed.index:
+            raise CodedSheetError(f"{where}, line {line}: page {doc!r} is not in the source")
+        texts.append(sentence_text(parsed[doc], int(start), int(end)))
+        if not texts[-1]:
+            raise CodedSheetError(f"{where}, line {line}: offsets {start}:{end} of {doc} hold no sentence")
+    return sheet.assign(text=texts)
 
 
 def check_codes(sheet: pd.DataFrame, where: str) -> None:
@@ -110,7 +120,7 @@ def check_codes(sheet: pd.DataFrame, where: str) -> None:
         if row.stance not in STANCES:
             raise CodedSheetError(f"{where}, line {line}: stance {row.stance!r} is not one of {', '.join(STANCES)}")
         cell = str(row.labs)
-        unknown = [lab for lab in (cell.split(";") if cell else []) if lab not in CODEBOOK_LABS]
+        unknown = [lab for lab in (cell.split(";") if cell else []) if lab not in CODEBOOK_LABS | {OTHER_LAB}]
         if unknown:
             raise CodedSheetError(f"{where}, line {line}: labs {cell!r}: {unknown[0]!r} is not a lab id of the "
                                   "codebook (ids joined by ';', `other` for a developer outside the list)")
@@ -130,7 +140,8 @@ def coded_figures(coded: pd.DataFrame, model: StanceModel | None = None, n_boot:
     per theme precision, recall and F1 of presence; stance macro-F1 with the shipped model
     (`model`, default the shipped one) and with the rubric alone; lab micro precision, recall
     and F1. Columns `FIGURE_COLUMNS`; `positives` = coded sentences with the class (themes),
-    with a stance other than neutral (stance), or lab ids coded (labs)."""
+    with a stance other than neutral (stance), or lab ids of the codebook's list coded (labs;
+    `other` is left out on both sides, as the gold protocol does)."""
     documents = pd.DataFrame({"doc_id": [f"item-{i}" for i in coded["item"]], "text": coded["text"].to_numpy()})
     scores = score_rows(documents)
     pages = coded["doc_id"].to_numpy()
@@ -147,7 +158,7 @@ def coded_figures(coded: pd.DataFrame, model: StanceModel | None = None, n_boot:
         found = table[table["metric"] == "macro_f1"].iloc[0]
         rows.append(("stance", method, "macro_f1", found["estimate"], found["lo"], found["hi"], len(coded),
                      stance_positives))
-    reference = [_lab_set(cell) for cell in coded["labs"]]
+    reference = [_lab_set(cell) & CODEBOOK_LABS for cell in coded["labs"]]
     predicted = [_lab_set(cell) & CODEBOOK_LABS for cell in scores.documents["labs"].fillna("")]
     table = micro_agreement(reference, predicted, n_boot, seed, pages).set_index("metric")
     for metric in ("precision", "recall", "f1"):
