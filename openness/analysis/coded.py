@@ -134,34 +134,49 @@ def _presence(values) -> np.ndarray:
     return np.asarray(PRESENCE, dtype=object)[(np.asarray(values).astype(int) > 0).astype(int)]
 
 
-def coded_figures(coded: pd.DataFrame, model: StanceModel | None = None, n_boot: int = N_BOOT,
-                  seed: int = SEED) -> pd.DataFrame:
-    """The scorer against the coded sentences (`coded`: doc_id, item, text and the codes):
-    per theme precision, recall and F1 of presence; stance macro-F1 with the shipped model
-    (`model`, default the shipped one) and with the rubric alone; lab micro precision, recall
-    and F1. Columns `FIGURE_COLUMNS`; `positives` = coded sentences with the class (themes),
-    with a stance other than neutral (stance), or lab ids of the codebook's list coded (labs;
-    `other` is left out on both sides, as the gold protocol does)."""
-    documents = pd.DataFrame({"doc_id": [f"item-{i}" for i in coded["item"]], "text": coded["text"].to_numpy()})
-    scores = score_rows(documents)
-    pages = coded["doc_id"].to_numpy()
+def predictions(coded: pd.DataFrame, model: StanceModel | None = None) -> pd.DataFrame:
+    """The scorer's codes of every coded sentence (`coded`: item and text), each scored as one
+    document with the defaults of `openness score --unit document`: themes 0/1, `stance` from
+    the stance model (`model`, default the shipped one), `rubric_stance` from the cues alone,
+    `labs` the codebook's lab ids joined by ";"."""
+    scores = score_rows(pd.DataFrame({"doc_id": [f"item-{i}" for i in coded["item"]], "text": coded["text"].to_numpy()}))
+    documents = scores.documents
+    return pd.DataFrame({
+        **{theme: (documents[theme].to_numpy() > 0).astype(int) for theme in THEMES},
+        "stance": with_model_stance(scores, model).documents["stance"].to_numpy(),
+        "rubric_stance": documents["stance"].to_numpy(),
+        "labs": [";".join(sorted(_lab_set(cell) & CODEBOOK_LABS)) for cell in documents["labs"].fillna("")],
+    })
+
+
+def figures(coded: pd.DataFrame, predicted: pd.DataFrame, n_boot: int = N_BOOT, seed: int = SEED) -> pd.DataFrame:
+    """`predicted` (one row per row of `coded`, as `predictions` gives) against the codes: per
+    theme precision, recall and F1 of presence; stance macro-F1 of `stance` (method `model`)
+    and of `rubric_stance` (method `rubric`); lab micro precision, recall and F1. Intervals:
+    bootstrap over pages (`coded.doc_id`). Columns `FIGURE_COLUMNS`; `positives` = coded
+    sentences with the theme, with a stance other than neutral (stance), or lab ids of the
+    codebook's list coded (labs; `other` is left out on both sides, as the gold protocol does)."""
+    pages, n = coded["doc_id"].to_numpy(), len(coded)
     rows = []
     for theme in THEMES:
-        table = agreement(_presence(coded[theme]), _presence(scores.documents[theme]), PRESENCE, n_boot, seed, pages)
+        table = agreement(_presence(coded[theme]), _presence(predicted[theme]), PRESENCE, n_boot, seed, pages)
         present = table[table["class"] == "present"].set_index("metric")
-        for metric in ("precision", "recall", "f1"):
-            rows.append((theme, "rubric", metric, *present.loc[metric, ["estimate", "lo", "hi"]],
-                         len(coded), int((coded[theme].astype(int) > 0).sum())))
-    stance_positives = int((coded["stance"] != "neutral").sum())
-    for method, scored in (("model", with_model_stance(scores, model)), ("rubric", scores)):
-        table = agreement(coded["stance"], scored.documents["stance"], STANCES, n_boot, seed, pages)
+        positives = int((coded[theme].astype(int) > 0).sum())
+        rows += [(theme, "rubric", metric, *present.loc[metric, ["estimate", "lo", "hi"]], n, positives)
+                 for metric in ("precision", "recall", "f1")]
+    stanced = int((coded["stance"] != "neutral").sum())
+    for method, column in (("model", "stance"), ("rubric", "rubric_stance")):
+        table = agreement(coded["stance"], predicted[column], STANCES, n_boot, seed, pages)
         found = table[table["metric"] == "macro_f1"].iloc[0]
-        rows.append(("stance", method, "macro_f1", found["estimate"], found["lo"], found["hi"], len(coded),
-                     stance_positives))
+        rows.append(("stance", method, "macro_f1", found["estimate"], found["lo"], found["hi"], n, stanced))
     reference = [_lab_set(cell) & CODEBOOK_LABS for cell in coded["labs"]]
-    predicted = [_lab_set(cell) & CODEBOOK_LABS for cell in scores.documents["labs"].fillna("")]
-    table = micro_agreement(reference, predicted, n_boot, seed, pages).set_index("metric")
-    for metric in ("precision", "recall", "f1"):
-        rows.append(("labs", "rubric", metric, *table.loc[metric, ["estimate", "lo", "hi"]], len(coded),
-                     sum(map(len, reference))))
+    table = micro_agreement(reference, [_lab_set(cell) for cell in predicted["labs"]], n_boot, seed, pages)
+    table = table.set_index("metric")
+    rows += [("labs", "rubric", metric, *table.loc[metric, ["estimate", "lo", "hi"]], n, sum(map(len, reference)))
+             for metric in ("precision", "recall", "f1")]
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS).astype({"n": "int64", "positives": "int64"})
+
+
+def coded_figures(coded: pd.DataFrame, model: StanceModel | None = None) -> pd.DataFrame:
+    """`figures` of the scorer's `predictions` on the coded sentences."""
+    return figures(coded, predictions(coded, model))
