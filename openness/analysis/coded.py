@@ -73,8 +73,9 @@ def draw_coding_sheet(sentences: pd.DataFrame, texts: pd.Series, parsed: pd.Seri
     sentences are put in (doc_id, sentence) order before the seeded shuffles."""
     ordered = sentences.sort_values(["doc_id", "sentence"], ignore_index=True)
     spans = zip(ordered["doc_id"], ordered["start"], ordered["end"])
-    words = [texts[doc][start:end] for doc, start, end in spans]
-    leaning = ((ordered["labs"].fillna("") != "") | pd.Series([bool(KEYWORDS.search(w)) for w in words])).to_numpy()
+    sentence_texts = [texts[doc][start:end] for doc, start, end in spans]
+    keyword = np.array([bool(KEYWORDS.search(text)) for text in sentence_texts], dtype=bool)
+    leaning = (ordered["labs"].fillna("") != "").to_numpy() | keyword
     rng = np.random.default_rng(seed)
     n_leaning = round(n * LEAN)
     taken: dict[int, tuple[str, int, int]] = {}
@@ -85,7 +86,7 @@ def draw_coding_sheet(sentences: pd.DataFrame, texts: pd.Series, parsed: pd.Seri
                 break
             if row in taken:
                 continue
-            span = locate(words[row], parsed[ordered.at[row, "doc_id"]])
+            span = locate(sentence_texts[row], parsed[ordered.at[row, "doc_id"]])
             if span is not None:
                 taken[row] = (stratum, *span)
     sheet = pd.DataFrame([{"doc_id": ordered.at[row, "doc_id"], "start": start, "end": end, "drawn": stratum}
