@@ -56,9 +56,9 @@ def _claims(args: argparse.Namespace) -> None:
         print(summary.describe(), file=sys.stderr)
 
 
-def _source_documents(name: str) -> pd.DataFrame | None:
-    """The documents (doc_id, text) of a registered text source such as news-scrape, read by
-    its parser; None when `name` is no registered source (then it is a corpus path)."""
+def _source_frames(name: str) -> dict[str, pd.DataFrame] | None:
+    """The frames of a registered text source such as news-scrape, read by its parser; None
+    when `name` is no registered source (then it is a corpus path)."""
     from openness.data.catalogue import PARSERS
     from openness.data.sources import source_root
 
@@ -68,11 +68,18 @@ def _source_documents(name: str) -> pd.DataFrame | None:
     frames = parsers[name].frames(source_root(None, name))
     if "documents" not in frames:
         raise ValueError(f"{name} is a registered source without documents: no text to score")
-    return frames["documents"][["doc_id", "text"]]
+    return frames
+
+
+def _source_documents(name: str) -> pd.DataFrame | None:
+    """The documents (doc_id, text) of a registered text source, None for a corpus path."""
+    frames = _source_frames(name)
+    return None if frames is None else frames["documents"][["doc_id", "text"]]
 
 
 def _audit(args: argparse.Namespace) -> None:
     from openness.analysis.audit import VERDICTS, draw_sheet, judging_view
+    from openness.analysis.coded import CODES, coding_view, draw_coding_sheet
     from openness.core.corpus import CorpusError, read_corpus
     from openness.core.outputs import OutputGroup, check_outputs
     from openness.core.scoring import score_rows
@@ -80,19 +87,28 @@ def _audit(args: argparse.Namespace) -> None:
 
     try:
         check_outputs({"corpus": args.corpus}, sheet=args.output, view=args.view)
-        docs = _source_documents(args.corpus)
-        if docs is None:
-            docs = read_corpus(args.corpus).docs[["doc_id", "text"]]
+        frames = _source_frames(args.corpus)
+        docs = read_corpus(args.corpus).docs[["doc_id", "text"]] if frames is None else frames["documents"][["doc_id", "text"]]
         scores = score_rows(docs)
-        sheet = draw_sheet(scores.evidence, args.n, args.seed)
+        if args.sentences:  # offsets into the page text as parsed, where the source keeps it apart
+            parsed = frames["scraped"].set_index("doc_id")["raw"] if frames and "scraped" in frames else scores.texts
+            sheet = draw_coding_sheet(scores.sentences, scores.texts, parsed, args.n, args.seed)
+            view = None if args.view is None else coding_view(sheet, parsed)
+        else:
+            sheet = draw_sheet(scores.evidence, args.n, args.seed)
+            view = None if args.view is None else judging_view(sheet, scores.sentences, scores.texts)
         with OutputGroup() as group:
             group.write_csv(sheet, args.output)
-            if args.view is not None:
-                group.write_csv(judging_view(sheet, scores.sentences, scores.texts), args.view)
+            if view is not None:
+                group.write_csv(view, args.view)
     except (CorpusError, FetchError, FileNotFoundError, ValueError) as error:  # OutputError too
         raise UserError(str(error)) from error
-    print(f"{args.output}: {len(sheet)} of {len(scores.evidence)} hits in {len(docs)} documents drawn "
-          f"(seed {args.seed}); fill in `verdict` with one of {', '.join(VERDICTS)}", file=sys.stderr)
+    if args.sentences:
+        print(f"{args.output}: {len(sheet)} of {len(scores.sentences)} sentences in {len(docs)} documents drawn "
+              f"(seed {args.seed}); code {', '.join(CODES)} with the codebook", file=sys.stderr)
+    else:
+        print(f"{args.output}: {len(sheet)} of {len(scores.evidence)} hits in {len(docs)} documents drawn "
+              f"(seed {args.seed}); fill in `verdict` with one of {', '.join(VERDICTS)}", file=sys.stderr)
 
 
 def _rubric_check(args: argparse.Namespace) -> None:
@@ -234,10 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="draw a seeded sample of cue hits to judge (a precision audit)")
     audit.add_argument("corpus", help="a registered text source (e.g. news-scrape), or a folder/.csv/.jsonl/.parquet corpus")
     audit.add_argument("-o", "--output", required=True, help="judging sheet CSV (no text: can be committed)")
-    audit.add_argument("--n", type=_positive, default=120, help="hits to draw (default: 120)")
+    audit.add_argument("--n", type=_positive, default=120, help="hits (or sentences) to draw (default: 120)")
     audit.add_argument("--seed", type=int, default=1, help="seed of the draw (default: 1)")
     audit.add_argument("--view", default=None,
                        help="also write the sheet with each sentence's text here, for the judge (keep it under build/)")
+    audit.add_argument("--sentences", action="store_true",
+                       help="draw sentences to code with the codebook (60%% naming a lab or an openness keyword, "
+                            "as for the gold sentences) instead of cue hits to judge")
     audit.set_defaults(run=_audit)
 
     rubric = commands.add_parser("rubric", help="work with rubrics")

@@ -22,6 +22,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from openness import paths
 from openness.analysis.audit import precision_table
 from openness.analysis.claims import find_claims
+from openness.analysis.coded import coded_figures, coding_view
 from openness.analysis.protocol import protocol_table
 from openness.analysis.quantify import gold_predictions
 from openness.analysis.openwashing import gap_table, seed_comparison
@@ -33,7 +34,7 @@ from openness.core.scoring import score_rows
 from openness.data.catalogue import PARSERS
 from openness.data.reference import lab_reference
 from openness.data.registry import REGISTRY, Source, load_registry, source_dir
-from openness.data.sources import SourceParser, aiaaic, audits, fmti, gold, issue_themes, mot, osai, seed
+from openness.data.sources import SourceParser, aiaaic, audits, fmti, gold, issue_themes, mot, news, osai, seed
 
 Frames = dict[str, dict[str, pd.DataFrame]]  # source id -> frame name -> frame
 DOCUMENT_COLUMNS = ["doc_id", "source", "title", "author", "commenter_type", "commenter_lab", "published",
@@ -156,7 +157,15 @@ def build_tables(frames: Frames, sources: dict[str, Source]) -> dict[str, pd.Dat
         "gold_predictions.csv": gold_predictions(frames[gold.SOURCE]),
         "validation_protocol.csv": protocol_table(frames[gold.SOURCE]["dev"], frames[gold.SOURCE]["check"]),
         "audit_precision.csv": precision_table(frames[audits.SOURCE]["sheets"]),
+        "validation_news.csv": news_figures(frames[audits.SOURCE]["coded"], frames[news.SOURCE]["scraped"]),
     }
+
+
+def news_figures(coded: pd.DataFrame, scraped: pd.DataFrame) -> pd.DataFrame:
+    """The scorer against the coded news sentences (data/validation/news-coded.csv), each
+    sentence's text taken from the page as parsed by its offsets."""
+    sample = coded[coded["sample"] == "news-coded"]
+    return coded_figures(coding_view(sample, scraped.set_index("doc_id")["raw"], "data/validation/news-coded.csv"))
 
 
 def document_table(docs: pd.DataFrame, doc_scores: pd.DataFrame) -> pd.DataFrame:

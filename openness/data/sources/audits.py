@@ -1,7 +1,11 @@
 """The project's judged precision audits (data/validation/<corpus>-audit-<when>.csv, written
 by `openness audit` and judged with the codebook): one row per drawn cue hit with its ids,
 offsets, cue and verdict, never the sentence. Registered with checksums like every source,
-so `audit_precision.csv` is rebuilt only from the sheets as judged."""
+so `audit_precision.csv` is rebuilt only from the sheets as judged. Beside them, the coded
+samples of sentences (data/validation/<corpus>-coded.csv, drawn by `openness audit
+--sentences` and coded with the codebook): ids, offsets and codes, never the sentence; the
+build takes each sentence's text from the source and measures the scorer against the codes
+(`validation_news.csv`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from openness.analysis.audit import SHEET_COLUMNS, VERDICTS, AuditError
+from openness.analysis.coded import SHEET_COLUMNS as CODED_COLUMNS, check_codes
 from openness.data.sources import SourceParser, source_root
 
 SOURCE = "audits"
@@ -33,4 +38,15 @@ def sheets(root: Path | None = None) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=[*SHEET_COLUMNS, "audit"])
 
 
-PARSER = SourceParser(id=SOURCE, frames=lambda root: {"sheets": sheets(root)}, records=("sheets", "judged hit"))
+def coded(root: Path | None = None) -> pd.DataFrame:
+    """Every coded sheet of the folder, one row per coded sentence, `sample` = the file's stem."""
+    tables = []
+    for path in sorted(source_root(root, SOURCE).glob("*-coded.csv")):
+        sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
+        check_codes(sheet, str(path))
+        tables.append(sheet.astype({"item": "int64", "start": "int64", "end": "int64"}).assign(sample=path.stem))
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=[*CODED_COLUMNS, "sample"])
+
+
+PARSER = SourceParser(id=SOURCE, frames=lambda root: {"sheets": sheets(root), "coded": coded(root)},
+                      records=("sheets", "judged hit"))

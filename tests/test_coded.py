@@ -1,0 +1,132 @@
+"""The coded sentence sample: the seeded draw (offsets into the text as parsed, no text on
+the sheet), the figures on a sample written by us, the command, and the committed coded
+news sheet against the mirror."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from openness import paths
+from openness.analysis.coded import (KEYWORDS, LEANING, RANDOM, SHEET_COLUMNS, CodedSheetError, coding_view,
+                                     draw_coding_sheet, figures)
+from openness.cli import main
+from openness.core.scoring import score_rows
+from openness.data.sources import audits, news
+
+ARTICLE = ["OpenAI shipped a new chatbot on Tuesday.", "The weather in the valley stayed mild all week.",
+           "Critics say open source tools let small teams catch up.", "Nobody at the bakery had heard of it.",
+           "Our reporter rode the tram to the harbour and back.", "Anthropic declined to comment on the plan.",
+           "The river rose by two metres after the storm.", "A proprietary system keeps its parts out of view."]
+MENU = "Home | News | Sport | Culture | Sign in"
+
+
+def pages(n_pages: int = 6) -> tuple[pd.Series, pd.Series]:
+    """(cleaned text, text as parsed) of pages written for this test: the parsed page has a
+    menu line and doubled spaces that cleaning drops, so offsets into the two differ."""
+    cleaned, parsed = {}, {}
+    for page in range(n_pages):
+        lines = [f"{ARTICLE[(page + k) % len(ARTICLE)]} {ARTICLE[(page + k + 3) % len(ARTICLE)]}" for k in range(3)]
+        cleaned[f"p{page}"] = "\n".join(lines)
+        parsed[f"p{page}"] = MENU + "\n" + "\n".join(line.replace(" ", "  ", 1) for line in lines) + "\n" + MENU
+    return pd.Series(cleaned), pd.Series(parsed)
+
+
+def test_the_draw_is_seeded_leans_60_percent_and_points_into_the_parsed_text():
+    cleaned, parsed = pages()
+    sentences = score_rows(pd.DataFrame({"doc_id": cleaned.index, "text": cleaned.to_numpy()})).sentences
+    sheet = draw_coding_sheet(sentences, cleaned, parsed, 10, seed=7)
+    assert sheet.columns.tolist() == SHEET_COLUMNS and sheet["item"].tolist() == list(range(1, 11))
+    assert sheet["drawn"].value_counts().to_dict() == {LEANING: 6, RANDOM: 4}
+    assert (sheet[["transparency", "safety", "control", "stance", "labs"]] == "").all().all()
+    assert not sheet.duplicated(["doc_id", "start"]).any()
+    shown = coding_view(sheet, parsed)["text"]
+    assert set(shown) <= set(ARTICLE)  # each span is one whole sentence of the parsed page
+    leaning = shown[sheet["drawn"] == LEANING]
+    assert all(KEYWORDS.search(text) or "OpenAI" in text or "Anthropic" in text for text in leaning)
+    assert all(parsed[doc][start:end].split() == text.split()
+               for doc, start, end, text in zip(sheet["doc_id"], sheet["start"], sheet["end"], shown))
+    assert (sheet["start"] > len(MENU)).all()  # offsets into the parsed text, past its menu line
+    shuffled = sentences.sample(frac=1, random_state=1)
+    pd.testing.assert_frame_equal(draw_coding_sheet(shuffled, cleaned, parsed, 10, seed=7), sheet)
+    assert not draw_coding_sheet(sentences, cleaned, parsed, 10, seed=8)[["doc_id", "start"]].equals(
+        sheet[["doc_id", "start"]])
+    assert len(draw_coding_sheet(sentences, cleaned, parsed, 500, seed=7)) == len(sentences)  # all of them
+
+
+def test_a_sentence_not_found_word_for_word_in_the_parsed_page_is_passed_over():
+    cleaned = pd.Series({"p0": "The river rose by two metres after the storm. Our reporter rode the tram home."})
+    parsed = pd.Series({"p0": "The river rose by two metres after the storm. Our reporter [menu] rode the tram home."})
+    sentences = score_rows(pd.DataFrame({"doc_id": ["p0"], "text": cleaned.to_numpy()})).sentences
+    sheet = draw_coding_sheet(sentences, cleaned, parsed, 5, seed=1)
+    assert coding_view(sheet, parsed)["text"].tolist() == ["The river rose by two metres after the storm."]
+
+
+def coded_and_predicted() -> tuple[pd.DataFrame, pd.DataFrame]:
+    coded = pd.DataFrame({
+        "item": [1, 2, 3, 4, 5], "doc_id": ["p1", "p1", "p2", "p3", "p3"],
+        "transparency": ["1", "1", "0", "0", "1"], "safety": ["1", "0", "0", "0", "0"],
+        "control": ["0", "0", "0", "1", "1"],
+        "stance": ["pro_open", "neutral", "neutral", "pro_closed", "neutral"],
+        "labs": ["openai;other", "", "meta", "google;meta", "other"]})
+    predicted = pd.DataFrame({
+        "transparency": [1, 0, 1, 0, 1], "safety": [1, 1, 1, 0, 0], "control": [0, 0, 0, 0, 0],
+        "stance": ["pro_open", "neutral", "pro_open", "neutral", "neutral"], "rubric_stance": ["neutral"] * 5,
+        "labs": ["openai", "google", "meta", "google", ""]})
+    return coded, predicted
+
+
+def test_figures_on_a_sample_written_by_us_are_the_hand_computed_ones():
+    coded, predicted = coded_and_predicted()
+    table = figures(coded, predicted, n_boot=200, seed=1).set_index(["task", "method", "metric"])
+    expected = {
+        ("transparency", "rubric", "precision"): 2 / 3, ("transparency", "rubric", "recall"): 2 / 3,
+        ("transparency", "rubric", "f1"): 2 / 3,
+        ("safety", "rubric", "precision"): 1 / 3, ("safety", "rubric", "recall"): 1.0, ("safety", "rubric", "f1"): 0.5,
+        ("control", "rubric", "recall"): 0.0, ("control", "rubric", "f1"): 0.0,
+        # pro_open F1 2/3, pro_closed 0, neutral 2*2/(3+3) = 2/3
+        ("stance", "model", "macro_f1"): 4 / 9,
+        ("stance", "rubric", "macro_f1"): (0 + 0 + 2 * 3 / (3 + 5)) / 3,
+        # `other` left out: tp openai, meta, google; fp google (row 2); fn meta (row 4)
+        ("labs", "rubric", "precision"): 0.75, ("labs", "rubric", "recall"): 0.75, ("labs", "rubric", "f1"): 0.75,
+    }
+    assert {key: table.loc[key, "estimate"] for key in expected} == pytest.approx(expected)
+    assert table["positives"].xs("f1", level="metric").to_dict() == {
+        ("transparency", "rubric"): 3, ("safety", "rubric"): 1, ("control", "rubric"): 2, ("labs", "rubric"): 4}
+    assert table.loc[("stance", "model", "macro_f1"), "positives"] == 2 and (table["n"] == 5).all()
+    assert ((table["lo"] <= table["estimate"] + 1e-12) & (table["estimate"] <= table["hi"] + 1e-12)).all()
+    pd.testing.assert_frame_equal(figures(coded, predicted, n_boot=200, seed=1), table.reset_index())
+
+
+def test_a_coded_sheet_with_a_code_outside_the_codebook_is_refused_with_its_line(tmp_path):
+    coded, _ = coded_and_predicted()
+    sheet = coded.assign(start=0, end=5, drawn=RANDOM)[SHEET_COLUMNS]
+    sheet.assign(labs=["openai", "", "grok", "", ""]).to_csv(tmp_path / "x-coded.csv", index=False)
+    with pytest.raises(CodedSheetError, match=r"x-coded\.csv, line 4: labs 'grok': 'grok' is not a lab id"):
+        audits.coded(tmp_path)
+    sheet.assign(stance=["neutral", "pro-open", "neutral", "neutral", "neutral"]).to_csv(tmp_path / "x-coded.csv", index=False)
+    with pytest.raises(CodedSheetError, match=r"x-coded\.csv, line 3: stance 'pro-open' is not one of"):
+        audits.coded(tmp_path)
+
+
+def test_the_command_writes_a_sentence_sheet_without_text_and_a_view_with_it(tmp_path):
+    corpus = tmp_path / "corpus.csv"
+    pd.DataFrame({"id": ["a", "b"], "text": [" ".join(ARTICLE[:4]), " ".join(ARTICLE[4:])]}).to_csv(corpus, index=False)
+    out, view = tmp_path / "sheet.csv", tmp_path / "view.csv"
+    assert main(["audit", str(corpus), "--sentences", "-o", str(out), "--n", "5", "--seed", "7", "--view", str(view)]) == 0
+    sheet = pd.read_csv(out, keep_default_na=False)
+    assert sheet.columns.tolist() == SHEET_COLUMNS and len(sheet) == 5
+    assert not any(sentence in out.read_text() for sentence in ARTICLE)
+    assert set(pd.read_csv(view, keep_default_na=False)["text"]) <= set(ARTICLE)
+
+
+def test_the_committed_coded_news_sentences_resolve_in_the_mirror(mirror):
+    """Every coded sentence's offsets hold a sentence of its page as parsed; the sheet holds
+    ids, offsets and codes only."""
+    coded = audits.coded(paths.DATA / "validation")
+    assert set(coded["sample"]) == {"news-coded"} and len(coded) == 200
+    assert coded.columns.tolist() == [*SHEET_COLUMNS, "sample"]
+    assert coded["drawn"].value_counts().to_dict() == {LEANING: 120, RANDOM: 80}
+    scraped = news.PARSER.frames(mirror / "raw" / news.SOURCE)["scraped"].set_index("doc_id")["raw"]
+    texts = coding_view(coded, scraped)["text"]
+    assert texts.str.contains("[A-Za-z]").all()  # no span of white space or punctuation ("Why?" is a sentence)
+    assert texts.str.contains(r"[.!?…”\"’]$|[a-z]$", regex=True).mean() > 0.9  # sentence ends, not cut-off menus
