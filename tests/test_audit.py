@@ -69,17 +69,14 @@ def test_the_command_writes_a_sheet_without_text_and_a_view_with_it(tmp_path):
     assert main(["audit", str(tmp_path / "missing.csv"), "-o", str(out)]) == 2
 
 
-def test_the_committed_news_audit_judges_hits_inside_real_sentences():
-    """The sheet was drawn before later cue changes, so its hits need not be hits today; its
-    spans still lie inside sentences of the news documents as the build splits them."""
-    sheet = read_judged(paths.DATA / "validation" / "news-audit-before.csv")
-    assert len(sheet) >= 100 and set(sheet["verdict"]) <= set(VERDICTS)
-    assert sheet["doc_id"].str.startswith("news-").all()
-    sentences = pd.read_csv(paths.PROCESSED / "sentence_scores.csv", dtype={"doc_id": str}, keep_default_na=False,
-                            usecols=["doc_id", "sentence", "start", "end"])
-    within = sheet.merge(sentences, on=["doc_id", "sentence"], suffixes=("", "_sentence"))
-    assert len(within) == len(sheet)
-    assert ((within["start"] >= within["start_sentence"]) & (within["end"] <= within["end_sentence"])).all()
-    table = pd.read_csv(paths.PROCESSED / "audit_precision.csv")
-    before = table[(table["audit"] == "news-audit-before") & (table["measure"] == "theme precision")]
-    assert before["hits"].max() == len(sheet)
+def test_the_committed_news_audits_judge_hits_of_news_documents():
+    """A sheet holds the offsets of the cleaned text as it was when drawn; later boilerplate
+    rules move or remove text, so its hits are tied to documents, not to today's sentences."""
+    documents = pd.read_csv(paths.PROCESSED / "documents.csv", dtype={"doc_id": str}, keep_default_na=False,
+                            usecols=["doc_id", "source"])
+    news = set(documents.loc[documents["source"] == "news-scrape", "doc_id"])
+    for name in ("news-audit-before", "news-audit-after", "news-audit-round2", "news-audit-round3"):
+        sheet = read_judged(paths.DATA / "validation" / f"{name}.csv")
+        assert len(sheet) >= 100 and set(sheet["verdict"]) <= set(VERDICTS), name
+        assert set(sheet["doc_id"]) <= news, name
+        assert (sheet["start"] < sheet["end"]).all(), name

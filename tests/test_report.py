@@ -21,6 +21,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 import openness
 from openness import paths
 from openness.analysis import stats
+from openness.analysis.protocol import SHIPPED_STANCE
 from openness.analysis.openwashing import LEVEL_SCORE
 from openness.present import charts
 from openness.present.findings import compare, estimate, listing
@@ -259,8 +260,8 @@ def test_the_committed_findings_carry_numbers_of_the_current_tables():
     assert f"news: mean claim score {news_score:.2f} [" in findings_of(committed_section("06-openwashing"))
 
     protocol = pd.read_csv(processed / "validation_protocol.csv").set_index(["scheme", "task", "method"])
-    check = protocol.loc[("check", "stance", "combined")]
-    assert f"combined model {estimate(check.estimate, check.lo, check.hi, '{:.2f}')}" in findings_of(
+    check = protocol.loc[("check", "stance", SHIPPED_STANCE)]
+    assert f"stance model ({SHIPPED_STANCE}) {estimate(check.estimate, check.lo, check.hi, '{:.2f}')}" in findings_of(
         committed_section("08-validation"))
 
 

@@ -4,6 +4,7 @@ rules' level and the words, or the rules alone), written with their rejects."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -19,11 +20,18 @@ from openness.core.rubric import Rubric
 CLI_CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue"]
 DIMENSION_COLUMNS = ["doc_id", "dimension", "level"]
 
+
+def _dimension_key(name: str) -> str:
+    """'Model card', 'model_card' and 'modelcard' name one dimension: spreadsheets spell the
+    index's field names as labels."""
+    return re.sub(r"[\s_-]+", "", name).casefold()
+
 def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str | None = None,
                   dimension: str | None = None, rubric: Rubric | str | None = None,
                   method: str | None = None) -> RunSummary:
-    """The `openness claims` command. With `dimension` (a column of index field names): one
-    row per input row, doc_id, dimension, level (open, partial, closed or `UNDECIDED`, which
+    """The `openness claims` command. With `dimension` (a column of index field names, in any
+    case, with spaces, '_' or '-' between words: 'Model card' is `modelcard`): one row per
+    input row, doc_id, dimension (the index's own name), level (open, partial, closed or `UNDECIDED`, which
     the summary counts) by `method` ("model", the default with the shipped rubric, or
     "rules", the default with another; see openness.analysis.claims_model); duplicate texts are kept,
     since one note can rate several dimensions. Without: one row per claim found (see
@@ -57,7 +65,9 @@ def _classify_table(source, text: str, id: str | None, dimension: str, rubric: R
     rows = pd.Series([f"row {i}" for i in range(len(frame))]) if records.locations is None else records.locations
     ids = pd.Series([str(i) for i in range(len(frame))]) if id is None else \
         frame[id].map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).reset_index(drop=True)
-    dims = frame[dimension].map(lambda v: v.strip() if isinstance(v, str) else v).reset_index(drop=True)
+    known = {_dimension_key(name): name for name in finder.family_of}
+    dims = frame[dimension].map(lambda v: known.get(_dimension_key(v), v.strip()) if isinstance(v, str) else v
+                                ).reset_index(drop=True)
     texts = frame[text].reset_index(drop=True)
     reason = pd.Series("", index=frame.index)
     reason[~dims.isin(list(finder.family_of))] = "dimension " + dims.astype(str).map(repr) + \
