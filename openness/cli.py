@@ -3,6 +3,7 @@ run the notebooks into a report, fetch the raw sources and build the processed t
 from __future__ import annotations
 
 import argparse
+import re
 import signal
 import sys
 from pathlib import Path
@@ -290,6 +291,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def one_line(message: str) -> str:
+    """The message with its line breaks escaped: a column name or path from a user's file may
+    hold one, and an error stays one line on stderr."""
+    return LINE_BREAKS.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), message)
+
+
 def main(argv: list[str] | None = None) -> int:
     from openness.core.outputs import ending_on_sigterm
 
@@ -298,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         with ending_on_sigterm():
             args.run(args)
     except UserError as error:
-        print(f"openness: error: {error}", file=sys.stderr)
+        print(f"openness: error: {one_line(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as interruption:  # Ctrl-C, or SIGTERM (see openness.core.outputs.ending_on_sigterm)
         print("openness: interrupted; no partial output was left behind", file=sys.stderr)

@@ -159,3 +159,11 @@ def test_a_clean_run_removes_an_earlier_runs_rejects(news_csv, tmp_path):
     main(["score", str(clean), "--text-column", "body", "--quiet", "-o", str(out)])
     assert not (tmp_path / "scores.rejects.csv").exists()
     assert len(pd.read_csv(out)) == 2
+
+
+def test_an_error_naming_a_column_with_a_line_break_stays_one_line(tmp_path, capsys):
+    corpus = tmp_path / "broken.csv"
+    corpus.write_bytes(b'"first\rsecond",id\r\nsome words,1\r\n')
+    assert main(["score", str(corpus), "-o", str(tmp_path / "out.csv")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].endswith("available columns: first\\rsecond, id"), err
