@@ -244,6 +244,9 @@ NARROWED = [
     ("Chinese regulators approved new AI rules.", "C3.country_ai", []),
     ("The U.S. government uses the tool.", None, ["C3.country_ai"]),
     ("The service cut off access for users in two countries.", "C4.cut_off_access", []),
+    ("Robots have limited access to varied settings for training.", None, ["C4.cut_off_access"]),
+    ("She wrote a novel about the end of the world.", None, ["S1.humanity"]),
+    ("Critics shamed Big Tech over the outage.", None, ["C1.big_players"]),
     ("The weights are released only to vetted partners.", "C4.only_to", []),
     ("Researchers signed confidentiality agreements to test the model.", "C4.confidentiality", []),
 ]
@@ -276,6 +279,8 @@ IN_CONTEXT = [
     # `context: disclosure`: visibility as something released or kept back
     ("Members' photos were visible to everyone in the AI app.", "T3.visib*", False),
     ("The weights are publicly visible on the hub.", "T3.visib*", True),
+    ("The long flight left me with hallucinatory hours.", "S1.hallucinat*", False),
+    ("The chatbot hallucinated a source.", "S1.hallucinat*", True),
 ]
 
 # open source of AI: its own words are no context for it
