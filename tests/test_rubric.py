@@ -191,6 +191,64 @@ NARROWED = [
     ("Chip wars shape where AI models are trained.", "C3.great_power", []),
     ("Defense contractors test AI for targeting.", "C3.defence", []),
     ("Developers must accept the license before they download the weights.", "C4.accept_terms", []),
+    # news phrasings of the themes (each new cue in a sentence of ours, and what it must leave alone)
+    ("The startup decided to open-source its chatbot code.", "T1.open_source_verb", []),
+    ("The lab says the training data is now public.", "T1.parts_public", []),
+    ("The new model is available for commercial use.", "T2.available_for_use", []),
+    ("The app is available for download in most stores.", None, ["T2.available_for_use"]),
+    ("The review gave insight into how the model was trained.", "T3.insight_into", []),
+    ("The coding assistant helps users gain insight into technical concepts.", None, ["T3.insight_into"]),
+    ("The lab released documentation for the model.", "T3.documentation", []),
+    ("The AI assistant automates documentation for coders.", None, ["T3.documentation"]),
+    ("The firms will let officials vet their AI models before launch.", "T3.test_models", []),
+    ("Spies hacked into the ministry's servers.", "S1.hack", []),
+    ("She shared a productivity hack for busy parents.", None, ["S1.hack"]),
+    ("Critics fear an AI armageddon.", "S1.armageddon", []),
+    ("Some warn of an AI apocalypse.", "S1.apocalyp*", []),
+    ("Doomsday talk about chatbots spread online.", "S1.doomsday", []),
+    ("Experts warned of runaway AI systems.", "S1.runaway", []),
+    ("The film was a runaway success.", None, ["S1.runaway"]),
+    ("A few believe AI could wipe out humanity.", "S1.humanity", []),
+    ("The chatbot hallucinated a court ruling.", "S1.hallucinat*", []),
+    ("Users found the chatbot's summaries unreliable.", "S1.unreliab*", []),
+    ("Early chatbots tended to confabulate sources.", "S1.confabulat*", []),
+    ("Testers saw the AI model misbehave under pressure.", "S1.misbehav*", []),
+    ("The chatbot gave confidently wrong answers about prices.", "S1.wrong_output", []),
+    ("The model repeats biases from its training data.", "S1.bias*", []),
+    ("Facial recognition AI can discriminate against minorities.", "S1.discriminat*", []),
+    ("The AI image tool produced racist pictures.", "S1.racis*", []),
+    ("Chatbots gave sexist replies to the testers.", "S1.sexis*", []),
+    ("The model reproduces stereotypes about nurses.", "S1.stereotyp*", []),
+    ("The chatbot wrote toxic comments.", "S1.toxic*", []),
+    ("Platforms struggle to remove hate speech.", "S1.hate_speech", []),
+    ("Smart glasses raise privacy concerns for bystanders.", "S1.privacy", []),
+    ("Read our privacy policy before you sign up.", None, ["S1.privacy"]),
+    ("Labs plan to watermark images their AI tools make.", "S2.watermark*", []),
+    ("The firm laid off its AI ethics team.", "S2.ethics", []),
+    ("The chatbot refuses harmful requests from users.", "S2.refuse_requests", []),
+    ("Hundreds signed a letter calling for a pause on giant AI experiments.", "S2.slow_down", []),
+    ("Security experts use AI tools to triage alerts.", "S2.security", []),
+    ("OpenAI is competing with Google for cloud customers.", "C1.competing", []),
+    ("The founder shrugged off worries about the competition.", "C1.the_competition", []),
+    ("The platform has outsized influence over how open source is funded.", "C1.sway_over", []),
+    ("Critics say the profit-driven lab cut corners on its AI.", "C1.profit_motive", []),
+    ("The three big cloud providers sell access to AI models.", "C1.big_players", []),
+    ("Regulators asked how chatbots censor political topics.", "C2.censor*", []),
+    ("Chatbots must follow government guidelines on content.", "C2.government_control", []),
+    ("The privacy watchdog opened an inquiry into the chatbot.", "C2.watchdog*", []),
+    ("The chatbot's maker could face a fine under the new rules.", "C2.fines", []),
+    ("The rules were fine for a small team.", None, ["C2.fines"]),
+    ("Authors sued over copyright infringement by AI firms.", "C2.copyright", []),
+    ("Copyright 2023 by the publisher. All rights reserved.", None, ["C2.copyright"]),
+    ("Regulators banned the chatbot app for a month.", "C2.ban_product", []),
+    ("Chinese regulators approved new AI rules.", "C3.country_ai", []),
+    ("The U.S. government uses the tool.", None, ["C3.country_ai"]),
+    ("The service cut off access for users in two countries.", "C4.cut_off_access", []),
+    ("Robots have limited access to varied settings for training.", None, ["C4.cut_off_access"]),
+    ("She wrote a novel about the end of the world.", None, ["S1.humanity"]),
+    ("Critics shamed Big Tech over the outage.", None, ["C1.big_players"]),
+    ("The weights are released only to vetted partners.", "C4.only_to", []),
+    ("Researchers signed confidentiality agreements to test the model.", "C4.confidentiality", []),
 ]
 
 
@@ -202,7 +260,7 @@ def test_narrowed_cues_fire_on_their_meaning_only(rubric, engine, text, fires, s
     assert not found & set(silent)
 
 
-# (text, cue, whether it counts): a cue marked `context: ai` counts only near AI words or a lab
+# (text, cue, whether it counts): a cue with a context counts only near its words (`ai`: AI words or a lab)
 IN_CONTEXT = [
     ("Nurses monitor the ward at night.", "S2.monitor*", False),
     ("Engineers monitor the model's outputs.", "S2.monitor*", True),
@@ -218,6 +276,11 @@ IN_CONTEXT = [
     ("The merger gave them tight alignment on sales.", "S2.alignment", False),
     ("Alignment of the chatbot with its users' values is hard.", "S2.alignment", True),
     ("The clinic treats drug abuse.", "S1.abuse*", False),
+    # `context: disclosure`: visibility as something released or kept back
+    ("Members' photos were visible to everyone in the AI app.", "T3.visib*", False),
+    ("The weights are publicly visible on the hub.", "T3.visib*", True),
+    ("The long flight left me with hallucinatory hours.", "S1.hallucinat*", False),
+    ("The chatbot hallucinated a source.", "S1.hallucinat*", True),
 ]
 
 # open source of AI: its own words are no context for it
@@ -237,7 +300,7 @@ def test_open_source_counts_only_of_ai(rubric, text, counts):
 
 @pytest.mark.parametrize("text, cue_id, counts", IN_CONTEXT)
 def test_context_cues_count_only_in_their_context(rubric, text, cue_id, counts):
-    assert {cue.id: cue.context for cue in rubric.cues}[cue_id] == "ai"
+    assert {cue.id: cue.context for cue in rubric.cues}[cue_id] in ("ai", "disclosure")
     assert cue_id in cue_ids_found(rubric, text, ENGINES[0])  # the words are there either way
     evidence = Scorer(rubric, load_labs()).score(pd.DataFrame({"doc_id": ["d"], "text": [text]})).evidence
     assert (cue_id in set(evidence["cue"])) == counts
