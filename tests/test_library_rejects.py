@@ -106,7 +106,8 @@ def test_dask_rejects_repeats_across_partitions_as_read_corpus_does_on_the_whole
         documents = score_dataframe(parts).compute()
         rejects = score_dataframe(parts, table="rejects").compute()
         assert documents["doc_id"].tolist() == ["a", "b", "c", "f"]
-        pd.testing.assert_frame_equal(documents.reset_index(drop=True), scores.documents)
+        # dask may hand text back as pyarrow strings (its convert-string option): values, not dtypes
+        pd.testing.assert_frame_equal(documents.reset_index(drop=True), scores.documents, check_dtype=False)
         rows = [f"row {parts.divisions[int(part)] + int(row)}"
                 for part, row in rejects["location"].str.extract(r"partition (\d+) row (\d+)").values]
         assert list(zip(rows, rejects["doc_id"], rejects["reason"])) == \

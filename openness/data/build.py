@@ -22,7 +22,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from openness import paths
 from openness.analysis.audit import precision_table
 from openness.analysis.claims import find_claims
-from openness.analysis.coded import coded_figures, coding_view
+from openness.analysis.coded import FIGURE_COLUMNS, coded_figures, coding_view
 from openness.analysis.protocol import protocol_table
 from openness.analysis.quantify import gold_predictions
 from openness.analysis.openwashing import gap_table, seed_comparison
@@ -161,11 +161,24 @@ def build_tables(frames: Frames, sources: dict[str, Source]) -> dict[str, pd.Dat
     }
 
 
+NEWS_SAMPLES = {"dev": "news-coded", "check": "news-check"}
+
+
 def news_figures(coded: pd.DataFrame, scraped: pd.DataFrame) -> pd.DataFrame:
-    """The scorer against the coded news sentences (data/validation/news-coded.csv), each
-    sentence's text taken from the page as parsed by its offsets."""
-    sample = coded[coded["sample"] == "news-coded"]
-    return coded_figures(coding_view(sample, scraped.set_index("doc_id")["raw"], "data/validation/news-coded.csv"))
+    """The scorer against the coded news sentences, `set` dev (news-coded.csv, which cues were
+    written from) and check (news-check.csv, held out), each sentence's text taken from the
+    page as parsed by its offsets."""
+    pages = scraped.set_index("doc_id")["raw"]
+    tables = []
+    for name, stem in NEWS_SAMPLES.items():
+        sample = coded[coded["sample"] == stem]
+        if len(sample):
+            view = coding_view(sample, pages, f"data/validation/{stem}.csv")
+            tables.append(coded_figures(view).assign(set=name))
+    if not tables:
+        return pd.DataFrame(columns=["set", *FIGURE_COLUMNS])
+    table = pd.concat(tables, ignore_index=True)
+    return table[["set", *FIGURE_COLUMNS]]
 
 
 def document_table(docs: pd.DataFrame, doc_scores: pd.DataFrame) -> pd.DataFrame:

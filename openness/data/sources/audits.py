@@ -2,10 +2,10 @@
 by `openness audit` and judged with the codebook): one row per drawn cue hit with its ids,
 offsets, cue and verdict, never the sentence. Registered with checksums like every source,
 so `audit_precision.csv` is rebuilt only from the sheets as judged. Beside them, the coded
-samples of sentences (data/validation/<corpus>-coded.csv, drawn by `openness audit
---sentences` and coded with the codebook): ids, offsets and codes, never the sentence; the
-build takes each sentence's text from the source and measures the scorer against the codes
-(`validation_news.csv`)."""
+samples of sentences (data/validation/<corpus>-coded.csv to write cues from, <corpus>-check.csv
+held out, both drawn by `openness audit --sentences` and coded with the codebook): ids, offsets
+and codes, never the sentence; the build takes each sentence's text from the source and
+measures the scorer against the codes (`validation_news.csv`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,9 +39,11 @@ def sheets(root: Path | None = None) -> pd.DataFrame:
 
 
 def coded(root: Path | None = None) -> pd.DataFrame:
-    """Every coded sheet of the folder, one row per coded sentence, `sample` = the file's stem."""
+    """Every coded sheet of the folder (`*-coded.csv`, `*-check.csv`), one row per coded
+    sentence, `sample` = the file's stem."""
     tables = []
-    for path in sorted(source_root(root, SOURCE).glob("*-coded.csv")):
+    folder = source_root(root, SOURCE)
+    for path in sorted([*folder.glob("*-coded.csv"), *folder.glob("*-check.csv")]):
         sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
         check_codes(sheet, str(path))
         tables.append(sheet.astype({"item": "int64", "start": "int64", "end": "int64"}).assign(sample=path.stem))
