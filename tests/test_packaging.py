@@ -135,3 +135,24 @@ def test_hyperscan_is_the_engine_where_its_wheel_is_declared():
         assert ENGINES == ("hyperscan", "re")
     else:
         assert ENGINES == ("re",)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
+
+
+def test_constraints_pin_every_dependency_at_or_above_its_floor():
+    """`make setup` installs constraints.txt's versions: each declared dependency pinned
+    exactly once, none below the floor pyproject.toml promises."""
+    pins = {}
+    for line in (paths.ROOT / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            assert _name(name) not in pins, f"{name} pinned twice"
+            pins[_name(name)] = version
+    project = _pyproject()["project"]
+    requirements = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    assert sorted(_declared() - set(pins)) == []
+    below = {name: (pins[name], floor) for name, floor in _floors(requirements).items()
+             if _version(pins[name]) < _version(floor)}
+    assert below == {}
