@@ -37,6 +37,18 @@ def test_whole_words_case_and_separators(engine):
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_a_pattern_listed_twice_gives_its_hits_to_both_indices(engine):
+    """Repeated patterns are searched once; each listed index still gets every hit."""
+    listed = [PATTERNS[4], PATTERNS[1], PATTERNS[4], PATTERNS[2], PATTERNS[1]]
+    found = Matcher(listed, engine=engine).scan(TEXT)
+    got = [(int(p), TEXT[s:e]) for p, s, e in zip(*found)]
+    assert got == [
+        (3, "Grok"), (0, "Open"), (2, "Open"), (1, "regulators"), (4, "regulators"),
+        (1, "regulate"), (4, "regulate"), (0, "open"), (2, "open"), (0, "open"), (2, "open"),
+    ]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_offsets_are_code_points_after_non_ascii_text(engine):
     text = "Zürich’s 🤖 open source"
     assert hits(engine, text) == [(0, "open source"), (4, "open")]

@@ -267,24 +267,29 @@ class Matcher:
             problem = check_pattern(pattern)
             if problem:
                 raise PatternError(index, f"pattern {pattern.regex!r}: {problem}")
+        # a regex listed twice (two contexts that share a word) is searched once; its hits
+        # are handed to every index that lists it
+        self._distinct = tuple(dict.fromkeys(self.patterns))
+        position = {pattern: index for index, pattern in enumerate(self._distinct)}
+        self._distinct_of = np.array([position[p] for p in self.patterns], dtype=np.int64)
         self.engine = ENGINES[0] if engine == "auto" else engine
         if self.engine not in ENGINES:
             raise ValueError(f"engine {engine!r} is not available here; choose from {ENGINES}")
-        self._regexes = [bounded(p.regex) for p in self.patterns]
+        self._regexes = [bounded(p.regex) for p in self._distinct]
         self._compiled = [
             re.compile(r.encode("ascii"), 0 if p.case_sensitive else re.IGNORECASE)
-            for r, p in zip(self._regexes, self.patterns)
+            for r, p in zip(self._regexes, self._distinct)
         ]
         if self.engine == "hyperscan":
             # Two kinds of pattern are slow in the automaton. A trailing \w*: the engine finds
             # the stem and the hit is extended to the end of its word afterwards. An open-ended
             # regex (\w+ gaps): the engine runs a cheaper superset of it (prefilter mode) and
             # `re` finds the real hits around each candidate. Both give the hits `re` alone would give.
-            self._stem = np.array([_is_stem(p.regex) for p in self.patterns], dtype=bool)
-            self._prefilter = np.array([_open_ended(p.regex) for p in self.patterns], dtype=bool)
+            self._stem = np.array([_is_stem(p.regex) for p in self._distinct], dtype=bool)
+            self._prefilter = np.array([_open_ended(p.regex) for p in self._distinct], dtype=bool)
             self._engine_regexes = [
                 rf"\b(?:{p.regex[: -len(_WORD_ENDING)]})" if stem else regex
-                for p, regex, stem in zip(self.patterns, self._regexes, self._stem)
+                for p, regex, stem in zip(self._distinct, self._regexes, self._stem)
             ]
             # A fixed-width hit starts at its end minus its width. The hits of a variable-width
             # pattern are found by `re` in the runs of text around the automaton's hits (its
@@ -295,17 +300,17 @@ class Matcher:
                 for regex, prefilter in zip(self._engine_regexes, self._prefilter)
             ], dtype=np.int64)
             variable = np.flatnonzero(self._width < 0).tolist()
-            self._outside = {i: _outside(self.patterns[i]) for i in variable}
+            self._outside = {i: _outside(self._distinct[i]) for i in variable}
             # the same bytes as one table (pattern, byte value) -> outside, for numpy to look up
-            self._outside_byte = np.zeros((len(self.patterns), 256), dtype=bool)
+            self._outside_byte = np.zeros((len(self._distinct), 256), dtype=bool)
             for i in variable:
-                self._outside_byte[i] = ~_consumable_bytes(self.patterns[i])
+                self._outside_byte[i] = ~_consumable_bytes(self._distinct[i])
             # phrases of plain words (`Allen[\s\-]+Institute`, `model[\s\-]+release\w*`): where
             # such a hit starts follows from its end, so they skip `re` (each row: the words'
             # lengths, last word first; a stem's last word up to where the automaton stops)
-            regexes = [p.regex[: -len(_WORD_ENDING)] if stem else p.regex for p, stem in zip(self.patterns, self._stem)]
+            regexes = [p.regex[: -len(_WORD_ENDING)] if stem else p.regex for p, stem in zip(self._distinct, self._stem)]
             words = {i: _plain_words(regexes[i]) for i in variable if not self._prefilter[i]}
-            self._phrase_words = np.zeros((len(self.patterns), max([1, *map(len, words.values())])), dtype=np.int64)
+            self._phrase_words = np.zeros((len(self._distinct), max([1, *map(len, words.values())])), dtype=np.int64)
             for i, lengths in words.items():
                 self._phrase_words[i, : len(lengths)] = lengths[::-1]
             self._database = self._compile_hyperscan()
@@ -316,12 +321,12 @@ class Matcher:
     def _compile_hyperscan(self):
         """The automaton for these patterns: compiled once (seconds for a large rubric),
         then loaded from the user's cache folder (milliseconds) by every later process."""
-        if not self.patterns:
+        if not self._distinct:
             return None
         expressions = [r.encode("ascii") for r in self._engine_regexes]
         flags = [
             (hyperscan.HS_FLAG_PREFILTER if prefilter else 0) | (0 if p.case_sensitive else hyperscan.HS_FLAG_CASELESS)
-            for p, prefilter in zip(self.patterns, self._prefilter)
+            for p, prefilter in zip(self._distinct, self._prefilter)
         ]
         key = hashlib.sha256(repr((hyperscan.__version__, expressions, flags)).encode()).hexdigest()[:32]
         cached = _CACHE / f"{key}.hsdb"
@@ -334,7 +339,8 @@ class Matcher:
             database.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
         except hyperscan.error as error:
             index = _failing_index(str(error))
-            raise PatternError(index, f"pattern {self.patterns[index].regex!r}: {error}") from error
+            pattern = self._distinct[index]
+            raise PatternError(self.patterns.index(pattern), f"pattern {pattern.regex!r}: {error}") from error
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
             with atomic_path(cached) as tmp:
                 tmp.write_bytes(hyperscan.dumpb(database))
@@ -359,7 +365,21 @@ class Matcher:
         else:
             found = [(i, m.start(), m.end()) for i, c in enumerate(self._compiled) for m in c.finditer(data)]
             hits = np.array(found, dtype=np.int64).reshape(-1, 3)
+        hits = self._to_listed(hits)
         return _finditer_semantics(hits[:, 0], hits[:, 1], hits[:, 2])
+
+    def _to_listed(self, hits: np.ndarray) -> np.ndarray:
+        """Hits (distinct pattern, start, end) as hits of every listed pattern index."""
+        if len(self._distinct) == len(self.patterns):
+            return hits
+        listed = np.argsort(self._distinct_of, kind="stable")  # listed indices, grouped by distinct pattern
+        copies = np.bincount(self._distinct_of, minlength=len(self._distinct))
+        first = np.cumsum(copies) - copies
+        repeat = copies[hits[:, 0]]
+        rows = np.repeat(hits, repeat, axis=0)
+        nth = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+        rows[:, 0] = listed[np.repeat(first[hits[:, 0]], repeat) + nth]
+        return rows
 
     def _scan_hyperscan(self, data: bytes) -> np.ndarray:
         """Hits as rows (pattern, start, end); the engine's raw hits completed with numpy."""
