@@ -161,20 +161,20 @@ def build_tables(frames: Frames, sources: dict[str, Source]) -> dict[str, pd.Dat
     }
 
 
-NEWS_SAMPLES = {"dev": "news-coded", "check": "news-check"}
+NEWS_SETS = {"dev": "-coded", "check": "-check"}  # set -> stem ending of the news sheets (news-coded, news2-coded, ...)
 
 
 def news_figures(coded: pd.DataFrame, scraped: pd.DataFrame) -> pd.DataFrame:
-    """The scorer against the coded news sentences, `set` dev (news-coded.csv, which cues were
-    written from) and check (news-check.csv, held out), each sentence's text taken from the
-    page as parsed by its offsets."""
+    """The scorer against the coded news sentences, `set` dev (every news `*-coded.csv` sheet
+    together, which cues were written from) and check (news-check.csv, held out), each
+    sentence's text taken from the page as parsed by its offsets."""
     pages = scraped.set_index("doc_id")["raw"]
     tables = []
-    for name, stem in NEWS_SAMPLES.items():
-        sample = coded[coded["sample"] == stem]
-        if len(sample):
-            view = coding_view(sample, pages, f"data/validation/{stem}.csv")
-            tables.append(coded_figures(view).assign(set=name))
+    for name, ending in NEWS_SETS.items():
+        stems = sorted(stem for stem in coded["sample"].unique() if stem.startswith("news") and stem.endswith(ending))
+        views = [coding_view(coded[coded["sample"] == stem], pages, f"data/validation/{stem}.csv") for stem in stems]
+        if views:
+            tables.append(coded_figures(pd.concat(views, ignore_index=True)).assign(set=name))
     if not tables:
         return pd.DataFrame(columns=["set", *FIGURE_COLUMNS])
     table = pd.concat(tables, ignore_index=True)
