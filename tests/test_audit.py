@@ -75,7 +75,8 @@ def test_the_committed_news_audits_judge_hits_of_news_documents():
     documents = pd.read_csv(paths.PROCESSED / "documents.csv", dtype={"doc_id": str}, keep_default_na=False,
                             usecols=["doc_id", "source"])
     news = set(documents.loc[documents["source"] == "news-scrape", "doc_id"])
-    for name in ("news-audit-before", "news-audit-after", "news-audit-round2", "news-audit-round3", "news-audit-round4"):
+    for name in ("news-audit-before", "news-audit-after", "news-audit-round2", "news-audit-round3", "news-audit-round4",
+                 "news-audit-round5"):
         sheet = read_judged(paths.DATA / "validation" / f"{name}.csv")
         assert len(sheet) >= 100 and set(sheet["verdict"]) <= set(VERDICTS), name
         assert set(sheet["doc_id"]) <= news, name
