@@ -299,6 +299,31 @@ NARROWED = [
     ("Such rules matter to the people who represent our political interests.", "C2.political", []),
     ("Copyright is a blunt tool for governing AI.", "C2.copyright_debate", []),
     ("The license has restrictions meant to prevent misuse.", "C4.restrictions_to_prevent", []),
+    # narrowed after news audit round 5: each with a sentence in the codebook's sense and one in another
+    ("The lab shared its model documentation with outside researchers.", "T3.documentation", []),
+    ("The city keeps no public documentation of its water pipes.", None, ["T3.documentation"]),
+    ("Independent auditors examined the chatbot before launch.", "T3.audit", []),
+    ("The accounting firm will speed up its audit work with AI.", None, ["T3.audit"]),
+    ("The lab's safety claims are not independently verifiable.", "T3.verifiable", []),
+    ("Users want verifiable answers from the chatbot.", None, ["T3.verifiable"]),
+    ("Outside evaluators tested the model before release.", "T3.evaluation", []),
+    ("Contract raters asked for more time to finish AI evaluations.", None, ["T3.evaluation"]),
+    ("Hackers used the chatbot to write malware.", "S1.hacker", []),
+    ("A user on Hacker News praised the new model.", None, ["S1.hacker"]),
+    ("Engineers secure model weights on locked servers.", "S2.secure", []),
+    ("The startup secured funding and a secure spot in the market.", None, ["S2.secure"]),
+    ("The OpenAI board removed its chief executive.", "C1.control_of_lab", []),
+    ("Engineers feel pressure from the boardroom to ship AI features.", None, ["C1.control_of_lab"]),
+    ("The government policy on AI exports changed again.", "C2.policy", []),
+    ("The teacher added a chatbot policy to the syllabus.", None, ["C2.policy"]),
+    ("Global governance of AI needs new bodies.", "C2.governance", []),
+    ("The vendor sells data governance tools for chatbots.", None, ["C2.governance"]),
+    ("Regulators should write standards for frontier models.", "C2.standards", []),
+    ("The vendor says its chatbot meets the strictest privacy standards.", None, ["C2.standards"]),
+    ("Lawmakers wrote rules for AI companies.", "C2.rules_for", []),
+    ("The model lacks hard-coded rules for how physics works.", None, ["C2.rules_for"]),
+    ("Several countries with large data centres compete on AI.", "C3.countries", []),
+    ("The chatbot is now available in forty countries.", None, ["C3.countries"]),
 ]
 
 
@@ -337,6 +362,13 @@ IN_CONTEXT = [
     ("Copyright is a blunt tool for governing AI.", "C2.copyright_debate", True),
     ("The host made several mistakes on stage.", "S1.errors", False),
     ("The chatbot made several mistakes.", "S1.errors", True),
+    ("Our adversaries could steal the model weights.", "C3.adversaries", True),
+    ("Fact-checkers try to keep pace with their adversaries.", "C3.adversaries", False),
+    ("Testers signed NDAs before they could try the model.", "C4.confidentiality", True),
+    ("The singer signed an NDA before the show.", "C4.confidentiality", False),
+    # `context: geopolitics`: the AI words and those of states and their rivalry
+    ("Pressure from Beijing on Taiwan shapes the trade in chips.", "C3.taiwan", True),
+    ("Engineers in Taiwan earn more than the local average.", "C3.taiwan", False),
 ]
 
 # open source of AI: its own words are no context for it
@@ -356,7 +388,7 @@ def test_open_source_counts_only_of_ai(rubric, text, counts):
 
 @pytest.mark.parametrize("text, cue_id, counts", IN_CONTEXT)
 def test_context_cues_count_only_in_their_context(rubric, text, cue_id, counts):
-    assert {cue.id: cue.context for cue in rubric.cues}[cue_id] in ("ai", "disclosure")
+    assert {cue.id: cue.context for cue in rubric.cues}[cue_id] in ("ai", "disclosure", "geopolitics")
     assert cue_id in cue_ids_found(rubric, text, ENGINES[0])  # the words are there either way
     evidence = Scorer(rubric, load_labs()).score(pd.DataFrame({"doc_id": ["d"], "text": [text]})).evidence
     assert (cue_id in set(evidence["cue"])) == counts
