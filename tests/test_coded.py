@@ -11,6 +11,7 @@ from openness.analysis.coded import (KEYWORDS, LEANING, RANDOM, SHEET_COLUMNS, C
                                      draw_coding_sheet, figures)
 from openness.cli import main
 from openness.core.scoring import score_rows
+from openness.data.build import held_out
 from openness.data.sources import audits, news
 
 ARTICLE = ["OpenAI shipped a new chatbot on Tuesday.", "The weather in the valley stayed mild all week.",
@@ -130,3 +131,18 @@ def test_the_committed_coded_news_sentences_resolve_in_the_mirror(mirror):
     texts = coding_view(coded, scraped)["text"]
     assert texts.str.contains("[A-Za-z]").all()  # no span of white space or punctuation ("Why?" is a sentence)
     assert texts.str.contains(r"[.!?…”\"’]$|[a-z]$", regex=True).mean() > 0.9  # sentence ends, not cut-off menus
+
+
+def test_the_held_out_news_figures_leave_out_sentences_of_the_dev_sheets():
+    """news-check.csv measures unseen news only without its sentences that a dev sheet also
+    holds (same page, overlapping offsets): the build leaves them out, and the committed
+    check figures count the rest."""
+    coded = audits.coded(paths.DATA / "validation")
+    check, dev = coded[coded["sample"] == "news-check"], coded[coded["sample"].str.endswith("-coded")]
+    kept = held_out(check, dev)
+    pairs = kept.merge(dev, on="doc_id", suffixes=("_check", "_dev"))
+    assert not ((pairs["start_check"] < pairs["end_dev"]) & (pairs["start_dev"] < pairs["end_check"])).any()
+    assert len(kept) == 199  # one sentence of news-check.csv was also drawn into news-coded.csv
+    figures = pd.read_csv(paths.PROCESSED / "validation_news.csv")
+    assert set(figures.loc[figures["set"] == "check", "n"]) == {len(kept)}
+    assert set(figures.loc[figures["set"] == "dev", "n"]) == {len(dev)}

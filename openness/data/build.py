@@ -166,19 +166,30 @@ NEWS_SETS = {"dev": "-coded", "check": "-check"}  # set -> stem ending of the ne
 
 def news_figures(coded: pd.DataFrame, scraped: pd.DataFrame) -> pd.DataFrame:
     """The scorer against the coded news sentences, `set` dev (every news `*-coded.csv` sheet
-    together, which cues were written from) and check (news-check.csv, held out), each
-    sentence's text taken from the page as parsed by its offsets."""
+    together, which cues were written from) and check (news-check.csv, held out, less any
+    sentence also in a dev sheet), each sentence's text taken from the page as parsed by its
+    offsets."""
     pages = scraped.set_index("doc_id")["raw"]
+    news = coded[coded["sample"].str.startswith("news")]
+    sets = {name: news[news["sample"].str.endswith(ending)] for name, ending in NEWS_SETS.items()}
+    sets["check"] = held_out(sets["check"], sets["dev"])
     tables = []
-    for name, ending in NEWS_SETS.items():
-        stems = sorted(stem for stem in coded["sample"].unique() if stem.startswith("news") and stem.endswith(ending))
-        views = [coding_view(coded[coded["sample"] == stem], pages, f"data/validation/{stem}.csv") for stem in stems]
+    for name, rows in sets.items():
+        views = [coding_view(group, pages, f"data/validation/{stem}.csv") for stem, group in rows.groupby("sample", sort=True)]
         if views:
             tables.append(coded_figures(pd.concat(views, ignore_index=True)).assign(set=name))
     if not tables:
         return pd.DataFrame(columns=["set", *FIGURE_COLUMNS])
     table = pd.concat(tables, ignore_index=True)
     return table[["set", *FIGURE_COLUMNS]]
+
+
+def held_out(check: pd.DataFrame, dev: pd.DataFrame) -> pd.DataFrame:
+    """The check rows whose sentence is in no dev sheet (same page, overlapping offsets): a
+    sentence drawn into both was seen while cues were written, so it measures nothing unseen."""
+    pairs = check.reset_index().merge(dev[["doc_id", "start", "end"]], on="doc_id", suffixes=("", "_dev"))
+    seen = pairs.loc[(pairs["start"] < pairs["end_dev"]) & (pairs["start_dev"] < pairs["end"]), "index"]
+    return check.drop(index=seen.unique())
 
 
 def document_table(docs: pd.DataFrame, doc_scores: pd.DataFrame) -> pd.DataFrame:
