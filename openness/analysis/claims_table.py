@@ -26,15 +26,16 @@ def _dimension_key(name: str) -> str:
     index's field names as labels."""
     return re.sub(r"[\s_-]+", "", name).casefold()
 
+
 def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str | None = None,
                   dimension: str | None = None, rubric: Rubric | str | None = None,
                   method: str | None = None) -> RunSummary:
     """The `openness claims` command. With `dimension` (a column of index field names, in any
     case, with spaces, '_' or '-' between words: 'Model card' is `modelcard`): one row per
-    input row, doc_id, dimension (the index's own name), level (open, partial, closed or `UNDECIDED`, which
-    the summary counts) by `method` ("model", the default with the shipped rubric, or
-    "rules", the default with another; see openness.analysis.claims_model); duplicate texts are kept,
-    since one note can rate several dimensions. Without: one row per claim found (see
+    input row, doc_id, dimension (the index's own name), level (open, partial, closed or
+    `UNDECIDED`, which the summary counts) by `method` ("model", the default with the shipped
+    rubric, or "rules", the default with another; see openness.analysis.claims_model);
+    duplicate texts are kept, since one note can rate several dimensions. Without: one row per claim found (see
     `find_claims`). Bad rows go to `<output stem>.rejects.csv`; both appear together, and a
     path that would destroy an input is refused first."""
     check_outputs({"input": source, "rubric": rubric}, output=output)

@@ -271,7 +271,10 @@ class Matcher:
         # are handed to every index that lists it
         self._distinct = tuple(dict.fromkeys(self.patterns))
         position = {pattern: index for index, pattern in enumerate(self._distinct)}
-        self._distinct_of = np.array([position[p] for p in self.patterns], dtype=np.int64)
+        distinct_of = np.array([position[p] for p in self.patterns], dtype=np.int64)
+        self._listed = np.argsort(distinct_of, kind="stable")  # listed indices, grouped by distinct pattern
+        self._copies = np.bincount(distinct_of, minlength=len(self._distinct))
+        self._first_copy = np.cumsum(self._copies) - self._copies  # where each one's group starts in _listed
         self.engine = ENGINES[0] if engine == "auto" else engine
         if self.engine not in ENGINES:
             raise ValueError(f"engine {engine!r} is not available here; choose from {ENGINES}")
@@ -372,13 +375,10 @@ class Matcher:
         """Hits (distinct pattern, start, end) as hits of every listed pattern index."""
         if len(self._distinct) == len(self.patterns):
             return hits
-        listed = np.argsort(self._distinct_of, kind="stable")  # listed indices, grouped by distinct pattern
-        copies = np.bincount(self._distinct_of, minlength=len(self._distinct))
-        first = np.cumsum(copies) - copies
-        repeat = copies[hits[:, 0]]
+        repeat = self._copies[hits[:, 0]]
         rows = np.repeat(hits, repeat, axis=0)
         nth = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-        rows[:, 0] = listed[np.repeat(first[hits[:, 0]], repeat) + nth]
+        rows[:, 0] = self._listed[np.repeat(self._first_copy[hits[:, 0]], repeat) + nth]
         return rows
 
     def _scan_hyperscan(self, data: bytes) -> np.ndarray:

@@ -175,7 +175,8 @@ def news_figures(coded: pd.DataFrame, scraped: pd.DataFrame) -> pd.DataFrame:
     sets["check"] = held_out(sets["check"], sets["dev"])
     tables = []
     for name, rows in sets.items():
-        views = [coding_view(group, pages, f"data/validation/{stem}.csv") for stem, group in rows.groupby("sample", sort=True)]
+        views = [coding_view(group, pages, f"data/validation/{stem}.csv")
+                 for stem, group in rows.groupby("sample", sort=True)]
         if views:
             tables.append(coded_figures(pd.concat(views, ignore_index=True)).assign(set=name))
     if not tables:
