@@ -1,16 +1,23 @@
-"""The validation protocol for the gold sentences: fit on dev, estimate by grouped
-cross-validation, measure check once.
+"""The validation protocol for the gold sentences: fit on the development sentences,
+estimate by grouped cross-validation, measure check once.
 
-Four figures per measure and method, each with a 95% bootstrap interval over documents
+Development sentences: gold `dev.csv` and the second dev set `gold2` (`openness.data.gold2`:
+NTIA comments and newsletter sentences drawn with new seeds, coded by one project coder).
+Five figures per measure and method, each with a 95% bootstrap interval over documents
 (`doc`: sentences of one document are not independent):
-- dev: fitted and measured on dev.csv (resubstitution; for the rubric, whose cues were
-  written while reading dev, this is the only figure dev can give, and it is optimistic);
-- cv: grouped 5-fold cross-validation on dev, folds by document (no document on both sides);
+- dev: fitted on the development sentences, measured on dev.csv (resubstitution; for the
+  rubric, whose cues were written while reading dev, optimistic);
+- gold2: measured on the gold2 sentences; the rubric as it is (an estimate for unseen text
+  until cues are written from gold2), a fitted method by the grouped-CV fit that did not
+  see the sentence's document;
+- cv: grouped 5-fold cross-validation on dev + gold2, folds by document (no document on
+  both sides; gold2 shares documents with dev);
 - loso: leave one source out between the NTIA comments and the newsletter: fit on every
-  dev sentence outside the source (the seed post's included), predict the source's;
-  the two held-out sources' predictions are pooled and measured together;
-- check: fit on all of dev, predict check.csv; run once per candidate finally chosen,
-  never in a loop that picks settings (`select_stance` compares candidates by cv alone).
+  development sentence outside the source (the seed post's included), predict the
+  source's; the two held-out sources' predictions are pooled and measured together;
+- check: fit on all development sentences, predict check.csv; run once per candidate
+  finally chosen, never in a loop that picks settings (`select_stance` compares candidates
+  by cv and loso alone).
 
 Methods: `rubric` (cue hits; stance = sign of summed cue stances), `words` (the linear
 model of `openness.core.stance_model` on words and word pairs alone, shipped as `openness
@@ -51,7 +58,18 @@ from openness.vocab import CODEBOOK_LABS, CV_SEED as SEED, N_BOOT, STANCES, THEM
 
 METHODS = ("rubric", "words", "combined")
 SHIPPED_STANCE = "words"  # the method of the shipped stance model (`fit`'s defaults), as `select_stance` chose it
-SCHEMES = ("dev", "cv", "loso", "check")
+# Stance designs `select_stance` compares (method -> arguments of `stance_model.fit`); the
+# first two are also fitted to the themes. Every one keeps the rubric's side where its cues
+# take one and learns from the sentences it decides.
+STANCE_CANDIDATES = {
+    "words": {},
+    "combined": {"cues": True},
+    "words, all undecided": {"reads": "all"},
+    "words, all undecided, unweighted": {"reads": "all", "class_weight": None},
+    "combined, all undecided": {"cues": True, "reads": "all"},
+    "words, unweighted": {"class_weight": None},
+}
+SCHEMES = ("dev", "gold2", "cv", "loso", "check")
 LOSO_SOURCES = ("ntia-open-weights", "interconnects")
 TASKS = ("stance", *THEMES)
 N_SPLITS = 5
@@ -98,19 +116,24 @@ def model_predictions(model: StanceModel, gold: pd.DataFrame, task: str) -> np.n
 
 
 def _fit(train: pd.DataFrame, task: str, method: str, seed: int) -> StanceModel:
-    return fit(train["id"], train["text"], references(train, task), cues=method == "combined", seed=seed,
-               undecided_only=task == "stance")
+    return fit(train["id"], train["text"], references(train, task), seed=seed, undecided_only=task == "stance",
+               **STANCE_CANDIDATES[method])
 
 
-def _splits(dev: pd.DataFrame, scheme: str, seed: int) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
-    """(fold, training rows, test rows) of dev for the cross-validation schemes."""
+def development(dev: pd.DataFrame, gold2: pd.DataFrame | None) -> pd.DataFrame:
+    """The sentences fits learn from: dev, and the second dev set when given."""
+    return dev if gold2 is None else pd.concat([dev, gold2], ignore_index=True)
+
+
+def _splits(train: pd.DataFrame, scheme: str, seed: int) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """(fold, training rows, test rows) of the development sentences for the cross-validation schemes."""
     if scheme == "cv":
-        folds = grouped_folds(dev["doc"], N_SPLITS, seed)
+        folds = grouped_folds(train["doc"], N_SPLITS, seed)
         for fold in range(N_SPLITS):
             yield fold, folds != fold, folds == fold
     else:
         for fold, source in enumerate(LOSO_SOURCES):
-            held_out = (dev["source"] == source).to_numpy()
+            held_out = (train["source"] == source).to_numpy()
             yield fold, ~held_out, held_out
 
 
@@ -120,30 +143,35 @@ def _rows(scheme, task, method, gold, predicted) -> pd.DataFrame:
                          "predicted": np.asarray(predicted, dtype=object)}, columns=PREDICTION_COLUMNS)
 
 
-def run(dev: pd.DataFrame, check: pd.DataFrame | None, tasks=TASKS, methods=METHODS,
-        seed: int = SEED) -> tuple[pd.DataFrame, list[Fit]]:
+def run(dev: pd.DataFrame, check: pd.DataFrame | None, gold2: pd.DataFrame | None = None, tasks=TASKS,
+        methods=METHODS, seed: int = SEED) -> tuple[pd.DataFrame, list[Fit]]:
     """Predictions of every scheme, task and method (`PREDICTION_COLUMNS`), and every fit
-    made on the way. `check=None` leaves the check scheme out (what model selection sees)."""
+    made on the way. `check=None` leaves the check scheme out (what model selection sees);
+    `gold2=None` fits on dev alone and leaves the gold2 scheme out."""
+    train = development(dev, gold2)
+    in_gold2 = train["id"].isin(gold2["id"]).to_numpy() if gold2 is not None else np.zeros(len(train), dtype=bool)
+    measured = {"dev": dev, "gold2": gold2, "check": check}
     frames, fits = [], []
     for task in tasks:
         for method in methods:
             if method == "rubric":  # nothing to fit: the same rules everywhere
-                frames.append(_rows("dev", task, method, dev, rubric_predictions(dev, task)))
-                if check is not None:
-                    frames.append(_rows("check", task, method, check, rubric_predictions(check, task)))
+                frames += [_rows(scheme, task, method, rows, rubric_predictions(rows, task))
+                           for scheme, rows in measured.items() if rows is not None]
                 continue
             for scheme in ("cv", "loso"):
-                predicted = np.full(len(dev), None, dtype=object)
-                for fold, train, test in _splits(dev, scheme, seed):
-                    model = _fit(dev[train], task, method, seed)
-                    fits.append(Fit(scheme, task, method, fold, frozenset(dev.loc[train, "id"]),
-                                    frozenset(dev.loc[test, "id"])))
-                    predicted[test] = model_predictions(model, dev[test], task)
+                predicted = np.full(len(train), None, dtype=object)
+                for fold, fitted, test in _splits(train, scheme, seed):
+                    model = _fit(train[fitted], task, method, seed)
+                    fits.append(Fit(scheme, task, method, fold, frozenset(train.loc[fitted, "id"]),
+                                    frozenset(train.loc[test, "id"])))
+                    predicted[test] = model_predictions(model, train[test], task)
                 tested = predicted != None  # noqa: E711 - elementwise: rows no fold held out (loso: seed)
-                frames.append(_rows(scheme, task, method, dev[tested], predicted[tested]))
-            model = _fit(dev, task, method, seed)
+                frames.append(_rows(scheme, task, method, train[tested], predicted[tested]))
+                if scheme == "cv" and in_gold2.any():
+                    frames.append(_rows("gold2", task, method, train[in_gold2], predicted[in_gold2]))
+            model = _fit(train, task, method, seed)
             predicted_ids = set(dev["id"]) | (set(check["id"]) if check is not None else set())
-            fits.append(Fit("dev", task, method, -1, frozenset(dev["id"]), frozenset(predicted_ids)))
+            fits.append(Fit("dev", task, method, -1, frozenset(train["id"]), frozenset(predicted_ids)))
             frames.append(_rows("dev", task, method, dev, model_predictions(model, dev, task)))
             if check is not None:
                 frames.append(_rows("check", task, method, check, model_predictions(model, check, task)))
@@ -175,25 +203,35 @@ def metrics(predictions: pd.DataFrame, gold: dict[str, pd.DataFrame] | None = No
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
 
 
-def protocol_table(dev: pd.DataFrame, check: pd.DataFrame) -> pd.DataFrame:
-    """Every figure of the protocol (`metrics` of `run` on dev and check), in a fixed order:
-    task, method, scheme as in `TASKS` (then labs), `METHODS`, `SCHEMES`; what the build
-    writes to data/processed/validation_protocol.csv."""
-    predictions, _ = run(dev, check)
-    figures = metrics(predictions, {"dev": dev, "check": check})
+def protocol_table(dev: pd.DataFrame, check: pd.DataFrame, gold2: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every figure of the protocol (`metrics` of `run` on dev, gold2 and check), in a fixed
+    order: task, method, scheme as in `TASKS` (then labs), `METHODS`, `SCHEMES`; what the
+    build writes to data/processed/validation_protocol.csv."""
+    predictions, _ = run(dev, check, gold2)
+    figures = metrics(predictions, {"dev": dev, **({"gold2": gold2} if gold2 is not None else {}), "check": check})
     order = {"task": [*TASKS, "labs"], "method": list(METHODS), "scheme": list(SCHEMES)}
     ranks = figures.assign(**{f"_{key}": figures[key].map(values.index) for key, values in order.items()})
     return ranks.sort_values(["_task", "_method", "_scheme"], ignore_index=True)[FIGURE_COLUMNS]
 
 
-def select_stance(dev: pd.DataFrame, seed: int = SEED) -> str:
-    """The fitted stance method with the best mean of grouped-CV and leave-one-source-out
-    macro-F1 on dev (check unseen): what carries to other documents and to another source."""
-    predictions, _ = run(dev, None, tasks=("stance",), methods=("words", "combined"), seed=seed)
-    macro_f1 = {method: np.mean([f1_score(part["reference"], part["predicted"], labels=STANCES, average="macro")
-                                 for _, part in frame.groupby("scheme", sort=True)])
-                for method, frame in predictions[predictions["scheme"].isin(["cv", "loso"])].groupby("method", sort=True)}
-    return max(sorted(macro_f1), key=macro_f1.get)
+def stance_candidates(dev: pd.DataFrame, gold2: pd.DataFrame | None = None, methods=tuple(STANCE_CANDIDATES),
+                      seed: int = SEED) -> pd.DataFrame:
+    """Stance macro-F1 of each fitted design under grouped CV and leaving a source out on
+    the development sentences (check unseen): method, cv, loso, mean."""
+    predictions, _ = run(dev, None, gold2, tasks=("stance",), methods=methods, seed=seed)
+    kept = predictions[predictions["scheme"].isin(["cv", "loso"])]
+    table = (kept.groupby(["method", "scheme"], sort=True)
+             .apply(lambda part: f1_score(part["reference"], part["predicted"], labels=STANCES, average="macro"),
+                    include_groups=False)
+             .unstack("scheme"))
+    return table.assign(mean=table[["cv", "loso"]].mean(axis=1)).reset_index()
+
+
+def select_stance(dev: pd.DataFrame, gold2: pd.DataFrame | None = None, seed: int = SEED) -> str:
+    """The fitted stance design with the best mean of grouped-CV and leave-one-source-out
+    macro-F1 on the development sentences: what carries to other documents and to another source."""
+    table = stance_candidates(dev, gold2, seed=seed).sort_values("method")
+    return table.loc[table["mean"].idxmax(), "method"]
 
 
 def wide(figures: pd.DataFrame) -> pd.DataFrame:

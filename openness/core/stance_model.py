@@ -57,6 +57,7 @@ CUE_FEATURES = (*THEMES, *(f"{theme}_stance" for theme in THEMES))
 CUE_NAMES = (*(f"cue:{name}" for name in CUE_FEATURES), "cue:stance>0", "cue:stance<0")
 MODEL_FILE = Path(__file__).parent / "models" / "stance.json"
 FORMAT = "openness-stance-model/1"
+READS = ("cue", "all")  # the model decides sentences without a side that hold a cue hit, or all of them
 # Words: runs of ASCII letters, digits and _ and of non-ASCII characters, lowercased, of
 # two bytes or more; these marks and every other ASCII character separate them.
 _SEPARATING_MARKS = ("\u00a0\u00ab\u00b7\u00bb\u2010\u2011\u2012\u2013\u2014\u2015"
@@ -106,6 +107,13 @@ def rubric_side(table: pd.DataFrame) -> np.ndarray:
     return np.sign(table[[f"{theme}_stance" for theme in THEMES]].to_numpy().sum(axis=1)).astype(np.int64)
 
 
+def model_decides(table: pd.DataFrame, reads: str) -> np.ndarray:
+    """The units the model decides: no side from the rubric's cues and, when `reads` is
+    "cue", at least one cue hit (`READS`)."""
+    undecided = rubric_side(table) == 0
+    return undecided & has_cue(table) if reads == "cue" else undecided
+
+
 def _vectorizer(vocabulary: Sequence[str] | None = None):
     """scikit-learn's TF-IDF with the model's words (imported here: deciding needs no
     scikit-learn, so that a scoring worker starts fast)."""
@@ -126,6 +134,7 @@ class StanceModel:
     coef: np.ndarray  # classes x (vocabulary + cue features)
     intercept: np.ndarray  # per class
     cues: bool  # whether the rubric's cue features are part of the input
+    reads: str  # which sentences whose cues take no side the model decides: `READS`
     trained_on: str  # SHA-256 of the training rows (ids, texts, labels): `training_hash`
     n_train: int
 
@@ -191,7 +200,8 @@ class StanceModel:
         def numbers(array: np.ndarray) -> list:
             return np.round(array, _DIGITS).tolist()
 
-        body = {"format": FORMAT, "classes": list(self.classes), "cues": self.cues, "cue_features": list(CUE_NAMES),
+        body = {"format": FORMAT, "classes": list(self.classes), "cues": self.cues, "reads": self.reads,
+                "cue_features": list(CUE_NAMES),
                 "trained_on_sha256": self.trained_on, "n_train": self.n_train,
                 "vectorizer": {"tokens": "openness.stance_model.tokenize", "ngram_range": list(NGRAM_RANGE),
                                "sublinear_tf": True},
@@ -206,7 +216,7 @@ class StanceModel:
             raise ValueError(f"{where}: not an {FORMAT} file")
         return cls(tuple(body["classes"]), tuple(body["vocabulary"]), np.asarray(body["idf"], dtype=float),
                    np.asarray(body["coef"], dtype=float), np.asarray(body["intercept"], dtype=float),
-                   bool(body["cues"]), body["trained_on_sha256"], int(body["n_train"]))
+                   bool(body["cues"]), body.get("reads", READS[0]), body["trained_on_sha256"], int(body["n_train"]))
 
     def explain(self, text: str) -> "StanceExplanation":
         """The decision on one sentence and the features behind it: value x coefficient of
@@ -223,7 +233,7 @@ class StanceModel:
         table = pd.DataFrame({"feature": names, "value": row.data, "push": push})
         table = table[table["push"] != 0].sort_values(["push", "feature"], ascending=[False, True], ignore_index=True)
         side = int(rubric_side(cue_table)[0])
-        decided_by = "rubric" if side else "model" if has_cue(cue_table).any() else "no cue"
+        decided_by = "rubric" if side else "model" if model_decides(cue_table, self.reads).any() else "no cue"
         stance = {"rubric": STANCES[side + 1], "model": self.classes[chosen], "no cue": "neutral"}[decided_by]
         cues = scored.evidence[["cue", "theme", "stance", "negated"]].reset_index(drop=True)
         return StanceExplanation(text, stance, decided_by, self.classes[chosen],
@@ -263,20 +273,21 @@ def training_hash(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str
 
 
 def fit(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str], cues: bool = False, C: float = 1.0,
-        seed: int = SEED, undecided_only: bool = True) -> StanceModel:
+        seed: int = SEED, undecided_only: bool = True, reads: str = READS[0],
+        class_weight: str | None = "balanced") -> StanceModel:
     """Fit the model on labelled texts (for stance, `labels` in `CLASSES`). With
-    `undecided_only`, it learns from the texts it would decide in the scorer (a cue hit,
-    cues taking no side; each text scored as one document), as the stance model does; the
-    protocol fits the same kind of model to each theme (absent/present) on every text. With
-    `cues`, the rubric's cue features are part of the input. `trained_on` and `n_train`
-    describe every row given."""
+    `undecided_only`, it learns from the texts it would decide in the scorer (`model_decides`
+    with `reads`; each text scored as one document), as the stance model does; the protocol
+    fits the same kind of model to each theme (absent/present) on every text. With `cues`,
+    the rubric's cue features are part of the input; `class_weight` as scikit-learn's
+    LinearSVC takes it. `trained_on` and `n_train` describe every row given."""
     from sklearn.svm import LinearSVC
 
     texts, labels = list(map(str, texts)), np.asarray(labels, dtype=object)
     trained_on, n_given = training_hash(ids, texts, labels), len(texts)
     cue_table = _cue_table(texts) if cues or undecided_only else None
     if undecided_only:
-        decided = np.flatnonzero(has_cue(cue_table) & (rubric_side(cue_table) == 0))
+        decided = np.flatnonzero(model_decides(cue_table, reads))
         texts, labels, cue_table = [texts[i] for i in decided], labels[decided], cue_table.iloc[decided]
     classes = tuple(sorted(set(labels)))
     if len(classes) < 2:
@@ -284,9 +295,9 @@ def fit(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str], cues: b
     vectorizer = _vectorizer()
     vectorizer.fit(texts)
     model = StanceModel(classes, tuple(vectorizer.get_feature_names_out().tolist()), vectorizer.idf_.copy(),
-                        np.zeros((0, 0)), np.zeros(0), cues, trained_on, n_given)
+                        np.zeros((0, 0)), np.zeros(0), cues, reads, trained_on, n_given)
     matrix = model.features(texts, cue_table if cues else None)
-    svm = LinearSVC(C=C, class_weight="balanced", random_state=seed, max_iter=20_000).fit(matrix, labels)
+    svm = LinearSVC(C=C, class_weight=class_weight, random_state=seed, max_iter=20_000).fit(matrix, labels)
     coef, intercept = svm.coef_, svm.intercept_
     if len(classes) == 2:  # one separating direction: as two classes' scores, so that argmax decides
         coef, intercept = np.vstack([-coef, coef]) / 2, np.concatenate([-intercept, intercept]) / 2
@@ -318,7 +329,7 @@ def with_model_stance(scores: Scores, model: StanceModel | None = None) -> Score
     sentences, documents = scores.sentences, scores.documents
     doc_of = np.repeat(np.arange(len(documents)), documents["n_sentences"].to_numpy())  # sentences come in document order
     side = rubric_side(sentences)
-    texts, read = scores.texts.to_numpy(), np.flatnonzero(has_cue(sentences) & (side == 0))
+    texts, read = scores.texts.to_numpy(), np.flatnonzero(model_decides(sentences, model.reads))
     spans = [texts[d][s:e] for d, s, e in zip(doc_of[read], sentences["start"].to_numpy()[read],
                                               sentences["end"].to_numpy()[read])]
     stance = np.asarray(STANCES, dtype=object)[side + 1]
