@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from openness import score
-from openness.analysis.protocol import SHIPPED_STANCE
+from openness.analysis.protocol import SHIPPED_STANCE, STANCE_CANDIDATES
 from openness.cli import main
 from openness.core.stance_model import (
     CLASSES, MODEL_FILE, StanceModel, _vectorizer, fit, has_cue, load, rubric_side, tokenize, training_hash,
@@ -116,6 +116,21 @@ def test_the_model_learns_only_from_the_sentences_it_decides(fixture_gold, fixtu
     assert not fixture_model.cues and fixture_model.coef.shape[1] == len(fixture_model.vocabulary)
 
 
+def test_a_model_that_reads_all_undecided_sentences_decides_those_without_a_cue(fixture_gold, fixture_model):
+    reader = fit(fixture_gold["id"], fixture_gold["text"], fixture_gold["stance"], reads="all")
+    assert reader.reads == "all" and StanceModel.from_json(reader.to_json()).reads == "all"
+    assert reader.n_train == fixture_model.n_train and reader.coef.shape != fixture_model.coef.shape  # more to learn from
+    rubric = score(pd.DataFrame({"doc_id": fixture_gold["id"], "text": fixture_gold["text"]}))
+    sentences, side = rubric.sentences, rubric_side(rubric.sentences)
+    stance = with_model_stance(rubric, reader).sentences["stance"].to_numpy()
+    np.testing.assert_array_equal(stance[side != 0], np.asarray(STANCES, dtype=object)[side[side != 0] + 1])
+    no_cue = ~has_cue(sentences)
+    texts = [rubric.texts[d][a:b] for d, a, b in sentences.loc[no_cue, ["doc_id", "start", "end"]].itertuples(index=False)]
+    np.testing.assert_array_equal(stance[no_cue], reader.predict(texts))  # read by the model, not neutral by rule
+    unread = reader.explain("We bake bread and our shop opens at nine.")
+    assert unread.decided_by == "model" and unread.stance == unread.model_decision
+
+
 def test_explain_lists_the_cues_that_took_the_rubrics_side(fixture_model):
     text = "Once weights are released they cannot be recalled, and releasing weights widely lets malicious actors misuse them."
     explanation = fixture_model.explain(text)
@@ -163,11 +178,14 @@ def test_stance_rubric_and_model_write_the_same_columns(tmp_path, unit, fixture_
     assert pd.read_csv(default, dtype=str, keep_default_na=False).equals(tables["model"])
 
 
-def test_the_shipped_model_is_the_fit_on_dev_and_check(mirror):
+def test_the_shipped_model_is_the_fit_on_dev_gold2_and_check(mirror):
+    from openness.data import gold2
     from openness.data.sources import gold as gold_source
 
-    gold = pd.concat([gold_source.sentences(mirror / "gold", "dev"), gold_source.sentences(mirror / "gold", "check")], ignore_index=True)
+    gold = pd.concat([gold_source.sentences(mirror / "gold", "dev"), gold2.from_mirror(mirror),
+                      gold_source.sentences(mirror / "gold", "check")], ignore_index=True)
     shipped = MODEL_FILE.read_bytes()
     assert load().trained_on == training_hash(gold["id"], gold["text"], gold["stance"])
-    assert load().cues == (SHIPPED_STANCE == "combined")  # the method the protocol chose
-    assert fit(gold["id"], gold["text"], gold["stance"]).to_json() == shipped
+    design = STANCE_CANDIDATES[SHIPPED_STANCE]  # the design the protocol chose
+    assert (load().cues, load().reads) == (design.get("cues", False), design.get("reads", "cue"))
+    assert fit(gold["id"], gold["text"], gold["stance"], **design).to_json() == shipped

@@ -31,6 +31,7 @@ from openness.core.io import write_csv
 from openness.core.labs import load_labs
 from openness.core.outputs import check_output_folder
 from openness.core.scoring import score_rows
+from openness.data import gold2
 from openness.data.catalogue import PARSERS
 from openness.data.reference import lab_reference
 from openness.data.registry import REGISTRY, Source, load_registry, source_dir
@@ -155,10 +156,17 @@ def build_tables(frames: Frames, sources: dict[str, Source]) -> dict[str, pd.Dat
         "term_counts.csv": term_table,
         "term_totals.csv": term_totals,
         "gold_predictions.csv": gold_predictions(frames[gold.SOURCE]),
-        "validation_protocol.csv": protocol_table(frames[gold.SOURCE]["dev"], frames[gold.SOURCE]["check"]),
+        "validation_protocol.csv": protocol_table(frames[gold.SOURCE]["dev"], frames[gold.SOURCE]["check"],
+                                                  second_dev(frames)),
         "audit_precision.csv": precision_table(frames[audits.SOURCE]["sheets"]),
         "validation_news.csv": news_figures(frames[audits.SOURCE]["coded"], frames[news.SOURCE]["scraped"]),
     }
+
+
+def second_dev(frames: Frames) -> pd.DataFrame:
+    """The gold2 sentences (`openness.data.gold2`), their text from the sources' documents."""
+    return gold2.sentences(frames[audits.SOURCE]["coded"], {source: frames[source]["documents"]
+                                                            for source in gold2.SHEETS.values()})
 
 
 NEWS_SETS = {"dev": "-coded", "check": "-check"}  # set -> stem ending of the news sheets (news-coded, news2-coded, ...)
