@@ -10,7 +10,8 @@ from openness.data.sources import gold as gold_source
 from openness.vocab import STANCES
 
 # Written for this test.
-PAGES = pd.DataFrame({"doc_id": ["c-1", "c-2"], "text": ["Weights should be open.  Risks are   real.", "Labs decide."]})
+PAGES = pd.DataFrame({"doc_id": ["c-1", "c-2"], "source": ["ntia-open-weights", "interconnects"],
+                      "text": ["Weights should be open.  Risks are   real.", "Labs decide."]})
 
 
 def sheet(rows) -> pd.DataFrame:
@@ -24,21 +25,22 @@ def test_rows_take_their_text_from_the_offsets_and_an_id_from_sheet_and_item():
                    (1, "c-1", 0, 24, "random", "0", "0", "0", "pro_open", "", "news-coded")])  # not gold2
     rows = gold2.sentences(coded, {"ntia-open-weights": PAGES.iloc[:1], "interconnects": PAGES.iloc[1:]})
     assert list(rows.columns) == gold2.COLUMNS
-    assert rows["id"].tolist() == ["gold2-ntia-coded-4", "gold2-interconnects-coded-9"]
-    assert rows["text"].tolist() == ["Risks are real.", "Labs decide."]
-    assert rows["source"].tolist() == ["ntia-open-weights", "interconnects"]
-    assert rows["doc"].tolist() == ["c-1", "c-2"] and rows["safety"].tolist() == ["1", "0"]
+    assert rows["id"].tolist() == ["gold2-interconnects-coded-9", "gold2-ntia-coded-4"]  # sheets in name order
+    assert rows["text"].tolist() == ["Labs decide.", "Risks are real."]
+    assert rows["source"].tolist() == ["interconnects", "ntia-open-weights"]  # the source that holds the page
+    assert rows["doc"].tolist() == ["c-2", "c-1"] and rows["safety"].tolist() == ["0", "1"]
 
 
 def test_a_row_whose_page_is_not_in_its_source_names_the_sheet_and_line():
-    coded = sheet([(4, "c-2", 0, 12, "random", "0", "0", "0", "neutral", "", "gold2-ntia-coded")])
-    with pytest.raises(CodedSheetError, match=r"gold2-ntia-coded\.csv, line 2: page 'c-2'"):
+    coded = sheet([(4, "c-3", 0, 12, "random", "0", "0", "0", "neutral", "", "gold2-ntia-coded")])
+    with pytest.raises(CodedSheetError, match=r"gold2-ntia-coded\.csv, line 2: page 'c-3'"):
         gold2.sentences(coded, {"ntia-open-weights": PAGES.iloc[:1], "interconnects": PAGES.iloc[1:]})
 
 
 def test_the_registered_sheets_give_the_second_dev_set(mirror):
     rows = gold2.from_mirror(mirror)
-    assert rows.groupby("source").size().to_dict() == {"interconnects": 150, "ntia-open-weights": 150}
+    assert rows.groupby("source").size().to_dict() == {"interconnects": 150, "ntia-open-weights": 300}
+    assert (rows["id"].str.rsplit("-", n=1).str[0].value_counts() == 150).all()  # three sheets of 150
     assert rows["id"].is_unique and set(rows["stance"]) <= set(STANCES) and (rows["text"].str.len() > 0).all()
     assert (rows["stance"] != "neutral").sum() > 30  # sentences that take a side, to learn from
     gold = pd.concat([gold_source.sentences(mirror / "gold", part) for part in ("dev", "check")])

@@ -166,7 +166,7 @@ def build_tables(frames: Frames, sources: dict[str, Source]) -> dict[str, pd.Dat
 def second_dev(frames: Frames) -> pd.DataFrame:
     """The gold2 sentences (`openness.data.gold2`), their text from the sources' documents."""
     return gold2.sentences(frames[audits.SOURCE]["coded"], {source: frames[source]["documents"]
-                                                            for source in gold2.SHEETS.values()})
+                                                            for source in gold2.SOURCES})
 
 
 NEWS_SETS = {"dev": "-coded", "check": "-check"}  # set -> stem ending of the news sheets (news-coded, news2-coded, ...)

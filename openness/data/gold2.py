@@ -1,4 +1,5 @@
 """The second dev set: sentences of the NTIA comments and the newsletter drawn with new seeds
+(one sheet from the comments of safety-minded organisations, rich in arguments for closure)
 and coded blind with the gold codebook by one project coder (data/validation/gold2-*-coded.csv,
 registered under `audits`), as rows shaped like the gold sentences (id, source, doc, text,
 transparency, safety, control, stance, labs).
@@ -17,21 +18,22 @@ import pandas as pd
 from openness.analysis.coded import coding_view
 from openness.data.sources import audits, interconnects, ntia
 
-SHEETS = {"gold2-ntia-coded": ntia.SOURCE, "gold2-interconnects-coded": interconnects.SOURCE}  # sheet stem -> source
+PREFIX = "gold2-"  # data/validation/gold2-<name>-coded.csv: every such sheet belongs to the set
+SOURCES = (ntia.SOURCE, interconnects.SOURCE)  # where the sheets' pages come from
 COLUMNS = ["id", "source", "doc", "text", "transparency", "safety", "control", "stance", "labs"]
 
 
 def sentences(coded: pd.DataFrame, documents: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The gold2 rows of `coded` (the `audits` source's coded sheets) with their text from
-    `documents` (source id -> its documents frame); id = "<sheet stem>-<item>"."""
+    """The rows of the gold2 sheets of `coded` (the `audits` source's coded sheets) with their
+    text and source from `documents` (source id -> its documents frame, for `SOURCES`);
+    id = "<sheet stem>-<item>"."""
+    pages = pd.concat([frame.set_index("doc_id")["text"] for frame in documents.values()])
+    source_of = pd.concat([frame.set_index("doc_id")["source"] for frame in documents.values()])
     frames = []
-    for stem, source in SHEETS.items():
-        sheet = coded[coded["sample"] == stem]
-        if sheet.empty:
-            continue
-        view = coding_view(sheet, documents[source].set_index("doc_id")["text"], f"data/validation/{stem}.csv")
-        frames.append(view.assign(id=[f"{stem}-{item}" for item in view["item"]], source=source,
-                                  doc=view["doc_id"]))
+    for stem, sheet in coded[coded["sample"].str.startswith(PREFIX)].groupby("sample", sort=True):
+        view = coding_view(sheet, pages, f"data/validation/{stem}.csv")
+        frames.append(view.assign(id=[f"{stem}-{item}" for item in view["item"]], doc=view["doc_id"],
+                                  source=source_of[view["doc_id"]].to_numpy()))
     if not frames:
         return pd.DataFrame(columns=COLUMNS)
     return pd.concat(frames, ignore_index=True)[COLUMNS].astype(str)
@@ -43,6 +45,5 @@ def from_mirror(mirror: Path | None = None) -> pd.DataFrame:
     def raw(source: str) -> Path | None:
         return Path(mirror) / "raw" / source if mirror is not None else None
 
-    documents = {ntia.SOURCE: ntia.documents(raw(ntia.SOURCE)),
-                 interconnects.SOURCE: interconnects.documents(raw(interconnects.SOURCE))}
-    return sentences(audits.coded(), documents)
+    return sentences(audits.coded(), {ntia.SOURCE: ntia.documents(raw(ntia.SOURCE)),
+                                      interconnects.SOURCE: interconnects.documents(raw(interconnects.SOURCE))})
