@@ -335,6 +335,68 @@ def test_narrowed_cues_fire_on_their_meaning_only(rubric, engine, text, fires, s
     assert not found & set(silent)
 
 
+# Cues written from the codebook for what the second dev set (gold2) missed, each with a
+# sentence in its sense and one in another (text, the cue that must fire, cues that must not).
+GOLD2 = [
+    ("Critics say the benefits of open models reach hospitals and schools.", "T1.benefits_of_open", []),
+    ("The agency weighs the risks and benefits of open models.", "T1.risks_and_benefits", ["T1.benefits_of_open"]),
+    ("Open weights provide a base that anyone can adapt.", "T1.open_enables", []),
+    ("The hearing asked what \u201copenness\u201d should mean for model weights.", "T1.openness_named", ["T1.openness"]),
+    ("The letter on Safety and Openness was signed by many groups.", "T1.openness_named", ["T1.openness"]),
+    ("Openness is a value the whole lab holds.", "T1.openness", ["T1.openness_named"]),
+    ("Once a model is published there is no \u201cundo\u201d button.", "S1.no_undo", []),
+    ("The developer of an open model cannot oversee how it is used.", "S1.no_undo", []),
+    ("The team can undo the change before it ships.", None, ["S1.no_undo"]),
+    ("Releasing the weights would heighten the risks of misuse.", "S1.release_raises_risk", []),
+    ("Closed systems can give a false sense of security to their users.", "S3.closed_illusion", []),
+    ("The fence gives a false sense of security to the farm.", None, ["S3.closed_illusion"]),
+    ("The future of AI should not be set by a select few.", "C1.select_few", []),
+    ("Cheap chips give broader access to compute for small labs.", "C1.broad_access", []),
+    ("Broader access to the weights helps auditors.", None, ["C1.broad_access"]),
+    ("The startup built a model to rival OpenAI.", "C1.rival", []),
+    ("Labs with closed models may extend their lead in AI.", "C1.rival", []),
+    ("The lab took an investment from Microsoft to pay for its cloud.", "C1.investment_from", []),
+    ("Open source code is public infrastructure that needs public funding.", "C1.public_good", []),
+    ("The agency published deployment guidance for AI developers.", "C2.rule_making", []),
+    ("The proposed rule would cover AI models above a threshold.", "C2.rule_making", []),
+    ("A task force on AI safety met in London.", "C2.rule_making", []),
+    ("The law should set no arbitrary limitations on AI capabilities.", "C2.limits_on", []),
+    ("China\u2019s AI labs train on domestic chips.", "C3.country_ai", []),
+    ("The lab decided to provide limited access to its model.", "C4.limited_access", []),
+    ("Researchers asked about degrees of API-based access to closed models.", "C4.degree_of_access", []),
+    ("New tools accelerate innovation across medicine and schooling.", None, ["C1.innovation"]),
+    ("Regulation could stifle innovation among small labs.", "C1.innovation", []),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("text, fires, silent", GOLD2)
+def test_gold2_cues_fire_on_their_meaning_only(rubric, engine, text, fires, silent):
+    found = cue_ids_found(rubric, text, engine)
+    assert fires is None or fires in found
+    assert not found & set(silent)
+
+
+# (text, sentence stance the rubric gives): the signed gold2 cues take their side only where the codebook does
+GOLD2_STANCE = [
+    ("Critics say the benefits of open models reach hospitals and schools.", "pro_open"),
+    ("The agency weighs the risks and benefits of open models.", "neutral"),
+    ("The hearing asked what \u201copenness\u201d should mean for model weights.", "neutral"),
+    ("Releasing the weights would heighten the risks of misuse.", "pro_closed"),
+    ("Releasing the weights does not increase the risk of misuse.", "pro_open"),  # negated: the other side
+    ("A heat wave would heighten the risks for farms.", "neutral"),  # no release in the sentence: no side
+    ("Open-source models must not be made widely available.", "pro_closed"),
+    ("There is no such recourse if a model is made open-source.", "pro_closed"),
+    ("Closed models create an illusion of security.", "pro_open"),
+]
+
+
+@pytest.mark.parametrize("text, stance", GOLD2_STANCE)
+def test_gold2_stance_cues_take_the_codebooks_side(rubric, text, stance):
+    scores = Scorer(rubric, load_labs()).score(pd.DataFrame({"doc_id": ["d"], "text": [text]}))
+    assert scores.documents["stance"].iloc[0] == stance
+
+
 # (text, cue, whether it counts): a cue with a context counts only near its words (`ai`: AI words or a lab)
 IN_CONTEXT = [
     ("Nurses monitor the ward at night.", "S2.monitor*", False),
@@ -368,6 +430,8 @@ IN_CONTEXT = [
     ("The singer signed an NDA before the show.", "C4.confidentiality", False),
     # `context: geopolitics`: the AI words and those of states and their rivalry
     ("Pressure from Beijing on Taiwan shapes the trade in chips.", "C3.taiwan", True),
+    ("Closed labs may extend their lead in AI.", "C1.rival", True),
+    ("The runner hopes to extend their lead in the race.", "C1.rival", False),
     ("Engineers in Taiwan earn more than the local average.", "C3.taiwan", False),
 ]
 
