@@ -364,6 +364,7 @@ GOLD2 = [
     ("China\u2019s AI labs train on domestic chips.", "C3.country_ai", []),
     ("The lab decided to provide limited access to its model.", "C4.limited_access", []),
     ("Researchers asked about degrees of API-based access to closed models.", "C4.degree_of_access", []),
+    ("The bill would set transparency requirements for developers.", "T3.transparency_required", []),
     ("New tools accelerate innovation across medicine and schooling.", None, ["C1.innovation"]),
     ("Regulation could stifle innovation among small labs.", "C1.innovation", []),
 ]
@@ -388,6 +389,8 @@ GOLD2_STANCE = [
     ("Open-source models must not be made widely available.", "pro_closed"),
     ("There is no such recourse if a model is made open-source.", "pro_closed"),
     ("Closed models create an illusion of security.", "pro_open"),
+    ("The bill would set transparency requirements for developers.", "neutral"),
+    ("Researchers deplore the lack of transparency at closed labs.", "pro_open"),
 ]
 
 
