@@ -7,9 +7,9 @@ Five figures per measure and method, each with a 95% bootstrap interval over doc
 (`doc`: sentences of one document are not independent):
 - dev: fitted on the development sentences, measured on dev.csv (resubstitution; for the
   rubric, whose cues were written while reading dev, optimistic);
-- gold2: measured on the gold2 sentences; the rubric as it is (an estimate for unseen text
-  until cues are written from gold2), a fitted method by the grouped-CV fit that did not
-  see the sentence's document;
+- gold2: measured on the gold2 sentences; the rubric as it is (since cues were written
+  from gold2's misses too, a development figure), a fitted method by the grouped-CV fit
+  that did not see the sentence's document;
 - cv: grouped 5-fold cross-validation on dev + gold2, folds by document (no document on
   both sides; gold2 shares documents with dev);
 - loso: leave one source out between the NTIA comments and the newsletter: fit on every
