@@ -324,6 +324,36 @@ NARROWED = [
     ("The model lacks hard-coded rules for how physics works.", None, ["C2.rules_for"]),
     ("Several countries with large data centres compete on AI.", "C3.countries", []),
     ("The chatbot is now available in forty countries.", None, ["C3.countries"]),
+    # news dev round 3 (three dev sheets): cues from the codebook's definitions, and their other senses
+    ("The image model learnt from photos scraped from the web.", "T1.scraped_from_web", []),
+    ("Closed releases of AI models are now the norm.", "T1.closed_release*", []),
+    ("Critics say the chatbot opened Pandora's box.", "S1.pandora", []),
+    ("The chatbot wrote untrue paragraphs about the mayor.", "S1.falsehoods", []),
+    ("The AI model spread falsehoods about the vote.", "S1.falsehoods", []),
+    ("The chatbot firm said the report was untrue.", None, ["S1.falsehoods"]),
+    ("The lab trains its chatbot with a method called Constitutional AI.", "S2.constitutional_ai", []),
+    ("Rumours name Constitutional AI, larger batches and new optimisers.", None, ["S2.constitutional_ai"]),
+    ("Scammers used the AI voice tool to commit fraud.", "S1.commit_crimes", []),
+    ("Google is scrambling to catch up with OpenAI.", "C1.catch_up", []),
+    ("The new chatbot aims to outpace ChatGPT.", "C1.catch_up", []),
+    ("The AI model helps pupils catch up with their homework.", None, ["C1.catch_up"]),
+    ("Big firms race to dominate the market for AI chatbots.", "C1.race_to_dominate", []),
+    ("Publishers blocked GPTBot from their sites.", "C4.block_crawlers", []),
+    ("Artists can opt out of having their work used for AI training.", "C4.opt_out_training", []),
+    ("Users can opt out of the AI newsletter.", None, ["C4.opt_out_training"]),
+    ("The user owns the AI-generated image.", "C4.owns_output", []),
+    ("The startup built its own AI image tool.", None, ["C4.owns_output"]),
+    # narrowed after news audit round 6: each with a sentence in the codebook's sense and one in another
+    ("Researchers called for scrutiny from outside researchers of the AI model.", "T3.scrutiny", []),
+    ("AI firms face scrutiny from regulators.", None, ["T3.scrutiny"]),
+    ("Hackers used the chatbot to write phishing emails.", "S1.hacker", []),
+    ("The chatbot produced toxic replies to testers.", "S1.toxic*", []),
+    ("Critics say generative AI is biased and possibly toxic.", "S1.toxic*", []),
+    ("AI startups complain of toxic competition.", None, ["S1.toxic*"]),
+    ("Terrorists could use AI models to plan attacks.", "S1.terroris*", []),
+    ("The lab plans to relicense its AI model.", "T2.relicens*", []),
+    ("The lab will limit the release of its model weights.", "S2.limit_release", []),
+    ("The AI notes tool is in limited availability.", None, ["S2.limit_release"]),
 ]
 
 
@@ -337,6 +367,11 @@ def test_narrowed_cues_fire_on_their_meaning_only(rubric, engine, text, fires, s
 
 # (text, cue, whether it counts): a cue with a context counts only near its words (`ai`: AI words or a lab)
 IN_CONTEXT = [
+    ("The recipe site was scraped from the web by a student.", "T1.scraped_from_web", False),
+    ("The chatbot learnt from text scraped from the web.", "T1.scraped_from_web", True),
+    ("Hackers broke into the bank's network.", "S1.hacker", False),
+    ("The ministry cited terrorism when it banned the app.", "S1.terroris*", False),
+    ("The vendor's product is relicensing to other vendors.", "T2.relicens*", False),
     ("Nurses monitor the ward at night.", "S2.monitor*", False),
     ("Engineers monitor the model's outputs.", "S2.monitor*", True),
     ("Meta will monitor the new app.", "S2.monitor*", True),  # a lab mention is the context too
