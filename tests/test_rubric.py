@@ -348,12 +348,19 @@ NARROWED = [
     ("AI firms face scrutiny from regulators.", None, ["T3.scrutiny"]),
     ("Hackers used the chatbot to write phishing emails.", "S1.hacker", []),
     ("The chatbot produced toxic replies to testers.", "S1.toxic*", []),
-    ("Critics say generative AI is biased and possibly toxic.", "S1.toxic*", []),
     ("AI startups complain of toxic competition.", None, ["S1.toxic*"]),
     ("Terrorists could use AI models to plan attacks.", "S1.terroris*", []),
     ("The lab plans to relicense its AI model.", "T2.relicens*", []),
     ("The lab will limit the release of its model weights.", "S2.limit_release", []),
     ("The AI notes tool is in limited availability.", None, ["S2.limit_release"]),
+    ("Critics say generative AI is biased and possibly toxic.", "S1.toxic*", []),
+    ("Washington and Beijing compete over AI chips.", "C3.beijing", []),
+    ("Officials see Beijing as a rival in AI.", "C3.beijing", []),
+    ("The chatbot was unveiled at a press event in Beijing.", None, ["C3.beijing"]),
+    ("Experts fear the proliferation of AI-generated deepfakes.", "S1.proliferat*", []),
+    ("The proliferation of chatbots with human names annoys people.", None, ["S1.proliferat*"]),
+    ("Voters see AI as a threat to the future of humanity.", "S1.humanity", []),
+    ("He wrote a book about AI and the future of humanity.", None, ["S1.humanity"]),
 ]
 
 
