@@ -361,6 +361,11 @@ NARROWED = [
     ("The proliferation of chatbots with human names annoys people.", None, ["S1.proliferat*"]),
     ("Voters see AI as a threat to the future of humanity.", "S1.humanity", []),
     ("He wrote a book about AI and the future of humanity.", None, ["S1.humanity"]),
+    ("Regulators say the chatbot violates data-protection laws.", "S1.data_protection", []),
+    ("The data protection authority opened an office in the capital.", None, ["S1.data_protection"]),
+    ("The lab's chatbot was pulled offline after racist replies.", "S1.pulled_offline", []),
+    ("Lawmakers want to hold AI companies accountable for harms.", "C2.hold_accountable", []),
+    ("She was held accountable for the delay.", None, ["C2.hold_accountable"]),
 ]
 
 
