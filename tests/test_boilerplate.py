@@ -213,3 +213,22 @@ def test_a_venturebeat_caption_between_share_buttons_and_promotion_goes(text, ca
     out = clean_pages(pd.Series({"p": text}), pd.Series({"p": "venturebeat.com"}))
     assert out.loc["p", "picture caption"] == visible(caption)
     assert "\n".join(ESSAY) in out.loc["p", "text"] and "Cranes learn to listen" in out.loc["p", "text"]
+
+
+BIOS = ["Ada Morel is founder and CEO of Tidewatch.", "Tom K. Price is a columnist and the author of a book on cranes."]
+
+
+@pytest.mark.parametrize("closing, removed", [
+    (BIOS, BIOS),  # the bios under a guest post go, at any outlet
+    (["Ada Morel is the head of the harbour board, which voted on Monday to buy two more sensors for the crane."],
+     ["Ada Morel is the head of the harbour board, which voted on Monday to buy two more sensors for the crane."]),
+    # a sentence opener is no name; no role near the verb is no bio; a bio above the last article line stays
+    (["But Morel is the head of the board now."], []),
+    (["Ada Morel is certainly hoping the crane lasts another decade of storms."], []),
+    ([BIOS[0], "The crane, she says, will outlast them all, and the ferries will keep coming back each spring."], []),
+])
+def test_author_bios_closing_a_page_go(closing, removed):
+    text = "\n".join([*ESSAY, *closing])
+    out = clean_pages(pd.Series({"p": text}), pd.Series({"p": "h.example"}))
+    assert out.loc["p", "author bio"] == visible("\n".join(removed))
+    assert out.loc["p", "text"].startswith("\n".join(ESSAY))

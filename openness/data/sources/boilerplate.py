@@ -51,8 +51,16 @@ marks it (in this order), and the cleaned text is what is left:
    looking to ..."), when that follows on the line or opens the next: the caption and credit
    of the picture over the article (a stock photo's "City - Date: what it shows").
 
+12. `author bio`: the last lines of the page (at most `BIO_LINES`, from the end) that each
+   introduce a person in their first sentence, "<Name> is/was [a/an/the] ... <role>", with
+   the role within `BIO_ROLE_WORDS` words of the verb (founder, CEO, head, director,
+   professor, writer, columnist, partner, ...), in at most `BIO_WORDS` words: the bio under
+   a guest post or opinion piece (VentureBeat's contributors, The Guardian's and Vox's
+   columnists). The name is two to four capitalised words, not opening with a word that
+   opens sentences ("But", "While", "This", ...), so "But Altman is the CEO" is no bio.
+
 Rules 9 to 11 follow a layout, so they go by outlet (`ARTICLE_ENDS`, `CLOSING_LIST_OUTLETS`,
-`CAPTION_OUTLETS`), and they come last: they take only what rules 1 to 8 left.
+`CAPTION_OUTLETS`); they and rule 12 come last: they take only what rules 1 to 8 left.
 
 A block is a piece of a line ending at sentence punctuation (. ! ? …, optionally followed
 by closing quotes or brackets) followed by white space, or at the line end. After removal,
@@ -77,11 +85,14 @@ MAX_BLOCK_WORDS = 150
 TAIL_LINES = 5
 CLOSING_LINES = 3  # a closing link list has at least this many lines ...
 CLOSING_WORDS = 20  # ... of at most this many words each
+BIO_LINES = 3
+BIO_WORDS = 60
+BIO_ROLE_WORDS = 8
 RULES = ("repeated in page", "repeated across outlet", "script", "share/follow", "cookie/privacy/subscribe",
          "unpunctuated block", "trailing tag list", "photo credit", "after the article", "closing link list",
-         "picture caption")
+         "picture caption", "author bio")
 (REPEATED_IN_PAGE, REPEATED_ACROSS, SCRIPT, SHARE, FOOTER, UNPUNCTUATED, TRAILING, CREDIT, AFTER_ARTICLE, CLOSING,
- CAPTION) = range(1, len(RULES) + 1)
+ CAPTION, BIO) = range(1, len(RULES) + 1)
 ARTICLE_ENDS = {"newyorker.com": re.compile("♦"),
                 "wired.com": re.compile(r"\bYou Might Also Like\b|\bMore Great WIRED Stories\b")}
 CLOSING_LIST_OUTLETS = frozenset({"wired.com"})
@@ -106,6 +117,13 @@ _CREDIT = re.compile(r"\b(?:Photographs?|Photo illustration|Illustration|Composi
                      r"PHOTOGRAPHS?|PHOTO ILLUSTRATION|ILLUSTRATION|PHOTOS?):[ \t]")
 _AGENCY_CREDIT = re.compile(r"(?:[A-Z][\w.'’-]* ){0,3}(?:[\w.'’-]+/)*[\w.'’-]*(?:/|; | via )Getty Images(?:/iStockphoto| Plus)?")
 _PROMOTION = re.compile(r"Are you (?:ready|looking) to\b")
+_ROLES = ("founder|cofounder|co-founder|CEO|CTO|COO|CFO|chief|head|director|president|partner|professor|lecturer|"
+          "researcher|scientist|fellow|author|writer|columnist|contributor|editor|journalist|reporter|analyst|"
+          "engineer|manager|officer|lead|leader|investor|chair|member|associate|expert|strategist|consultant|advisor|"
+          "adviser|student")
+_NOT_A_NAME = r"(?!(?:But|And|Or|While|When|If|As|So|Now|Then|This|That|These|Those|The|It|He|She|They|We|I|What|Why|How|Still|Yet|Today|Here|There)\s)"
+_BIO = re.compile(_NOT_A_NAME + r"(?:[A-Z][\w.'’-]*\s){1,3}[A-Z][\w.'’-]*\s(?:is|was)\s(?:(?:a|an|the)\s)?"
+                  rf"(?:[\w&,’'()-]+\s){{0,{BIO_ROLE_WORDS - 1}}}?(?:{_ROLES})s?\b")
 _CREDIT_NAME = re.compile(r"[ \t]*(\S+)")
 _DATELINE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                        r"\d{4} \d{1,2}\.\d{2} [A-Z]{2,4}\b")
@@ -263,13 +281,26 @@ def _mark_caption(page: _Page) -> None:
             page.mark(shares[-1].end(), end, CAPTION)
 
 
+def _mark_bios(page: _Page) -> None:
+    """Rule 12: author bios closing the page."""
+    kept = [(start, end) for start, end, _ in page.lines if page.kept(start, end).strip()]
+    for start, end in kept[::-1][:BIO_LINES]:
+        left = page.kept(start, end).strip()
+        end_of_first = _TAIL_SENTENCE_END.search(left)  # an initial ("Tom K. Price") ends no sentence
+        first = left[:end_of_first.end()] if end_of_first else left
+        if len(left.split()) > BIO_WORDS or not _BIO.match(first):
+            break
+        page.mark(start, end, BIO)
+
+
 def _mark_layout(page: _Page, outlet: str) -> None:
-    """Rules 9 to 11, where the outlet's layout has them."""
+    """Rules 9 to 12 (9 to 11 where the outlet's layout has them)."""
     _mark_article_end(page, outlet)
     if outlet in CLOSING_LIST_OUTLETS:
         _mark_closing_list(page)
     if outlet in CAPTION_OUTLETS:
         _mark_caption(page)
+    _mark_bios(page)
 
 
 def _mark_repeats(pages: list[_Page]) -> None:
