@@ -50,7 +50,6 @@ marks it (in this order), and the cleaned text is what is left:
    the text after them up to the sponsor promotion ("Are you ready to ...", "Are you
    looking to ..."), when that follows on the line or opens the next: the caption and credit
    of the picture over the article (a stock photo's "City - Date: what it shows").
-
 12. `author bio`: the last lines of the page (at most `BIO_LINES`, from the end) that each
    introduce a person in their first sentence, "<Name> is/was [a/an/the] ... <role>", with
    the role within `BIO_ROLE_WORDS` words of the verb (founder, CEO, head, director,
