@@ -156,3 +156,79 @@ def test_photo_credits_and_the_header_block_they_sit_in_go(text, kept):
     out = clean_pages(pd.Series({"p": text}), pd.Series({"p": "d.example"}))
     assert out.loc["p", "text"] == kept
     assert out.loc["p", "photo credit"] == visible(text) - visible(kept)
+
+
+# ------------------------------------------------------------- layout rules (9 to 11), by outlet
+
+ESSAY = ["The harbour crane was built in 1962 and still lifts the ferries out of the water each winter, when the "
+         "storms close the crossing for a few weeks and the town goes quiet.",
+         "Its operator, who started as a welder on the same quay, says the new sensors mostly confirm what she has "
+         "heard in the cable for twenty years.",
+         "“The cable sings before it snaps,” she said on the last day of the season. “You learn the note, and then "
+         "you listen for it every morning.”"]
+RELATED = ["Inside the town that brews its own electricity.", "Why your kettle knows the weather.",
+           "The best rain boots for city walking."]
+
+
+@pytest.mark.parametrize("outlet, mark", [("newyorker.com", "♦"), ("wired.com", "You Might Also Like"),
+                                          ("wired.com", "More Great WIRED Stories")])
+def test_everything_after_an_outlets_end_of_article_mark_goes(outlet, mark):
+    tail = f"{mark} Favourites of the desk " + "\n".join(RELATED) + "\nHarbours Cranes Ada Morel Tom Price"
+    text = "\n".join([*ESSAY[:2], ESSAY[2] + " " + tail])
+    out = clean_pages(pd.Series({"p": text}), pd.Series({"p": outlet}))
+    assert out.loc["p", "text"] == "\n".join(ESSAY)
+    assert out.loc["p", "after the article"] + out.loc["p", "trailing tag list"] == visible(tail)
+    # the same page at an outlet without that layout keeps the list (other rules aside)
+    other = clean_pages(pd.Series({"p": text}), pd.Series({"p": "h.example"}))
+    assert other.loc["p", "after the article"] == 0 and RELATED[0] in other.loc["p", "text"]
+
+
+def test_a_wired_newsletter_closing_list_of_one_line_links_goes_and_short_article_lines_elsewhere_stay():
+    closing = [*RELATED, "See you next week!"]
+    text = "\n".join([*ESSAY, *closing])
+    out = clean_pages(pd.Series({"w": text, "v": text}), pd.Series({"w": "wired.com", "v": "vox.com"}))
+    assert out.loc["w", "text"] == "\n".join(ESSAY)
+    assert out.loc["w", "closing link list"] == visible("\n".join(closing))
+    assert out.loc["v", "text"] == text and out.loc["v", "closing link list"] == 0
+    # two short lines are an article's ending, not a list
+    two = "\n".join([*ESSAY, *RELATED[:2]])
+    assert clean_pages(pd.Series({"w": two}), pd.Series({"w": "wired.com"})).loc["w", "text"] == two
+    # a page of short lines only has no article line above a list: it stays
+    short = "\n".join(RELATED + ["See you next week!"])
+    assert clean_pages(pd.Series({"w": short}), pd.Series({"w": "wired.com"})).loc["w", "text"] == short
+
+
+PROMO = "Are you ready to read more about harbours? Ask us about the tour."
+CAPTION_LINE = ("Cranes learn to listen Share on Facebook Share on X Share on LinkedIn "
+                "Portland ME USA - May 2 2019: a harbour crane lifts a ferry at dusk ")
+
+
+@pytest.mark.parametrize("text, caption", [
+    (CAPTION_LINE + PROMO + "\n" + "\n".join(ESSAY), "Portland ME USA - May 2 2019: a harbour crane lifts a ferry at dusk"),
+    ("Cranes learn to listen Share on LinkedIn The crane at dusk.\n" + PROMO + "\n" + "\n".join(ESSAY), "The crane at dusk."),
+    # no promotion after the buttons: what follows them is the article's first paragraph and stays
+    ("Cranes learn to listen Share on LinkedIn " + "\n".join(ESSAY), ""),
+])
+def test_a_venturebeat_caption_between_share_buttons_and_promotion_goes(text, caption):
+    out = clean_pages(pd.Series({"p": text}), pd.Series({"p": "venturebeat.com"}))
+    assert out.loc["p", "picture caption"] == visible(caption)
+    assert "\n".join(ESSAY) in out.loc["p", "text"] and "Cranes learn to listen" in out.loc["p", "text"]
+
+
+BIOS = ["Ada Morel is founder and CEO of Tidewatch.", "Tom K. Price is a columnist and the author of a book on cranes."]
+
+
+@pytest.mark.parametrize("closing, removed", [
+    (BIOS, BIOS),  # the bios under a guest post go, at any outlet
+    (["Ada Morel is the head of the harbour board, which voted on Monday to buy two more sensors for the crane."],
+     ["Ada Morel is the head of the harbour board, which voted on Monday to buy two more sensors for the crane."]),
+    # a sentence opener is no name; no role near the verb is no bio; a bio above the last article line stays
+    (["But Morel is the head of the board now."], []),
+    (["Ada Morel is certainly hoping the crane lasts another decade of storms."], []),
+    ([BIOS[0], "The crane, she says, will outlast them all, and the ferries will keep coming back each spring."], []),
+])
+def test_author_bios_closing_a_page_go(closing, removed):
+    text = "\n".join([*ESSAY, *closing])
+    out = clean_pages(pd.Series({"p": text}), pd.Series({"p": "h.example"}))
+    assert out.loc["p", "author bio"] == visible("\n".join(removed))
+    assert out.loc["p", "text"].startswith("\n".join(ESSAY))

@@ -38,6 +38,29 @@ marks it (in this order), and the cleaned text is what is left:
    (section, headline, standfirst), and so do the lines above it: the navigation left,
    the caption, its credit and the standfirst over the article.
 
+9. `after the article`: where an outlet marks the end of its articles, everything from the
+   mark to the end of the page: The New Yorker closes every article with "♦" (its
+   favourites and more-conversations lists follow); WIRED's related stories start at "You
+   Might Also Like" or "More Great WIRED Stories" (topic tags and author names follow).
+10. `closing link list` (WIRED): the last lines of the page when at least `CLOSING_LINES`
+   of them in a row hold at most `CLOSING_WORDS` words each: the one-line links a WIRED
+   newsletter closes with ("Last but not least"), its sign-off and update notes. Only where
+   the layout has it: elsewhere short closing lines are the article's (dialogue, a quote).
+11. `picture caption` (VentureBeat): on the line holding the share buttons over an article,
+   the text after them up to the sponsor promotion ("Are you ready to ...", "Are you
+   looking to ..."), when that follows on the line or opens the next: the caption and credit
+   of the picture over the article (a stock photo's "City - Date: what it shows").
+12. `author bio`: the last lines of the page (at most `BIO_LINES`, from the end) that each
+   introduce a person in their first sentence, "<Name> is/was [a/an/the] ... <role>", with
+   the role within `BIO_ROLE_WORDS` words of the verb (founder, CEO, head, director,
+   professor, writer, columnist, partner, ...), in at most `BIO_WORDS` words: the bio under
+   a guest post or opinion piece (VentureBeat's contributors, The Guardian's and Vox's
+   columnists). The name is two to four capitalised words, not opening with a word that
+   opens sentences ("But", "While", "This", ...), so "But Altman is the CEO" is no bio.
+
+Rules 9 to 11 follow a layout, so they go by outlet (`ARTICLE_ENDS`, `CLOSING_LIST_OUTLETS`,
+`CAPTION_OUTLETS`); they and rule 12 come last: they take only what rules 1 to 8 left.
+
 A block is a piece of a line ending at sentence punctuation (. ! ? …, optionally followed
 by closing quotes or brackets) followed by white space, or at the line end. After removal,
 runs of spaces and tabs become one space, lines are stripped and empty lines dropped, so
@@ -59,9 +82,20 @@ MIN_SHARE = 0.02  # ... and on at least this share of them
 LONG_BLOCK_WORDS = 40
 MAX_BLOCK_WORDS = 150
 TAIL_LINES = 5
+CLOSING_LINES = 3  # a closing link list has at least this many lines ...
+CLOSING_WORDS = 20  # ... of at most this many words each
+BIO_LINES = 3
+BIO_WORDS = 60
+BIO_ROLE_WORDS = 8
 RULES = ("repeated in page", "repeated across outlet", "script", "share/follow", "cookie/privacy/subscribe",
-         "unpunctuated block", "trailing tag list", "photo credit")
-REPEATED_IN_PAGE, REPEATED_ACROSS, SCRIPT, SHARE, FOOTER, UNPUNCTUATED, TRAILING, CREDIT = range(1, len(RULES) + 1)
+         "unpunctuated block", "trailing tag list", "photo credit", "after the article", "closing link list",
+         "picture caption", "author bio")
+(REPEATED_IN_PAGE, REPEATED_ACROSS, SCRIPT, SHARE, FOOTER, UNPUNCTUATED, TRAILING, CREDIT, AFTER_ARTICLE, CLOSING,
+ CAPTION, BIO) = range(1, len(RULES) + 1)
+ARTICLE_ENDS = {"newyorker.com": re.compile("♦"),
+                "wired.com": re.compile(r"\bYou Might Also Like\b|\bMore Great WIRED Stories\b")}
+CLOSING_LIST_OUTLETS = frozenset({"wired.com"})
+CAPTION_OUTLETS = frozenset({"venturebeat.com"})
 
 _WORD = re.compile(r"\S+")
 _SPACES = np.array([ord(c) for c in map(chr, range(0x3001)) if c.isspace()], dtype=np.uint32)
@@ -81,6 +115,14 @@ _FOOTER = re.compile(r"Privacy (?:Policy|Notice|Statement)|Terms of (?:Service|U
 _CREDIT = re.compile(r"\b(?:Photographs?|Photo illustration|Illustration|Composite|Photos?|Image credit|Credit|Art|"
                      r"PHOTOGRAPHS?|PHOTO ILLUSTRATION|ILLUSTRATION|PHOTOS?):[ \t]")
 _AGENCY_CREDIT = re.compile(r"(?:[A-Z][\w.'’-]* ){0,3}(?:[\w.'’-]+/)*[\w.'’-]*(?:/|; | via )Getty Images(?:/iStockphoto| Plus)?")
+_PROMOTION = re.compile(r"Are you (?:ready|looking) to\b")
+_ROLES = ("founder|cofounder|co-founder|CEO|CTO|COO|CFO|chief|head|director|president|partner|professor|lecturer|"
+          "researcher|scientist|fellow|author|writer|columnist|contributor|editor|journalist|reporter|analyst|"
+          "engineer|manager|officer|lead|leader|investor|chair|member|associate|expert|strategist|consultant|advisor|"
+          "adviser|student")
+_NOT_A_NAME = r"(?!(?:But|And|Or|While|When|If|As|So|Now|Then|This|That|These|Those|The|It|He|She|They|We|I|What|Why|How|Still|Yet|Today|Here|There)\s)"
+_BIO = re.compile(_NOT_A_NAME + r"(?:[A-Z][\w.'’-]*\s){1,3}[A-Z][\w.'’-]*\s(?:is|was)\s(?:(?:a|an|the)\s)?"
+                  rf"(?:[\w&,’'()-]+\s){{0,{BIO_ROLE_WORDS - 1}}}?(?:{_ROLES})s?\b")
 _CREDIT_NAME = re.compile(r"[ \t]*(\S+)")
 _DATELINE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                        r"\d{4} \d{1,2}\.\d{2} [A-Z]{2,4}\b")
@@ -205,6 +247,61 @@ def _mark_credits(page: _Page) -> None:
         page.mark(found.start(), found.end(), CREDIT)
 
 
+def _mark_article_end(page: _Page, outlet: str) -> None:
+    """Rule 9: everything from the outlet's end-of-article mark on."""
+    end = ARTICLE_ENDS.get(outlet)
+    found = end.search(page.text) if end is not None else None
+    if found is not None:
+        page.mark(found.start(), len(page.text), AFTER_ARTICLE)
+
+
+def _mark_closing_list(page: _Page) -> None:
+    """Rule 10: a run of short lines closing the page, when an article line stands above it."""
+    kept = [(start, end) for start, end, _ in page.lines if page.kept(start, end).strip()]
+    run = 0
+    while run < len(kept) and len(page.kept(*kept[-1 - run]).split()) <= CLOSING_WORDS:
+        run += 1
+    if CLOSING_LINES <= run < len(kept):
+        for start, end in kept[-run:]:
+            page.mark(start, end, CLOSING)
+
+
+def _mark_caption(page: _Page) -> None:
+    """Rule 11: the picture caption between the share buttons and the sponsor promotion."""
+    for index, (start, end, _) in enumerate(page.lines):
+        shares = list(_SHARE.finditer(page.text, start, end))
+        if not shares:
+            continue
+        promo = _PROMOTION.search(page.text, shares[-1].end(), end)
+        next_line = page.lines[index + 1][2] if index + 1 < len(page.lines) else ""
+        if promo is not None:
+            page.mark(shares[-1].end(), promo.start(), CAPTION)
+        elif _PROMOTION.match(next_line):
+            page.mark(shares[-1].end(), end, CAPTION)
+
+
+def _mark_bios(page: _Page) -> None:
+    """Rule 12: author bios closing the page."""
+    kept = [(start, end) for start, end, _ in page.lines if page.kept(start, end).strip()]
+    for start, end in kept[::-1][:BIO_LINES]:
+        left = page.kept(start, end).strip()
+        end_of_first = _TAIL_SENTENCE_END.search(left)  # an initial ("Tom K. Price") ends no sentence
+        first = left[:end_of_first.end()] if end_of_first else left
+        if len(left.split()) > BIO_WORDS or not _BIO.match(first):
+            break
+        page.mark(start, end, BIO)
+
+
+def _mark_layout(page: _Page, outlet: str) -> None:
+    """Rules 9 to 12 (9 to 11 where the outlet's layout has them)."""
+    _mark_article_end(page, outlet)
+    if outlet in CLOSING_LIST_OUTLETS:
+        _mark_closing_list(page)
+    if outlet in CAPTION_OUTLETS:
+        _mark_caption(page)
+    _mark_bios(page)
+
+
 def _mark_repeats(pages: list[_Page]) -> None:
     """Rules 1 and 2 over the distinct pages of one outlet."""
     line_pages, run_pages = Counter(), Counter()
@@ -240,6 +337,7 @@ def clean_pages(texts: pd.Series, outlets: pd.Series) -> pd.DataFrame:
         for page in pages:
             _mark_blocks(page)
             _mark_credits(page)
+            _mark_layout(page, outlet)
             rows.append({"outlet": outlet, "raw": page.text, "text": page.cleaned(), **page.removed()})
     cleaned = pd.DataFrame(rows)
     keys = pd.DataFrame({"outlet": outlets, "raw": texts})
