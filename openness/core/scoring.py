@@ -1,7 +1,8 @@
 """Score documents and sentences on the rubric, with the evidence behind every number.
 
 Rules (the numbers in every table follow from these):
-- Cues, lab aliases and negators are found in one pass (`openness.core.matcher`). Overlapping
+- Cues, lab aliases, negators and context phrases are found in one pass (`openness.core.matcher`);
+  one-word context words in a second pass over the sentences that need them. Overlapping
   cue hits of one theme compete leftmost-longest (themes are coded independently, so cues of
   different themes may share a span), after cues out of their context are dropped; so do
   overlapping lab hits (a blocker such as "Google Scholar" beats "Google" and yields no
@@ -33,7 +34,7 @@ import pandas as pd
 
 from .corpus import LONE_SURROGATE, Corpus, read_corpus
 from .labs import LabRegistry, load_labs
-from .matcher import Matcher, code_points, leftmost_longest
+from .matcher import Matcher, code_points, leftmost_longest, stays_in_word
 from .rubric import Rubric, load_rubric
 from .text import sentence_bounds
 from openness.vocab import STANCES, THEMES
@@ -125,17 +126,26 @@ class Explanation:
 
 
 class Scorer:
-    """A rubric and a lab registry compiled into one matcher, reused for every chunk."""
+    """A rubric and a lab registry compiled into matchers on `engine` (see
+    `openness.core.matcher`), reused for every chunk."""
 
-    def __init__(self, rubric: Rubric, labs: LabRegistry):
+    def __init__(self, rubric: Rubric, labs: LabRegistry, engine: str = "auto"):
         self.rubric, self.labs = rubric, labs
         self.n_cues, self.n_labs = len(rubric.cues), len(labs.patterns)
         self.n_negators = len(rubric.negators)
+        # A context word that stays within one word ("model*", "AI") is looked for only in the
+        # sentences that hold a cue needing a context, by a matcher of its own: in the whole
+        # text such words are most of the raw hits. A context phrase may reach across the
+        # whitespace between two sentences, so it is found with the rest, in the whole text.
         context_patterns = [(i, p) for i, context in enumerate(rubric.contexts) for p in context.patterns]
+        in_word = [(i, p) for i, p in context_patterns if stays_in_word(p)]
+        phrases = [(i, p) for i, p in context_patterns if not stays_in_word(p)]
         patterns = ([c.pattern for c in rubric.cues] + list(labs.patterns) + list(rubric.negators)
-                    + [p for _, p in context_patterns])
-        self.matcher = Matcher(patterns)
-        self.pattern_context = np.array([i for i, _ in context_patterns], dtype=np.int64)
+                    + [p for _, p in phrases])
+        self.matcher = Matcher(patterns, engine)
+        self.context_word_matcher = Matcher([p for _, p in in_word], engine)
+        self.pattern_context = np.array([i for i, _ in phrases], dtype=np.int64)
+        self.context_word_context = np.array([i for i, _ in in_word], dtype=np.int64)
         context_index = {context.id: i for i, context in enumerate(rubric.contexts)}
         self.cue_context = np.array([context_index.get(c.context, -1) for c in rubric.cues], dtype=np.int64)
         self.context_labs = np.array([c.labs for c in rubric.contexts], dtype=bool)
@@ -188,7 +198,7 @@ class Scorer:
         neg_sent = _sentence_of(sent_span, start[neg])
         cue = np.flatnonzero(is_cue)
         cue = self._in_context(pattern, start, cue, _sentence_of(sent_span, start[cue]), lab_sent, lab, sent_span,
-                               first_context)
+                               first_context, joined)
         cue = self._per_theme(pattern, start, end, cue)
         cue_sent = _sentence_of(sent_span, start[cue])
 
@@ -259,7 +269,7 @@ class Scorer:
             texts=pd.Series(texts, index=pd.Index(ids, name="doc_id"), dtype=object),
         )
 
-    def _in_context(self, pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context):
+    def _in_context(self, pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context, joined):
         """The cue hits left when those whose context is missing from their sentence are dropped
         (before overlaps are resolved: a cue out of its context takes no span from another)."""
         needs = self.cue_context[pattern[cue]]
@@ -267,13 +277,24 @@ class Scorer:
             return cue
         n_contexts = len(self.context_labs)
         in_context = pattern >= first_context
-        found = (_sentence_of(sent_span, start[in_context]) * n_contexts
-                 + self.pattern_context[pattern[in_context] - first_context])
+        found = [_sentence_of(sent_span, start[in_context]) * n_contexts
+                 + self.pattern_context[pattern[in_context] - first_context]]
+        sentence, context = self._context_words(joined, sent_span, np.unique(cue_sent[needs >= 0]))
+        found.append(sentence * n_contexts + context)
         real_lab_sent = lab_sent[self.pattern_lab[pattern[lab] - self.n_cues] >= 0]
-        for context in np.flatnonzero(self.context_labs):
-            found = np.concatenate([found, real_lab_sent * n_contexts + context])
-        keep = (needs < 0) | np.isin(cue_sent * n_contexts + needs, found)
+        found += [real_lab_sent * n_contexts + context for context in np.flatnonzero(self.context_labs)]
+        keep = (needs < 0) | np.isin(cue_sent * n_contexts + needs, np.concatenate(found))
         return cue[keep]
+
+    def _context_words(self, joined: str, sent_span: np.ndarray, sentences: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(sentence, context) of each hit of a one-word context pattern in `sentences`: they
+        are scanned laid end to end, a line break between two, which no such hit can cross and
+        at which `\\b` sees what it sees in the text (sentences are separated by whitespace)."""
+        pieces = [joined[s:e] for s, e in sent_span[sentences].tolist()]
+        pattern, start, _ = self.context_word_matcher.scan("\n".join(pieces))
+        length = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)) + 1
+        piece = np.searchsorted(np.cumsum(length), start, side="right")
+        return sentences[piece], self.context_word_context[pattern]
 
     def _per_theme(self, pattern, start, end, cue) -> np.ndarray:
         """The cue hits that win leftmost-longest among the overlapping hits of their own theme,
