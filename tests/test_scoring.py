@@ -323,3 +323,53 @@ def test_a_context_counts_only_in_its_sentence(tmp_path, engine):
     assert [i in counted for i in range(len(texts))] == [counts for _, counts in IN_ITS_SENTENCE]
     sentences = scores.sentences.groupby("doc_id", sort=False).size().tolist()
     assert sentences == [1, 1, 2, 2, 2, 2, 2, 2]  # each case's sentences are as the comments say
+
+
+NEGATION_RUBRIC = """
+id: negation
+version: "0.1"
+negation:
+  window: 12
+  default: flip
+  negators: ["not", "no longer", "longer"]
+themes:
+  transparency:
+    criteria:
+      T1:
+        label: release
+        cues:
+          - {phrase: "open source", stance: 1}
+  safety:
+    criteria:
+      S1:
+        label: harm
+        cues: ["misuse"]
+  control:
+    criteria:
+      C1:
+        label: power
+        cues: ["monopol*"]
+"""
+
+# (text, sentences, whether `open source` is negated): one-word negators are looked for in the
+# cue's sentences only; a negator phrase that runs from the sentence before into the cue's
+# still wins over the word it overlaps there, and negates nothing in a sentence it starts before
+NEGATED = [
+    ("It is not open source.", 1, True),
+    ("Not here. Open source wins.", 2, False),
+    ("Longer open source.", 1, True),
+    ("We say no\nLonger open source.", 2, False),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_negator_negates_only_in_its_sentence(tmp_path, engine):
+    (tmp_path / "rubric.yaml").write_text(NEGATION_RUBRIC)
+    (tmp_path / "labs.yaml").write_text(LABS)
+    scorer = Scorer(load_rubric(tmp_path / "rubric.yaml"), load_labs(tmp_path / "labs.yaml"), engine=engine)
+    texts = [text for text, _, _ in NEGATED]
+    scores = scorer.score(pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": texts}))
+    assert scores.sentences.groupby("doc_id", sort=False).size().tolist() == [n for _, n, _ in NEGATED]
+    assert scores.evidence["doc_id"].tolist() == [str(i) for i in range(len(texts))]
+    assert scores.evidence["negated"].tolist() == [negated for _, _, negated in NEGATED]
+    assert scores.evidence["stance"].tolist() == [-1 if negated else 1 for _, _, negated in NEGATED]
