@@ -154,7 +154,8 @@ class StanceModel:
         short = np.flatnonzero(~kept)
         kept[short] = [pieces[i] == _BREAK_BYTES for i in short.tolist()]
         words = list(itertools.compress(pieces, kept))
-        # each word as its column; -1 outside the vocabulary, _BREAK_COLUMN between texts
+        # each word as its column; -1 outside the vocabulary, _PAIR_WORD_COLUMN for a word of
+        # the vocabulary's pairs only, _BREAK_COLUMN between texts
         column = np.fromiter(map(self._columns.get, words, itertools.repeat(-1)), dtype=np.int64, count=len(words))
         unit = np.cumsum(column == _BREAK_COLUMN)
         # each pair of adjacent words as its column, looked up only where both words are part
@@ -165,7 +166,7 @@ class StanceModel:
         pairs[looked_up] = np.fromiter(
             map(self._columns.get, map(b" ".join, itertools.compress(zip(words, words[1:]), looked_up)),
                 itertools.repeat(-1)), dtype=np.int64, count=int(looked_up.sum()))
-        column, unit = np.concatenate([np.maximum(column, -1), pairs]), np.concatenate([unit, unit[:-1]])
+        column, unit = np.concatenate([column, pairs]), np.concatenate([unit, unit[:-1]])
         found = column >= 0
         counts = sp.csr_matrix((np.ones(int(found.sum())), (unit[found], column[found])),
                                shape=(len(texts), len(self.vocabulary)))
@@ -178,7 +179,8 @@ class StanceModel:
 
     @cached_property
     def _columns(self) -> dict[bytes, int]:
-        """Column of each vocabulary word, as UTF-8 bytes; and the break between texts."""
+        """Column of each vocabulary word, as UTF-8 bytes; _PAIR_WORD_COLUMN for the words of
+        its pairs that are no term alone; and the break between texts."""
         columns = {word.encode("utf-8", "surrogatepass"): i for i, word in enumerate(self.vocabulary)}
         pair_words = {word.encode("utf-8", "surrogatepass"): _PAIR_WORD_COLUMN
                       for term in self.vocabulary if " " in term for word in term.split(" ")}
