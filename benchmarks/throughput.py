@@ -65,12 +65,11 @@ def _work(case: str, docs, csv: Path, stack: contextlib.ExitStack):
                 word.findall(text)
         return read_words
     if case in ("scorer", "naive"):
-        from openness.core.matcher import Matcher
-        from openness.core.scoring import get_scorer
+        from openness.core.scoring import Scorer, get_scorer
 
         scorer = get_scorer()
         if case == "naive":
-            scorer.matcher = Matcher(scorer.matcher.patterns, engine="re")
+            scorer = Scorer(scorer.rubric, scorer.labs, engine="re")
         return lambda: scorer.score(docs)
     if case == "scorer-model":
         from openness.core.scoring import get_scorer

@@ -11,7 +11,8 @@ import pytest
 
 from openness import paths
 from openness.core import matcher
-from openness.core.matcher import ENGINES, Matcher, Pattern, check_pattern, examples, phrase_to_regex, why_unmatchable
+from openness.core.matcher import (ENGINES, Matcher, Pattern, check_pattern, examples, phrase_to_regex, stays_in_word,
+                                   why_unmatchable)
 
 PATTERNS = [
     Pattern(phrase_to_regex("open source")),
@@ -46,6 +47,16 @@ def test_a_pattern_listed_twice_gives_its_hits_to_both_indices(engine):
         (3, "Grok"), (0, "Open"), (2, "Open"), (1, "regulators"), (4, "regulators"),
         (1, "regulate"), (4, "regulate"), (0, "open"), (2, "open"), (0, "open"), (2, "open"),
     ]
+
+
+@pytest.mark.parametrize("regex, stays", [
+    (phrase_to_regex("model*"), True), ("AI", True), (phrase_to_regex("U.S."), True), ("[A-Z]{2,4}", True),
+    (phrase_to_regex("open source"), False),  # a space between its words
+    ("don[^\\x00-\\x7f]{1,3}t", False),  # a typographic apostrophe, or a no-break space
+    ("a.b", False), ("a\\x1cb", False),  # `.` holds a space; \x1c is whitespace to str.split
+])
+def test_a_pattern_stays_in_a_word_when_no_match_can_hold_whitespace_or_a_non_ascii_byte(regex, stays):
+    assert stays_in_word(Pattern(regex)) is stays
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from openness.core.matcher import ENGINES, Matcher, bounded
+from openness.core.matcher import ENGINES, bounded
 from openness.core.rubric import THEMES
 from openness.core.scoring import Scorer, get_scorer
 from openness.core.streaming import score_to_csv
@@ -243,9 +243,7 @@ def test_word_counts_split_at_unicode_whitespace_not_at_nul():
 
 @functools.cache
 def re_engine_scorer() -> Scorer:
-    slow = Scorer(scorer().rubric, scorer().labs)
-    slow.matcher = Matcher(scorer().matcher.patterns, engine="re")
-    return slow
+    return Scorer(scorer().rubric, scorer().labs, engine="re")
 
 
 @pytest.mark.skipif("hyperscan" not in ENGINES, reason="only the re engine is installed: nothing to compare")

@@ -85,8 +85,7 @@ def test_no_shipped_cue_is_dead(rubric, engine):
     context_word = {context.id: examples(context.patterns[0].regex)[0] + ": " for context in rubric.contexts}
     sentences = [(cue.id, f"{cue.id}#{k}", f"{context_word.get(cue.context, '')}{text}.") for cue in rubric.cues
                  for k, text in enumerate(examples(cue.pattern.regex))]
-    scorer = Scorer(rubric, load_labs())
-    scorer.matcher = Matcher(scorer.matcher.patterns, engine=engine)
+    scorer = Scorer(rubric, load_labs(), engine=engine)
     docs = pd.DataFrame([(doc_id, text) for _, doc_id, text in sentences], columns=["doc_id", "text"])
     evidence = scorer.score(docs).evidence
     fired = set(zip(evidence["doc_id"], evidence["cue"]))

@@ -173,8 +173,7 @@ def test_non_ascii_text_keeps_code_point_offsets(scorer):
 
 @pytest.mark.skipif(len(ENGINES) < 2, reason="only one engine is installed here")
 def test_engines_give_identical_tables(scorer):
-    other = Scorer(scorer.rubric, scorer.labs)
-    other.matcher = type(scorer.matcher)(scorer.matcher.patterns, engine="re")
+    other = Scorer(scorer.rubric, scorer.labs, engine="re")
     for name in ("documents", "sentences", "evidence", "mentions", "lab_frames"):
         pd.testing.assert_frame_equal(getattr(scorer.score(DOCS), name), getattr(other.score(DOCS), name))
 
@@ -270,3 +269,107 @@ def test_overlapping_cues_compete_only_within_their_theme(tmp_path):
     # out of context the long control cue is no hit, so the short one takes its place
     assert found["out"] == [("control", "C1.restrict", 5, 13), ("safety", "S1.restrict_access", 5, 20),
                             ("transparency", "T1.access_to_the_weights", 14, 35)]
+
+
+CONTEXT_RUBRIC = """
+id: contexts
+version: "0.1"
+contexts:
+  ai:
+    cues: ["model*", "machine learning"]
+themes:
+  transparency:
+    criteria:
+      T1:
+        label: release
+        cues:
+          - {phrase: "open source"}
+  safety:
+    criteria:
+      S1:
+        label: oversight
+        cues:
+          - {phrase: "monitor", context: ai}
+  control:
+    criteria:
+      C1:
+        label: power
+        cues:
+          - {phrase: "monopol*"}
+"""
+
+# (text, whether `monitor` counts): one-word context words are looked for in the cue's sentence
+# only; a context phrase counts in the sentence where it starts, even when it runs into the next
+IN_ITS_SENTENCE = [
+    ("We monitor the models.", True),
+    ("Zürich’s team will monitor the model’s outputs.", True),
+    ("We monitor it. The model is new.", False),
+    ("The model is new. We monitor it.", False),
+    ("We monitor it.\u00a0Models differ.", False),
+    ("Models\n\nWe monitor it.", False),
+    ("We monitor machine\nLearning goes on.", True),
+    ("Machine\n\nLearning: we monitor it.", False),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_context_counts_only_in_its_sentence(tmp_path, engine):
+    (tmp_path / "rubric.yaml").write_text(CONTEXT_RUBRIC)
+    (tmp_path / "labs.yaml").write_text(LABS)
+    scorer = Scorer(load_rubric(tmp_path / "rubric.yaml"), load_labs(tmp_path / "labs.yaml"), engine=engine)
+    texts = [text for text, _ in IN_ITS_SENTENCE]
+    scores = scorer.score(pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": texts}))
+    counted = set(scores.evidence.loc[scores.evidence["cue"] == "S1.monitor", "doc_id"].astype(int))
+    assert [i in counted for i in range(len(texts))] == [counts for _, counts in IN_ITS_SENTENCE]
+    sentences = scores.sentences.groupby("doc_id", sort=False).size().tolist()
+    assert sentences == [1, 1, 2, 2, 2, 2, 2, 2]  # each case's sentences are as the comments say
+
+
+NEGATION_RUBRIC = """
+id: negation
+version: "0.1"
+negation:
+  window: 12
+  default: flip
+  negators: ["not", "no longer", "longer"]
+themes:
+  transparency:
+    criteria:
+      T1:
+        label: release
+        cues:
+          - {phrase: "open source", stance: 1}
+  safety:
+    criteria:
+      S1:
+        label: harm
+        cues: ["misuse"]
+  control:
+    criteria:
+      C1:
+        label: power
+        cues: ["monopol*"]
+"""
+
+# (text, sentences, whether `open source` is negated): one-word negators are looked for in the
+# cue's sentences only; a negator phrase that runs from the sentence before into the cue's
+# still wins over the word it overlaps there, and negates nothing in a sentence it starts before
+NEGATED = [
+    ("It is not open source.", 1, True),
+    ("Not here. Open source wins.", 2, False),
+    ("Longer open source.", 1, True),
+    ("We say no\nLonger open source.", 2, False),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_negator_negates_only_in_its_sentence(tmp_path, engine):
+    (tmp_path / "rubric.yaml").write_text(NEGATION_RUBRIC)
+    (tmp_path / "labs.yaml").write_text(LABS)
+    scorer = Scorer(load_rubric(tmp_path / "rubric.yaml"), load_labs(tmp_path / "labs.yaml"), engine=engine)
+    texts = [text for text, _, _ in NEGATED]
+    scores = scorer.score(pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": texts}))
+    assert scores.sentences.groupby("doc_id", sort=False).size().tolist() == [n for _, n, _ in NEGATED]
+    assert scores.evidence["doc_id"].tolist() == [str(i) for i in range(len(texts))]
+    assert scores.evidence["negated"].tolist() == [negated for _, _, negated in NEGATED]
+    assert scores.evidence["stance"].tolist() == [-1 if negated else 1 for _, _, negated in NEGATED]

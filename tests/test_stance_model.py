@@ -2,6 +2,8 @@
 scikit-learn's, the shipped file is the fit it says it is, and `--stance` keeps the columns."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -56,6 +58,17 @@ def test_fast_word_features_equal_scikit_learns(fixture_gold, fixture_model):
     pairs = [i for i, term in enumerate(fixture_model.vocabulary) if " " in term]
     assert np.count_nonzero(expected[:, pairs]) > 0  # ... and word pairs
     np.testing.assert_array_equal(fixture_model._words(texts).toarray(), expected)
+
+
+def test_a_pair_counts_where_its_words_alone_are_not_in_the_vocabulary(fixture_model):
+    """A model file need not come from `fit`: its vocabulary may hold a pair without the pair's words."""
+    model = replace(fixture_model, vocabulary=("open source", "weights", "the model"), idf=np.array([1.5, 2.0, 1.2]))
+    vectorizer = _vectorizer(model.vocabulary)
+    vectorizer.idf_ = model.idf
+    texts = ["Open source weights, the model", "the model and open source", "source open weights", ""]
+    found = model._words(texts).toarray()
+    np.testing.assert_array_equal(found, vectorizer.transform(texts).toarray())
+    assert (found[:, 0] > 0).tolist() == [True, True, False, False]
 
 
 def test_tokens_split_at_marks_and_drop_one_letter_words():

@@ -545,6 +545,7 @@ _CATEGORY_BYTES = {
                             (_constants.CATEGORY_SPACE, rb"\s"), (_constants.CATEGORY_NOT_SPACE, rb"\S"),
                             (_constants.CATEGORY_WORD, rb"\w"), (_constants.CATEGORY_NOT_WORD, rb"\W"))
 }
+_SPACE_OR_NON_ASCII_BYTE = np.array([b >= 128 or chr(b).isspace() for b in range(256)])
 _ASCII_LETTER = np.array([chr(b).isascii() and chr(b).isalpha() for b in range(256)])
 _OTHER_CASE = np.array([ord(chr(b).swapcase()) if _ASCII_LETTER[b] else b for b in range(256)])
 
@@ -556,6 +557,13 @@ def _outside(pattern: Pattern) -> re.Pattern | None:
     if consumable.all():
         return None
     return re.compile(b"[" + b"".join(re.escape(_BYTES[b]) for b in np.flatnonzero(~consumable)) + b"]")
+
+
+def stays_in_word(pattern: Pattern) -> bool:
+    """Whether every match of `pattern` holds only ASCII bytes other than whitespace: then no
+    hit reaches across whitespace (not even a non-ASCII space), so a text cut at whitespace
+    gives each piece the hits the whole text has there."""
+    return not (_consumable_bytes(pattern) & _SPACE_OR_NON_ASCII_BYTE).any()
 
 
 def _consumable_bytes(pattern: Pattern) -> np.ndarray:

@@ -1,7 +1,9 @@
 """Score documents and sentences on the rubric, with the evidence behind every number.
 
 Rules (the numbers in every table follow from these):
-- Cues, lab aliases and negators are found in one pass (`openness.core.matcher`). Overlapping
+- Cues, lab aliases and the phrases among negators and context words are found in one pass
+  over the text (`openness.core.matcher`); one-word negators and context words only in the
+  sentences that need them (see `Scorer.__init__`), with the same result. Overlapping
   cue hits of one theme compete leftmost-longest (themes are coded independently, so cues of
   different themes may share a span), after cues out of their context are dropped; so do
   overlapping lab hits (a blocker such as "Google Scholar" beats "Google" and yields no
@@ -33,7 +35,7 @@ import pandas as pd
 
 from .corpus import LONE_SURROGATE, Corpus, read_corpus
 from .labs import LabRegistry, load_labs
-from .matcher import Matcher, code_points, leftmost_longest
+from .matcher import Matcher, code_points, leftmost_longest, stays_in_word
 from .rubric import Rubric, load_rubric
 from .text import sentence_bounds
 from openness.vocab import STANCES, THEMES
@@ -125,17 +127,30 @@ class Explanation:
 
 
 class Scorer:
-    """A rubric and a lab registry compiled into one matcher, reused for every chunk."""
+    """A rubric and a lab registry compiled into matchers on `engine` (see
+    `openness.core.matcher`), reused for every chunk."""
 
-    def __init__(self, rubric: Rubric, labs: LabRegistry):
+    def __init__(self, rubric: Rubric, labs: LabRegistry, engine: str = "auto"):
         self.rubric, self.labs = rubric, labs
         self.n_cues, self.n_labs = len(rubric.cues), len(labs.patterns)
-        self.n_negators = len(rubric.negators)
+        # Negators and context words that stay within one word ("not", "model*", "AI") are
+        # looked for only in the sentences that need them (those with a cue hit, those with a
+        # cue that needs a context), by matchers of their own: in the whole text such words are
+        # most of the raw hits. A phrase among them may reach across the whitespace between
+        # two sentences, so it is found with the cues and labs, in the whole text.
+        negator_words = [p for p in rubric.negators if stays_in_word(p)]
+        negator_phrases = [p for p in rubric.negators if not stays_in_word(p)]
         context_patterns = [(i, p) for i, context in enumerate(rubric.contexts) for p in context.patterns]
-        patterns = ([c.pattern for c in rubric.cues] + list(labs.patterns) + list(rubric.negators)
-                    + [p for _, p in context_patterns])
-        self.matcher = Matcher(patterns)
-        self.pattern_context = np.array([i for i, _ in context_patterns], dtype=np.int64)
+        context_words = [(i, p) for i, p in context_patterns if stays_in_word(p)]
+        context_phrases = [(i, p) for i, p in context_patterns if not stays_in_word(p)]
+        self.n_negator_phrases = len(negator_phrases)
+        patterns = ([c.pattern for c in rubric.cues] + list(labs.patterns) + negator_phrases
+                    + [p for _, p in context_phrases])
+        self.matcher = Matcher(patterns, engine)
+        self.negator_word_matcher = Matcher(negator_words, engine)
+        self.context_word_matcher = Matcher([p for _, p in context_words], engine)
+        self.pattern_context = np.array([i for i, _ in context_phrases], dtype=np.int64)
+        self.context_word_context = np.array([i for i, _ in context_words], dtype=np.int64)
         context_index = {context.id: i for i, context in enumerate(rubric.contexts)}
         self.cue_context = np.array([context_index.get(c.context, -1) for c in rubric.cues], dtype=np.int64)
         self.context_labs = np.array([c.labs for c in rubric.contexts], dtype=bool)
@@ -178,21 +193,20 @@ class Scorer:
         within = np.searchsorted(doc_start, start, side="right") == np.searchsorted(doc_start, end - 1, side="right")
         pattern, start, end = pattern[within], start[within], end[within]
         is_cue, is_lab = pattern < self.n_cues, (pattern >= self.n_cues) & (pattern < self.n_cues + self.n_labs)
-        first_context = self.n_cues + self.n_labs + self.n_negators
+        first_context = self.n_cues + self.n_labs + self.n_negator_phrases
         is_neg = (pattern >= self.n_cues + self.n_labs) & (pattern < first_context)
         lab = _resolve(pattern, start, end, is_lab)
-        neg = _resolve(pattern, start, end, is_neg)
         words_before = np.searchsorted(word_start, sent_span)  # at each sentence start and end
         sent_words = words_before[:, 1] - words_before[:, 0]
         lab_sent = _sentence_of(sent_span, start[lab])
-        neg_sent = _sentence_of(sent_span, start[neg])
         cue = np.flatnonzero(is_cue)
         cue = self._in_context(pattern, start, cue, _sentence_of(sent_span, start[cue]), lab_sent, lab, sent_span,
-                               first_context)
+                               first_context, joined)
         cue = self._per_theme(pattern, start, end, cue)
         cue_sent = _sentence_of(sent_span, start[cue])
 
-        negated = self._negated(start[cue], cue_sent, end[neg], neg_sent)
+        neg_end, neg_sent = self._negators(joined, sent_span, start[is_neg], end[is_neg], cue_sent)
+        negated = self._negated(start[cue], cue_sent, neg_end, neg_sent)
         cue_id = pattern[cue]
         signed = np.where(negated, self.cue_negated_stance[cue_id], self.cue_stance[cue_id])
         theme = self.cue_theme[cue_id]
@@ -259,7 +273,7 @@ class Scorer:
             texts=pd.Series(texts, index=pd.Index(ids, name="doc_id"), dtype=object),
         )
 
-    def _in_context(self, pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context):
+    def _in_context(self, pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context, joined):
         """The cue hits left when those whose context is missing from their sentence are dropped
         (before overlaps are resolved: a cue out of its context takes no span from another)."""
         needs = self.cue_context[pattern[cue]]
@@ -267,13 +281,32 @@ class Scorer:
             return cue
         n_contexts = len(self.context_labs)
         in_context = pattern >= first_context
-        found = (_sentence_of(sent_span, start[in_context]) * n_contexts
-                 + self.pattern_context[pattern[in_context] - first_context])
+        found = [_sentence_of(sent_span, start[in_context]) * n_contexts
+                 + self.pattern_context[pattern[in_context] - first_context]]
+        sentence, word, _, _ = _scan_sentences(self.context_word_matcher, joined, sent_span,
+                                               np.unique(cue_sent[needs >= 0]))
+        found.append(sentence * n_contexts + self.context_word_context[word])
         real_lab_sent = lab_sent[self.pattern_lab[pattern[lab] - self.n_cues] >= 0]
-        for context in np.flatnonzero(self.context_labs):
-            found = np.concatenate([found, real_lab_sent * n_contexts + context])
-        keep = (needs < 0) | np.isin(cue_sent * n_contexts + needs, found)
+        found += [real_lab_sent * n_contexts + context for context in np.flatnonzero(self.context_labs)]
+        keep = (needs < 0) | np.isin(cue_sent * n_contexts + needs, np.concatenate(found))
         return cue[keep]
+
+    def _negators(self, joined, sent_span, phrase_start, phrase_end, cue_sent) -> tuple[np.ndarray, np.ndarray]:
+        """End and sentence of the negators that win leftmost-longest among all negators, in
+        the sentences that hold a cue hit and those that a negator phrase touches, ordered.
+        Negator words elsewhere change nothing: one lies within a single word, so it competes
+        only with the negators that overlap that word, all in these sentences when a phrase is
+        among them; and when it is the last negator before a cue, it is in another sentence
+        than the cue, as any negator before it is."""
+        first, last = _sentence_of(sent_span, phrase_start), _sentence_of(sent_span, phrase_end - 1)
+        reach = last - first + 1
+        touched = np.repeat(first, reach) + np.arange(reach.sum()) - np.repeat(np.cumsum(reach) - reach, reach)
+        _, _, word_start, word_end = _scan_sentences(self.negator_word_matcher, joined, sent_span,
+                                                     np.union1d(cue_sent, touched))
+        start, end = np.concatenate([phrase_start, word_start]), np.concatenate([phrase_end, word_end])
+        order = np.lexsort((-end, start))  # as the matcher orders hits
+        kept = order[leftmost_longest(start[order], end[order])]
+        return end[kept], _sentence_of(sent_span, start[kept])
 
     def _per_theme(self, pattern, start, end, cue) -> np.ndarray:
         """The cue hits that win leftmost-longest among the overlapping hits of their own theme,
@@ -312,6 +345,21 @@ def _resolve(pattern, start, end, mask) -> np.ndarray:
     """Indices (into the hit arrays) of the hits of one layer that win leftmost-longest."""
     layer = np.flatnonzero(mask)
     return layer[leftmost_longest(start[layer], end[layer])]
+
+
+def _scan_sentences(matcher: Matcher, joined: str, sent_span: np.ndarray, sentences: np.ndarray):
+    """The hits of `matcher`, whose patterns stay within one word, in `sentences` of the text
+    `joined`, as (sentence, pattern, start, end), offsets into `joined`. The sentences are
+    scanned laid end to end, a line break between two: no such hit crosses it, and `\\b`
+    sees there what it sees in the text, where whitespace separates sentences."""
+    span = sent_span[sentences]
+    pieces = [joined[s:e] for s, e in span.tolist()]
+    pattern, start, end = matcher.scan("\n".join(pieces))
+    length = span[:, 1] - span[:, 0] + 1  # each piece with its line break
+    laid_start = np.cumsum(length) - length
+    piece = np.searchsorted(laid_start, start, side="right") - 1
+    shift = span[piece, 0] - laid_start[piece]
+    return sentences[piece], pattern, start + shift, end + shift
 
 
 def _sentence_of(sent_span: np.ndarray, positions: np.ndarray) -> np.ndarray:

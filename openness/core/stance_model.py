@@ -64,6 +64,7 @@ _BREAK_MARK = "\x01"  # between texts joined for one pass; kept as a word of its
 _BREAK = f" {_BREAK_MARK} "
 _BREAK_BYTES = _BREAK_MARK.encode()
 _BREAK_COLUMN = -2
+_PAIR_WORD_COLUMN = -3  # a word that is in the vocabulary only as part of a pair
 NGRAM_RANGE = (1, 2)  # words and pairs of adjacent words
 _BYTE_CLASS = bytes(b if chr(b).isalnum() or chr(b) in "_" + _BREAK_MARK or b >= 128 else 32
                     for b in range(256)).lower()
@@ -160,12 +161,18 @@ class StanceModel:
         short = np.flatnonzero(~kept)
         kept[short] = [pieces[i] == _BREAK_BYTES for i in short.tolist()]
         words = list(itertools.compress(pieces, kept))
-        # each word as its column; -1 outside the vocabulary, _BREAK_COLUMN between texts
+        # each word as its column; -1 outside the vocabulary, _PAIR_WORD_COLUMN for a word of
+        # the vocabulary's pairs only, _BREAK_COLUMN between texts
         column = np.fromiter(map(self._columns.get, words, itertools.repeat(-1)), dtype=np.int64, count=len(words))
         unit = np.cumsum(column == _BREAK_COLUMN)
-        # each pair of adjacent words as its column (a pair across a break is in no vocabulary)
-        pairs = np.fromiter(map(self._columns.get, map(b" ".join, zip(words, words[1:])), itertools.repeat(-1)),
-                            dtype=np.int64, count=max(len(words) - 1, 0))
+        # each pair of adjacent words as its column, looked up only where both words are part
+        # of some vocabulary pair (a pair across a break is in no vocabulary)
+        in_pairs = (column >= 0) | (column == _PAIR_WORD_COLUMN)
+        looked_up = in_pairs[:-1] & in_pairs[1:]
+        pairs = np.full(max(len(words) - 1, 0), -1, dtype=np.int64)
+        pairs[looked_up] = np.fromiter(
+            map(self._columns.get, map(b" ".join, itertools.compress(zip(words, words[1:]), looked_up)),
+                itertools.repeat(-1)), dtype=np.int64, count=int(looked_up.sum()))
         column, unit = np.concatenate([column, pairs]), np.concatenate([unit, unit[:-1]])
         found = column >= 0
         counts = sp.csr_matrix((np.ones(int(found.sum())), (unit[found], column[found])),
@@ -179,9 +186,12 @@ class StanceModel:
 
     @cached_property
     def _columns(self) -> dict[bytes, int]:
-        """Column of each vocabulary word, as UTF-8 bytes; and the break between texts."""
+        """Column of each vocabulary word, as UTF-8 bytes; _PAIR_WORD_COLUMN for the words of
+        its pairs that are no term alone; and the break between texts."""
         columns = {word.encode("utf-8", "surrogatepass"): i for i, word in enumerate(self.vocabulary)}
-        return columns | {_BREAK_BYTES: _BREAK_COLUMN}
+        pair_words = {word.encode("utf-8", "surrogatepass"): _PAIR_WORD_COLUMN
+                      for term in self.vocabulary if " " in term for word in term.split(" ")}
+        return pair_words | columns | {_BREAK_BYTES: _BREAK_COLUMN}
 
     def decision(self, texts: Sequence[str], cue_table: pd.DataFrame | None = None) -> np.ndarray:
         """Scores per unit and class (columns in `classes` order)."""
