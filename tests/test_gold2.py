@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from openness import paths
 from openness.analysis.coded import CodedSheetError
 from openness.data import gold2
 from openness.data.sources import gold as gold_source
@@ -45,3 +46,25 @@ def test_the_registered_sheets_give_the_second_dev_set(mirror):
     assert (rows["stance"] != "neutral").sum() > 30  # sentences that take a side, to learn from
     gold = pd.concat([gold_source.sentences(mirror / "gold", part) for part in ("dev", "check")])
     assert not set(rows["text"]) & set(gold["text"])  # no gold sentence drawn again
+
+
+def test_coder_agreement_is_one_where_the_codes_agree_and_falls_with_each_disagreement():
+    dev = pd.DataFrame({"id": ["s1", "s2", "s3", "s4"], "doc": ["d1", "d1", "d2", "d3"],
+                        "transparency": ["1", "0", "1", "0"], "safety": ["0", "0", "1", "1"],
+                        "control": ["1", "1", "0", "0"], "stance": ["pro_open", "neutral", "pro_closed", "neutral"]})
+    same = gold2.coder_agreement(dev, dev.drop(columns="doc"))
+    assert same["task"].tolist() == gold2.CODES and (same["estimate"] == 1).all() and (same["n"] == 4).all()
+    recoded = dev.drop(columns="doc").assign(stance=["neutral", "neutral", "pro_closed", "neutral"])
+    alphas = gold2.coder_agreement(dev, recoded).set_index("task")["estimate"]
+    assert alphas["stance"] < 1 and alphas[["transparency", "safety", "control"]].eq(1).all()
+    with pytest.raises(ValueError, match=r"gold-dev-recoded\.csv: ids not in dev\.csv: s9"):
+        gold2.coder_agreement(dev, recoded.assign(id=["s1", "s2", "s3", "s9"]))
+
+
+def test_the_recoded_dev_sentences_are_dev_sentences_and_the_readme_states_their_agreement(mirror):
+    recoded = pd.read_csv(gold2.RECODED, dtype=str, keep_default_na=False)
+    check = gold_source.sentences(mirror / "gold", "check")
+    assert len(recoded) == 119 and recoded["id"].is_unique and not set(recoded["id"]) & set(check["id"])
+    alphas = gold2.coder_agreement(gold_source.sentences(mirror / "gold", "dev"), recoded).set_index("task")["estimate"]
+    stated = ", ".join(f"{task} {alphas[task]:.2f}" for task in gold2.CODES)
+    assert stated in " ".join((paths.ROOT / "README.md").read_text(encoding="utf-8").split())
