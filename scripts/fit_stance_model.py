@@ -2,10 +2,9 @@
 check sentences and the second dev set (gold2: data/validation/gold2-*-coded.csv, text from
 the NTIA comments and the newsletter) of a mirror (a folder holding gold/ and raw/), or of
 data/raw when none is given. All of them: the protocol's estimates were made before, with
-check held out. The model
-learns from the sentences whose rubric cues are hit but take no side, so run it again after
-any change to the rubric's cues (tests/test_stance_model.py fails until then); the same
-rows and rubric give the same bytes.
+check held out. The model learns from the sentences whose rubric cues are hit but take no
+side, so run it again after any change to the rubric's cues (tests/test_stance_model.py
+fails until then); the same rows and rubric give the same bytes.
 
     python scripts/fit_stance_model.py /work/shared/data
 """

@@ -43,8 +43,8 @@ of its 87 sentences that take a side have no cue. The check figures of `words` a
 then reading every undecided sentence, 0.52; combined 0.61), so the shipped design's check
 figure is less of an estimate than the protocol intends. Earlier rounds, on dev alone:
 learning from every sentence with cue features 0.718 / 0.666; the model deciding every
-sentence with a cue and no rubric side 0.74 / 0.42 (trained on the newsletter, which holds no pro-closed sentence, it cannot find
-one in the NTIA comments). Within 0.02 in CV and no better with a source left out:
+sentence with a cue and no rubric side 0.74 / 0.42 (trained on the newsletter, which holds
+no pro-closed sentence, it cannot find one in the NTIA comments). Within 0.02 in CV and no better with a source left out:
 logistic regression, other C, character n-grams, negation and modal counts, a risk/benefit
 word count, open or closed lab groups named next to such words, ensembles, a neutral margin
 tuned inside each training fold (nested), and GloVe 6B 50d mean vectors
@@ -62,7 +62,7 @@ from sklearn.metrics import f1_score
 from openness.analysis.agreement import agreement, micro_agreement
 from openness.analysis.classify import THEME_LABELS as PRESENCE, grouped_folds
 from openness.core.scoring import score_rows
-from openness.core.stance_model import StanceModel, fit, with_model_stance
+from openness.core.stance_model import READS, StanceModel, fit, with_model_stance
 from openness.vocab import CODEBOOK_LABS, CV_SEED as SEED, N_BOOT, STANCES, THEMES
 
 METHODS = ("rubric", "words", "combined")
@@ -82,7 +82,7 @@ STANCE_CANDIDATES = {
 # The scorer's time budget: a design that reads every sentence without a side builds features
 # for all of them, which doubled the time of `openness score` (0.25x the tokenising floor against
 # 0.50x; the target is 0.6x) and its peak memory, so `select_stance` leaves those designs out.
-AFFORDABLE_READS = "cue"
+AFFORDABLE_READS = READS[0]  # "cue", `stance_model.fit`'s default
 SCHEMES = ("dev", "gold2", "cv", "loso", "check")
 LOSO_SOURCES = ("ntia-open-weights", "interconnects")
 TASKS = ("stance", *THEMES)
@@ -246,7 +246,7 @@ def select_stance(dev: pd.DataFrame, gold2: pd.DataFrame | None = None, seed: in
     """The fitted stance design with the best mean of grouped-CV and leave-one-source-out
     macro-F1 on the development sentences, among the designs the scorer's time budget affords:
     what carries to other documents and to another source."""
-    affordable = [m for m, design in STANCE_CANDIDATES.items() if design.get("reads", "cue") == AFFORDABLE_READS]
+    affordable = [m for m, design in STANCE_CANDIDATES.items() if design.get("reads", READS[0]) == AFFORDABLE_READS]
     table = stance_candidates(dev, gold2, methods=tuple(affordable), seed=seed).sort_values("method")
     return table.loc[table["mean"].idxmax(), "method"]
 

@@ -4,16 +4,17 @@ linear classifier that reads a sentence's words.
 The rubric's stance is the sign of its summed cue stances; most arguments for or against
 open release carry no telling cue, so it calls them neutral. The model weighs every word
 and pair of adjacent words of a sentence (TF-IDF) in a linear SVM, and it learns from the
-sentences it will decide (`model_decides`): every sentence whose cues take no side
-(`reads="all"`, the shipped design), or only those with a cue hit (`reads="cue"`, the
-design before the second dev set showed how many arguments carry no cue). Where the
+sentences it will decide (`model_decides`): those with a cue hit whose cues take no side
+(`reads="cue"`, the shipped design), or every sentence whose cues take no side
+(`reads="all"`: as good in cross-validation, but twice the scorer's time). Where the
 rubric's cues do take a side, that side stands: a model deciding every sentence (cue counts
 among its features) did better in grouped cross-validation on the dev sentences but far
 worse when a whole source was held out (trained on the newsletter, which has no pro-closed
-sentence, it cannot say pro-closed of the NTIA comments). The shipped design is the one
-with the best mean of grouped cross-validation and leaving a source out on the dev and
-gold2 sentences, check unseen (`openness.analysis.protocol.select_stance`; the candidates
-and their figures are in the protocol's docstring).
+sentence, it cannot say pro-closed of the NTIA comments). The shipped design (with the
+rubric's cue counts, `cues`) is the one with the best mean of grouped cross-validation and
+leaving a source out on the dev and gold2 sentences among those the scorer's time affords
+(`openness.analysis.protocol.select_stance`; the candidates and their figures are in the
+protocol's docstring).
 
 - Unit: the model decides per sentence. A sentence whose cues take a side gets the
   rubric's side; the model reads the others (with `reads="cue"`, a sentence without any
