@@ -80,7 +80,7 @@ def _source_documents(name: str) -> pd.DataFrame | None:
 
 def _audit(args: argparse.Namespace) -> None:
     from openness.analysis.audit import VERDICTS, draw_sheet, judging_view
-    from openness.analysis.coded import CODES, coding_view, draw_coding_sheet
+    from openness.analysis.coded import CODES, CUE_HIT, LEANING, coding_view, draw_coding_sheet
     from openness.core.corpus import CorpusError, read_corpus
     from openness.core.outputs import OutputGroup, check_outputs
     from openness.core.scoring import score_rows
@@ -93,7 +93,8 @@ def _audit(args: argparse.Namespace) -> None:
         scores = score_rows(docs)
         if args.sentences:  # offsets into the page text as parsed, where the source keeps it apart
             parsed = frames["scraped"].set_index("doc_id")["raw"] if frames and "scraped" in frames else scores.texts
-            sheet = draw_coding_sheet(scores.sentences, scores.texts, parsed, args.n, args.seed)
+            lean_on = CUE_HIT if args.lean_on == "hits" else LEANING
+            sheet = draw_coding_sheet(scores.sentences, scores.texts, parsed, args.n, args.seed, lean_on, args.lean)
             view = None if args.view is None else coding_view(sheet, parsed)
         else:
             sheet = draw_sheet(scores.evidence, args.n, args.seed)
@@ -212,6 +213,16 @@ def _positive(value: str) -> int:
     return number
 
 
+def _share(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"must be a share between 0 and 1, not {value}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="openness", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -259,6 +270,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--sentences", action="store_true",
                        help="draw sentences to code with the codebook (60%% naming a lab or an openness keyword, "
                             "as for the gold sentences) instead of cue hits to judge")
+    audit.add_argument("--lean-on", choices=("keywords", "hits"), default="keywords",
+                       help="with --sentences: lean the draw on sentences naming a lab or a keyword (default), "
+                            "or on sentences with a cue hit (where the stance model reads: to code arguments)")
+    audit.add_argument("--lean", type=_share, default=0.6,
+                       help="with --sentences: share of the draw taken among the sentences leant on (default: 0.6)")
     audit.set_defaults(run=_audit)
 
     rubric = commands.add_parser("rubric", help="work with rubrics")

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from openness import paths
-from openness.analysis.coded import (KEYWORDS, LEANING, RANDOM, SHEET_COLUMNS, CodedSheetError, coding_view,
+from openness.analysis.coded import (CUE_HIT, KEYWORDS, LEANING, RANDOM, SHEET_COLUMNS, CodedSheetError, coding_view,
                                      draw_coding_sheet, figures)
 from openness.cli import main
 from openness.core.scoring import score_rows
@@ -52,6 +52,24 @@ def test_the_draw_is_seeded_leans_60_percent_and_points_into_the_parsed_text():
     assert not draw_coding_sheet(sentences, cleaned, parsed, 10, seed=8)[["doc_id", "start"]].equals(
         sheet[["doc_id", "start"]])
     assert len(draw_coding_sheet(sentences, cleaned, parsed, 500, seed=7)) == len(sentences)  # all of them
+
+
+def test_a_draw_leaning_on_cue_hits_takes_its_share_among_sentences_with_a_hit():
+    arguing = ["The lab published its model weights and its training data.",
+               "Critics warn the model could be misused to build weapons."]
+    cleaned, parsed = pages()
+    cleaned, parsed = cleaned + " " + arguing[0], parsed + " " + arguing[0]
+    cleaned["p0"], parsed["p0"] = cleaned["p0"] + " " + arguing[1], parsed["p0"] + " " + arguing[1]
+    sentences = score_rows(pd.DataFrame({"doc_id": cleaned.index, "text": cleaned.to_numpy()})).sentences
+    with_hit = sentences[(sentences[["transparency", "safety", "control"]] > 0).any(axis=1)]
+    assert len(with_hit) == 7  # the first on every page, the second on p0
+    sheet = draw_coding_sheet(sentences, cleaned, parsed, 10, seed=7, lean_on=CUE_HIT, lean=0.5)
+    assert sheet["drawn"].value_counts().to_dict() == {CUE_HIT: 5, RANDOM: 5}
+    hit_texts = {" ".join(cleaned[doc][start:end].split()) for doc, start, end in
+                 zip(with_hit["doc_id"], with_hit["start"], with_hit["end"])}
+    assert set(coding_view(sheet, parsed)["text"][sheet["drawn"] == CUE_HIT]) <= hit_texts
+    with pytest.raises(ValueError, match="lean_on"):
+        draw_coding_sheet(sentences, cleaned, parsed, 10, seed=7, lean_on="nouns")
 
 
 def test_a_sentence_not_found_word_for_word_in_the_parsed_page_is_passed_over():

@@ -5,7 +5,9 @@ Drawing (`draw_coding_sheet`, `openness audit SOURCE --sentences`): from the sco
 table of the cleaned documents, `LEAN` of the `n` sentences are drawn among those naming a lab
 of the lab registry or holding one of `KEYWORDS`, the rest among all sentences not drawn
 yet. `KEYWORDS` is a short list of its own, not the rubric's cues, so the draw does not lean
-on the cues being measured. Every draw is seeded. A sentence's offsets on the sheet point into
+on the cues being measured. A draw meant to code arguments for fitting (not to measure
+recall) can lean on sentences with a cue hit instead (`--lean-on hits`), where the stance
+model reads. Every draw is seeded. A sentence's offsets on the sheet point into
 the page text as parsed (before boilerplate removal), so they stay valid when the removal
 rules change; a sentence that cannot be found word for word in the parsed text (removal
 joined words across a removed piece) is passed over. The sheet holds ids, offsets and empty
@@ -41,7 +43,7 @@ KEYWORDS = re.compile(
 CODES = ["transparency", "safety", "control", "stance", "labs"]
 OTHER_LAB = "other"  # a developer outside the codebook's list: coded, but not scored (as for the gold)
 SHEET_COLUMNS = ["item", "doc_id", "start", "end", "drawn", *CODES]
-LEANING, RANDOM = "lab or keyword", "random"
+LEANING, CUE_HIT, RANDOM = "lab or keyword", "cue hit", "random"
 PRESENCE = ("absent", "present")
 FIGURE_COLUMNS = ["task", "method", "metric", "estimate", "lo", "hi", "n", "positives"]
 
@@ -65,22 +67,30 @@ def sentence_text(parsed: str, start: int, end: int) -> str:
     return " ".join(parsed[start:end].split())
 
 
-def draw_coding_sheet(sentences: pd.DataFrame, texts: pd.Series, parsed: pd.Series, n: int, seed: int) -> pd.DataFrame:
-    """`n` sentences (fewer if the source has fewer), `LEAN` of them among sentences with a
-    lab mention (`labs` not empty) or a keyword, the rest among all others; `sentences` is
-    the scorer's sentence table of the cleaned `texts` (doc_id -> text), `parsed` the page
-    text as parsed (doc_id -> text) into which the sheet's offsets point. Deterministic:
-    sentences are put in (doc_id, sentence) order before the seeded shuffles."""
+def draw_coding_sheet(sentences: pd.DataFrame, texts: pd.Series, parsed: pd.Series, n: int, seed: int,
+                      lean_on: str = LEANING, lean: float = LEAN) -> pd.DataFrame:
+    """`n` sentences (fewer if the source has fewer), a share `lean` of them among sentences
+    with a lab mention (`labs` not empty) or a keyword (`lean_on` LEANING) or among sentences
+    with a cue hit (`lean_on` CUE_HIT: where the stance model reads, to code arguments), the
+    rest among all others; `sentences` is the scorer's sentence table of the cleaned `texts`
+    (doc_id -> text), `parsed` the page text as parsed (doc_id -> text) into which the sheet's
+    offsets point. Deterministic: sentences are put in (doc_id, sentence) order before the
+    seeded shuffles."""
     ordered = sentences.sort_values(["doc_id", "sentence"], ignore_index=True)
     spans = zip(ordered["doc_id"], ordered["start"], ordered["end"])
     sentence_texts = [texts[doc][start:end] for doc, start, end in spans]
-    keyword = np.array([bool(KEYWORDS.search(text)) for text in sentence_texts], dtype=bool)
-    leaning = (ordered["labs"].fillna("") != "").to_numpy() | keyword
+    if lean_on == CUE_HIT:
+        leaning = (ordered[list(THEMES)] > 0).any(axis=1).to_numpy()
+    elif lean_on == LEANING:
+        keyword = np.array([bool(KEYWORDS.search(text)) for text in sentence_texts], dtype=bool)
+        leaning = (ordered["labs"].fillna("") != "").to_numpy() | keyword
+    else:
+        raise ValueError(f"lean_on must be {LEANING!r} or {CUE_HIT!r}, not {lean_on!r}")
     rng = np.random.default_rng(seed)
-    n_leaning = round(n * LEAN)
+    n_leaning = round(n * lean)
     taken: dict[int, tuple[str, int, int]] = {}
-    for stratum, want in ((LEANING, n_leaning), (RANDOM, n)):  # the second pass fills up to n in all
-        pool = np.flatnonzero(leaning) if stratum == LEANING else np.arange(len(ordered))
+    for stratum, want in ((lean_on, n_leaning), (RANDOM, n)):  # the second pass fills up to n in all
+        pool = np.flatnonzero(leaning) if stratum == lean_on else np.arange(len(ordered))
         for row in rng.permutation(pool):
             if len(taken) >= want:
                 break
