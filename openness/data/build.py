@@ -169,18 +169,21 @@ def second_dev(frames: Frames) -> pd.DataFrame:
                                                             for source in gold2.SOURCES})
 
 
-NEWS_SETS = {"dev": "-coded", "check": "-check"}  # set -> stem ending of the news sheets (news-coded, news2-coded, ...)
+# set -> stem ending of the news sheets: dev (news-coded, news2-coded, ...: cues were written
+# from them), check (held out, drawn like dev) and stance (held out, drawn among sentences
+# with a cue hit, where a side is taken often enough to measure stance on news)
+NEWS_SETS = {"dev": "-coded", "check": "-check", "stance": "-stance"}
 
 
 def news_figures(coded: pd.DataFrame, scraped: pd.DataFrame) -> pd.DataFrame:
-    """The scorer against the coded news sentences, `set` dev (every news `*-coded.csv` sheet
-    together, which cues were written from) and check (news-check.csv, held out, less any
-    sentence also in a dev sheet), each sentence's text taken from the page as parsed by its
-    offsets."""
+    """The scorer against the coded news sentences, per set of `NEWS_SETS` (the held-out sets
+    less any sentence also in a dev sheet), each sentence's text taken from the page as parsed
+    by its offsets."""
     pages = scraped.set_index("doc_id")["raw"]
     news = coded[coded["sample"].str.startswith("news")]
     sets = {name: news[news["sample"].str.endswith(ending)] for name, ending in NEWS_SETS.items()}
-    sets["check"] = held_out(sets["check"], sets["dev"])
+    for name in ("check", "stance"):
+        sets[name] = held_out(sets[name], sets["dev"])
     tables = []
     for name, rows in sets.items():
         views = [coding_view(group, pages, f"data/validation/{stem}.csv")

@@ -3,7 +3,8 @@ by `openness audit` and judged with the codebook): one row per drawn cue hit wit
 offsets, cue and verdict, never the sentence. Registered with checksums like every source,
 so `audit_precision.csv` is rebuilt only from the sheets as judged. Beside them, the coded
 samples of sentences (data/validation/<corpus>-coded.csv to write cues from, <corpus>-check.csv
-held out, both drawn by `openness audit --sentences` and coded with the codebook): ids, offsets
+held out, both drawn by `openness audit --sentences`; <corpus>-stance.csv held out, drawn
+among sentences with a cue hit to measure stance; all coded with the codebook): ids, offsets
 and codes, never the sentence; the build takes each sentence's text from the source and
 measures the scorer against the codes (`validation_news.csv`)."""
 from __future__ import annotations
@@ -39,11 +40,11 @@ def sheets(root: Path | None = None) -> pd.DataFrame:
 
 
 def coded(root: Path | None = None) -> pd.DataFrame:
-    """Every coded sheet of the folder (`*-coded.csv`, `*-check.csv`), one row per coded
-    sentence, `sample` = the file's stem."""
+    """Every coded sheet of the folder (`*-coded.csv`, `*-check.csv`, `*-stance.csv`), one row
+    per coded sentence, `sample` = the file's stem."""
     tables = []
     folder = source_root(root, SOURCE)
-    for path in sorted([*folder.glob("*-coded.csv"), *folder.glob("*-check.csv")]):
+    for path in sorted([*folder.glob("*-coded.csv"), *folder.glob("*-check.csv"), *folder.glob("*-stance.csv")]):
         sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
         check_codes(sheet, str(path))
         tables.append(sheet.astype({"item": "int64", "start": "int64", "end": "int64"}).assign(sample=path.stem))
