@@ -143,9 +143,13 @@ def test_the_committed_coded_news_sentences_resolve_in_the_mirror(mirror):
     ids, offsets and codes only."""
     coded = audits.coded(paths.DATA / "validation")
     coded = coded[coded["sample"].str.startswith("news")].reset_index(drop=True)  # gold2 sheets: tests/test_gold2.py
-    assert coded["sample"].value_counts().to_dict() == {"news-coded": 200, "news-check": 200, "news2-coded": 200, "news3-coded": 200}
+    assert coded["sample"].value_counts().to_dict() == {"news-coded": 200, "news-check": 200, "news2-coded": 200,
+                                                        "news3-coded": 200, "news4-stance": 156, "news5-stance": 154,
+                                                        "news6-stance": 152}
     assert coded.columns.tolist() == [*SHEET_COLUMNS, "sample"]
-    assert coded["drawn"].value_counts().to_dict() == {LEANING: 480, RANDOM: 320}
+    leant_on = coded["sample"].str.endswith("-stance").map({True: CUE_HIT, False: LEANING})
+    assert coded.groupby(leant_on)["drawn"].value_counts().to_dict() == {
+        (LEANING, LEANING): 480, (LEANING, RANDOM): 320, (CUE_HIT, CUE_HIT): 415, (CUE_HIT, RANDOM): 47}
     scraped = news.PARSER.frames(mirror / "raw" / news.SOURCE)["scraped"].set_index("doc_id")["raw"]
     texts = coding_view(coded, scraped)["text"]
     assert texts.str.contains("[A-Za-z]").all()  # no span of white space or punctuation ("Why?" is a sentence)

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from openness import paths
-from openness.analysis.coded import CodedSheetError
+from openness.analysis.coded import CUE_HIT, RANDOM, CodedSheetError
 from openness.data import gold2
-from openness.data.sources import gold as gold_source
+from openness.data.sources import audits, gold as gold_source
 from openness.vocab import STANCES
 
 # Written for this test.
@@ -40,8 +40,11 @@ def test_a_row_whose_page_is_not_in_its_source_names_the_sheet_and_line():
 
 def test_the_registered_sheets_give_the_second_dev_set(mirror):
     rows = gold2.from_mirror(mirror)
-    assert rows.groupby("source").size().to_dict() == {"interconnects": 150, "ntia-open-weights": 300}
-    assert (rows["id"].str.rsplit("-", n=1).str[0].value_counts() == 150).all()  # three sheets of 150
+    assert rows.groupby("source").size().to_dict() == {"interconnects": 303, "ntia-open-weights": 716}
+    sheets = rows["id"].str.rsplit("-", n=1).str[0].value_counts()
+    assert (sheets[~sheets.index.str.contains("-args")] == 150).all() and len(sheets) == 7  # three drawn at random
+    drawn = audits.coded().query("sample.str.startswith('gold2-')").groupby("sample")["drawn"].agg(set)
+    assert all(kinds <= {CUE_HIT, RANDOM} for name, kinds in drawn.items() if "-args" in name)  # four among cue hits
     assert rows["id"].is_unique and set(rows["stance"]) <= set(STANCES) and (rows["text"].str.len() > 0).all()
     assert (rows["stance"] != "neutral").sum() > 30  # sentences that take a side, to learn from
     gold = pd.concat([gold_source.sentences(mirror / "gold", part) for part in ("dev", "check")])
