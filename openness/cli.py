@@ -220,8 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
     score.add_argument("-o", "--output", required=True, help="output CSV")
     score.add_argument("--text-column", default="text", help="column holding the text (default: text)")
-    score.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers)")
-    score.add_argument("--unit", choices=["document", "sentence"], default="document")
+    score.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers, from 0)")
+    score.add_argument("--unit", choices=["document", "sentence"], default="document",
+                       help="one output row per document (default) or per sentence")
     score.add_argument("--stance", choices=["model", "rubric"], default="model",
                        help="stance from the stance model: the rubric's side where its stance cues take one, "
                             "else a model that reads words (default; see openness.core.stance_model), "
@@ -229,8 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--rubric", default=None, help="rubric YAML (default: the shipped openness rubric)")
     score.add_argument("--labs", default=None, help="lab registry YAML (default: the shipped registry)")
     score.add_argument("--evidence", default=None, help="also write one row per cue hit here")
-    score.add_argument("--chunksize", type=_positive, default=10_000, help="documents per chunk (memory stays flat)")
-    score.add_argument("--n-jobs", type=_positive, default=1, help="worker processes")
+    score.add_argument("--chunksize", type=_positive, default=10_000, help="documents per chunk (memory stays flat; default: 10000)")
+    score.add_argument("--n-jobs", type=_positive, default=1, help="worker processes (default: 1)")
     score.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     score.set_defaults(run=_score)
 
@@ -238,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     claims.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
     claims.add_argument("-o", "--output", required=True, help="output CSV")
     claims.add_argument("--text-column", default="text", help="column holding the text (default: text)")
-    claims.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers)")
+    claims.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers, from 0)")
     claims.add_argument("--dimension-column", default=None,
                         help="column naming the index dimension each text is about, in any case and spacing "
                              "('Model card' is modelcard): one row out per row in")
@@ -264,11 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
     rubric = commands.add_parser("rubric", help="work with rubrics")
     rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True)
     check = rubric_commands.add_parser("check", help="validate a rubric YAML file and find cues that can never count")
-    check.add_argument("file")
+    check.add_argument("file", help="rubric YAML file")
     check.add_argument("--corpus", default=None, help="also list the cues that never fire on this corpus: a registered "
                        "text source (e.g. news-scrape) or a folder/.csv/.jsonl/.parquet corpus")
     check.add_argument("--text-column", default="text", help="the corpus's text column (default: text)")
-    check.add_argument("--id-column", default=None, help="the corpus's id column (default: row numbers)")
+    check.add_argument("--id-column", default=None, help="the corpus's id column (default: row numbers, from 0)")
     check.set_defaults(run=_rubric_check)
 
     labs = commands.add_parser("labs", help="list the lab registry")

@@ -167,3 +167,20 @@ def test_an_error_naming_a_column_with_a_line_break_stays_one_line(tmp_path, cap
     assert main(["score", str(corpus), "-o", str(tmp_path / "out.csv")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].endswith("available columns: first\\rsecond, id"), err
+
+
+def test_every_option_of_every_subcommand_says_what_it_does():
+    """`--help` is a newcomer's manual: an option without a help string shows only its name."""
+    import argparse
+
+    from openness.cli import build_parser
+
+    def silent(parser, name):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub, subparser in action.choices.items():
+                    yield from silent(subparser, f"{name} {sub}")
+            elif action.help is None:
+                yield f"{name} {action.dest}"
+
+    assert list(silent(build_parser(), "openness")) == []
