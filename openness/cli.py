@@ -139,18 +139,20 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
     from openness.core.scoring import Scorer
     from openness.data.registry import FetchError
 
-    scorer, fired, n_docs = Scorer(rubric, load_labs()), set(), 0
+    scorer, fired, n_docs, n_rejected = Scorer(rubric, load_labs()), set(), 0, 0
     try:
         source = _source_documents(args.corpus)
-        chunks = [source] if source is not None else (
-            chunk.docs for chunk in iter_corpus(args.corpus, text=args.text_column, id=args.id_column))
-        for docs in chunks:
+        chunks = [(source, 0)] if source is not None else (
+            (chunk.docs, len(chunk.rejects)) for chunk in iter_corpus(args.corpus, text=args.text_column, id=args.id_column))
+        for docs, rejected in chunks:
             fired.update(scorer.score(docs).evidence["cue"].tolist())
-            n_docs += len(docs)
+            n_docs, n_rejected = n_docs + len(docs), n_rejected + rejected
     except (CorpusError, FetchError, FileNotFoundError, ValueError) as error:
         raise UserError(str(error)) from error
     silent = [cue for cue in rubric.cues if cue.id not in fired]
-    print(f"{len(silent)} of {len(rubric.cues)} cues never fire on {args.corpus} ({n_docs} documents)")
+    # rows `openness score` would reject (empty text, repeated id or text) are not read: say so
+    left_out = f"; {n_rejected} rows not read, as openness score rejects them" if n_rejected else ""
+    print(f"{len(silent)} of {len(rubric.cues)} cues never fire on {args.corpus} ({n_docs} documents{left_out})")
     for cue in silent:
         print(f"  {cue.id} ({cue.theme} {cue.criterion})")
 

@@ -121,6 +121,20 @@ def test_rubric_check_lists_the_cues_a_corpus_never_fires(tmp_path, capsys):
     assert lines[1:] == [f"1 of 3 cues never fire on {corpus} (2 documents)", "  C1.lock_in (control C1)"]
 
 
+def test_rubric_check_says_how_many_corpus_rows_it_left_out(tmp_path, capsys):
+    """Rows `openness score` rejects are not read for cues either; the count of documents alone
+    would hide them from a user who knows how many rows the file has."""
+    rubric = tmp_path / "small.yaml"
+    rubric.write_text("id: s\nversion: '1'\nthemes:\n  control:\n    criteria:\n      C1:\n        label: power\n"
+                      "        cues: ['concentrat* of power', 'moat*']\n")
+    corpus = tmp_path / "corpus.csv"
+    corpus.write_text("url,text\na,Our notes warn of a concentration of power.\nb,\na,A wide moat.\nc,A quiet day.\n")
+    assert main(["rubric", "check", str(rubric), "--corpus", str(corpus), "--id-column", "url"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:] == [f"1 of 2 cues never fire on {corpus} (2 documents; 2 rows not read, as openness score rejects them)",
+                         "  C1.moat* (control C1)"]
+
+
 def test_rubric_check_takes_a_registered_source_as_corpus(mirror, capsys):
     """`--corpus news-scrape` scores the source's cleaned articles, as `openness audit` does."""
     assert main(["rubric", "check", str(paths.DEFAULT_RUBRIC), "--corpus", "news-scrape"]) == 0
