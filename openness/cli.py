@@ -182,7 +182,11 @@ def _data_fetch(args: argparse.Namespace) -> None:
     except (FetchError, ValueError) as error:
         raise UserError(str(error)) from error
     counts = result["status"].value_counts().sort_index()
-    print(f"{len(result)} files: " + ", ".join(f"{n} {status}" for status, n in counts.items()), file=sys.stderr)
+    replaced = result.loc[result["replaced"], ["source", "path"]]
+    lost = (f"; {len(replaced)} of them replaced a local file that did not match its sha256 "
+            f"(first: {replaced.iloc[0]['source']}/{replaced.iloc[0]['path']})") if len(replaced) else ""
+    print(f"{len(result)} file{'s' * (len(result) != 1)}: " + ", ".join(f"{n} {status}" for status, n in counts.items())
+          + lost, file=sys.stderr)
 
 
 def _data_build(args: argparse.Namespace) -> None:

@@ -130,6 +130,25 @@ def test_corrupt_local_file_is_fetched_again(fake, server):
     result = fetch(["alpha"], dest=fake.dest, base_url=server[0], registry=fake.registry)
     assert dict(zip(result["path"], result["status"])) == {ODD: "downloaded", "table.csv": "downloaded"}
     assert stale.read_bytes() == FILES["table.csv"]
+    assert dict(zip(result["path"], result["replaced"])) == {ODD: False, "table.csv": True}
+
+
+def test_fetch_command_says_when_it_replaced_a_changed_file(fake, monkeypatch, capsys):
+    """A raw file someone edited is deleted and fetched again: the summary must not hide that."""
+    import functools
+
+    import openness.data.registry as registry
+    from openness.cli import main
+
+    monkeypatch.setattr(registry, "fetch", functools.partial(fetch, dest=fake.dest, registry=fake.registry))
+    assert main(["data", "fetch", "local", "--mirror", str(fake.mirror)]) == 0
+    assert capsys.readouterr().err.strip() == "1 file: 1 copied"
+    edited = fake.dest / "local" / "only-here.txt"
+    edited.write_bytes(b"my own notes\n")
+    assert main(["data", "fetch", "--mirror", str(fake.mirror)]) == 0
+    assert capsys.readouterr().err.strip() == ("3 files: 3 copied; 1 of them replaced a local file that did not match "
+                                               "its sha256 (first: local/only-here.txt)")
+    assert edited.read_bytes() == LOCAL["only-here.txt"]
 
 
 def test_mirror_copy_and_corrupt_mirror_refused(fake):
