@@ -46,6 +46,14 @@ def test_document_unit_columns_and_rejects(news_csv, tmp_path, capsys):
     assert "scores.rejects.csv" in capsys.readouterr().err
 
 
+def test_the_summary_names_every_file_written(news_csv, tmp_path, capsys):
+    out, evidence = tmp_path / "scores.csv", tmp_path / "hits.csv"
+    assert main(["score", str(news_csv), "--text-column", "body", "--id-column", "url", "--evidence", str(evidence),
+                 "-o", str(out)]) == 0
+    assert capsys.readouterr().err.strip() == (f"4 read, 2 scored -> {out}, cue hits -> {evidence}; "
+                                               f"2 rejected -> {tmp_path / 'scores.rejects.csv'}")
+
+
 def test_sentence_unit_and_evidence(news_csv, tmp_path):
     out, evidence = tmp_path / "sentences.csv", tmp_path / "evidence.csv"
     code = main(["score", str(news_csv), "--text-column", "body", "--unit", "sentence", "--evidence", str(evidence), "--quiet", "-o", str(out)])
