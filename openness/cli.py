@@ -3,6 +3,7 @@ run the notebooks into a report, fetch the raw sources and build the processed t
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import signal
 import sys
@@ -320,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as interruption:  # Ctrl-C, or SIGTERM (see openness.core.outputs.ending_on_sigterm)
         print("openness: interrupted; no partial output was left behind", file=sys.stderr)
         return 128 + getattr(interruption, "signum", signal.SIGINT)
+    except BrokenPipeError:  # `openness labs | head`: the reader stopped early, which is no error to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that the exit flush stays quiet
+        return 128 + signal.SIGPIPE
     return 0
 
 

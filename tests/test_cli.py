@@ -154,6 +154,20 @@ def test_rubric_check_takes_a_registered_source_as_corpus(mirror, capsys):
     assert "S2.structured_access" in silent and "S1.risk*" not in silent
 
 
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`openness labs | head -3`: the pipe closes before the table is written."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first write
+    try:
+        result = subprocess.run([sys.executable, "-m", "openness.cli", "labs"], stdout=write_end, stderr=subprocess.PIPE,
+                                text=True, cwd=paths.ROOT)
+    finally:
+        os.close(write_end)
+    assert result.stderr == "" and result.returncode == 141
+
+
 def test_labs_lists_the_registry(capsys):
     assert main(["labs"]) == 0
     lines = capsys.readouterr().out.splitlines()
