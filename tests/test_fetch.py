@@ -191,6 +191,18 @@ def test_source_dir_prefers_fetched_then_mirror(fake, monkeypatch):
     assert source_dir("local", fake.dest, registry=fake.registry) == fake.dest / "local"
 
 
+def test_source_dir_says_a_file_was_changed_not_that_the_source_is_missing(fake):
+    fetch(["local"], mirror=fake.mirror, dest=fake.dest, registry=fake.registry)
+    with (fake.dest / "local" / "only-here.txt").open("ab") as edited:
+        edited.write(b"an edit\n")
+    with pytest.raises(FetchError) as caught:
+        source_dir("local", fake.dest, registry=fake.registry)
+    assert (f"not found whole ({fake.dest / 'local'}: 1 of 1 files missing or not of their registered size, "
+            f"first only-here.txt); run `openness data fetch local`") in str(caught.value)
+    with pytest.raises(FetchError, match=r"\(\S+: no such folder\)"):
+        source_dir("alpha", fake.dest, registry=fake.registry)
+
+
 def test_registry_refuses_escaping_path(tmp_path):
     entry = _entry("alpha", REPO, COMMIT, {"../outside.txt": b"x"})
     (tmp_path / "sources.yaml").write_text(yaml.safe_dump({"sources": [entry]}), encoding="utf-8")

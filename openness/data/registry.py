@@ -257,10 +257,15 @@ def source_dir(source_id: str, root: Path | None = None, *, registry: Path = REG
     candidates = [Path(root or paths.RAW) / source_id]
     if (mirror := paths.mirror()) is not None:
         candidates.append(source.in_mirror(mirror))
+    looked = []  # what was wrong in each folder: an edited file is not a missing one
     for folder in candidates:
-        if folder.is_dir() and all(_present(folder / f.path, f.size) for f in source.files):
+        wrong = [f.path for f in source.files if not _present(folder / f.path, f.size)] if folder.is_dir() else None
+        if wrong == []:
             return folder
-    raise FetchError(f"raw files of source {source_id!r} not found (looked in {', '.join(map(str, candidates))}); "
+        looked.append(f"{folder}: " + ("no such folder" if wrong is None else
+                                       f"{len(wrong)} of {len(source.files)} files missing or not of their "
+                                       f"registered size, first {wrong[0]}"))
+    raise FetchError(f"raw files of source {source_id!r} not found whole ({'; '.join(looked)}); "
                      f"run `openness data fetch {source_id}` or set OPENNESS_MIRROR to a folder holding "
                      f"raw/{source_id}/")
 
