@@ -16,6 +16,17 @@ class UserError(Exception):
     """A fatal problem with the user's input, reported as one line on stderr."""
 
 
+# the reader's message for a missing column, when the header is otherwise plausible (no separator hint)
+_MISSING_COLUMN = re.compile(r": (text|id) column .* not found; available columns: [^\n]*(?<!comma-separated\))$")
+
+
+def _naming_the_option(error: Exception) -> UserError:
+    """The reader names the missing column; the command also says which option names another."""
+    message = str(error)
+    found = _MISSING_COLUMN.search(message)
+    return UserError(message + (f" (pick one with --{found[1]}-column)" if found else ""))
+
+
 def _score(args: argparse.Namespace) -> None:
     from openness.core.corpus import CorpusError
     from openness.core.labs import LabsError
@@ -39,7 +50,7 @@ def _score(args: argparse.Namespace) -> None:
             stance=args.stance,
         )
     except (CorpusError, RubricError, LabsError, OutputError, FileNotFoundError) as error:
-        raise UserError(str(error)) from error
+        raise _naming_the_option(error) from error
     if not args.quiet:
         print(summary.describe(), file=sys.stderr)
 
@@ -53,7 +64,7 @@ def _claims(args: argparse.Namespace) -> None:
         summary = claims_to_csv(args.input, args.output, text=args.text_column, id=args.id_column,
                                 dimension=args.dimension_column, rubric=args.rubric, method=args.method)
     except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:  # OutputError too
-        raise UserError(str(error)) from error
+        raise _naming_the_option(error) from error
     if not args.quiet:
         print(summary.describe(), file=sys.stderr)
 
@@ -149,7 +160,7 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
             fired.update(scorer.score(docs).evidence["cue"].tolist())
             n_docs, n_rejected = n_docs + len(docs), n_rejected + rejected
     except (CorpusError, FetchError, FileNotFoundError, ValueError) as error:
-        raise UserError(str(error)) from error
+        raise _naming_the_option(error) from error
     silent = [cue for cue in rubric.cues if cue.id not in fired]
     # rows `openness score` would reject (empty text, repeated id or text) are not read: say so
     left_out = f"; {n_rejected} rows not read, as openness score rejects them" if n_rejected else ""

@@ -202,7 +202,25 @@ def test_an_error_naming_a_column_with_a_line_break_stays_one_line(tmp_path, cap
     corpus.write_bytes(b'"first\rsecond",id\r\nsome words,1\r\n')
     assert main(["score", str(corpus), "-o", str(tmp_path / "out.csv")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].endswith("available columns: first\\rsecond, id"), err
+    assert len(err) == 1 and err[0].endswith("available columns: first\\rsecond, id (pick one with --text-column)"), err
+
+
+@pytest.mark.parametrize("option", ["text", "id"])
+def test_a_missing_column_error_names_the_option_that_picks_another(news_csv, tmp_path, capsys, option):
+    flags, missing = (["--text-column", "body", "--id-column", "uid"], "uid") if option == "id" else ([], "text")
+    for command in (["score", str(news_csv), "-o", str(tmp_path / "out.csv")],
+                    ["rubric", "check", str(paths.DEFAULT_RUBRIC), "--corpus", str(news_csv)]):
+        assert main(command + flags) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.endswith(f"{option} column {missing!r} not found; available columns: url, body "
+                            f"(pick one with --{option}-column)"), err
+
+
+def test_a_semicolon_header_gets_the_separator_hint_alone(tmp_path, capsys):
+    corpus = tmp_path / "export.csv"
+    corpus.write_text("id;text\n1;Open weights.\n")
+    assert main(["score", str(corpus), "-o", str(tmp_path / "out.csv")]) == 2
+    assert capsys.readouterr().err.strip().endswith("(the header looks ';'-separated; save the file comma-separated)")
 
 
 def test_every_option_of_every_subcommand_says_what_it_does():
