@@ -77,6 +77,11 @@ def _source_frames(name: str) -> dict[str, pd.DataFrame] | None:
 
     parsers = {parser.id: parser for parser in PARSERS}
     if name not in parsers:
+        if not Path(name).exists():  # a mistyped source name would read as a missing file only
+            from openness.data.texts import TEXT_SOURCES
+
+            raise ValueError(f"{name}: no such file or folder, nor a registered text source "
+                             f"({', '.join(TEXT_SOURCES)})")
         return None
     frames = parsers[name].frames(source_root(None, name))
     if "documents" not in frames:

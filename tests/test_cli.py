@@ -238,3 +238,17 @@ def test_every_option_of_every_subcommand_says_what_it_does():
                 yield f"{name} {action.dest}"
 
     assert list(silent(build_parser(), "openness")) == []
+
+
+@pytest.mark.parametrize("command", [["audit", "news-scape", "-o", "sheet.csv"],
+                                     ["rubric", "check", str(paths.DEFAULT_RUBRIC), "--corpus", "news-scape"]])
+def test_a_mistyped_source_name_is_told_the_registered_ones(tmp_path, monkeypatch, capsys, command):
+    """`news-scape` is neither a file nor a source: saying only 'no such file' hides the sources."""
+    from openness.data.texts import TEXT_SOURCES
+
+    monkeypatch.chdir(tmp_path)
+    assert main(command) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err == ("openness: error: news-scape: no such file or folder, nor a registered text source "
+                   f"({', '.join(TEXT_SOURCES)})")
+    assert "news-scrape" in TEXT_SOURCES
