@@ -3,6 +3,7 @@ run the notebooks into a report, fetch the raw sources and build the processed t
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import signal
 import sys
@@ -13,6 +14,17 @@ import pandas as pd
 
 class UserError(Exception):
     """A fatal problem with the user's input, reported as one line on stderr."""
+
+
+# the reader's message for a missing column, when the header is otherwise plausible (no separator hint)
+_MISSING_COLUMN = re.compile(r": (text|id) column .* not found; available columns: [^\n]*(?<!comma-separated\))$")
+
+
+def _naming_the_option(error: Exception) -> UserError:
+    """The reader names the missing column; the command also says which option names another."""
+    message = str(error)
+    found = _MISSING_COLUMN.search(message)
+    return UserError(message + (f" (pick one with --{found[1]}-column)" if found else ""))
 
 
 def _score(args: argparse.Namespace) -> None:
@@ -38,7 +50,7 @@ def _score(args: argparse.Namespace) -> None:
             stance=args.stance,
         )
     except (CorpusError, RubricError, LabsError, OutputError, FileNotFoundError) as error:
-        raise UserError(str(error)) from error
+        raise _naming_the_option(error) from error
     if not args.quiet:
         print(summary.describe(), file=sys.stderr)
 
@@ -52,7 +64,7 @@ def _claims(args: argparse.Namespace) -> None:
         summary = claims_to_csv(args.input, args.output, text=args.text_column, id=args.id_column,
                                 dimension=args.dimension_column, rubric=args.rubric, method=args.method)
     except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:  # OutputError too
-        raise UserError(str(error)) from error
+        raise _naming_the_option(error) from error
     if not args.quiet:
         print(summary.describe(), file=sys.stderr)
 
@@ -65,6 +77,11 @@ def _source_frames(name: str) -> dict[str, pd.DataFrame] | None:
 
     parsers = {parser.id: parser for parser in PARSERS}
     if name not in parsers:
+        if not Path(name).exists():  # a mistyped source name would read as a missing file only
+            from openness.data.texts import TEXT_SOURCES
+
+            raise ValueError(f"{name}: no such file or folder, nor a registered text source "
+                             f"({', '.join(TEXT_SOURCES)})")
         return None
     frames = parsers[name].frames(source_root(None, name))
     if "documents" not in frames:
@@ -140,18 +157,20 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
     from openness.core.scoring import Scorer
     from openness.data.registry import FetchError
 
-    scorer, fired, n_docs = Scorer(rubric, load_labs()), set(), 0
+    scorer, fired, n_docs, n_rejected = Scorer(rubric, load_labs()), set(), 0, 0
     try:
         source = _source_documents(args.corpus)
-        chunks = [source] if source is not None else (
-            chunk.docs for chunk in iter_corpus(args.corpus, text=args.text_column, id=args.id_column))
-        for docs in chunks:
+        chunks = [(source, 0)] if source is not None else (
+            (chunk.docs, len(chunk.rejects)) for chunk in iter_corpus(args.corpus, text=args.text_column, id=args.id_column))
+        for docs, rejected in chunks:
             fired.update(scorer.score(docs).evidence["cue"].tolist())
-            n_docs += len(docs)
+            n_docs, n_rejected = n_docs + len(docs), n_rejected + rejected
     except (CorpusError, FetchError, FileNotFoundError, ValueError) as error:
-        raise UserError(str(error)) from error
+        raise _naming_the_option(error) from error
     silent = [cue for cue in rubric.cues if cue.id not in fired]
-    print(f"{len(silent)} of {len(rubric.cues)} cues never fire on {args.corpus} ({n_docs} documents)")
+    # rows `openness score` would reject (empty text, repeated id or text) are not read: say so
+    left_out = f"; {n_rejected} rows not read, as openness score rejects them" if n_rejected else ""
+    print(f"{len(silent)} of {len(rubric.cues)} cues never fire on {args.corpus} ({n_docs} documents{left_out})")
     for cue in silent:
         print(f"  {cue.id} ({cue.theme} {cue.criterion})")
 
@@ -181,7 +200,11 @@ def _data_fetch(args: argparse.Namespace) -> None:
     except (FetchError, ValueError) as error:
         raise UserError(str(error)) from error
     counts = result["status"].value_counts().sort_index()
-    print(f"{len(result)} files: " + ", ".join(f"{n} {status}" for status, n in counts.items()), file=sys.stderr)
+    replaced = result.loc[result["replaced"], ["source", "path"]]
+    lost = (f"; {len(replaced)} of them replaced a local file that did not match its sha256 "
+            f"(first: {replaced.iloc[0]['source']}/{replaced.iloc[0]['path']})") if len(replaced) else ""
+    print(f"{len(result)} file{'s' * (len(result) != 1)}: " + ", ".join(f"{n} {status}" for status, n in counts.items())
+          + lost, file=sys.stderr)
 
 
 def _data_build(args: argparse.Namespace) -> None:
@@ -231,8 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
     score.add_argument("-o", "--output", required=True, help="output CSV")
     score.add_argument("--text-column", default="text", help="column holding the text (default: text)")
-    score.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers)")
-    score.add_argument("--unit", choices=["document", "sentence"], default="document")
+    score.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers, from 0)")
+    score.add_argument("--unit", choices=["document", "sentence"], default="document",
+                       help="one output row per document (default) or per sentence")
     score.add_argument("--stance", choices=["model", "rubric"], default="model",
                        help="stance from the stance model: the rubric's side where its stance cues take one, "
                             "else a model that reads words (default; see openness.core.stance_model), "
@@ -240,8 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--rubric", default=None, help="rubric YAML (default: the shipped openness rubric)")
     score.add_argument("--labs", default=None, help="lab registry YAML (default: the shipped registry)")
     score.add_argument("--evidence", default=None, help="also write one row per cue hit here")
-    score.add_argument("--chunksize", type=_positive, default=10_000, help="documents per chunk (memory stays flat)")
-    score.add_argument("--n-jobs", type=_positive, default=1, help="worker processes")
+    score.add_argument("--chunksize", type=_positive, default=10_000, help="documents per chunk (memory stays flat; default: 10000)")
+    score.add_argument("--n-jobs", type=_positive, default=1, help="worker processes (default: 1)")
     score.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     score.set_defaults(run=_score)
 
@@ -249,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     claims.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
     claims.add_argument("-o", "--output", required=True, help="output CSV")
     claims.add_argument("--text-column", default="text", help="column holding the text (default: text)")
-    claims.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers)")
+    claims.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers, from 0)")
     claims.add_argument("--dimension-column", default=None,
                         help="column naming the index dimension each text is about, in any case and spacing "
                              "('Model card' is modelcard): one row out per row in")
@@ -280,11 +304,11 @@ def build_parser() -> argparse.ArgumentParser:
     rubric = commands.add_parser("rubric", help="work with rubrics")
     rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True)
     check = rubric_commands.add_parser("check", help="validate a rubric YAML file and find cues that can never count")
-    check.add_argument("file")
+    check.add_argument("file", help="rubric YAML file")
     check.add_argument("--corpus", default=None, help="also list the cues that never fire on this corpus: a registered "
                        "text source (e.g. news-scrape) or a folder/.csv/.jsonl/.parquet corpus")
     check.add_argument("--text-column", default="text", help="the corpus's text column (default: text)")
-    check.add_argument("--id-column", default=None, help="the corpus's id column (default: row numbers)")
+    check.add_argument("--id-column", default=None, help="the corpus's id column (default: row numbers, from 0)")
     check.set_defaults(run=_rubric_check)
 
     labs = commands.add_parser("labs", help="list the lab registry")
@@ -329,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as interruption:  # Ctrl-C, or SIGTERM (see openness.core.outputs.ending_on_sigterm)
         print("openness: interrupted; no partial output was left behind", file=sys.stderr)
         return 128 + getattr(interruption, "signum", signal.SIGINT)
+    except BrokenPipeError:  # `openness labs | head`: the reader stopped early, which is no error to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that the exit flush stays quiet
+        return 128 + signal.SIGPIPE
     return 0
 
 

@@ -46,6 +46,14 @@ def test_document_unit_columns_and_rejects(news_csv, tmp_path, capsys):
     assert "scores.rejects.csv" in capsys.readouterr().err
 
 
+def test_the_summary_names_every_file_written(news_csv, tmp_path, capsys):
+    out, evidence = tmp_path / "scores.csv", tmp_path / "hits.csv"
+    assert main(["score", str(news_csv), "--text-column", "body", "--id-column", "url", "--evidence", str(evidence),
+                 "-o", str(out)]) == 0
+    assert capsys.readouterr().err.strip() == (f"4 read, 2 scored -> {out}, cue hits -> {evidence}; "
+                                               f"2 rejected -> {tmp_path / 'scores.rejects.csv'}")
+
+
 def test_sentence_unit_and_evidence(news_csv, tmp_path):
     out, evidence = tmp_path / "sentences.csv", tmp_path / "evidence.csv"
     code = main(["score", str(news_csv), "--text-column", "body", "--unit", "sentence", "--evidence", str(evidence), "--quiet", "-o", str(out)])
@@ -121,6 +129,20 @@ def test_rubric_check_lists_the_cues_a_corpus_never_fires(tmp_path, capsys):
     assert lines[1:] == [f"1 of 3 cues never fire on {corpus} (2 documents)", "  C1.lock_in (control C1)"]
 
 
+def test_rubric_check_says_how_many_corpus_rows_it_left_out(tmp_path, capsys):
+    """Rows `openness score` rejects are not read for cues either; the count of documents alone
+    would hide them from a user who knows how many rows the file has."""
+    rubric = tmp_path / "small.yaml"
+    rubric.write_text("id: s\nversion: '1'\nthemes:\n  control:\n    criteria:\n      C1:\n        label: power\n"
+                      "        cues: ['concentrat* of power', 'moat*']\n")
+    corpus = tmp_path / "corpus.csv"
+    corpus.write_text("url,text\na,Our notes warn of a concentration of power.\nb,\na,A wide moat.\nc,A quiet day.\n")
+    assert main(["rubric", "check", str(rubric), "--corpus", str(corpus), "--id-column", "url"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:] == [f"1 of 2 cues never fire on {corpus} (2 documents; 2 rows not read, as openness score rejects them)",
+                         "  C1.moat* (control C1)"]
+
+
 def test_rubric_check_takes_a_registered_source_as_corpus(mirror, capsys):
     """`--corpus news-scrape` scores the source's cleaned articles, as `openness audit` does."""
     assert main(["rubric", "check", str(paths.DEFAULT_RUBRIC), "--corpus", "news-scrape"]) == 0
@@ -130,6 +152,20 @@ def test_rubric_check_takes_a_registered_source_as_corpus(mirror, capsys):
     silent = {line.split()[0] for line in lines[2:]}
     assert len(silent) == int(found[1]) < int(found[2])
     assert "S2.structured_access" in silent and "S1.risk*" not in silent
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`openness labs | head -3`: the pipe closes before the table is written."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first write
+    try:
+        result = subprocess.run([sys.executable, "-m", "openness.cli", "labs"], stdout=write_end, stderr=subprocess.PIPE,
+                                text=True, cwd=paths.ROOT)
+    finally:
+        os.close(write_end)
+    assert result.stderr == "" and result.returncode == 141
 
 
 def test_labs_lists_the_registry(capsys):
@@ -166,4 +202,53 @@ def test_an_error_naming_a_column_with_a_line_break_stays_one_line(tmp_path, cap
     corpus.write_bytes(b'"first\rsecond",id\r\nsome words,1\r\n')
     assert main(["score", str(corpus), "-o", str(tmp_path / "out.csv")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].endswith("available columns: first\\rsecond, id"), err
+    assert len(err) == 1 and err[0].endswith("available columns: first\\rsecond, id (pick one with --text-column)"), err
+
+
+@pytest.mark.parametrize("option", ["text", "id"])
+def test_a_missing_column_error_names_the_option_that_picks_another(news_csv, tmp_path, capsys, option):
+    flags, missing = (["--text-column", "body", "--id-column", "uid"], "uid") if option == "id" else ([], "text")
+    for command in (["score", str(news_csv), "-o", str(tmp_path / "out.csv")],
+                    ["rubric", "check", str(paths.DEFAULT_RUBRIC), "--corpus", str(news_csv)]):
+        assert main(command + flags) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.endswith(f"{option} column {missing!r} not found; available columns: url, body "
+                            f"(pick one with --{option}-column)"), err
+
+
+def test_a_semicolon_header_gets_the_separator_hint_alone(tmp_path, capsys):
+    corpus = tmp_path / "export.csv"
+    corpus.write_text("id;text\n1;Open weights.\n")
+    assert main(["score", str(corpus), "-o", str(tmp_path / "out.csv")]) == 2
+    assert capsys.readouterr().err.strip().endswith("(the header looks ';'-separated; save the file comma-separated)")
+
+
+def test_every_option_of_every_subcommand_says_what_it_does():
+    """`--help` is a newcomer's manual: an option without a help string shows only its name."""
+    import argparse
+
+    from openness.cli import build_parser
+
+    def silent(parser, name):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub, subparser in action.choices.items():
+                    yield from silent(subparser, f"{name} {sub}")
+            elif action.help is None:
+                yield f"{name} {action.dest}"
+
+    assert list(silent(build_parser(), "openness")) == []
+
+
+@pytest.mark.parametrize("command", [["audit", "news-scape", "-o", "sheet.csv"],
+                                     ["rubric", "check", str(paths.DEFAULT_RUBRIC), "--corpus", "news-scape"]])
+def test_a_mistyped_source_name_is_told_the_registered_ones(tmp_path, monkeypatch, capsys, command):
+    """`news-scape` is neither a file nor a source: saying only 'no such file' hides the sources."""
+    from openness.data.texts import TEXT_SOURCES
+
+    monkeypatch.chdir(tmp_path)
+    assert main(command) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err == ("openness: error: news-scape: no such file or folder, nor a registered text source "
+                   f"({', '.join(TEXT_SOURCES)})")
+    assert "news-scrape" in TEXT_SOURCES

@@ -226,6 +226,9 @@ def test_source_errors_name_the_path(tmp_path):
     (tmp_path / "sheet.xlsx").write_bytes(b"PK")
     with pytest.raises(CorpusError, match=r"sheet\.xlsx: unsupported file type '\.xlsx'"):
         read_corpus(tmp_path / "sheet.xlsx")
+    (tmp_path / "note.md").write_text("Open weights.")  # one document alone: say to give its folder
+    with pytest.raises(CorpusError, match=r"note\.md: unsupported file type '\.md'; .*: give the folder that holds it$"):
+        read_corpus(tmp_path / "note.md")
     (tmp_path / "empty.csv").write_text("")
     with pytest.raises(CorpusError, match=r"empty\.csv: empty file"):
         read_corpus(tmp_path / "empty.csv")

@@ -130,6 +130,25 @@ def test_corrupt_local_file_is_fetched_again(fake, server):
     result = fetch(["alpha"], dest=fake.dest, base_url=server[0], registry=fake.registry)
     assert dict(zip(result["path"], result["status"])) == {ODD: "downloaded", "table.csv": "downloaded"}
     assert stale.read_bytes() == FILES["table.csv"]
+    assert dict(zip(result["path"], result["replaced"])) == {ODD: False, "table.csv": True}
+
+
+def test_fetch_command_says_when_it_replaced_a_changed_file(fake, monkeypatch, capsys):
+    """A raw file someone edited is deleted and fetched again: the summary must not hide that."""
+    import functools
+
+    import openness.data.registry as registry
+    from openness.cli import main
+
+    monkeypatch.setattr(registry, "fetch", functools.partial(fetch, dest=fake.dest, registry=fake.registry))
+    assert main(["data", "fetch", "local", "--mirror", str(fake.mirror)]) == 0
+    assert capsys.readouterr().err.strip() == "1 file: 1 copied"
+    edited = fake.dest / "local" / "only-here.txt"
+    edited.write_bytes(b"my own notes\n")
+    assert main(["data", "fetch", "--mirror", str(fake.mirror)]) == 0
+    assert capsys.readouterr().err.strip() == ("3 files: 3 copied; 1 of them replaced a local file that did not match "
+                                               "its sha256 (first: local/only-here.txt)")
+    assert edited.read_bytes() == LOCAL["only-here.txt"]
 
 
 def test_mirror_copy_and_corrupt_mirror_refused(fake):
@@ -170,6 +189,18 @@ def test_source_dir_prefers_fetched_then_mirror(fake, monkeypatch):
     assert source_dir("local", fake.dest, registry=fake.registry) == fake.mirror.resolve() / "raw" / "local"
     fetch(["local"], dest=fake.dest, registry=fake.registry)
     assert source_dir("local", fake.dest, registry=fake.registry) == fake.dest / "local"
+
+
+def test_source_dir_says_a_file_was_changed_not_that_the_source_is_missing(fake):
+    fetch(["local"], mirror=fake.mirror, dest=fake.dest, registry=fake.registry)
+    with (fake.dest / "local" / "only-here.txt").open("ab") as edited:
+        edited.write(b"an edit\n")
+    with pytest.raises(FetchError) as caught:
+        source_dir("local", fake.dest, registry=fake.registry)
+    assert (f"not found whole ({fake.dest / 'local'}: 1 of 1 files missing or not of their registered size, "
+            f"first only-here.txt); run `openness data fetch local`") in str(caught.value)
+    with pytest.raises(FetchError, match=r"\(\S+: no such folder\)"):
+        source_dir("alpha", fake.dest, registry=fake.registry)
 
 
 def test_registry_refuses_escaping_path(tmp_path):

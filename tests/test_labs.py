@@ -272,9 +272,10 @@ def test_python_object_tags_are_refused_not_run(tmp_path):
     assert not marker.exists()
 
 
-def test_a_missing_file_is_a_labs_error(tmp_path):
-    with pytest.raises(LabsError, match="cannot read"):
+def test_a_missing_file_is_a_labs_error_naming_the_path_once(tmp_path):
+    with pytest.raises(LabsError) as error:
         load_labs(tmp_path / "absent.yaml")
+    assert str(error.value) == f"{tmp_path / 'absent.yaml'}: cannot read the lab registry: No such file or directory"
 
 
 # --- agreement with the gold sentences ---------------------------------------------------

@@ -595,6 +595,7 @@ def test_malformed_rubric_names_file_and_entry(tmp_path, case):
     assert message.startswith(f"{path}: ") and entry in message, message
 
 
-def test_missing_file_is_a_rubric_error(tmp_path):
-    with pytest.raises(RubricError, match="cannot be read"):
+def test_missing_file_is_a_rubric_error_naming_the_path_once(tmp_path):
+    with pytest.raises(RubricError) as error:
         load_rubric(tmp_path / "absent.yaml")
+    assert str(error.value) == f"{tmp_path / 'absent.yaml'}: cannot be read: No such file or directory"

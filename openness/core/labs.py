@@ -57,7 +57,7 @@ def load_labs(path: str | Path | None = None) -> LabRegistry:
     try:
         document = strict_yaml.load(source.read_text(encoding="utf-8"))
     except OSError as error:
-        raise LabsError(f"{source}: cannot read the lab registry: {error}") from error
+        raise LabsError(f"{source}: cannot read the lab registry: {error.strerror or error}") from error
     except strict_yaml.StrictYamlError as error:
         where = f" line {error.line}" if error.line else ""
         raise LabsError(f"{source}:{where}: invalid YAML: {error.problem}") from error

@@ -113,8 +113,10 @@ def read_records(source, text: str, id: str | None, chunksize: int | None,
         suffix = path.suffix.lower()
         readers = {".csv": _csv_chunks, ".jsonl": _jsonl_chunks, ".ndjson": _jsonl_chunks, ".parquet": _parquet_chunks}
         if suffix not in readers:
+            one_document = (f"; a {suffix} document is read as one of a folder's: give the folder that holds it"
+                            if suffix in FILE_TYPES else "")
             raise CorpusError(f"{path_name(path)}: unsupported file type {suffix or '(no extension)'!r}; "
-                              f"expected a folder or one of {', '.join(TABLE_TYPES)}")
+                              f"expected a folder or one of {', '.join(TABLE_TYPES)}{one_document}")
         yield from readers[suffix](path, text, id, chunksize, share)
     except OSError as error:  # permission denied, a folder that vanished, an I/O error of the disk
         raise CorpusError(f"{path_name(error.filename or path)}: cannot read: {error.strerror or error}") from None

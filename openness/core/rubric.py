@@ -107,7 +107,9 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
     source = Path(path) if path is not None else paths.DEFAULT_RUBRIC
     try:
         text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:  # the reason alone: the path is already named
+        raise RubricError(f"{source}: cannot be read: {error.strerror or error}") from error
+    except UnicodeDecodeError as error:
         raise RubricError(f"{source}: cannot be read: {error}") from error
     try:
         data = strict_yaml.load(text)

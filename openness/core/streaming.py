@@ -205,7 +205,8 @@ def score_to_csv(
             bar.update(chunk_read)
         rejected = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame()
         rejects_written = group.write_rejects(rejected, output)
-    return RunSummary(n_read, n_scored, len(rejected), output, rejects_written, "scored", _input_note(source))
+    return RunSummary(n_read, n_scored, len(rejected), output, rejects_written, "scored", _input_note(source),
+                      Path(evidence) if evidence is not None else None)
 
 
 def _input_note(source) -> str | None:

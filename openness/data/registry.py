@@ -137,7 +137,8 @@ def fetch(
     Files already there and verified are left alone; others come from `mirror` (default:
     OPENNESS_MIRROR), a folder holding raw/<source>/, or else from upstream (`base_url`
     replaces https://raw.githubusercontent.com). Returns one row per file: source, path,
-    status ('verified', 'downloaded' or 'copied') and bytes."""
+    status ('verified', 'downloaded' or 'copied'), bytes and `replaced` (a file was there that
+    did not match its sha256: it is gone, and a user who edited it should hear so)."""
     chosen = _select(load_registry(registry), sources)
     mirror = Path(mirror).expanduser() if mirror is not None else paths.mirror()
     progress = sys.stderr.isatty() if progress is None else progress
@@ -151,10 +152,12 @@ def fetch(
         for number, (source, file) in enumerate(jobs, 1):
             bar.set_postfix_str(f"file {number}/{len(jobs)} ({source.id})", refresh=False)
             target = Path(dest) / source.id / file.path
+            replaced = target.is_file()  # _fetch_file keeps it only if it matches
             status = _fetch_file(source, file, target, mirror, base_url or GITHUB_RAW, progress)
-            rows.append({"source": source.id, "path": file.path, "status": status, "bytes": file.size})
+            rows.append({"source": source.id, "path": file.path, "status": status, "bytes": file.size,
+                         "replaced": replaced and status != "verified"})
             bar.update(file.size)
-    return pd.DataFrame(rows, columns=["source", "path", "status", "bytes"])
+    return pd.DataFrame(rows, columns=["source", "path", "status", "bytes", "replaced"]).astype({"replaced": bool})
 
 
 def _check_home(source: Source, file: SourceFile) -> dict:
@@ -163,7 +166,7 @@ def _check_home(source: Source, file: SourceFile) -> dict:
     if not path.is_file() or pooch.file_hash(str(path)) != file.sha256:
         raise FetchError(f"{path}: missing or changed; it is registered in data/sources.yaml ({source.id}) with "
                          f"sha256 {file.sha256}: restore it, or register the new file's sha256 and size")
-    return {"source": source.id, "path": file.path, "status": "verified", "bytes": file.size}
+    return {"source": source.id, "path": file.path, "status": "verified", "bytes": file.size, "replaced": False}
 
 
 _LEFTOVER = re.compile(r"(?:\..+\.tmp|tmp[A-Za-z0-9_]{6,})")  # ours (atomic_path), pooch's download
@@ -254,10 +257,15 @@ def source_dir(source_id: str, root: Path | None = None, *, registry: Path = REG
     candidates = [Path(root or paths.RAW) / source_id]
     if (mirror := paths.mirror()) is not None:
         candidates.append(source.in_mirror(mirror))
+    looked = []  # what was wrong in each folder: an edited file is not a missing one
     for folder in candidates:
-        if folder.is_dir() and all(_present(folder / f.path, f.size) for f in source.files):
+        wrong = [f.path for f in source.files if not _present(folder / f.path, f.size)] if folder.is_dir() else None
+        if wrong == []:
             return folder
-    raise FetchError(f"raw files of source {source_id!r} not found (looked in {', '.join(map(str, candidates))}); "
+        looked.append(f"{folder}: " + ("no such folder" if wrong is None else
+                                       f"{len(wrong)} of {len(source.files)} files missing or not of their "
+                                       f"registered size, first {wrong[0]}"))
+    raise FetchError(f"raw files of source {source_id!r} not found whole ({'; '.join(looked)}); "
                      f"run `openness data fetch {source_id}` or set OPENNESS_MIRROR to a folder holding "
                      f"raw/{source_id}/")
 
