@@ -96,7 +96,7 @@ def _source_documents(name: str) -> pd.DataFrame | None:
 
 
 def _audit(args: argparse.Namespace) -> None:
-    from openness.analysis.audit import VERDICTS, draw_sheet, judging_view
+    from openness.analysis.audit import VERDICTS, draw_sheet, judging_view, refuse_filled_sheet
     from openness.analysis.coded import CODES, CUE_HIT, LEANING, coding_view, draw_coding_sheet
     from openness.core.corpus import CorpusError, read_corpus
     from openness.core.outputs import OutputGroup, check_outputs
@@ -105,6 +105,7 @@ def _audit(args: argparse.Namespace) -> None:
 
     try:
         check_outputs({"corpus": args.corpus}, sheet=args.output, view=args.view)
+        refuse_filled_sheet(args.output, tuple(CODES))
         frames = _source_frames(args.corpus)
         docs = read_corpus(args.corpus).docs[["doc_id", "text"]] if frames is None else frames["documents"][["doc_id", "text"]]
         scores = score_rows(docs)

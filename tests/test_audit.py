@@ -69,6 +69,24 @@ def test_the_command_writes_a_sheet_without_text_and_a_view_with_it(tmp_path):
     assert main(["audit", str(tmp_path / "missing.csv"), "-o", str(out)]) == 2
 
 
+def test_a_new_draw_never_replaces_a_judged_or_coded_sheet(tmp_path, capsys):
+    corpus = tmp_path / "corpus.csv"
+    pd.DataFrame({"id": ["a"], "text": ["Open weights help outside researchers audit a model."]}).to_csv(corpus, index=False)
+    out = tmp_path / "sheet.csv"
+    assert main(["audit", str(corpus), "-o", str(out), "--n", "2"]) == 0
+    assert main(["audit", str(corpus), "-o", str(out), "--n", "2", "--seed", "2"]) == 0  # nothing judged yet: replaced
+    judged = pd.read_csv(out, keep_default_na=False).assign(verdict=["correct"] + [""] * (len(pd.read_csv(out)) - 1))
+    judged.to_csv(out, index=False)
+    before = out.read_bytes()
+    capsys.readouterr()
+    assert main(["audit", str(corpus), "-o", str(out), "--n", "2"]) == 2
+    assert "already holds 1 judged or coded rows" in capsys.readouterr().err and out.read_bytes() == before
+    coded = tmp_path / "coded.csv"
+    coded.write_text("item,doc_id,start,end,drawn,transparency,safety,control,stance,labs\n1,a,0,10,random,1,0,0,neutral,\n")
+    assert main(["audit", str(corpus), "--sentences", "-o", str(coded), "--n", "1"]) == 2
+    assert coded.read_text().endswith("neutral,\n")
+
+
 def test_the_committed_news_audits_judge_hits_of_news_documents():
     """A sheet holds the offsets of the cleaned text as it was when drawn; later boilerplate
     rules move or remove text, so its hits are tied to documents, not to today's sentences."""

@@ -26,7 +26,7 @@ from openness.core.scoring import get_scorer
 from test_atomic import _big_corpus
 
 ROWS = [("a", "We release open weights for every model."), ("b", ""), ("c", "Safety testing comes first.")]
-PREVIOUS = {"out.csv": b"doc_id\nearlier\n", "hits.csv": b"doc_id,cue\nearlier,x\n", "out.rejects.csv": b"location\nold\n"}
+PREVIOUS = {"out.csv": b"doc_id\nearlier\n", "hits.csv": b"doc_id,cue\nearlier,x\n", "out.rejects.csv": b"location,doc_id,reason\nrow 9,old,empty text\n"}
 
 
 def _write_input(path: Path) -> Path:
@@ -82,6 +82,21 @@ PAIRS = {
     "claims input named like its rejects": ([], ["claims", "out.rejects.csv", "-o", "out.csv"],
                                             ["rejects file out.rejects.csv", "input out.rejects.csv"]),
 }
+
+
+@pytest.mark.parametrize("rows", [ROWS, ROWS[:1]], ids=["with rejects", "without rejects"])
+def test_a_file_of_the_users_named_like_the_rejects_file_is_neither_replaced_nor_removed(tmp_path, capsys, rows):
+    pd.DataFrame(rows, columns=["id", "text"]).to_csv(tmp_path / "in.csv", index=False)
+    (tmp_path / "out.rejects.csv").write_bytes(b"my notes\n")
+    _refused(SCORE + ["-o", "out.csv"], tmp_path, capsys, "rejects file out.rejects.csv", "location,doc_id,reason")
+    (tmp_path / "out.rejects.csv").write_bytes(PREVIOUS["out.rejects.csv"])  # an earlier run's: replaced or removed
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert main(SCORE + ["-o", "out.csv"]) == 0
+    finally:
+        os.chdir(cwd)
+    assert (tmp_path / "out.rejects.csv").exists() == (rows == ROWS)
 
 
 @pytest.mark.parametrize("extra, args, named", PAIRS.values(), ids=PAIRS.keys())

@@ -42,6 +42,21 @@ class AuditError(ValueError):
     """A judged sheet that cannot be read; the message names the file, row and way out."""
 
 
+def refuse_filled_sheet(path, codes: tuple[str, ...]) -> None:
+    """Raise AuditError when `path` is a judged sheet (any `verdict` filled in) or a coding
+    sheet (no `verdict` column) with any of `codes` filled in: a new draw must not replace a
+    person's verdicts or codes. A missing or unreadable file is no filled sheet."""
+    try:
+        sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return
+    judged = ["verdict"] if "verdict" in sheet.columns else [column for column in codes if column in sheet.columns]
+    filled = int(sheet[judged].ne("").any(axis=1).sum())
+    if filled:
+        raise AuditError(f"{path} already holds {filled} judged or coded rows: a new draw would replace them; "
+                         "write it to another file (or move that one away first)")
+
+
 def draw_sheet(evidence: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     """`n` hits drawn without replacement (all of them when there are fewer), in draw order;
     the evidence is put in (doc_id, start, end, cue) order first, so the draw depends only on

@@ -37,6 +37,9 @@ class OutputError(ValueError):
     """An output path that would destroy a user's file, or a write that failed."""
 
 
+REJECTS_HEADER = "location,doc_id,reason"  # first line of every rejects file a run writes
+
+
 def rejects_path(output: str | os.PathLike) -> Path:
     """Where the rejects of a run writing `output` go: `<output stem>.rejects.csv` beside it."""
     output = Path(output)
@@ -64,6 +67,21 @@ def check_outputs(inputs: dict[str, object], **outputs: str | os.PathLike | None
                 raise OutputError(f"{role} {path_name(path)} lies inside {other_role} folder {path_name(other)}: the next run would "
                                   "read it as part of the corpus; write it elsewhere")
         named.append((f"the {role}", path))
+    rejects = outputs.get("rejects file")
+    if rejects is not None and not _is_rejects_file_or_absent(rejects):
+        raise OutputError(f"rejects file {path_name(rejects)} is a file of yours, not the rejects of an earlier run (its "
+                          f"first line is not {REJECTS_HEADER!r}): this run would replace or remove it; move it, or "
+                          "choose another output name")
+
+
+def _is_rejects_file_or_absent(path: Path) -> bool:
+    """Whether `path` does not exist, or is a file a run wrote its rejects to (an earlier
+    run's rejects may be replaced or removed; a user's file of that name may not)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as file:
+            return file.readline().rstrip("\r\n") == REJECTS_HEADER
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return True
 
 
 def check_output_folder(role: str, path: str | os.PathLike) -> None:
@@ -153,11 +171,13 @@ class OutputGroup:
 
     def write_rejects(self, rejects: pd.DataFrame, output: str | os.PathLike) -> Path | None:
         """The rejects of the run writing `output`; a run without any removes an earlier
-        run's rejects file, which would mislead."""
+        run's rejects file, which would mislead (never a file of the user's: `check_outputs`
+        refuses the run, and a file that is not a rejects file is left alone here too)."""
         path = rejects_path(output)
         if len(rejects):
             return self.write_csv(rejects, path)
-        self._stale.append(path)
+        if _is_rejects_file_or_absent(path):
+            self._stale.append(path)
         return None
 
     def __exit__(self, kind, error, traceback) -> None:
