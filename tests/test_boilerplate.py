@@ -171,7 +171,8 @@ RELATED = ["Inside the town that brews its own electricity.", "Why your kettle k
 
 
 @pytest.mark.parametrize("outlet, mark", [("newyorker.com", "♦"), ("wired.com", "You Might Also Like"),
-                                          ("wired.com", "More Great WIRED Stories")])
+                                          ("wired.com", "More Great WIRED Stories"),
+                                          ("technologyreview.com", "hide by Ada Morel")])
 def test_everything_after_an_outlets_end_of_article_mark_goes(outlet, mark):
     tail = f"{mark} Favourites of the desk " + "\n".join(RELATED) + "\nHarbours Cranes Ada Morel Tom Price"
     text = "\n".join([*ESSAY[:2], ESSAY[2] + " " + tail])
@@ -232,3 +233,64 @@ def test_author_bios_closing_a_page_go(closing, removed):
     out = clean_pages(pd.Series({"p": text}), pd.Series({"p": "h.example"}))
     assert out.loc["p", "author bio"] == visible("\n".join(removed))
     assert out.loc["p", "text"].startswith("\n".join(ESSAY))
+
+
+# ------------------------------------------------------------- dated lists, headline runs, related boxes (13-15)
+
+DATED = ("Harbours Cranes Ferries 18h ago Ferry season opens early after a mild winter 2 Nov 2023 "
+         "Crane operators vote on new shifts 14 Sept 2023 The town that listens to its cables 3 Aug 2023 "
+         "Why do ferries stop in storms?")
+
+
+@pytest.mark.parametrize("glued", [False, True])
+def test_a_dated_list_of_other_stories_closing_the_page_goes_from_its_topic_tags(glued):
+    text = "\n".join(ESSAY) + (" " if glued else "\n") + DATED
+    out = clean_pages(pd.Series({"p": text}), pd.Series({"p": "h.example"}))
+    assert out.loc["p", "text"] == "\n".join(ESSAY)
+    assert out.loc["p", "dated story list"] == visible(DATED)
+
+
+def test_dates_in_the_article_or_too_few_stamps_are_kept():
+    dated = ("The crane was inspected on 2 Nov 2023, again on 14 Sept 2023 after a storm, and last on 3 Aug 2023, "
+             "before the harbour board met to decide, after a long and stormy debate that ran late into the evening "
+             "and was adjourned twice, whether to buy it two more sensors, a new cable and a spare motor.")
+    for closing in (dated + "\n" + ESSAY[2], "Harbours 2 Nov 2023 Ferry season opens 14 Sept 2023 Crane vote"):
+        text = "\n".join([*ESSAY[:2], closing])
+        out = clean_pages(pd.Series({"p": text}), pd.Series({"p": "h.example"}))
+        assert out.loc["p", "dated story list"] == 0
+
+
+RUN_HEADLINES = ("Harbour cranes learn to listen Ferries test quiet engines Why your kettle knows the weather "
+                 "Town brews its own electricity Dockers vote on new shifts Rain boots for city walking tested "
+                 "Gulls steal chips at record rate Boats get names from Schools "
+                 "Pier lights go Green tonight Museum of Ropes opens")
+GLUED = "The harbour board met on Monday to decide whether to buy two more sensors."
+
+
+def test_a_mashable_run_of_headlines_glued_into_a_paragraph_goes_with_that_block_only():
+    text = "\n".join([ESSAY[0], RUN_HEADLINES + " " + GLUED + " " + ESSAY[1], ESSAY[2]])
+    out = clean_pages(pd.Series({"m": text, "v": text}), pd.Series({"m": "mashable.com", "v": "vox.com"}))
+    assert out.loc["m", "headline run"] == visible(RUN_HEADLINES + " " + GLUED)
+    assert out.loc["m", "text"] == "\n".join(ESSAY)
+    assert out.loc["v", "headline run"] == 0 and RUN_HEADLINES in out.loc["v", "text"]
+    # a long sentence with eight names after lower-case words (as one on the mirror) is no run of headlines
+    names = ("In an interview with Ada Morel on the Harbour Daily podcast from the Port Times, Tom Price of Tidewatch "
+             "described how the crane at Pier Four, which Dock Street Works built in Glasgow, lifted its first ferry "
+             "on a Monday in March, a week before the storms closed the crossing.")
+    text = "\n".join([ESSAY[0], names, ESSAY[1]])
+    assert clean_pages(pd.Series({"m": text}), pd.Series({"m": "mashable.com"})).loc["m", "headline run"] == 0
+
+
+@pytest.mark.parametrize("line, removed", [
+    # the boxed story's standfirst fills the line: label and standfirst go
+    ("Related Story Ferries learn to listen to their cables. Here is what they hear.",
+     "Related Story Ferries learn to listen to their cables. Here is what they hear."),
+    # a long rest is the article's paragraph: only the label goes
+    ("Related Story " + " ".join(ESSAY[:2]) + " " + ESSAY[2], "Related Story"),
+])
+def test_a_technology_review_related_story_box_goes_and_the_paragraph_after_a_bare_label_stays(line, removed):
+    text = "\n".join([ESSAY[0], line, ESSAY[1]])
+    out = clean_pages(pd.Series({"t": text, "v": text}), pd.Series({"t": "technologyreview.com", "v": "vox.com"}))
+    assert out.loc["t", "related story"] == visible(removed)
+    assert out.loc["t", "text"].startswith(ESSAY[0]) and out.loc["t", "text"].endswith(ESSAY[1])
+    assert out.loc["v", "related story"] == 0

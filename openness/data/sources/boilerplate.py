@@ -41,7 +41,9 @@ marks it (in this order), and the cleaned text is what is left:
 9. `after the article`: where an outlet marks the end of its articles, everything from the
    mark to the end of the page: The New Yorker closes every article with "♦" (its
    favourites and more-conversations lists follow); WIRED's related stories start at "You
-   Might Also Like" or "More Great WIRED Stories" (topic tags and author names follow).
+   Might Also Like" or "More Great WIRED Stories" (topic tags and author names follow); MIT
+   Technology Review's share bar "hide by <author>" closes the article (its "Popular" and
+   "Deep Dive" lists of other stories with bylines follow).
 10. `closing link list` (WIRED): the last lines of the page when at least `CLOSING_LINES`
    of them in a row hold at most `CLOSING_WORDS` words each: the one-line links a WIRED
    newsletter closes with ("Last but not least"), its sign-off and update notes. Only where
@@ -58,8 +60,27 @@ marks it (in this order), and the cleaned text is what is left:
    columnists). The name is two to four capitalised words, not opening with a word that
    opens sentences ("But", "While", "This", ...), so "But Altman is the CEO" is no bio.
 
-Rules 9 to 11 follow a layout, so they go by outlet (`ARTICLE_ENDS`, `CLOSING_LIST_OUTLETS`,
-`CAPTION_OUTLETS`); they and rule 12 come last: they take only what rules 1 to 8 left.
+13. `dated story list`: a run of at least `DATED_STAMPS` time stamps ("1 Nov 2023", "18h
+   ago"), each within `DATED_GAP` words of the next, that reaches the page's end within
+   `DATED_GAP` words of its last stamp, from the end of the last sentence before its first
+   stamp (or its line's start): topic tags and a dated list of the outlet's other stories on
+   the same subject (The Guardian's "more on this story").
+14. `headline run` (Mashable): a block opening a line, of more than `LONG_BLOCK_WORDS` words,
+   in which a word opening with a capital or a digit follows a lower-case word ending without
+   punctuation at least `HEADLINE_BREAKS` times: the five related-story headlines Mashable glues, without
+   punctuation, into the article's paragraph that follows. The block goes whole, so the
+   first sentence of that paragraph goes with the headlines (where a headline ends and the
+   sentence starts is not written in the text).
+15. `related story` (MIT Technology Review): the label "Related Story" inside an article, with
+   the rest of its line when that holds at most `RELATED_BLOCKS` sentences of at most
+   `RELATED_WORDS` words in all: the standfirst of another story boxed into the article (the
+   same words stand under that story's headline on its own page). A longer rest is the
+   article's paragraph (the box's standfirst was not scraped, or is glued to the paragraph):
+   then only the label goes.
+
+Rules 9 to 11, 14 and 15 follow a layout, so they go by outlet (`ARTICLE_ENDS`,
+`CLOSING_LIST_OUTLETS`, `CAPTION_OUTLETS`, `HEADLINE_RUN_OUTLETS`, `RELATED_OUTLETS`); they and
+rules 12 and 13 come last: they take only what rules 1 to 8 left.
 
 A block is a piece of a line ending at sentence punctuation (. ! ? …, optionally followed
 by closing quotes or brackets) followed by white space, or at the line end. After removal,
@@ -87,15 +108,24 @@ CLOSING_WORDS = 20  # ... of at most this many words each
 BIO_LINES = 3
 BIO_WORDS = 60
 BIO_ROLE_WORDS = 8
+DATED_STAMPS = 3
+DATED_GAP = 30
+HEADLINE_BREAKS = 10
+RELATED_BLOCKS = 2
+RELATED_WORDS = 30
 RULES = ("repeated in page", "repeated across outlet", "script", "share/follow", "cookie/privacy/subscribe",
          "unpunctuated block", "trailing tag list", "photo credit", "after the article", "closing link list",
-         "picture caption", "author bio")
+         "picture caption", "author bio", "dated story list", "headline run",
+         "related story")
 (REPEATED_IN_PAGE, REPEATED_ACROSS, SCRIPT, SHARE, FOOTER, UNPUNCTUATED, TRAILING, CREDIT, AFTER_ARTICLE, CLOSING,
- CAPTION, BIO) = range(1, len(RULES) + 1)
+ CAPTION, BIO, DATED_LIST, HEADLINE_RUN, RELATED) = range(1, len(RULES) + 1)
 ARTICLE_ENDS = {"newyorker.com": re.compile("♦"),
-                "wired.com": re.compile(r"\bYou Might Also Like\b|\bMore Great WIRED Stories\b")}
+                "wired.com": re.compile(r"\bYou Might Also Like\b|\bMore Great WIRED Stories\b"),
+                "technologyreview.com": re.compile(r"\bhide by (?=[A-Z])")}
 CLOSING_LIST_OUTLETS = frozenset({"wired.com"})
 CAPTION_OUTLETS = frozenset({"venturebeat.com"})
+HEADLINE_RUN_OUTLETS = frozenset({"mashable.com"})
+RELATED_OUTLETS = frozenset({"technologyreview.com"})
 
 _WORD = re.compile(r"\S+")
 _SPACES = np.array([ord(c) for c in map(chr, range(0x3001)) if c.isspace()], dtype=np.uint32)
@@ -123,6 +153,9 @@ _ROLES = ("founder|cofounder|co-founder|CEO|CTO|COO|CFO|chief|head|director|pres
 _NOT_A_NAME = r"(?!(?:But|And|Or|While|When|If|As|So|Now|Then|This|That|These|Those|The|It|He|She|They|We|I|What|Why|How|Still|Yet|Today|Here|There)\s)"
 _BIO = re.compile(_NOT_A_NAME + r"(?:[A-Z][\w.'’-]*\s){1,3}[A-Z][\w.'’-]*\s(?:is|was)\s(?:(?:a|an|the)\s)?"
                   rf"(?:[\w&,’'()-]+\s){{0,{BIO_ROLE_WORDS - 1}}}?(?:{_ROLES})s?\b")
+_STAMP = re.compile(r"\b(?:\d{1,2}h ago|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec) \d{4})\b")
+_RELATED = re.compile(r"\bRelated Story\b")
+_HEADLINE_BREAK = re.compile(r"(?<![^\s])[a-z][\w'’-]*[a-z0-9]\s+(?=[A-Z0-9])")
 _CREDIT_NAME = re.compile(r"[ \t]*(\S+)")
 _DATELINE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                        r"\d{4} \d{1,2}\.\d{2} [A-Z]{2,4}\b")
@@ -292,14 +325,58 @@ def _mark_bios(page: _Page) -> None:
         page.mark(start, end, BIO)
 
 
+def _mark_dated_list(page: _Page) -> None:
+    """Rule 13: a dated list of other stories (with the topic tags above it) closing the page."""
+    words = np.searchsorted(page.starts, np.arange(len(page.text) + 1))  # word index at each character
+    stamps = [m for m in _STAMP.finditer(page.text) if page.rule[m.start()] == 0]
+    if len(stamps) < DATED_STAMPS or len(page.kept(stamps[-1].end(), len(page.text)).split()) > DATED_GAP:
+        return
+    first = len(stamps) - 1
+    while first > 0 and words[stamps[first].start()] - words[stamps[first - 1].end()] <= DATED_GAP:
+        first -= 1
+    if len(stamps) - first < DATED_STAMPS:
+        return
+    at = stamps[first].start()
+    line_start = page.text.rfind("\n", 0, at) + 1
+    ends = [m.end() for m in _TAIL_SENTENCE_END.finditer(page.text, line_start, at) if page.rule[m.start()] == 0]
+    page.mark(ends[-1] if ends else line_start, len(page.text), DATED_LIST)
+
+
+def _mark_headline_runs(page: _Page) -> None:
+    """Rule 14: related-story headlines glued into the paragraph that opens with them."""
+    for start, end, _ in page.lines:
+        found = _BLOCK_END.search(page.text, start, end)
+        block_end = found.end() if found else end
+        left = page.kept(start, block_end)
+        if len(left.split()) > LONG_BLOCK_WORDS and len(_HEADLINE_BREAK.findall(left)) >= HEADLINE_BREAKS:
+            page.mark(start, block_end, HEADLINE_RUN)
+
+
+def _mark_related(page: _Page) -> None:
+    """Rule 15: a boxed related story's label, with its standfirst when that fills the line."""
+    for found in _RELATED.finditer(page.text):
+        if page.rule[found.start()] != 0:
+            continue
+        line_end = page.text.find("\n", found.end())
+        line_end = len(page.text) if line_end < 0 else line_end
+        rest = page.kept(found.end(), line_end)
+        short = len(_TAIL_SENTENCE_END.findall(rest)) <= RELATED_BLOCKS and len(rest.split()) <= RELATED_WORDS
+        page.mark(found.start(), line_end if short else found.end(), RELATED)
+
+
 def _mark_layout(page: _Page, outlet: str) -> None:
-    """Rules 9 to 12 (9 to 11 where the outlet's layout has them)."""
+    """Rules 9 to 15 (9 to 11, 14 and 15 where the outlet's layout has them)."""
     _mark_article_end(page, outlet)
     if outlet in CLOSING_LIST_OUTLETS:
         _mark_closing_list(page)
     if outlet in CAPTION_OUTLETS:
         _mark_caption(page)
     _mark_bios(page)
+    _mark_dated_list(page)
+    if outlet in HEADLINE_RUN_OUTLETS:
+        _mark_headline_runs(page)
+    if outlet in RELATED_OUTLETS:
+        _mark_related(page)
 
 
 def _mark_repeats(pages: list[_Page]) -> None:
