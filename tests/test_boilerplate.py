@@ -294,3 +294,25 @@ def test_a_technology_review_related_story_box_goes_and_the_paragraph_after_a_ba
     assert out.loc["t", "related story"] == visible(removed)
     assert out.loc["t", "text"].startswith(ESSAY[0]) and out.loc["t", "text"].endswith(ESSAY[1])
     assert out.loc["v", "related story"] == 0
+
+
+RELATED_BOX = "Related Ferries test quiet engines Why your kettle knows the weather " + GLUED
+
+
+@pytest.mark.parametrize("line, removed", [
+    # the box opening a line, glued to the article's next sentence: both go, up to its end
+    (RELATED_BOX + " " + ESSAY[1], RELATED_BOX),
+    # after a sentence end (a closing quote) on the article's line, and as "Related Stories"
+    (ESSAY[1] + "” " + RELATED_BOX.replace("Related", "Related Stories"),
+     RELATED_BOX.replace("Related", "Related Stories")),
+    # inside a sentence, or opening one, "Related" is the article's word
+    ("The crew won the prize for Best Related Work. " + ESSAY[1], ""),
+    ("Related to the storms, the ferry timetable changed twice this winter.", ""),
+])
+def test_a_related_stories_box_goes_with_the_sentence_glued_to_it(line, removed):
+    text = "\n".join([ESSAY[0], line, ESSAY[2]])
+    out = clean_pages(pd.Series({"v": text, "m": text}), pd.Series({"v": "vox.com", "m": "mashable.com"}))
+    assert out.loc["v", "related box"] == visible(removed)
+    assert out.loc["v", "text"].startswith(ESSAY[0]) and out.loc["v", "text"].endswith(ESSAY[2])
+    assert (removed == "") or removed not in out.loc["v", "text"]
+    assert out.loc["m", "related box"] == 0  # a layout of Vox, The Verge, WIRED and The Atlantic only

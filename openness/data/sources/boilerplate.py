@@ -77,10 +77,17 @@ marks it (in this order), and the cleaned text is what is left:
    same words stand under that story's headline on its own page). A longer rest is the
    article's paragraph (the box's standfirst was not scraped, or is glued to the paragraph):
    then only the label goes.
+16. `related box` (Vox, The Verge, WIRED, The Atlantic): "Related", "Related Stories" or
+   "Related:" (not "Related to") opening a line or right after a sentence end, up to the
+   next sentence end: the box
+   of one to three headlines of the outlet's other stories, which the scrape glues without
+   punctuation to the article's next sentence. That sentence goes with the box (where the
+   last headline ends and the sentence starts is not written in the text).
 
-Rules 9 to 11, 14 and 15 follow a layout, so they go by outlet (`ARTICLE_ENDS`,
-`CLOSING_LIST_OUTLETS`, `CAPTION_OUTLETS`, `HEADLINE_RUN_OUTLETS`, `RELATED_OUTLETS`); they and
-rules 12 and 13 come last: they take only what rules 1 to 8 left.
+Rules 9 to 11 and 14 to 16 follow a layout, so they go by outlet (`ARTICLE_ENDS`,
+`CLOSING_LIST_OUTLETS`, `CAPTION_OUTLETS`, `HEADLINE_RUN_OUTLETS`, `RELATED_OUTLETS`,
+`RELATED_BOX_OUTLETS`); they and rules 12 and 13 come last: they take only what rules 1 to 8
+left.
 
 A block is a piece of a line ending at sentence punctuation (. ! ? …, optionally followed
 by closing quotes or brackets) followed by white space, or at the line end. After removal,
@@ -116,9 +123,9 @@ RELATED_WORDS = 30
 RULES = ("repeated in page", "repeated across outlet", "script", "share/follow", "cookie/privacy/subscribe",
          "unpunctuated block", "trailing tag list", "photo credit", "after the article", "closing link list",
          "picture caption", "author bio", "dated story list", "headline run",
-         "related story")
+         "related story", "related box")
 (REPEATED_IN_PAGE, REPEATED_ACROSS, SCRIPT, SHARE, FOOTER, UNPUNCTUATED, TRAILING, CREDIT, AFTER_ARTICLE, CLOSING,
- CAPTION, BIO, DATED_LIST, HEADLINE_RUN, RELATED) = range(1, len(RULES) + 1)
+ CAPTION, BIO, DATED_LIST, HEADLINE_RUN, RELATED, RELATED_BOX) = range(1, len(RULES) + 1)
 ARTICLE_ENDS = {"newyorker.com": re.compile("♦"),
                 "wired.com": re.compile(r"\bYou Might Also Like\b|\bMore Great WIRED Stories\b"),
                 "technologyreview.com": re.compile(r"\bhide by (?=[A-Z])")}
@@ -126,6 +133,7 @@ CLOSING_LIST_OUTLETS = frozenset({"wired.com"})
 CAPTION_OUTLETS = frozenset({"venturebeat.com"})
 HEADLINE_RUN_OUTLETS = frozenset({"mashable.com"})
 RELATED_OUTLETS = frozenset({"technologyreview.com"})
+RELATED_BOX_OUTLETS = frozenset({"vox.com", "theverge.com", "wired.com", "theatlantic.com"})
 
 _WORD = re.compile(r"\S+")
 _SPACES = np.array([ord(c) for c in map(chr, range(0x3001)) if c.isspace()], dtype=np.uint32)
@@ -155,6 +163,7 @@ _BIO = re.compile(_NOT_A_NAME + r"(?:[A-Z][\w.'’-]*\s){1,3}[A-Z][\w.'’-]*\s(
                   rf"(?:[\w&,’'()-]+\s){{0,{BIO_ROLE_WORDS - 1}}}?(?:{_ROLES})s?\b")
 _STAMP = re.compile(r"\b(?:\d{1,2}h ago|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec) \d{4})\b")
 _RELATED = re.compile(r"\bRelated Story\b")
+_RELATED_BOX = re.compile(r"\bRelated(?: Stories\b|:|(?= (?!to\b)))")  # "Related to ..." opens a sentence
 _HEADLINE_BREAK = re.compile(r"(?<![^\s])[a-z][\w'’-]*[a-z0-9]\s+(?=[A-Z0-9])")
 _CREDIT_NAME = re.compile(r"[ \t]*(\S+)")
 _DATELINE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
@@ -364,8 +373,24 @@ def _mark_related(page: _Page) -> None:
         page.mark(found.start(), line_end if short else found.end(), RELATED)
 
 
+def _mark_related_boxes(page: _Page) -> None:
+    """Rule 16: a related-stories box opening a line or following a sentence end, up to the
+    next sentence end."""
+    for found in _RELATED_BOX.finditer(page.text):
+        if page.rule[found.start()] != 0:
+            continue
+        line_start = page.text.rfind("\n", 0, found.start()) + 1
+        before = page.kept(line_start, found.start()).strip()
+        if before and not (_SENTENCE_END.search(before) or before.endswith(":")):
+            continue  # inside a sentence ("Best Related Work")
+        line_end = page.text.find("\n", found.end())
+        line_end = len(page.text) if line_end < 0 else line_end
+        block = _BLOCK_END.search(page.text, found.end(), line_end)
+        page.mark(found.start(), block.end() if block else line_end, RELATED_BOX)
+
+
 def _mark_layout(page: _Page, outlet: str) -> None:
-    """Rules 9 to 15 (9 to 11, 14 and 15 where the outlet's layout has them)."""
+    """Rules 9 to 16 (9 to 11 and 14 to 16 where the outlet's layout has them)."""
     _mark_article_end(page, outlet)
     if outlet in CLOSING_LIST_OUTLETS:
         _mark_closing_list(page)
@@ -377,6 +402,8 @@ def _mark_layout(page: _Page, outlet: str) -> None:
         _mark_headline_runs(page)
     if outlet in RELATED_OUTLETS:
         _mark_related(page)
+    if outlet in RELATED_BOX_OUTLETS:
+        _mark_related_boxes(page)
 
 
 def _mark_repeats(pages: list[_Page]) -> None:
