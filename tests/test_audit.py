@@ -94,7 +94,7 @@ def test_the_committed_news_audits_judge_hits_of_news_documents():
                             usecols=["doc_id", "source"])
     news = set(documents.loc[documents["source"] == "news-scrape", "doc_id"])
     for name in ("news-audit-before", "news-audit-after", "news-audit-round2", "news-audit-round3", "news-audit-round4",
-                 "news-audit-round5", "news-audit-round6", "news-audit-round7"):
+                 "news-audit-round5", "news-audit-round6", "news-audit-round7", "news-audit-round8"):
         sheet = read_judged(paths.DATA / "validation" / f"{name}.csv")
         assert len(sheet) >= 100 and set(sheet["verdict"]) <= set(VERDICTS), name
         assert set(sheet["doc_id"]) <= news, name

@@ -316,3 +316,27 @@ def test_a_related_stories_box_goes_with_the_sentence_glued_to_it(line, removed)
     assert out.loc["v", "text"].startswith(ESSAY[0]) and out.loc["v", "text"].endswith(ESSAY[2])
     assert (removed == "") or removed not in out.loc["v", "text"]
     assert out.loc["m", "related box"] == 0  # a layout of Vox, The Verge, WIRED and The Atlantic only
+
+
+def test_a_guardian_header_goes_up_to_an_early_dateline_and_no_later_one():
+    header = "Harbour news Ferry crews vote on a new timetable Crews say the winter crossings need two more boats – video"
+    dateline = "Tue 16 May 2023 13.45 EDT"
+    text = "\n".join([header + " " + dateline + " " + ESSAY[0], ESSAY[1]])
+    out = clean_pages(pd.Series({"g": text, "v": text}), pd.Series({"g": "theguardian.com", "v": "vox.com"}))
+    assert out.loc["g", "page header"] == visible(header + " " + dateline)
+    assert out.loc["g", "text"] == "\n".join([ESSAY[0], ESSAY[1]])
+    assert out.loc["v", "page header"] == 0
+    before = [*ARTICLES, ESSAY[0], ESSAY[2], *(f"On day {day} of the vote: {GLUED}" for day in range(1, 4))]
+    late = "\n".join([*before, dateline + " " + ESSAY[1]])  # over 1,000 characters in: the article's own
+    assert len(late.split(dateline)[0]) > 1000
+    assert clean_pages(pd.Series({"g": late}), pd.Series({"g": "theguardian.com"})).loc["g", "page header"] == 0
+
+
+def test_mashable_topic_tags_and_the_bio_glued_to_them_close_the_page_only_at_its_end():
+    tags = "Topics Artificial Intelligence Ferries Ada Morel is a harbour reporter at the Port Times, where she covers cranes."
+    text = "\n".join([ESSAY[0], ESSAY[1], tags])
+    out = clean_pages(pd.Series({"m": text, "v": text}), pd.Series({"m": "mashable.com", "v": "vox.com"}))
+    assert out.loc["m", "topics and bio"] == visible(tags) and out.loc["m", "text"] == "\n".join(ESSAY[:2])
+    assert out.loc["v", "topics and bio"] == 0
+    early = "\n".join([tags.replace("Topics", "Topics raised at the meeting:"), ESSAY[0], ESSAY[1], ESSAY[2]])
+    assert clean_pages(pd.Series({"m": early}), pd.Series({"m": "mashable.com"})).loc["m", "topics and bio"] == 0

@@ -173,13 +173,16 @@ def test_photo_credits_are_counted_where_the_pictures_are(mirrored):
 # a stock-photo caption under a VentureBeat headline, a Guardian headline block over its
 # credit, a WIRED newsletter's closing links, a New Yorker favourites list after "♦"; rounds 6
 # and 7: Mashable's related headlines glued into a paragraph, MIT Technology Review's stories
-# with bylines after its "hide by" share bar.
+# with bylines after its "hide by" share bar; round 8: a Guardian header over a video (no photo
+# credit before its dateline), Mashable's topic tags with the author's bio glued to them.
 AUDITED_BOILERPLATE = [("round2", "news-3234", "C2.federal", 1045, 1069),
                        ("round3", "news-10786", "C2.regulat*", 4616, 4626),
                        ("round4", "news-9369", "S1.hacker*", 15074, 15081),
                        ("round5", "news-10591", "S1.scam*", 34814, 34819),
                        ("round6", "news-227", "C1.competitor*", 2005, 2015),
-                       ("round7", "news-570", "C2.white_house", 9408, 9419)]
+                       ("round7", "news-570", "C2.white_house", 9408, 9419),
+                       ("round8", "news-7024", "S1.harm", 105, 110),
+                       ("round8", "news-14288", "S1.bias*", 9635, 9639)]
 
 
 @pytest.mark.parametrize("audit, doc_id, cue, start, end", AUDITED_BOILERPLATE)

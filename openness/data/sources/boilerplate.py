@@ -83,11 +83,18 @@ marks it (in this order), and the cleaned text is what is left:
    of one to three headlines of the outlet's other stories, which the scrape glues without
    punctuation to the article's next sentence. That sentence goes with the box (where the
    last headline ends and the sentence starts is not written in the text).
+17. `page header` (The Guardian): everything before the page's first dateline ("Tue 16 May
+   2023 13.45 EDT") and the dateline, when at most `HEADER_CHARS` characters are left before
+   it: section, headline, standfirst and the caption of a video over the article, where no
+   photo credit precedes the dateline (rule 8 takes the header where one does).
+18. `topics and bio` (Mashable): a line opening with "Topics " among the last
+   `TOPICS_LINES` lines that earlier rules left, and everything after it: the topic tags and the author's bio glued
+   to them.
 
-Rules 9 to 11 and 14 to 16 follow a layout, so they go by outlet (`ARTICLE_ENDS`,
+Rules 9 to 11 and 14 to 18 follow a layout, so they go by outlet (`ARTICLE_ENDS`,
 `CLOSING_LIST_OUTLETS`, `CAPTION_OUTLETS`, `HEADLINE_RUN_OUTLETS`, `RELATED_OUTLETS`,
-`RELATED_BOX_OUTLETS`); they and rules 12 and 13 come last: they take only what rules 1 to 8
-left.
+`RELATED_BOX_OUTLETS`, `HEADER_OUTLETS`, `TOPICS_OUTLETS`); they and rules 12 and 13 come
+last: they take only what rules 1 to 8 left.
 
 A block is a piece of a line ending at sentence punctuation (. ! ? …, optionally followed
 by closing quotes or brackets) followed by white space, or at the line end. After removal,
@@ -120,12 +127,14 @@ DATED_GAP = 30
 HEADLINE_BREAKS = 10
 RELATED_BLOCKS = 2
 RELATED_WORDS = 30
+HEADER_CHARS = 1000
+TOPICS_LINES = 2
 RULES = ("repeated in page", "repeated across outlet", "script", "share/follow", "cookie/privacy/subscribe",
          "unpunctuated block", "trailing tag list", "photo credit", "after the article", "closing link list",
          "picture caption", "author bio", "dated story list", "headline run",
-         "related story", "related box")
+         "related story", "related box", "page header", "topics and bio")
 (REPEATED_IN_PAGE, REPEATED_ACROSS, SCRIPT, SHARE, FOOTER, UNPUNCTUATED, TRAILING, CREDIT, AFTER_ARTICLE, CLOSING,
- CAPTION, BIO, DATED_LIST, HEADLINE_RUN, RELATED, RELATED_BOX) = range(1, len(RULES) + 1)
+ CAPTION, BIO, DATED_LIST, HEADLINE_RUN, RELATED, RELATED_BOX, HEADER, TOPICS) = range(1, len(RULES) + 1)
 ARTICLE_ENDS = {"newyorker.com": re.compile("♦"),
                 "wired.com": re.compile(r"\bYou Might Also Like\b|\bMore Great WIRED Stories\b"),
                 "technologyreview.com": re.compile(r"\bhide by (?=[A-Z])")}
@@ -134,6 +143,8 @@ CAPTION_OUTLETS = frozenset({"venturebeat.com"})
 HEADLINE_RUN_OUTLETS = frozenset({"mashable.com"})
 RELATED_OUTLETS = frozenset({"technologyreview.com"})
 RELATED_BOX_OUTLETS = frozenset({"vox.com", "theverge.com", "wired.com", "theatlantic.com"})
+HEADER_OUTLETS = frozenset({"theguardian.com"})
+TOPICS_OUTLETS = frozenset({"mashable.com"})
 
 _WORD = re.compile(r"\S+")
 _SPACES = np.array([ord(c) for c in map(chr, range(0x3001)) if c.isspace()], dtype=np.uint32)
@@ -389,8 +400,24 @@ def _mark_related_boxes(page: _Page) -> None:
         page.mark(found.start(), block.end() if block else line_end, RELATED_BOX)
 
 
+def _mark_header(page: _Page) -> None:
+    """Rule 17: the page's head up to its dateline, when that comes early."""
+    found = _DATELINE.search(page.text)
+    if found and page.rule[found.start()] == 0 and len(page.kept(0, found.start())) <= HEADER_CHARS:
+        page.mark(0, found.end(), HEADER)
+
+
+def _mark_topics(page: _Page) -> None:
+    """Rule 18: a closing line opening with the topic label, and what follows it."""
+    left = [(start, end) for start, end, _ in page.lines if page.kept(start, end).strip()]
+    for start, end in left[-TOPICS_LINES:]:
+        if page.kept(start, end).lstrip().startswith("Topics "):
+            page.mark(start, len(page.text), TOPICS)
+            return
+
+
 def _mark_layout(page: _Page, outlet: str) -> None:
-    """Rules 9 to 16 (9 to 11 and 14 to 16 where the outlet's layout has them)."""
+    """Rules 9 to 18 (9 to 11 and 14 to 18 where the outlet's layout has them)."""
     _mark_article_end(page, outlet)
     if outlet in CLOSING_LIST_OUTLETS:
         _mark_closing_list(page)
@@ -404,6 +431,10 @@ def _mark_layout(page: _Page, outlet: str) -> None:
         _mark_related(page)
     if outlet in RELATED_BOX_OUTLETS:
         _mark_related_boxes(page)
+    if outlet in HEADER_OUTLETS:
+        _mark_header(page)
+    if outlet in TOPICS_OUTLETS:
+        _mark_topics(page)
 
 
 def _mark_repeats(pages: list[_Page]) -> None:
