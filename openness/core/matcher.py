@@ -317,9 +317,12 @@ class Matcher:
             self._phrase_words = np.zeros((len(self._distinct), max([1, *map(len, words.values())])), dtype=np.int64)
             for i, lengths in words.items():
                 self._phrase_words[i, : len(lengths)] = lengths[::-1]
-            # `re` confirms the open-ended hits on lowercased text, case-sensitively where it can
-            # (see _folded): the same hits, found several times faster
-            folded = [None if p.case_sensitive else _folded(regex) for p, regex in zip(self._distinct, self._regexes)]
+            # `re` confirms the hits of the other variable-width patterns (`_hits_in_runs`) on the
+            # lowercased text, case-sensitively where it can (see _folded): the same hits, found
+            # several times faster
+            confirmed = (self._width < 0) & (self._phrase_words[:, 0] == 0)
+            folded = [_folded(regex) if confirmed[i] and not p.case_sensitive else None
+                      for i, (p, regex) in enumerate(zip(self._distinct, self._regexes))]
             self._confirm = [f or c for f, c in zip(folded, self._compiled)]
             self._folded = np.array([f is not None for f in folded], dtype=bool)
             self._database = self._compile_hyperscan()
