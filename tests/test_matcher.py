@@ -11,8 +11,8 @@ import pytest
 
 from openness import paths
 from openness.core import matcher
-from openness.core.matcher import (ENGINES, Matcher, Pattern, check_pattern, examples, phrase_to_regex, stays_in_word,
-                                   why_unmatchable)
+from openness.core.matcher import (ENGINES, Matcher, Pattern, bounded, check_pattern, examples, phrase_to_regex,
+                                   stays_in_word, why_unmatchable)
 
 PATTERNS = [
     Pattern(phrase_to_regex("open source")),
@@ -148,6 +148,36 @@ def test_a_word_ending_on_the_last_alternative_only_does_not_extend_the_others(e
     text = "defensesx, defense ofx, cyber defenses and a defense of the realm"
     found = Matcher([Pattern(r"defen[cs]es|defen[cs]e (?:against|of)|cyber ?defen[cs]e\w*")], engine=engine).scan(text)
     assert [text[s:e] for s, e in zip(found[1].tolist(), found[2].tolist())] == ["cyber defenses", "defense of"]
+
+
+@pytest.mark.parametrize("regex", [r"[^A]pple", r"[B-Db-d]ox|[^\W\dX-]x", r"(?:AI|A\.I\.) (?:\w+ )?Labs?", r"u\.s\.|US"])
+def test_a_folded_regex_finds_what_the_case_insensitive_one_finds(regex):
+    """The open-ended hits are confirmed case-sensitively on the lowercased text."""
+    text = b"apple Apple APPLE xpple Xpple box BOX cox Dox zx Zx 9x Xx -x AI labs a.i. Labs A.I. new LAB us U.S. US"
+    folded = matcher._folded(bounded(regex))
+    assert folded is not None
+    found = [m.span() for m in folded.finditer(text.lower())]
+    assert found == [m.span() for m in re.finditer(bounded(regex).encode(), text, re.IGNORECASE)]
+    assert found  # the text holds hits of every regex here
+
+
+def test_every_shipped_case_insensitive_cue_folds_and_finds_the_same_hits():
+    """Every open-ended cue of the shipped rubric is confirmed folded: the same spans on the
+    examples with random letters' case swapped (seeded)."""
+    from openness.core.scoring import get_scorer
+
+    rng = np.random.default_rng(3)
+    text = "\n".join(path.read_text() for path in sorted((paths.ROOT / "data" / "examples").glob("*.md"))).encode()
+    flip = rng.random(len(text)) < 0.3
+    mixed = bytes(c ^ 32 if f and chr(c).isascii() and chr(c).isalpha() else c for c, f in zip(text, flip.tolist()))
+    scorer_matcher = get_scorer().matcher
+    open_ended = [p for p in scorer_matcher._distinct if not p.case_sensitive and matcher._open_ended(p.regex)]
+    assert open_ended
+    for pattern in open_ended:
+        folded = matcher._folded(bounded(pattern.regex))
+        compiled = re.compile(bounded(pattern.regex).encode(), re.IGNORECASE)
+        for sample in (text, mixed):
+            assert [m.span() for m in folded.finditer(sample.lower())] == [m.span() for m in compiled.finditer(sample)]
 
 
 def test_examples_are_texts_the_pattern_matches():

@@ -30,9 +30,10 @@ from typing import Sequence
 
 import numpy as np
 
-# the standard library's own regex parser (re._parser since Python 3.11): it tells repeats,
-# groups and alternatives apart reliably, where a regex over the pattern text would not
-from re import _constants, _parser as _regex_parser
+# the standard library's own regex parser and compiler (re._parser, re._compiler since Python
+# 3.11): the parser tells repeats, groups and alternatives apart reliably, where a regex over
+# the pattern text would not; the compiler compiles a parsed pattern rewritten by _fold
+from re import _compiler as _regex_compiler, _constants, _parser as _regex_parser
 
 try:  # the fast engine is optional: its wheels cover x86-64 and 64-bit ARM only
     import hyperscan
@@ -316,6 +317,14 @@ class Matcher:
             self._phrase_words = np.zeros((len(self._distinct), max([1, *map(len, words.values())])), dtype=np.int64)
             for i, lengths in words.items():
                 self._phrase_words[i, : len(lengths)] = lengths[::-1]
+            # `re` confirms the hits of the other variable-width patterns (`_hits_in_runs`) on the
+            # lowercased text, case-sensitively where it can (see _folded): the same hits, found
+            # several times faster
+            confirmed = (self._width < 0) & (self._phrase_words[:, 0] == 0)
+            folded = [_folded(regex) if confirmed[i] and not p.case_sensitive else None
+                      for i, (p, regex) in enumerate(zip(self._distinct, self._regexes))]
+            self._confirm = [f or c for f, c in zip(folded, self._compiled)]
+            self._folded = np.array([f is not None for f in folded], dtype=bool)
             self._database = self._compile_hyperscan()
 
     def __reduce__(self):  # compiled databases do not pickle; worker processes recompile
@@ -421,9 +430,11 @@ class Matcher:
         low = np.maximum(start - 1, 0)  # each run with the byte before it, for `\\b`
         at = np.concatenate([[0], np.cumsum(stop - low)])  # where each run begins in `laid`
         laid = np.frombuffer(data, dtype=np.uint8)[np.repeat(low - at[:-1], stop - low) + np.arange(at[-1])].tobytes()
+        lowered = laid.lower() if self._folded[pattern].any() else laid  # ASCII only, as the engines fold case
         found = []
         for index, first_run, last_run in _groups(pattern):
-            spans = self._compiled[index].finditer(laid[at[first_run]: at[last_run + 1]])
+            text = lowered if self._folded[index] else laid
+            spans = self._confirm[index].finditer(text[at[first_run]: at[last_run + 1]])
             span = np.fromiter(itertools.chain.from_iterable(map(re.Match.span, spans)), dtype=np.int64)
             span = span.reshape(-1, 2) + at[first_run]
             run = np.searchsorted(at, span[:, 0], side="right") - 1
@@ -447,6 +458,52 @@ class Matcher:
             found = self._outside[pattern[i]] and self._outside[pattern[i]].search(data, int(end[i]))
             stop[i] = found.start() + 1 if found else len(data)
         return pattern, start, stop
+
+
+_UPPER = range(ord("A"), ord("Z") + 1)
+
+
+def _folded(regex: str) -> re.Pattern | None:
+    """`regex` (case-insensitive) as a case-sensitive regex that finds the same hits in the
+    lowercased text (ASCII letters: `bytes.lower`), or None for a construct not handled here.
+    Case-insensitive, `re` tries every alternative at every position; case-sensitive, it skips
+    an alternative whose first letter is not the one in the text, and most are skipped. Each
+    letter becomes its lowercase form; a class keeps its members and gains the lowercase forms
+    of its capitals (the text holds no capital), so `[^A]` still refuses `a`."""
+    folded = _fold(_regex_parser.parse(regex.encode("ascii")))
+    return None if folded is None else _regex_compiler.compile(folded, 0)
+
+
+def _fold(parsed):
+    """A parsed pattern with its letters lowercased (see _folded), or None."""
+    items = []
+    for op, argument in parsed:
+        if op in (_constants.LITERAL, _constants.NOT_LITERAL):
+            argument = argument + 32 if argument in _UPPER else argument
+        elif op is _constants.IN:
+            members = list(argument)
+            for kind, value in argument:
+                if kind is _constants.LITERAL and value in _UPPER:
+                    members.append((kind, value + 32))
+                elif kind is _constants.RANGE and max(value[0], _UPPER[0]) <= min(value[1], _UPPER[-1]):
+                    members.append((kind, (max(value[0], _UPPER[0]) + 32, min(value[1], _UPPER[-1]) + 32)))
+                elif kind not in (_constants.LITERAL, _constants.RANGE, _constants.CATEGORY, _constants.NEGATE):
+                    return None
+            argument = members
+        elif op is _constants.BRANCH:
+            branches = [_fold(branch) for branch in argument[1]]
+            if None in branches:
+                return None
+            argument = (argument[0], branches)
+        elif op is _constants.SUBPATTERN or op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+            body = _fold(argument[-1])
+            if body is None:
+                return None
+            argument = (*argument[:-1], body)
+        elif op not in (_constants.AT, _constants.ANY):
+            return None
+        items.append((op, argument))
+    return _regex_parser.SubPattern(parsed.state, items)
 
 
 def _nearest(outside: np.ndarray, pattern: np.ndarray, byte: np.ndarray, position: np.ndarray,

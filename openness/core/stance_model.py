@@ -65,7 +65,7 @@ _BREAK_MARK = "\x01"  # between texts joined for one pass; kept as a word of its
 _BREAK = f" {_BREAK_MARK} "
 _BREAK_BYTES = _BREAK_MARK.encode()
 _BREAK_COLUMN = -2
-_PAIR_WORD_COLUMN = -3  # a word that is in the vocabulary only as part of a pair
+_BREAK_ID = -2  # the break's word id
 NGRAM_RANGE = (1, 2)  # words and pairs of adjacent words
 _BYTE_CLASS = bytes(b if chr(b).isalnum() or chr(b) in "_" + _BREAK_MARK or b >= 128 else 32
                     for b in range(256)).lower()
@@ -162,18 +162,19 @@ class StanceModel:
         short = np.flatnonzero(~kept)
         kept[short] = [pieces[i] == _BREAK_BYTES for i in short.tolist()]
         words = list(itertools.compress(pieces, kept))
-        # each word as its column; -1 outside the vocabulary, _PAIR_WORD_COLUMN for a word of
-        # the vocabulary's pairs only, _BREAK_COLUMN between texts
-        column = np.fromiter(map(self._columns.get, words, itertools.repeat(-1)), dtype=np.int64, count=len(words))
+        # each word as its id among the vocabulary's words (-1 for none of them, _BREAK_ID for
+        # the break between texts) and as its column (-1 for a word that is no term alone)
+        term_column, pair_key, pair_column = self._lookup
+        word = np.fromiter(map(self._word_ids.get, words, itertools.repeat(-1)), dtype=np.int64, count=len(words))
+        column = term_column[word]
         unit = np.cumsum(column == _BREAK_COLUMN)
-        # each pair of adjacent words as its column, looked up only where both words are part
-        # of some vocabulary pair (a pair across a break is in no vocabulary)
-        in_pairs = (column >= 0) | (column == _PAIR_WORD_COLUMN)
-        looked_up = in_pairs[:-1] & in_pairs[1:]
-        pairs = np.full(max(len(words) - 1, 0), -1, dtype=np.int64)
-        pairs[looked_up] = np.fromiter(
-            map(self._columns.get, map(b" ".join, itertools.compress(zip(words, words[1:]), looked_up)),
-                itertools.repeat(-1)), dtype=np.int64, count=int(looked_up.sum()))
+        # each pair of adjacent words as its column, found by the two words' ids among the
+        # sorted keys of the vocabulary's pairs: numpy, not a dictionary per pair (a pair
+        # across a break or with an unknown word has key -1, which no pair has)
+        n_ids = len(term_column) - 2
+        key = np.where((word[:-1] >= 0) & (word[1:] >= 0), word[:-1] * n_ids + word[1:], -1)
+        at = np.minimum(np.searchsorted(pair_key, key), len(pair_key) - 1)
+        pairs = np.where(pair_key[at] == key, pair_column[at], -1)
         column, unit = np.concatenate([column, pairs]), np.concatenate([unit, unit[:-1]])
         found = column >= 0
         counts = sp.csr_matrix((np.ones(int(found.sum())), (unit[found], column[found])),
@@ -186,13 +187,31 @@ class StanceModel:
         return counts
 
     @cached_property
-    def _columns(self) -> dict[bytes, int]:
-        """Column of each vocabulary word, as UTF-8 bytes; _PAIR_WORD_COLUMN for the words of
-        its pairs that are no term alone; and the break between texts."""
-        columns = {word.encode("utf-8", "surrogatepass"): i for i, word in enumerate(self.vocabulary)}
-        pair_words = {word.encode("utf-8", "surrogatepass"): _PAIR_WORD_COLUMN
-                      for term in self.vocabulary if " " in term for word in term.split(" ")}
-        return pair_words | columns | {_BREAK_BYTES: _BREAK_COLUMN}
+    def _word_ids(self) -> dict[bytes, int]:
+        """An id for each word of the vocabulary, alone or in a pair, as UTF-8 bytes (ids in
+        the order the words first appear), and _BREAK_ID for the break between texts."""
+        words = (word for term in self.vocabulary for word in term.split(" "))
+        ids = {word.encode("utf-8", "surrogatepass"): 0 for word in words}
+        return {word: i for i, word in enumerate(ids)} | {_BREAK_BYTES: _BREAK_ID}
+
+    @cached_property
+    def _lookup(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per word id the column of that word as a term (-1 when it is only part of pairs),
+        then _BREAK_COLUMN and -1 (indexed by _BREAK_ID and -1); and the vocabulary's pairs as
+        sorted keys (first id x number of ids + second id) with their columns, after a key -2
+        that no pair of words has (so that the keys are never empty)."""
+        ids = {word: i for word, i in self._word_ids.items() if i >= 0}
+        term_column = np.full(len(ids) + 2, -1, dtype=np.int64)
+        term_column[_BREAK_ID] = _BREAK_COLUMN
+        pairs = {-2: -1}
+        for column, term in enumerate(self.vocabulary):
+            parts = [ids[word.encode("utf-8", "surrogatepass")] for word in term.split(" ")]
+            if len(parts) == 1:
+                term_column[parts[0]] = column
+            else:
+                pairs[parts[0] * len(ids) + parts[1]] = column
+        key = np.array(sorted(pairs), dtype=np.int64)
+        return term_column, key, np.array([pairs[k] for k in key.tolist()], dtype=np.int64)
 
     def decision(self, texts: Sequence[str], cue_table: pd.DataFrame | None = None) -> np.ndarray:
         """Scores per unit and class (columns in `classes` order)."""
