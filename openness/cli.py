@@ -97,7 +97,7 @@ def _source_documents(name: str) -> pd.DataFrame | None:
 
 def _audit(args: argparse.Namespace) -> None:
     from openness.analysis.audit import VERDICTS, draw_sheet, judging_view, refuse_filled_sheet
-    from openness.analysis.coded import CODES, CUE_HIT, LEANING, coding_view, draw_coding_sheet
+    from openness.analysis.coded import CODES, CUE_HIT, LEAN, LEANING, coding_view, draw_coding_sheet
     from openness.core.corpus import CorpusError, read_corpus
     from openness.core.outputs import OutputGroup, check_outputs
     from openness.core.scoring import score_rows
@@ -105,7 +105,11 @@ def _audit(args: argparse.Namespace) -> None:
 
     try:
         check_outputs({"corpus": args.corpus}, sheet=args.output, view=args.view)
-        refuse_filled_sheet(args.output, tuple(CODES))
+        if not args.sentences and (args.lean_on != "keywords" or args.lean != LEAN):
+            raise ValueError("--lean-on and --lean shape a draw of sentences: add --sentences")
+        for sheet_path in (args.output, args.view):  # a judge may fill in either
+            if sheet_path is not None:
+                refuse_filled_sheet(sheet_path, tuple(CODES))
         frames = _source_frames(args.corpus)
         docs = read_corpus(args.corpus).docs[["doc_id", "text"]] if frames is None else frames["documents"][["doc_id", "text"]]
         scores = score_rows(docs)
@@ -293,8 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--view", default=None,
                        help="also write the sheet with each sentence's text here, for the judge (keep it under build/)")
     audit.add_argument("--sentences", action="store_true",
-                       help="draw sentences to code with the codebook (60%% naming a lab or an openness keyword, "
-                            "as for the gold sentences) instead of cue hits to judge")
+                       help="draw sentences to code with the codebook (by default 60%% naming a lab or an openness "
+                            "keyword, as for the gold sentences) instead of cue hits to judge")
     audit.add_argument("--lean-on", choices=("keywords", "hits"), default="keywords",
                        help="with --sentences: lean the draw on sentences naming a lab or a keyword (default), "
                             "or on sentences with a cue hit (where the stance model reads: to code arguments)")

@@ -85,6 +85,20 @@ def test_a_new_draw_never_replaces_a_judged_or_coded_sheet(tmp_path, capsys):
     coded.write_text("item,doc_id,start,end,drawn,transparency,safety,control,stance,labs\n1,a,0,10,random,1,0,0,neutral,\n")
     assert main(["audit", str(corpus), "--sentences", "-o", str(coded), "--n", "1"]) == 2
     assert coded.read_text().endswith("neutral,\n")
+    # saved by a spreadsheet with ";", or with a broken row: still not replaced
+    judged.to_csv(out, index=False, sep=";")
+    assert main(["audit", str(corpus), "-o", str(out), "--n", "2"]) == 2
+    assert ";correct" in out.read_text()
+    coded.write_text(coded.read_text() + "2,a,0,10,random,1,0,0,pro_open,openai,google\n")
+    assert main(["audit", str(corpus), "--sentences", "-o", str(coded), "--n", "1"]) == 2
+    assert "cannot be read as a sheet" in capsys.readouterr().err and "pro_open" in coded.read_text()
+    # the judge's view (with the text) is guarded too, and the draw options need --sentences
+    view = tmp_path / "view.csv"
+    judged.assign(sentence_text="x").to_csv(view, index=False)
+    assert main(["audit", str(corpus), "-o", str(tmp_path / "new.csv"), "--view", str(view)]) == 2
+    assert not (tmp_path / "new.csv").exists()
+    assert main(["audit", str(corpus), "-o", str(tmp_path / "new.csv"), "--lean-on", "hits"]) == 2
+    assert "add --sentences" in capsys.readouterr().err
 
 
 def test_the_committed_news_audits_judge_hits_of_news_documents():

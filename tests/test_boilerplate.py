@@ -308,6 +308,7 @@ RELATED_BOX = "Related Ferries test quiet engines Why your kettle knows the weat
     # inside a sentence, or opening one, "Related" is the article's word
     ("The crew won the prize for Best Related Work. " + ESSAY[1], ""),
     ("Related to the storms, the ferry timetable changed twice this winter.", ""),
+    ("Related research from the port authority suggests the cable wears fastest in spring.", ""),
 ])
 def test_a_related_stories_box_goes_with_the_sentence_glued_to_it(line, removed):
     text = "\n".join([ESSAY[0], line, ESSAY[2]])

@@ -70,6 +70,8 @@ def test_a_draw_leaning_on_cue_hits_takes_its_share_among_sentences_with_a_hit()
     assert set(coding_view(sheet, parsed)["text"][sheet["drawn"] == CUE_HIT]) <= hit_texts
     with pytest.raises(ValueError, match="lean_on"):
         draw_coding_sheet(sentences, cleaned, parsed, 10, seed=7, lean_on="nouns")
+    with pytest.raises(ValueError, match="lean must be a share"):
+        draw_coding_sheet(sentences, cleaned, parsed, 4, seed=7, lean_on=CUE_HIT, lean=2.0)
 
 
 def test_a_sentence_not_found_word_for_word_in_the_parsed_page_is_passed_over():

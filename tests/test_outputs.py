@@ -99,6 +99,22 @@ def test_a_file_of_the_users_named_like_the_rejects_file_is_neither_replaced_nor
     assert (tmp_path / "out.rejects.csv").exists() == (rows == ROWS)
 
 
+
+def test_a_rejects_file_that_is_no_regular_file_or_cannot_be_read_stops_the_run_at_once(tmp_path, capsys):
+    _write_input(tmp_path / "in.csv")
+    os.mkfifo(tmp_path / "out.rejects.csv")  # reading it would block until a writer came
+    _refused(SCORE + ["-o", "out.csv"], tmp_path, capsys, "rejects file out.rejects.csv")
+    os.unlink(tmp_path / "out.rejects.csv")
+    (tmp_path / "out.rejects.csv").write_bytes(b"\xef\xbb\xbf" + PREVIOUS["out.rejects.csv"].replace(b"\n", b"\r\n"))
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:  # an earlier run's rejects saved again by a spreadsheet (BOM, CRLF) are still its rejects
+        assert main(SCORE + ["-o", "out.csv"]) == 0
+    finally:
+        os.chdir(cwd)
+    assert pd.read_csv(tmp_path / "out.rejects.csv")["doc_id"].tolist() == ["b"]
+
+
 @pytest.mark.parametrize("extra, args, named", PAIRS.values(), ids=PAIRS.keys())
 def test_an_output_that_is_an_input_or_another_output_is_refused(tmp_path, capsys, extra, args, named):
     _write_input(tmp_path / "in.csv")

@@ -76,6 +76,8 @@ def draw_coding_sheet(sentences: pd.DataFrame, texts: pd.Series, parsed: pd.Seri
     (doc_id -> text), `parsed` the page text as parsed (doc_id -> text) into which the sheet's
     offsets point. Deterministic: sentences are put in (doc_id, sentence) order before the
     seeded shuffles."""
+    if not 0 <= lean <= 1:
+        raise ValueError(f"lean must be a share between 0 and 1, not {lean}")
     ordered = sentences.sort_values(["doc_id", "sentence"], ignore_index=True)
     spans = zip(ordered["doc_id"], ordered["start"], ordered["end"])
     sentence_texts = [texts[doc][start:end] for doc, start, end in spans]

@@ -69,19 +69,24 @@ def check_outputs(inputs: dict[str, object], **outputs: str | os.PathLike | None
         named.append((f"the {role}", path))
     rejects = outputs.get("rejects file")
     if rejects is not None and not _is_rejects_file_or_absent(rejects):
-        raise OutputError(f"rejects file {path_name(rejects)} is a file of yours, not the rejects of an earlier run (its "
-                          f"first line is not {REJECTS_HEADER!r}): this run would replace or remove it; move it, or "
+        raise OutputError(f"rejects file {path_name(rejects)} is not the rejects of an earlier run (a readable file "
+                          f"whose first line is {REJECTS_HEADER!r}): this run would replace or remove it; move it, or "
                           "choose another output name")
 
 
 def _is_rejects_file_or_absent(path: Path) -> bool:
-    """Whether `path` does not exist, or is a file a run wrote its rejects to (an earlier
-    run's rejects may be replaced or removed; a user's file of that name may not)."""
+    """Whether `path` does not exist, or is a regular file a run wrote its rejects to (an
+    earlier run's rejects may be replaced or removed; a user's file of that name, or one that
+    cannot be read to tell, may not)."""
     try:
-        with open(path, encoding="utf-8", errors="replace", newline="") as file:
-            return file.readline().rstrip("\r\n") == REJECTS_HEADER
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as file:
+            return file.readline(len(REJECTS_HEADER) + 3).rstrip("\r\n") == REJECTS_HEADER
+    except (FileNotFoundError, NotADirectoryError):
         return True
+    except OSError:
+        return False
 
 
 def check_output_folder(role: str, path: str | os.PathLike) -> None:

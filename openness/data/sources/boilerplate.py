@@ -77,12 +77,12 @@ marks it (in this order), and the cleaned text is what is left:
    same words stand under that story's headline on its own page). A longer rest is the
    article's paragraph (the box's standfirst was not scraped, or is glued to the paragraph):
    then only the label goes.
-16. `related box` (Vox, The Verge, WIRED, The Atlantic): "Related", "Related Stories" or
-   "Related:" (not "Related to") opening a line or right after a sentence end, up to the
-   next sentence end: the box
-   of one to three headlines of the outlet's other stories, which the scrape glues without
-   punctuation to the article's next sentence. That sentence goes with the box (where the
-   last headline ends and the sentence starts is not written in the text).
+16. `related box` (Vox, The Verge, WIRED, The Atlantic): "Related Stories", "Related:" or
+   "Related" before a capital, digit or quote (a headline; "Related to ..." and "Related
+   research ..." open sentences), opening a line or right after a sentence end, up to the next
+   sentence end: the box of one to three headlines of the outlet's other stories, which the
+   scrape glues without punctuation to the article's next sentence. That sentence goes with
+   the box (where the last headline ends and the sentence starts is not written in the text).
 17. `page header` (The Guardian): everything before the page's first dateline ("Tue 16 May
    2023 13.45 EDT") and the dateline, when at most `HEADER_CHARS` characters are left before
    it: section, headline, standfirst and the caption of a video over the article, where no
@@ -174,7 +174,7 @@ _BIO = re.compile(_NOT_A_NAME + r"(?:[A-Z][\w.'’-]*\s){1,3}[A-Z][\w.'’-]*\s(
                   rf"(?:[\w&,’'()-]+\s){{0,{BIO_ROLE_WORDS - 1}}}?(?:{_ROLES})s?\b")
 _STAMP = re.compile(r"\b(?:\d{1,2}h ago|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec) \d{4})\b")
 _RELATED = re.compile(r"\bRelated Story\b")
-_RELATED_BOX = re.compile(r"\bRelated(?: Stories\b|:|(?= (?!to\b)))")  # "Related to ..." opens a sentence
+_RELATED_BOX = re.compile(r"\bRelated(?: Stories\b|:| (?=[A-Z0-9“\"‘']))")  # a headline follows; "Related to ..." opens a sentence
 _HEADLINE_BREAK = re.compile(r"(?<![^\s])[a-z][\w'’-]*[a-z0-9]\s+(?=[A-Z0-9])")
 _CREDIT_NAME = re.compile(r"[ \t]*(\S+)")
 _DATELINE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
