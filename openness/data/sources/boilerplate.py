@@ -88,8 +88,8 @@ marks it (in this order), and the cleaned text is what is left:
    it: section, headline, standfirst and the caption of a video over the article, where no
    photo credit precedes the dateline (rule 8 takes the header where one does).
 18. `topics and bio` (Mashable): a line opening with "Topics " among the last
-   `TOPICS_LINES` lines that earlier rules left, and everything after it: the topic tags and the author's bio glued
-   to them.
+   `TOPICS_LINES` lines that earlier rules left, and everything after it: the topic tags and
+   the author's bio glued to them.
 
 Rules 9 to 11 and 14 to 18 follow a layout, so they go by outlet (`ARTICLE_ENDS`,
 `CLOSING_LIST_OUTLETS`, `CAPTION_OUTLETS`, `HEADLINE_RUN_OUTLETS`, `RELATED_OUTLETS`,
@@ -220,6 +220,19 @@ class _Page:
     def kept(self, start: int, end: int) -> str:
         return self.codes[start:end][self.rule[start:end] == 0].tobytes().decode("utf-32-le")
 
+    def kept_lines(self) -> list[tuple[int, int]]:
+        """(start, end) of every line that the rules so far left some text of."""
+        return [(start, end) for start, end, _ in self.lines if self.kept(start, end).strip()]
+
+    def line_start(self, at: int) -> int:
+        """Where the line holding `at` starts."""
+        return self.text.rfind("\n", 0, at) + 1
+
+    def line_end(self, at: int) -> int:
+        """Where the line holding `at` ends (its newline, or the page's end)."""
+        end = self.text.find("\n", at)
+        return len(self.text) if end < 0 else end
+
     def blocks(self):
         """(start, end) of every block of every line."""
         for start, end, _ in self.lines:
@@ -310,7 +323,7 @@ def _mark_article_end(page: _Page, outlet: str) -> None:
 
 def _mark_closing_list(page: _Page) -> None:
     """Rule 10: a run of short lines closing the page, when an article line stands above it."""
-    kept = [(start, end) for start, end, _ in page.lines if page.kept(start, end).strip()]
+    kept = page.kept_lines()
     run = 0
     while run < len(kept) and len(page.kept(*kept[-1 - run]).split()) <= CLOSING_WORDS:
         run += 1
@@ -335,8 +348,7 @@ def _mark_caption(page: _Page) -> None:
 
 def _mark_bios(page: _Page) -> None:
     """Rule 12: author bios closing the page."""
-    kept = [(start, end) for start, end, _ in page.lines if page.kept(start, end).strip()]
-    for start, end in kept[::-1][:BIO_LINES]:
+    for start, end in page.kept_lines()[::-1][:BIO_LINES]:
         left = page.kept(start, end).strip()
         end_of_first = _TAIL_SENTENCE_END.search(left)  # an initial ("Tom K. Price") ends no sentence
         first = left[:end_of_first.end()] if end_of_first else left
@@ -347,17 +359,17 @@ def _mark_bios(page: _Page) -> None:
 
 def _mark_dated_list(page: _Page) -> None:
     """Rule 13: a dated list of other stories (with the topic tags above it) closing the page."""
-    words = np.searchsorted(page.starts, np.arange(len(page.text) + 1))  # word index at each character
     stamps = [m for m in _STAMP.finditer(page.text) if page.rule[m.start()] == 0]
     if len(stamps) < DATED_STAMPS or len(page.kept(stamps[-1].end(), len(page.text)).split()) > DATED_GAP:
         return
+    words = np.searchsorted(page.starts, np.arange(len(page.text) + 1))  # word index at each character
     first = len(stamps) - 1
     while first > 0 and words[stamps[first].start()] - words[stamps[first - 1].end()] <= DATED_GAP:
         first -= 1
     if len(stamps) - first < DATED_STAMPS:
         return
     at = stamps[first].start()
-    line_start = page.text.rfind("\n", 0, at) + 1
+    line_start = page.line_start(at)
     ends = [m.end() for m in _TAIL_SENTENCE_END.finditer(page.text, line_start, at) if page.rule[m.start()] == 0]
     page.mark(ends[-1] if ends else line_start, len(page.text), DATED_LIST)
 
@@ -377,8 +389,7 @@ def _mark_related(page: _Page) -> None:
     for found in _RELATED.finditer(page.text):
         if page.rule[found.start()] != 0:
             continue
-        line_end = page.text.find("\n", found.end())
-        line_end = len(page.text) if line_end < 0 else line_end
+        line_end = page.line_end(found.end())
         rest = page.kept(found.end(), line_end)
         short = len(_TAIL_SENTENCE_END.findall(rest)) <= RELATED_BLOCKS and len(rest.split()) <= RELATED_WORDS
         page.mark(found.start(), line_end if short else found.end(), RELATED)
@@ -390,12 +401,11 @@ def _mark_related_boxes(page: _Page) -> None:
     for found in _RELATED_BOX.finditer(page.text):
         if page.rule[found.start()] != 0:
             continue
-        line_start = page.text.rfind("\n", 0, found.start()) + 1
+        line_start = page.line_start(found.start())
         before = page.kept(line_start, found.start()).strip()
         if before and not (_SENTENCE_END.search(before) or before.endswith(":")):
             continue  # inside a sentence ("Best Related Work")
-        line_end = page.text.find("\n", found.end())
-        line_end = len(page.text) if line_end < 0 else line_end
+        line_end = page.line_end(found.end())
         block = _BLOCK_END.search(page.text, found.end(), line_end)
         page.mark(found.start(), block.end() if block else line_end, RELATED_BOX)
 
@@ -409,8 +419,7 @@ def _mark_header(page: _Page) -> None:
 
 def _mark_topics(page: _Page) -> None:
     """Rule 18: a closing line opening with the topic label, and what follows it."""
-    left = [(start, end) for start, end, _ in page.lines if page.kept(start, end).strip()]
-    for start, end in left[-TOPICS_LINES:]:
+    for start, end in page.kept_lines()[-TOPICS_LINES:]:
         if page.kept(start, end).lstrip().startswith("Topics "):
             page.mark(start, len(page.text), TOPICS)
             return
