@@ -105,7 +105,7 @@ def _audit(args: argparse.Namespace) -> None:
 
     try:
         check_outputs({"corpus": args.corpus}, sheet=args.output, view=args.view)
-        if not args.sentences and (args.lean_on != "keywords" or args.lean != LEAN):
+        if not args.sentences and (args.lean_on is not None or args.lean is not None):
             raise ValueError("--lean-on and --lean shape a draw of sentences: add --sentences")
         for sheet_path in (args.output, args.view):  # a judge may fill in either
             if sheet_path is not None:
@@ -116,7 +116,8 @@ def _audit(args: argparse.Namespace) -> None:
         if args.sentences:  # offsets into the page text as parsed, where the source keeps it apart
             parsed = frames["scraped"].set_index("doc_id")["raw"] if frames and "scraped" in frames else scores.texts
             lean_on = CUE_HIT if args.lean_on == "hits" else LEANING
-            sheet = draw_coding_sheet(scores.sentences, scores.texts, parsed, args.n, args.seed, lean_on, args.lean)
+            lean = LEAN if args.lean is None else args.lean
+            sheet = draw_coding_sheet(scores.sentences, scores.texts, parsed, args.n, args.seed, lean_on, lean)
             view = None if args.view is None else coding_view(sheet, parsed)
         else:
             sheet = draw_sheet(scores.evidence, args.n, args.seed)
@@ -299,10 +300,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--sentences", action="store_true",
                        help="draw sentences to code with the codebook (by default 60%% naming a lab or an openness "
                             "keyword, as for the gold sentences) instead of cue hits to judge")
-    audit.add_argument("--lean-on", choices=("keywords", "hits"), default="keywords",
+    audit.add_argument("--lean-on", choices=("keywords", "hits"), default=None,
                        help="with --sentences: lean the draw on sentences naming a lab or a keyword (default), "
                             "or on sentences with a cue hit (where the stance model reads: to code arguments)")
-    audit.add_argument("--lean", type=_share, default=0.6,
+    audit.add_argument("--lean", type=_share, default=None,
                        help="with --sentences: share of the draw taken among the sentences leant on (default: 0.6)")
     audit.set_defaults(run=_audit)
 
