@@ -85,33 +85,25 @@ PAIRS = {
 
 
 @pytest.mark.parametrize("rows", [ROWS, ROWS[:1]], ids=["with rejects", "without rejects"])
-def test_a_file_of_the_users_named_like_the_rejects_file_is_neither_replaced_nor_removed(tmp_path, capsys, rows):
+def test_a_file_of_the_users_named_like_the_rejects_file_is_neither_replaced_nor_removed(tmp_path, capsys, monkeypatch,
+                                                                                         rows):
     pd.DataFrame(rows, columns=["id", "text"]).to_csv(tmp_path / "in.csv", index=False)
     (tmp_path / "out.rejects.csv").write_bytes(b"my notes\n")
     _refused(SCORE + ["-o", "out.csv"], tmp_path, capsys, "rejects file out.rejects.csv", "location,doc_id,reason")
     (tmp_path / "out.rejects.csv").write_bytes(PREVIOUS["out.rejects.csv"])  # an earlier run's: replaced or removed
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        assert main(SCORE + ["-o", "out.csv"]) == 0
-    finally:
-        os.chdir(cwd)
+    monkeypatch.chdir(tmp_path)
+    assert main(SCORE + ["-o", "out.csv"]) == 0
     assert (tmp_path / "out.rejects.csv").exists() == (rows == ROWS)
 
 
-
-def test_a_rejects_file_that_is_no_regular_file_or_cannot_be_read_stops_the_run_at_once(tmp_path, capsys):
+def test_a_rejects_file_that_is_no_regular_file_or_cannot_be_read_stops_the_run_at_once(tmp_path, capsys, monkeypatch):
     _write_input(tmp_path / "in.csv")
     os.mkfifo(tmp_path / "out.rejects.csv")  # reading it would block until a writer came
     _refused(SCORE + ["-o", "out.csv"], tmp_path, capsys, "rejects file out.rejects.csv")
     os.unlink(tmp_path / "out.rejects.csv")
     (tmp_path / "out.rejects.csv").write_bytes(b"\xef\xbb\xbf" + PREVIOUS["out.rejects.csv"].replace(b"\n", b"\r\n"))
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:  # an earlier run's rejects saved again by a spreadsheet (BOM, CRLF) are still its rejects
-        assert main(SCORE + ["-o", "out.csv"]) == 0
-    finally:
-        os.chdir(cwd)
+    monkeypatch.chdir(tmp_path)  # an earlier run's rejects saved again by a spreadsheet (BOM, CRLF) are still its rejects
+    assert main(SCORE + ["-o", "out.csv"]) == 0
     assert pd.read_csv(tmp_path / "out.rejects.csv")["doc_id"].tolist() == ["b"]
 
 
