@@ -91,10 +91,16 @@ marks it (in this order), and the cleaned text is what is left:
    `TOPICS_LINES` lines that earlier rules left, and everything after it: the topic tags and
    the author's bio glued to them.
 
-Rules 9 to 11 and 14 to 18 follow a layout, so they go by outlet (`ARTICLE_ENDS`,
+19. `byline bio` (The Verge, CNET, The Next Web): the author's bio next to the byline, by the
+   outlet's layout (`BYLINE_BIOS`): The Verge's "By <name> , a reporter with ... |" over the
+   article (up to and with the "|" that opens it); CNET's "Expertise <beats>" after the author's
+   name and role, up to its block end; The Next Web's "Story by <name> <bio>" closing the page,
+   when at most `STORY_BY_WORDS` words are left from it to the end.
+
+Rules 9 to 11 and 14 to 19 follow a layout, so they go by outlet (`ARTICLE_ENDS`,
 `CLOSING_LIST_OUTLETS`, `CAPTION_OUTLETS`, `HEADLINE_RUN_OUTLETS`, `RELATED_OUTLETS`,
-`RELATED_BOX_OUTLETS`, `HEADER_OUTLETS`, `TOPICS_OUTLETS`); they and rules 12 and 13 come
-last: they take only what rules 1 to 8 left.
+`RELATED_BOX_OUTLETS`, `HEADER_OUTLETS`, `TOPICS_OUTLETS`, `BYLINE_BIOS`); they and rules 12
+and 13 come last: they take only what rules 1 to 8 left.
 
 A block is a piece of a line ending at sentence punctuation (. ! ? …, optionally followed
 by closing quotes or brackets) followed by white space, or at the line end. After removal,
@@ -129,12 +135,13 @@ RELATED_BLOCKS = 2
 RELATED_WORDS = 30
 HEADER_CHARS = 1000
 TOPICS_LINES = 2
+STORY_BY_WORDS = 150
 RULES = ("repeated in page", "repeated across outlet", "script", "share/follow", "cookie/privacy/subscribe",
          "unpunctuated block", "trailing tag list", "photo credit", "after the article", "closing link list",
          "picture caption", "author bio", "dated story list", "headline run",
-         "related story", "related box", "page header", "topics and bio")
+         "related story", "related box", "page header", "topics and bio", "byline bio")
 (REPEATED_IN_PAGE, REPEATED_ACROSS, SCRIPT, SHARE, FOOTER, UNPUNCTUATED, TRAILING, CREDIT, AFTER_ARTICLE, CLOSING,
- CAPTION, BIO, DATED_LIST, HEADLINE_RUN, RELATED, RELATED_BOX, HEADER, TOPICS) = range(1, len(RULES) + 1)
+ CAPTION, BIO, DATED_LIST, HEADLINE_RUN, RELATED, RELATED_BOX, HEADER, TOPICS, BYLINE_BIO) = range(1, len(RULES) + 1)
 ARTICLE_ENDS = {"newyorker.com": re.compile("♦"),
                 "wired.com": re.compile(r"\bYou Might Also Like\b|\bMore Great WIRED Stories\b"),
                 "technologyreview.com": re.compile(r"\bhide by (?=[A-Z])")}
@@ -145,6 +152,10 @@ RELATED_OUTLETS = frozenset({"technologyreview.com"})
 RELATED_BOX_OUTLETS = frozenset({"vox.com", "theverge.com", "wired.com", "theatlantic.com"})
 HEADER_OUTLETS = frozenset({"theguardian.com"})
 TOPICS_OUTLETS = frozenset({"mashable.com"})
+# rule 19: (where the bio starts, whether it runs to the page's end) by outlet
+BYLINE_BIOS = {"theverge.com": re.compile(r"\bBy (?:[A-Z][\w.'’-]* ){1,4}, an? [^|]{1,600}\|"),
+               "cnet.com": re.compile(r"\bExpertise [A-Z]"),
+               "thenextweb.com": re.compile(r"\bStory by [A-Z]")}
 
 _WORD = re.compile(r"\S+")
 _SPACES = np.array([ord(c) for c in map(chr, range(0x3001)) if c.isspace()], dtype=np.uint32)
@@ -425,8 +436,23 @@ def _mark_topics(page: _Page) -> None:
             return
 
 
+def _mark_byline_bio(page: _Page, outlet: str) -> None:
+    """Rule 19: the author's bio by the byline, as the outlet lays it out."""
+    pattern = BYLINE_BIOS.get(outlet)
+    for found in pattern.finditer(page.text) if pattern is not None else ():
+        if page.rule[found.start()] != 0:
+            continue
+        if outlet == "theverge.com":
+            page.mark(found.start(), found.end(), BYLINE_BIO)
+        elif outlet == "cnet.com":
+            block = _BLOCK_END.search(page.text, found.end(), page.line_end(found.end()))
+            page.mark(found.start(), block.end() if block else page.line_end(found.end()), BYLINE_BIO)
+        elif len(page.kept(found.start(), len(page.text)).split()) <= STORY_BY_WORDS:
+            page.mark(found.start(), len(page.text), BYLINE_BIO)
+
+
 def _mark_layout(page: _Page, outlet: str) -> None:
-    """Rules 9 to 18 (9 to 11 and 14 to 18 where the outlet's layout has them)."""
+    """Rules 9 to 19 (9 to 11 and 14 to 19 where the outlet's layout has them)."""
     _mark_article_end(page, outlet)
     if outlet in CLOSING_LIST_OUTLETS:
         _mark_closing_list(page)
@@ -444,6 +470,7 @@ def _mark_layout(page: _Page, outlet: str) -> None:
         _mark_header(page)
     if outlet in TOPICS_OUTLETS:
         _mark_topics(page)
+    _mark_byline_bio(page, outlet)
 
 
 def _mark_repeats(pages: list[_Page]) -> None:
