@@ -367,3 +367,16 @@ def test_a_byline_without_a_bio_and_an_early_story_by_stay():
     tnw = "\n".join(["Story by Ada Morel, with reporting from the port. " + ESSAY[0], *ESSAY, *ARTICLES])
     out = clean_pages(pd.Series({"v": verge, "t": tnw}), pd.Series({"v": "theverge.com", "t": "thenextweb.com"}))
     assert out.loc["v", "byline bio"] == 0 and out.loc["t", "byline bio"] == 0
+
+
+def test_a_wired_header_goes_up_to_an_early_save_button():
+    header = "Ada Morel Business Ferry Crews Want a Safer Crossing A crew member checks the crane on May 2, 2023."
+    text = "\n".join([header + " Save this story Save Save this story Save " + ESSAY[0], ESSAY[1]])
+    out = clean_pages(pd.Series({"w": text, "v": text}), pd.Series({"w": "wired.com", "v": "vox.com"}))
+    assert out.loc["w", "page header"] == visible(header + " Save this story Save")
+    assert out.loc["w", "text"] == "Save this story Save " + ESSAY[0] + "\n" + ESSAY[1]
+    assert out.loc["v", "page header"] == 0
+    before = [*ARTICLES, ESSAY[0], ESSAY[2], *(f"On day {day} of the vote: {GLUED}" for day in range(1, 4))]
+    late = "\n".join([*before, "Save Story " + ESSAY[1]])  # over 1,000 characters in: the article's own
+    assert len(late.split("Save Story")[0]) > 1000
+    assert clean_pages(pd.Series({"w": late}), pd.Series({"w": "wired.com"})).loc["w", "page header"] == 0

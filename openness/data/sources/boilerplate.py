@@ -83,10 +83,13 @@ marks it (in this order), and the cleaned text is what is left:
    sentence end: the box of one to three headlines of the outlet's other stories, which the
    scrape glues without punctuation to the article's next sentence. That sentence goes with
    the box (where the last headline ends and the sentence starts is not written in the text).
-17. `page header` (The Guardian): everything before the page's first dateline ("Tue 16 May
+17. `page header` (The Guardian, WIRED): everything before the page's first dateline ("Tue 16 May
    2023 13.45 EDT") and the dateline, when at most `HEADER_CHARS` characters are left before
    it: section, headline, standfirst and the caption of a video over the article, where no
    photo credit precedes the dateline (rule 8 takes the header where one does).
+   WIRED: everything up to its save button ("Save this story Save", "Save Story") or the video
+   player's "Pause Video:", under the same limit: author, section, headline, dek, the picture's
+   caption and the magazine issue's contents list over the article.
 18. `topics and bio` (Mashable): a line opening with "Topics " among the last
    `TOPICS_LINES` lines that earlier rules left, and everything after it: the topic tags and
    the author's bio glued to them.
@@ -150,7 +153,7 @@ CAPTION_OUTLETS = frozenset({"venturebeat.com"})
 HEADLINE_RUN_OUTLETS = frozenset({"mashable.com"})
 RELATED_OUTLETS = frozenset({"technologyreview.com"})
 RELATED_BOX_OUTLETS = frozenset({"vox.com", "theverge.com", "wired.com", "theatlantic.com"})
-HEADER_OUTLETS = frozenset({"theguardian.com"})
+HEADER_OUTLETS = frozenset({"theguardian.com", "wired.com"})
 TOPICS_OUTLETS = frozenset({"mashable.com"})
 # rule 19: (where the bio starts, whether it runs to the page's end) by outlet
 BYLINE_BIOS = {"theverge.com": re.compile(r"\bBy (?:[A-Z][\w.'’-]* ){1,4}, an? [^|]{1,600}\|"),
@@ -187,6 +190,7 @@ _STAMP = re.compile(r"\b(?:\d{1,2}h ago|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|A
 _RELATED = re.compile(r"\bRelated Story\b")
 _RELATED_BOX = re.compile(r"\bRelated(?: Stories\b|:| (?=[A-Z0-9“\"‘']))")  # a headline follows; "Related to ..." opens a sentence
 _HEADLINE_BREAK = re.compile(r"(?<![^\s])[a-z][\w'’-]*[a-z0-9]\s+(?=[A-Z0-9])")
+_WIRED_HEAD_END = re.compile(r"\bSave this story Save\b|\bSave Story\b|\bPause Video:")
 _CREDIT_NAME = re.compile(r"[ \t]*(\S+)")
 _DATELINE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                        r"\d{4} \d{1,2}\.\d{2} [A-Z]{2,4}\b")
@@ -421,8 +425,13 @@ def _mark_related_boxes(page: _Page) -> None:
         page.mark(found.start(), block.end() if block else line_end, RELATED_BOX)
 
 
-def _mark_header(page: _Page) -> None:
-    """Rule 17: the page's head up to its dateline, when that comes early."""
+def _mark_header(page: _Page, outlet: str = "theguardian.com") -> None:
+    """Rule 17: the page's head up to its dateline (WIRED: its save button), when that comes early."""
+    if outlet == "wired.com":
+        found = _WIRED_HEAD_END.search(page.text)
+        if found and len(page.kept(0, found.start())) <= HEADER_CHARS:
+            page.mark(0, found.end(), HEADER)
+        return
     found = _DATELINE.search(page.text)
     if found and page.rule[found.start()] == 0 and len(page.kept(0, found.start())) <= HEADER_CHARS:
         page.mark(0, found.end(), HEADER)
@@ -467,7 +476,7 @@ def _mark_layout(page: _Page, outlet: str) -> None:
     if outlet in RELATED_BOX_OUTLETS:
         _mark_related_boxes(page)
     if outlet in HEADER_OUTLETS:
-        _mark_header(page)
+        _mark_header(page, outlet)
     if outlet in TOPICS_OUTLETS:
         _mark_topics(page)
     _mark_byline_bio(page, outlet)
