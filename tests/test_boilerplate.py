@@ -341,3 +341,42 @@ def test_mashable_topic_tags_and_the_bio_glued_to_them_close_the_page_only_at_it
     assert out.loc["v", "topics and bio"] == 0
     early = "\n".join([tags.replace("Topics", "Topics raised at the meeting:"), ESSAY[0], ESSAY[1], ESSAY[2]])
     assert clean_pages(pd.Series({"m": early}), pd.Series({"m": "mashable.com"})).loc["m", "topics and bio"] == 0
+
+
+def test_byline_bios_go_by_the_outlet_layout():
+    verge_bio = "By Ada Morel , a harbour reporter with six years of experience covering ferries and port policy.\n|"
+    verge = "\n".join(["Ferry crews vote on a new timetable / " + verge_bio + " " + ESSAY[0], ESSAY[1]])
+    cnet_bio = "Expertise Ferries, port security, cranes."
+    cnet = "\n".join(["Ada Morel Senior Writer " + cnet_bio + " " + ESSAY[0], ESSAY[1]])
+    tnw_bio = "Story by Ada Morel Ada is a harbour reporter at the Port Times. She covers cranes and port politics."
+    tnw = "\n".join([ESSAY[0], ESSAY[1], tnw_bio])
+    texts = pd.Series({"verge": verge, "cnet": cnet, "tnw": tnw, "vox": verge})
+    out = clean_pages(texts, pd.Series({"verge": "theverge.com", "cnet": "cnet.com", "tnw": "thenextweb.com",
+                                        "vox": "vox.com"}))
+    assert out.loc["verge", "byline bio"] == visible(verge_bio)
+    # the bio's line break goes with it: the headline and the article's first line join
+    assert out.loc["verge", "text"] == "Ferry crews vote on a new timetable / " + ESSAY[0] + "\n" + ESSAY[1]
+    assert out.loc["cnet", "byline bio"] == visible(cnet_bio)
+    assert out.loc["cnet", "text"] == "Ada Morel Senior Writer " + ESSAY[0] + "\n" + ESSAY[1]
+    assert out.loc["tnw", "byline bio"] == visible(tnw_bio) and out.loc["tnw", "text"] == "\n".join(ESSAY[:2])
+    assert out.loc["vox", "byline bio"] == 0  # a layout of those three outlets only
+
+
+def test_a_byline_without_a_bio_and_an_early_story_by_stay():
+    verge = "\n".join(["By Ada Morel | " + ESSAY[0], ESSAY[1]])  # no ", a <role>": the byline only
+    tnw = "\n".join(["Story by Ada Morel, with reporting from the port. " + ESSAY[0], *ESSAY, *ARTICLES])
+    out = clean_pages(pd.Series({"v": verge, "t": tnw}), pd.Series({"v": "theverge.com", "t": "thenextweb.com"}))
+    assert out.loc["v", "byline bio"] == 0 and out.loc["t", "byline bio"] == 0
+
+
+def test_a_wired_header_goes_up_to_an_early_save_button():
+    header = "Ada Morel Business Ferry Crews Want a Safer Crossing A crew member checks the crane on May 2, 2023."
+    text = "\n".join([header + " Save this story Save Save this story Save " + ESSAY[0], ESSAY[1]])
+    out = clean_pages(pd.Series({"w": text, "v": text}), pd.Series({"w": "wired.com", "v": "vox.com"}))
+    assert out.loc["w", "page header"] == visible(header + " Save this story Save")
+    assert out.loc["w", "text"] == "Save this story Save " + ESSAY[0] + "\n" + ESSAY[1]
+    assert out.loc["v", "page header"] == 0
+    before = [*ARTICLES, ESSAY[0], ESSAY[2], *(f"On day {day} of the vote: {GLUED}" for day in range(1, 4))]
+    late = "\n".join([*before, "Save Story " + ESSAY[1]])  # over 1,000 characters in: the article's own
+    assert len(late.split("Save Story")[0]) > 1000
+    assert clean_pages(pd.Series({"w": late}), pd.Series({"w": "wired.com"})).loc["w", "page header"] == 0

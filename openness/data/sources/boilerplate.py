@@ -83,18 +83,27 @@ marks it (in this order), and the cleaned text is what is left:
    sentence end: the box of one to three headlines of the outlet's other stories, which the
    scrape glues without punctuation to the article's next sentence. That sentence goes with
    the box (where the last headline ends and the sentence starts is not written in the text).
-17. `page header` (The Guardian): everything before the page's first dateline ("Tue 16 May
+17. `page header` (The Guardian, WIRED): everything before the page's first dateline ("Tue 16 May
    2023 13.45 EDT") and the dateline, when at most `HEADER_CHARS` characters are left before
    it: section, headline, standfirst and the caption of a video over the article, where no
    photo credit precedes the dateline (rule 8 takes the header where one does).
+   WIRED: everything up to its save button ("Save this story Save", "Save Story") or the video
+   player's "Pause Video:", under the same limit: author, section, headline, dek, the picture's
+   caption and the magazine issue's contents list over the article.
 18. `topics and bio` (Mashable): a line opening with "Topics " among the last
    `TOPICS_LINES` lines that earlier rules left, and everything after it: the topic tags and
    the author's bio glued to them.
 
-Rules 9 to 11 and 14 to 18 follow a layout, so they go by outlet (`ARTICLE_ENDS`,
+19. `byline bio` (The Verge, CNET, The Next Web): the author's bio next to the byline, by the
+   outlet's layout (`BYLINE_BIOS`): The Verge's "By <name> , a reporter with ... |" over the
+   article (up to and with the "|" that opens it); CNET's "Expertise <beats>" after the author's
+   name and role, up to its block end; The Next Web's "Story by <name> <bio>" closing the page,
+   when at most `STORY_BY_WORDS` words are left from it to the end.
+
+Rules 9 to 11 and 14 to 19 follow a layout, so they go by outlet (`ARTICLE_ENDS`,
 `CLOSING_LIST_OUTLETS`, `CAPTION_OUTLETS`, `HEADLINE_RUN_OUTLETS`, `RELATED_OUTLETS`,
-`RELATED_BOX_OUTLETS`, `HEADER_OUTLETS`, `TOPICS_OUTLETS`); they and rules 12 and 13 come
-last: they take only what rules 1 to 8 left.
+`RELATED_BOX_OUTLETS`, `HEADER_OUTLETS`, `TOPICS_OUTLETS`, `BYLINE_BIOS`); they and rules 12
+and 13 come last: they take only what rules 1 to 8 left.
 
 A block is a piece of a line ending at sentence punctuation (. ! ? …, optionally followed
 by closing quotes or brackets) followed by white space, or at the line end. After removal,
@@ -129,12 +138,13 @@ RELATED_BLOCKS = 2
 RELATED_WORDS = 30
 HEADER_CHARS = 1000
 TOPICS_LINES = 2
+STORY_BY_WORDS = 150
 RULES = ("repeated in page", "repeated across outlet", "script", "share/follow", "cookie/privacy/subscribe",
          "unpunctuated block", "trailing tag list", "photo credit", "after the article", "closing link list",
          "picture caption", "author bio", "dated story list", "headline run",
-         "related story", "related box", "page header", "topics and bio")
+         "related story", "related box", "page header", "topics and bio", "byline bio")
 (REPEATED_IN_PAGE, REPEATED_ACROSS, SCRIPT, SHARE, FOOTER, UNPUNCTUATED, TRAILING, CREDIT, AFTER_ARTICLE, CLOSING,
- CAPTION, BIO, DATED_LIST, HEADLINE_RUN, RELATED, RELATED_BOX, HEADER, TOPICS) = range(1, len(RULES) + 1)
+ CAPTION, BIO, DATED_LIST, HEADLINE_RUN, RELATED, RELATED_BOX, HEADER, TOPICS, BYLINE_BIO) = range(1, len(RULES) + 1)
 ARTICLE_ENDS = {"newyorker.com": re.compile("♦"),
                 "wired.com": re.compile(r"\bYou Might Also Like\b|\bMore Great WIRED Stories\b"),
                 "technologyreview.com": re.compile(r"\bhide by (?=[A-Z])")}
@@ -143,8 +153,12 @@ CAPTION_OUTLETS = frozenset({"venturebeat.com"})
 HEADLINE_RUN_OUTLETS = frozenset({"mashable.com"})
 RELATED_OUTLETS = frozenset({"technologyreview.com"})
 RELATED_BOX_OUTLETS = frozenset({"vox.com", "theverge.com", "wired.com", "theatlantic.com"})
-HEADER_OUTLETS = frozenset({"theguardian.com"})
+HEADER_OUTLETS = frozenset({"theguardian.com", "wired.com"})
 TOPICS_OUTLETS = frozenset({"mashable.com"})
+# rule 19: (where the bio starts, whether it runs to the page's end) by outlet
+BYLINE_BIOS = {"theverge.com": re.compile(r"\bBy (?:[A-Z][\w.'’-]* ){1,4}, an? [^|]{1,600}\|"),
+               "cnet.com": re.compile(r"\bExpertise [A-Z]"),
+               "thenextweb.com": re.compile(r"\bStory by [A-Z]")}
 
 _WORD = re.compile(r"\S+")
 _SPACES = np.array([ord(c) for c in map(chr, range(0x3001)) if c.isspace()], dtype=np.uint32)
@@ -176,6 +190,7 @@ _STAMP = re.compile(r"\b(?:\d{1,2}h ago|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|A
 _RELATED = re.compile(r"\bRelated Story\b")
 _RELATED_BOX = re.compile(r"\bRelated(?: Stories\b|:| (?=[A-Z0-9“\"‘']))")  # a headline follows; "Related to ..." opens a sentence
 _HEADLINE_BREAK = re.compile(r"(?<![^\s])[a-z][\w'’-]*[a-z0-9]\s+(?=[A-Z0-9])")
+_WIRED_HEAD_END = re.compile(r"\bSave this story Save\b|\bSave Story\b|\bPause Video:")
 _CREDIT_NAME = re.compile(r"[ \t]*(\S+)")
 _DATELINE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                        r"\d{4} \d{1,2}\.\d{2} [A-Z]{2,4}\b")
@@ -410,8 +425,13 @@ def _mark_related_boxes(page: _Page) -> None:
         page.mark(found.start(), block.end() if block else line_end, RELATED_BOX)
 
 
-def _mark_header(page: _Page) -> None:
-    """Rule 17: the page's head up to its dateline, when that comes early."""
+def _mark_header(page: _Page, outlet: str = "theguardian.com") -> None:
+    """Rule 17: the page's head up to its dateline (WIRED: its save button), when that comes early."""
+    if outlet == "wired.com":
+        found = _WIRED_HEAD_END.search(page.text)
+        if found and len(page.kept(0, found.start())) <= HEADER_CHARS:
+            page.mark(0, found.end(), HEADER)
+        return
     found = _DATELINE.search(page.text)
     if found and page.rule[found.start()] == 0 and len(page.kept(0, found.start())) <= HEADER_CHARS:
         page.mark(0, found.end(), HEADER)
@@ -425,8 +445,23 @@ def _mark_topics(page: _Page) -> None:
             return
 
 
+def _mark_byline_bio(page: _Page, outlet: str) -> None:
+    """Rule 19: the author's bio by the byline, as the outlet lays it out."""
+    pattern = BYLINE_BIOS.get(outlet)
+    for found in pattern.finditer(page.text) if pattern is not None else ():
+        if page.rule[found.start()] != 0:
+            continue
+        if outlet == "theverge.com":
+            page.mark(found.start(), found.end(), BYLINE_BIO)
+        elif outlet == "cnet.com":
+            block = _BLOCK_END.search(page.text, found.end(), page.line_end(found.end()))
+            page.mark(found.start(), block.end() if block else page.line_end(found.end()), BYLINE_BIO)
+        elif len(page.kept(found.start(), len(page.text)).split()) <= STORY_BY_WORDS:
+            page.mark(found.start(), len(page.text), BYLINE_BIO)
+
+
 def _mark_layout(page: _Page, outlet: str) -> None:
-    """Rules 9 to 18 (9 to 11 and 14 to 18 where the outlet's layout has them)."""
+    """Rules 9 to 19 (9 to 11 and 14 to 19 where the outlet's layout has them)."""
     _mark_article_end(page, outlet)
     if outlet in CLOSING_LIST_OUTLETS:
         _mark_closing_list(page)
@@ -441,9 +476,10 @@ def _mark_layout(page: _Page, outlet: str) -> None:
     if outlet in RELATED_BOX_OUTLETS:
         _mark_related_boxes(page)
     if outlet in HEADER_OUTLETS:
-        _mark_header(page)
+        _mark_header(page, outlet)
     if outlet in TOPICS_OUTLETS:
         _mark_topics(page)
+    _mark_byline_bio(page, outlet)
 
 
 def _mark_repeats(pages: list[_Page]) -> None:
