@@ -226,7 +226,9 @@ class StanceModel:
     def to_json(self) -> bytes:
         """The model as canonical JSON bytes (sorted keys, rounded numbers)."""
         def numbers(array: np.ndarray) -> list:
-            return np.round(array, _DIGITS).tolist()
+            # + 0.0 turns -0.0 into 0.0: whether a coefficient that rounds to zero keeps a minus
+            # sign depends on the machine's floating-point path, and would change the bytes
+            return (np.round(array, _DIGITS) + 0.0).tolist()
 
         body = {"format": FORMAT, "classes": list(self.classes), "cues": self.cues, "reads": self.reads,
                 "cue_features": list(CUE_NAMES),

@@ -425,7 +425,7 @@ def _mark_related_boxes(page: _Page) -> None:
         page.mark(found.start(), block.end() if block else line_end, RELATED_BOX)
 
 
-def _mark_header(page: _Page, outlet: str = "theguardian.com") -> None:
+def _mark_header(page: _Page, outlet: str) -> None:
     """Rule 17: the page's head up to its dateline (WIRED: its save button), when that comes early."""
     if outlet == "wired.com":
         found = _WIRED_HEAD_END.search(page.text)
