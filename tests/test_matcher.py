@@ -97,6 +97,29 @@ def test_hits_of_one_pattern_keep_the_longest_and_never_overlap_at_any_offset():
         ]
 
 
+SPANNING = [Pattern("said[^.]{0,30}risk"), Pattern(phrase_to_regex("risk*")), Pattern("DALL[^A-Za-z0-9]{0,3}E")]
+PARTS = ["Nobody said it", "a low risk, she said of the high risk", "DALL", "E and DALL-E risks."]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("two_threads", [False, True])
+def test_text_in_parts_gets_each_part_s_own_hits(engine, two_threads, monkeypatch):
+    """A match that would run on from one part into the next (and hide later hits of its
+    pattern) is not taken: each part gets the hits it has alone, whether or not the
+    automaton scans the text in two halves on two threads."""
+    if two_threads:
+        monkeypatch.setattr(matcher, "_TWO_THREADS_FROM", 1)
+    laid = "\x00\n".join(PARTS).encode()
+    starts = np.cumsum([0] + [len(part) + 2 for part in PARTS[:-1]])
+    found = Matcher(SPANNING, engine=engine).scan_bytes(laid, starts)
+    part = np.searchsorted(starts, found[1], side="right") - 1
+    got = [(int(k), int(p), laid[s:e].decode()) for k, p, s, e in zip(part, *found)]
+    alone = [(k, int(p), text[s:e]) for k, text in enumerate(PARTS) for p, s, e in zip(*Matcher(SPANNING, engine=engine).scan(text))]
+    assert got == alone
+    assert (1, 0, "said of the high risk") in got  # hidden by "said it\x00\na low risk" when the parts ran on
+    assert all(text != "DALL\x00\nE" for *_, text in got)
+
+
 def test_phrase_syntax():
     assert phrase_to_regex("open-weight  model*") == r"open[\s\-]+weight[\s\-]+model\w*"
     with pytest.raises(ValueError):

@@ -178,6 +178,23 @@ def test_engines_give_identical_tables(scorer):
         pd.testing.assert_frame_equal(getattr(scorer.score(DOCS), name), getattr(other.score(DOCS), name))
 
 
+def test_a_document_s_hits_do_not_depend_on_the_document_before_it(tmp_path):
+    """A cue that may hold any character but a full stop must not run on from one document
+    into the next, where it would hide that document's own hit of the cue."""
+    folder = tmp_path / "spanning"
+    folder.mkdir()
+    (folder / "rubric.yaml").write_text(RUBRIC.replace(
+        '{phrase: "monopol*", stance: 1}', '{phrase: "monopol*", stance: 1}\n          - {id: C1.classed, regex: "classified[^.]{0,60} as high-risk"}'))
+    (folder / "labs.yaml").write_text(LABS)
+    scorer = Scorer(load_rubric(folder / "rubric.yaml"), load_labs(folder / "labs.yaml"))
+    before = "Regulators classified the new chatbot"
+    text = "Lawmakers classified the model as high-risk."
+    together = scorer.score(pd.DataFrame({"doc_id": ["a", "b"], "text": [before, text]})).evidence
+    alone = scorer.score(pd.DataFrame({"doc_id": ["b"], "text": [text]})).evidence
+    assert together[together.doc_id == "b"].reset_index(drop=True).equals(alone)
+    assert alone.cue.tolist() == ["C1.classed"]
+
+
 def test_same_input_same_bytes(scorer):
     first = scorer.score(DOCS).documents.to_csv(index=False)
     assert scorer.score(DOCS.copy()).documents.to_csv(index=False) == first

@@ -24,6 +24,7 @@ import hashlib
 import itertools
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -54,6 +55,7 @@ _SEPARATOR_BYTE = np.array([bool(re.fullmatch(_WORD_SEPARATOR.encode(), bytes([b
 _SEPARATORS_REACH = 16  # bytes a phrase's separators are looked for with numpy; longer runs in Python
 _LOOK_AROUND = 64  # bytes a variable-width hit's run bounds are looked for with numpy; farther ones use `re`
 _CONFIRM_WINDOW = 1000  # bytes `re` looks back at first for where such a run starts
+_TWO_THREADS_FROM = 1 << 20  # bytes of text in parts from which the automaton scans two halves at once
 
 
 @dataclass(frozen=True)
@@ -326,6 +328,7 @@ class Matcher:
             self._confirm = [f or c for f, c in zip(folded, self._compiled)]
             self._folded = np.array([f is not None for f in folded], dtype=bool)
             self._database = self._compile_hyperscan()
+            self._second_scratch = None  # made on the first scan in two parts
 
     def __reduce__(self):  # compiled databases do not pickle; worker processes recompile
         return (Matcher, (self.patterns, self.engine))
@@ -368,17 +371,59 @@ class Matcher:
             start, end = code_point[start], code_point[end]
         return pattern, start, end
 
-    def scan_bytes(self, data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def scan_bytes(self, data: bytes, starts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """`scan` on a text's UTF-8 bytes, offsets in bytes. Both engines match bytes (a
         non-ASCII character is bytes that no letter, `\\w` or `\\s` matches), so they agree
-        on every text."""
-        if self.engine == "hyperscan":
+        on every text.
+
+        `starts` (sorted byte offsets, the first 0) splits the text into parts, e.g. documents
+        laid end to end: the hits are then those of each part scanned on its own, so a part's
+        hits never depend on its neighbours. A large text is then scanned in two halves at
+        once, on two threads: the automaton releases the GIL while it searches."""
+        halves = self.engine == "hyperscan" and starts is not None and len(data) >= _TWO_THREADS_FROM
+        cut = int(starts[min(np.searchsorted(starts, len(data) // 2), len(starts) - 1)]) if halves else 0
+        if self.engine == "hyperscan" and cut:
+            hits = self._scan_two_parts(data, cut)
+        elif self.engine == "hyperscan":
             hits = self._scan_hyperscan(data)
         else:
             found = [(i, m.start(), m.end()) for i, c in enumerate(self._compiled) for m in c.finditer(data)]
             hits = np.array(found, dtype=np.int64).reshape(-1, 3)
+        if starts is not None:
+            hits = self._within_parts(hits, data, np.asarray(starts, dtype=np.int64))
         hits = self._to_listed(hits)
         return _finditer_semantics(hits[:, 0], hits[:, 1], hits[:, 2])
+
+    def _within_parts(self, hits: np.ndarray, data: bytes, starts: np.ndarray) -> np.ndarray:
+        """`hits` (distinct pattern, start, end) as each part alone gives them. A hit that
+        spans two parts may have hidden later hits of its pattern (a match consumes its text),
+        so for each pattern and part such a hit touches, `re` searches that part again. Rare:
+        only patterns that can hold the parts' separator can span one."""
+        part_of_start = np.searchsorted(starts, hits[:, 1], side="right") - 1
+        part_of_end = np.searchsorted(starts, np.maximum(hits[:, 2] - 1, hits[:, 1]), side="right") - 1
+        spanning = np.flatnonzero(part_of_start != part_of_end)
+        if not len(spanning):
+            return hits
+        redo = {(int(hits[i, 0]), part) for i in spanning.tolist()
+                for part in range(int(part_of_start[i]), int(part_of_end[i]) + 1)}
+        keep = np.array([(p, s) not in redo and s == e for p, s, e in
+                         zip(hits[:, 0].tolist(), part_of_start.tolist(), part_of_end.tolist())], dtype=bool)
+        ends = np.append(starts[1:], len(data))
+        found = [(pattern, m.start(), m.end()) for pattern, part in sorted(redo)
+                 for m in self._compiled[pattern].finditer(data, int(starts[part]), int(ends[part]))]
+        return np.concatenate([hits[keep], np.array(found, dtype=np.int64).reshape(-1, 3)])
+
+    def _scan_two_parts(self, data: bytes, cut: int) -> np.ndarray:
+        """`_scan_hyperscan` of data[:cut] and data[cut:] on two threads, one scratch space
+        each (a scratch space serves one scan at a time), as rows of the whole text."""
+        if self._second_scratch is None:
+            self._second_scratch = hyperscan.Scratch(self._database)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            second = pool.submit(self._scan_hyperscan, data[cut:], self._second_scratch)
+            first = self._scan_hyperscan(data[:cut])
+            second = second.result()
+        second[:, 1:] += cut
+        return np.concatenate([first, second])
 
     def _to_listed(self, hits: np.ndarray) -> np.ndarray:
         """Hits (distinct pattern, start, end) as hits of every listed pattern index."""
@@ -390,7 +435,19 @@ class Matcher:
         rows[:, 0] = self._listed[np.repeat(self._first_copy[hits[:, 0]], repeat) + nth]
         return rows
 
-    def _scan_hyperscan(self, data: bytes) -> np.ndarray:
+    def _scan_two_parts(self, data: bytes, cut: int) -> np.ndarray:
+        """`_scan_hyperscan` of data[:cut] and data[cut:] on two threads, one scratch space
+        each (a scratch space serves one scan at a time), as rows of the whole text."""
+        if self._second_scratch is None and self._database is not None:
+            self._second_scratch = hyperscan.Scratch(self._database)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            second = pool.submit(self._scan_hyperscan, data[cut:], self._second_scratch)
+            first = self._scan_hyperscan(data[:cut])
+            second = second.result()
+        second[:, 1:] += cut
+        return np.concatenate([first, second])
+
+    def _scan_hyperscan(self, data: bytes, scratch=None) -> np.ndarray:
         """Hits as rows (pattern, start, end); the engine's raw hits completed with numpy."""
         if self._database is None or not data:
             return np.zeros((0, 3), dtype=np.int64)
@@ -400,7 +457,7 @@ class Matcher:
         def collect(index, start, end, flags, context):
             extend((index, start, end))
 
-        self._database.scan(data, match_event_handler=collect)
+        self._database.scan(data, match_event_handler=collect, scratch=scratch or self._database.scratch)
         hits = np.array(flat, dtype=np.int64).reshape(-1, 3)
         width = self._width[hits[:, 0]]
         fixed = hits[width >= 0]

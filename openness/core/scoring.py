@@ -45,7 +45,8 @@ _THEME_NAMES = np.array(THEMES, dtype=object)
 _THEMES_BY_NAME = np.array(sorted(THEMES), dtype=object)
 _THEME_RANK = np.array([sorted(THEMES).index(theme) for theme in THEMES])  # theme -> place by name
 # Between documents scanned together: the NUL stops every phrase (separators are spaces
-# and hyphens), the newline ends the last word; hits that still span it are dropped.
+# and hyphens), the newline ends the last word; the matcher keeps every hit within its
+# document (see Matcher.scan_bytes).
 _SEPARATOR = "\x00\n"
 # Words are whitespace-separated tokens, as str.split() sees them (Unicode whitespace):
 # ASCII whitespace bytes, then the UTF-8 sequences of the other whitespace characters.
@@ -184,14 +185,13 @@ class Scorer:
 
         # hits, split by layer and resolved
         data = joined.encode("ascii") if joined.isascii() else joined.encode("utf-8", "surrogatepass")
-        pattern, start, end = self.matcher.scan_bytes(data)
+        code_point = code_points(data) if len(data) != len(joined) else None
+        byte_start = doc_start if code_point is None else np.searchsorted(code_point, doc_start)
+        pattern, start, end = self.matcher.scan_bytes(data, byte_start)  # no hit spans two documents
         word_start = _word_starts(data)
-        if len(data) != len(joined):  # byte offsets -> code-point offsets
-            code_point = code_points(data)
+        if code_point is not None:  # byte offsets -> code-point offsets
             start, end, word_start = code_point[start], code_point[end], code_point[word_start]
             word_start = _split_at_unicode_spaces(joined, data, code_point, word_start)
-        within = np.searchsorted(doc_start, start, side="right") == np.searchsorted(doc_start, end - 1, side="right")
-        pattern, start, end = pattern[within], start[within], end[within]
         is_cue, is_lab = pattern < self.n_cues, (pattern >= self.n_cues) & (pattern < self.n_cues + self.n_labs)
         first_context = self.n_cues + self.n_labs + self.n_negator_phrases
         is_neg = (pattern >= self.n_cues + self.n_labs) & (pattern < first_context)
