@@ -27,6 +27,28 @@ def _naming_the_option(error: Exception) -> UserError:
     return UserError(message + (f" (pick one with --{found[1]}-column)" if found else ""))
 
 
+ID_COLUMNS = ("doc_id", "id")  # what a table's id column is usually called
+
+
+def _id_column(args: argparse.Namespace) -> str | None:
+    """The id column: the one named, else a table's column called doc_id or id (which a user
+    means as ids), else None: row numbers. A file that cannot be read is left to the run,
+    which says why in its turn (after the rubric and the output paths)."""
+    from openness.core.readers import CorpusError, Records, read_records
+
+    if args.id_column is not None or not Path(args.input).is_file():
+        return args.id_column
+    try:
+        first = next(read_records(args.input, args.text_column, None, chunksize=1), None)
+    except CorpusError:
+        return None
+    return next((name for name in ID_COLUMNS if isinstance(first, Records) and name in first.frame.columns), None)
+
+
+def _guessed_ids(args: argparse.Namespace, id_column: str | None) -> str:
+    return f"ids from column {id_column!r} (--id-column names another)\n" if id_column != args.id_column else ""
+
+
 def _score(args: argparse.Namespace) -> None:
     from openness.core.corpus import CorpusError
     from openness.core.labs import LabsError
@@ -34,12 +56,13 @@ def _score(args: argparse.Namespace) -> None:
     from openness.core.rubric import RubricError
     from openness.core.streaming import score_to_csv
 
+    id_column = _id_column(args)
     try:
         summary = score_to_csv(
             args.input,
             args.output,
             text=args.text_column,
-            id=args.id_column,
+            id=id_column,
             unit=args.unit,
             rubric=args.rubric,
             labs=args.labs,
@@ -52,7 +75,7 @@ def _score(args: argparse.Namespace) -> None:
     except (CorpusError, RubricError, LabsError, OutputError, FileNotFoundError) as error:
         raise _naming_the_option(error) from error
     if not args.quiet:
-        print(summary.describe(), file=sys.stderr)
+        print(_guessed_ids(args, id_column) + summary.describe(), file=sys.stderr)
 
 
 def _claims(args: argparse.Namespace) -> None:
@@ -60,13 +83,14 @@ def _claims(args: argparse.Namespace) -> None:
     from openness.core.corpus import CorpusError
     from openness.core.rubric import RubricError
 
+    id_column = _id_column(args)
     try:
-        summary = claims_to_csv(args.input, args.output, text=args.text_column, id=args.id_column,
+        summary = claims_to_csv(args.input, args.output, text=args.text_column, id=id_column,
                                 dimension=args.dimension_column, rubric=args.rubric, method=args.method)
     except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:  # OutputError too
         raise _naming_the_option(error) from error
     if not args.quiet:
-        print(summary.describe(), file=sys.stderr)
+        print(_guessed_ids(args, id_column) + summary.describe(), file=sys.stderr)
 
 
 def _source_frames(name: str) -> dict[str, pd.DataFrame] | None:
@@ -210,7 +234,7 @@ def _data_fetch(args: argparse.Namespace) -> None:
     lost = (f"; {len(replaced)} of them replaced a local file that did not match its sha256 "
             f"(first: {replaced.iloc[0]['source']}/{replaced.iloc[0]['path']})") if len(replaced) else ""
     print(f"{len(result)} file{'s' * (len(result) != 1)}: " + ", ".join(f"{n} {status}" for status, n in counts.items())
-          + lost, file=sys.stderr)
+          + lost + " (verified: already there, its sha256 as pinned)" * ("verified" in counts), file=sys.stderr)
 
 
 def _data_build(args: argparse.Namespace) -> None:
@@ -258,9 +282,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     score = commands.add_parser("score", help="score a folder, CSV, JSONL or Parquet file")
     score.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
-    score.add_argument("-o", "--output", required=True, help="output CSV")
+    score.add_argument("-o", "--output", required=True,
+                       help="output CSV (an earlier output there is replaced; any other file stops the run)")
     score.add_argument("--text-column", default="text", help="column holding the text (default: text)")
-    score.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers, from 0)")
+    score.add_argument("--id-column", default=None, help="column holding document ids (default: a column named "
+                       "doc_id or id, else row numbers from 0)")
     score.add_argument("--unit", choices=["document", "sentence"], default="document",
                        help="one output row per document (default) or per sentence")
     score.add_argument("--stance", choices=["model", "rubric"], default="model",
@@ -277,9 +303,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     claims = commands.add_parser("claims", help="find claims about openness, or rate texts on a given dimension")
     claims.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
-    claims.add_argument("-o", "--output", required=True, help="output CSV")
+    claims.add_argument("-o", "--output", required=True,
+                        help="output CSV (an earlier output there is replaced; any other file stops the run)")
     claims.add_argument("--text-column", default="text", help="column holding the text (default: text)")
-    claims.add_argument("--id-column", default=None, help="column holding document ids (default: row numbers, from 0)")
+    claims.add_argument("--id-column", default=None, help="column holding document ids (default: a column named "
+                        "doc_id or id, else row numbers from 0)")
     claims.add_argument("--dimension-column", default=None,
                         help="column naming the index dimension each text is about, in any case and spacing "
                              "('Model card' is modelcard): one row out per row in")

@@ -97,6 +97,12 @@ def test_a_new_draw_never_replaces_a_judged_or_coded_sheet(tmp_path, capsys):
     judged.assign(sentence_text="x").to_csv(view, index=False)
     assert main(["audit", str(corpus), "-o", str(tmp_path / "new.csv"), "--view", str(view)]) == 2
     assert not (tmp_path / "new.csv").exists()
+    # nor is a table of another kind, such as the corpus itself or a user's notes
+    notes = tmp_path / "notes.csv"
+    notes.write_text("id,dimension,text\n1,licence,my own note\n")
+    capsys.readouterr()
+    assert main(["audit", str(corpus), "-o", str(notes), "--n", "1"]) == 2
+    assert "no sheet or view of `openness audit`" in capsys.readouterr().err and "my own note" in notes.read_text()
     assert main(["audit", str(corpus), "-o", str(tmp_path / "new.csv"), "--lean-on", "hits"]) == 2
     assert "add --sentences" in capsys.readouterr().err
 

@@ -96,6 +96,26 @@ def test_a_file_of_the_users_named_like_the_rejects_file_is_neither_replaced_nor
     assert (tmp_path / "out.rejects.csv").exists() == (rows == ROWS)
 
 
+@pytest.mark.parametrize("option, name", [("-o", "out.csv"), ("--evidence", "hits.csv")])
+def test_a_file_of_the_users_at_an_output_path_is_not_replaced(tmp_path, capsys, monkeypatch, option, name):
+    """Only an earlier output of openness (first column doc_id) is replaced; notes of the
+    user's that happen to sit at the path stop the run instead."""
+    _write_input(tmp_path / "in.csv")
+    (tmp_path / name).write_bytes(b"my notes,on this project\n")
+    other = ["--evidence", "hits.csv"] if option == "-o" else ["-o", "out.csv"]
+    _refused(SCORE + [option, name] + other, tmp_path, capsys, f"{name} exists and is not an earlier output")
+    (tmp_path / name).write_bytes(PREVIOUS[name])
+    monkeypatch.chdir(tmp_path)
+    assert main(SCORE + [option, name] + other) == 0
+    assert b"earlier" not in (tmp_path / name).read_bytes()
+
+
+def test_claims_leave_a_file_of_the_users_at_the_output_path_alone(tmp_path, capsys):
+    _write_input(tmp_path / "in.csv")
+    (tmp_path / "levels.csv").write_bytes(b"id,level\n1,open\n")
+    _refused(["claims", "in.csv", "--id-column", "id", "-o", "levels.csv"], tmp_path, capsys, "levels.csv")
+
+
 def test_a_rejects_file_that_is_no_regular_file_or_cannot_be_read_stops_the_run_at_once(tmp_path, capsys, monkeypatch):
     _write_input(tmp_path / "in.csv")
     os.mkfifo(tmp_path / "out.rejects.csv")  # reading it would block until a writer came

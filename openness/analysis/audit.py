@@ -44,9 +44,9 @@ class AuditError(ValueError):
 
 def refuse_filled_sheet(path, codes: tuple[str, ...]) -> None:
     """Raise AuditError when `path` is a judged sheet (any `verdict` filled in), a coding
-    sheet (no `verdict` column) with any of `codes` filled in, or a file that cannot be read
-    as a sheet at all (it may be one, saved oddly): a new draw must not replace a person's
-    verdicts or codes. A missing or empty file is no filled sheet. The separator is sniffed,
+    sheet (no `verdict` column) with any of `codes` filled in, a file that cannot be read
+    as a sheet at all (it may be one, saved oddly) or any other table: a new draw must not
+    replace a person's verdicts, codes or data. A missing or empty file is no filled sheet. The separator is sniffed,
     so a sheet saved with ";" by a spreadsheet is read too."""
     try:
         sheet = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python")
@@ -55,6 +55,9 @@ def refuse_filled_sheet(path, codes: tuple[str, ...]) -> None:
     except (OSError, ValueError, UnicodeDecodeError) as error:
         raise AuditError(f"{path} exists and cannot be read as a sheet ({error}); it may hold verdicts or codes: "
                          "write the new draw to another file (or move that one away first)") from error
+    if not {"item", "doc_id"} <= set(sheet.columns):
+        raise AuditError(f"{path} exists and is no sheet or view of `openness audit` (no item and doc_id columns): "
+                         "write the new draw to another file (or move that one away first)")
     judged = ["verdict"] if "verdict" in sheet.columns else [column for column in codes if column in sheet.columns]
     filled = int(sheet[judged].ne("").any(axis=1).sum())
     if filled:

@@ -4,7 +4,9 @@ that is a user's input, another output of the run, or not a regular file.
 `check_outputs` refuses, with one line naming both paths, an output that is (by real path
 or by device and inode, so symlinks, hard links and `..` spellings are caught) an input or
 another output, lies inside an input folder (the folder reader would take it in on the next
-run), is a folder, device or FIFO, lies below a file, or is empty. Writing to standard
+run), is a folder, device or FIFO, lies below a file, or is empty; and an existing file that
+no earlier run wrote (a table, evidence or rejects file of openness is replaced, a user's
+file of that name is not). Writing to standard
 output (`-`, `/dev/stdout`, anything in /dev or /proc) is refused too: the tables go to
 files, the summary to stderr.
 
@@ -38,6 +40,7 @@ class OutputError(ValueError):
 
 
 REJECTS_HEADER = "location,doc_id,reason"  # first line of every rejects file a run writes
+OUTPUT_FIRST_COLUMN = "doc_id"  # the first column of every scores, evidence or claims table
 
 
 def rejects_path(output: str | os.PathLike) -> Path:
@@ -67,26 +70,32 @@ def check_outputs(inputs: dict[str, object], **outputs: str | os.PathLike | None
                 raise OutputError(f"{role} {path_name(path)} lies inside {other_role} folder {path_name(other)}: the next run would "
                                   "read it as part of the corpus; write it elsewhere")
         named.append((f"the {role}", path))
+    for role in ("output", "evidence"):
+        if role in outputs and not _first_line_or_absent(Path(outputs[role]), OUTPUT_FIRST_COLUMN, column=True):
+            raise OutputError(f"{role} {path_name(outputs[role])} exists and is not an earlier output of openness (a "
+                              f"readable file whose first column is {OUTPUT_FIRST_COLUMN!r}): this run would "
+                              "replace it; move it, or choose another output path")
     rejects = outputs.get("rejects file")
-    if rejects is not None and not _is_rejects_file_or_absent(rejects):
+    if rejects is not None and not _first_line_or_absent(rejects, REJECTS_HEADER):
         raise OutputError(f"rejects file {path_name(rejects)} is not the rejects of an earlier run (a readable file "
                           f"whose first line is {REJECTS_HEADER!r}): this run would replace or remove it; move it, or "
                           "choose another output name")
 
 
-def _is_rejects_file_or_absent(path: Path) -> bool:
-    """Whether `path` does not exist, or is a regular file a run wrote its rejects to (an
-    earlier run's rejects may be replaced or removed; a user's file of that name, or one that
-    cannot be read to tell, may not)."""
+def _first_line_or_absent(path: Path, expected: str, column: bool = False) -> bool:
+    """Whether `path` does not exist, or is a regular file whose first line is `expected`
+    (with `column`: whose first column is): an earlier run's output may be replaced or
+    removed; a user's file of that name, or one that cannot be read to tell, may not."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return False
         with open(path, encoding="utf-8-sig", errors="replace", newline="") as file:
-            return file.readline(len(REJECTS_HEADER) + 3).rstrip("\r\n") == REJECTS_HEADER
+            line = file.readline(len(expected) + 3).rstrip("\r\n")
     except (FileNotFoundError, NotADirectoryError):
         return True
     except OSError:
         return False
+    return (line.partition(",")[0] if column else line) == expected
 
 
 def check_output_folder(role: str, path: str | os.PathLike) -> None:
@@ -181,7 +190,7 @@ class OutputGroup:
         path = rejects_path(output)
         if len(rejects):
             return self.write_csv(rejects, path)
-        if _is_rejects_file_or_absent(path):
+        if _first_line_or_absent(path, REJECTS_HEADER):
             self._stale.append(path)
         return None
 
