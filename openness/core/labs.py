@@ -52,7 +52,7 @@ class LabRegistry:
 
 
 def load_labs(path: str | Path | None = None) -> LabRegistry:
-    """Read and validate a registry file (None: the shipped `openness/labs.yaml`)."""
+    """Read and validate a registry file (None: the shipped `openness/core/labs.yaml`)."""
     source = Path(path) if path is not None else paths.LABS_FILE
     try:
         document = strict_yaml.load(source.read_text(encoding="utf-8"))

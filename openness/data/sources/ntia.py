@@ -18,7 +18,7 @@ commenter an organisation (also the one individual) and says nothing about its k
 | alias | short name from comment_metadata.json |
 | is_org | organisation flag from comment_metadata.json (as given upstream) |
 | commenter_type | our coding, one of COMMENTER_TYPES |
-| lab | lab id (openness/labs.yaml) when the commenter is itself a lab, else "" |
+| lab | lab id (openness/core/labs.yaml) when the commenter is itself a lab, else "" |
 | path | file path relative to the source folder |
 | flags | ';'-joined data-quality flags ("empty text", "duplicate text"), "" when none |
 
