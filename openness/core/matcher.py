@@ -413,18 +413,6 @@ class Matcher:
                  for m in self._compiled[pattern].finditer(data, int(starts[part]), int(ends[part]))]
         return np.concatenate([hits[keep], np.array(found, dtype=np.int64).reshape(-1, 3)])
 
-    def _scan_two_parts(self, data: bytes, cut: int) -> np.ndarray:
-        """`_scan_hyperscan` of data[:cut] and data[cut:] on two threads, one scratch space
-        each (a scratch space serves one scan at a time), as rows of the whole text."""
-        if self._second_scratch is None:
-            self._second_scratch = hyperscan.Scratch(self._database)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            second = pool.submit(self._scan_hyperscan, data[cut:], self._second_scratch)
-            first = self._scan_hyperscan(data[:cut])
-            second = second.result()
-        second[:, 1:] += cut
-        return np.concatenate([first, second])
-
     def _to_listed(self, hits: np.ndarray) -> np.ndarray:
         """Hits (distinct pattern, start, end) as hits of every listed pattern index."""
         if len(self._distinct) == len(self.patterns):
