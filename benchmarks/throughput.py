@@ -4,7 +4,10 @@
 
 Every case runs in its own process on the same synthetic corpus (benchmarks/synthetic.py),
 three times (`--repeat`), and reports the best run as MB/s, documents/s and the ratio to the
-floor, next to the first run's seconds and the peak resident memory (naive and Dask run once):
+floor, next to the first run's seconds and the peak resident memory (naive and Dask run once).
+The cases take turns over several rounds (`--rounds`), each round in fresh processes, so that
+a slow spell of a shared machine falls on every case rather than on one; the last column gives
+the lowest and highest ratio to the floor within a round (a case against the floor of its round):
   floor        re.findall(r"\\w+") over every text: the speed of merely reading it
   scorer       openness.score on an in-memory DataFrame, one process
   scorer-model the same, with the stance model's decisions (`openness score`'s default stance)
@@ -28,6 +31,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CASES = ("floor", "scorer", "scorer-model", "scorer-file", "scorer-2p", "naive", "dask")
+ONCE = ("naive", "dask")  # minutes a run, or a cluster to start: one run, in the first round only
 
 
 def _corpus(n: int):
@@ -41,13 +45,13 @@ def _corpus(n: int):
 def run_case(case: str, n: int, csv: Path, megabytes: float, repeat: int) -> dict:
     """Run one case `repeat` times in this process and return the best time with the peak
     memory. The naive baseline runs once (minutes a run), and so does Dask (a repeated graph
-    would find its results still on the workers). The file cases never build the corpus
+    would find its results still on the workers): see ONCE. The file cases never build the corpus
     in memory: like the command, they start from the file alone."""
     docs = None if case in ("scorer-file", "scorer-2p") else _corpus(n)
     with contextlib.ExitStack() as stack:
         work = _work(case, docs, csv, stack)
         seconds = []
-        for _ in range(1 if case in ("naive", "dask") else repeat):
+        for _ in range(1 if case in ONCE else repeat):
             start = time.perf_counter()
             work()
             seconds.append(time.perf_counter() - start)
@@ -113,7 +117,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=4000)
     parser.add_argument("--cases", nargs="*", default=list(CASES), choices=CASES)
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs per case; the best counts")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per case and round; the best counts")
+    parser.add_argument("--rounds", type=int, default=3, help="turns of every case, each in a fresh process")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--mb", type=float, help=argparse.SUPPRESS)
@@ -126,24 +131,31 @@ def main(argv: list[str] | None = None) -> None:
         corpus = _corpus(args.docs)
         corpus.to_csv(csv, index=False)
         megabytes = corpus["text"].str.len().sum() / 1e6
-        results = []
-        for case in args.cases:
-            output = subprocess.run(
-                [sys.executable, __file__, "--case", case, "--docs", str(args.docs), "--csv", str(csv),
-                 "--mb", str(megabytes), "--repeat", str(args.repeat)],
-                check=True, capture_output=True, text=True,
-            ).stdout
-            results.append(json.loads(output.strip().splitlines()[-1]))
-    floor = next((r for r in results if r["case"] == "floor"), None)
-    print(f"{args.docs} synthetic articles, {results[0]['mb']:.1f} MB of text; best of {args.repeat} runs "
-          "(naive and Dask: one run); 'first' is the first run, in a fresh process\n")
-    print("| case | seconds | first | MB/s | docs/s | peak MB | x floor |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for r in results:
-        speed = r["mb"] / r["seconds"]
-        ratio = speed / (floor["mb"] / floor["seconds"]) if floor else float("nan")
-        print(f"| {r['case']} | {r['seconds']:.2f} | {r['first']:.2f} | {speed:.1f} | {r['docs'] / r['seconds']:.0f} "
-              f"| {r['peak_mb']:.0f} | {ratio:.2f} |")
+        runs = {case: [] for case in args.cases}  # per case, its result in each round it ran
+        for round_ in range(args.rounds):
+            for case in args.cases:
+                if round_ == 0 or case not in ONCE:
+                    runs[case].append(_run_in_process(case, args, csv, megabytes))
+    floors = [run["seconds"] for run in runs.get("floor", [])]
+    print(f"{args.docs} synthetic articles, {megabytes:.1f} MB of text; {args.rounds} rounds, best of {args.repeat} "
+          "runs per round (naive and Dask: one run, once); 'first' is the first run, in a fresh process\n")
+    print("| case | seconds | first | MB/s | docs/s | peak MB | x floor | x floor, by round |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for case, results in runs.items():
+        best = min(result["seconds"] for result in results)
+        by_round = [floor / result["seconds"] for floor, result in zip(floors, results)] or [float("nan")]
+        ratio = min(floors) / best if floors else float("nan")
+        print(f"| {case} | {best:.2f} | {results[0]['first']:.2f} | {megabytes / best:.1f} | {args.docs / best:.0f} "
+              f"| {max(r['peak_mb'] for r in results):.0f} | {ratio:.2f} | {min(by_round):.2f}-{max(by_round):.2f} |")
+
+
+def _run_in_process(case: str, args, csv: Path, megabytes: float) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--case", case, "--docs", str(args.docs), "--csv", str(csv),
+         "--mb", str(megabytes), "--repeat", str(args.repeat)],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

@@ -53,8 +53,6 @@ def execute_notebook(path: str | os.PathLike, timeout: int = 600, figures: str |
         store_widget_state=False,  # widget models carry random ids, and may carry what a widget showed
         on_cell_start=lambda cell, cell_index: current.update(index=cell_index),
     )
-    if os.name == "posix":  # local sockets: no network port, and no warning about plain-text TCP
-        client.create_kernel_manager().transport = "ipc"
     previous = os.environ.get(charts.NOTEBOOK_VARIABLE)
     os.environ[charts.NOTEBOOK_VARIABLE] = path.name  # the kernel inherits it: charts.save records the notebook
     try:
