@@ -46,7 +46,8 @@ def _id_column(args: argparse.Namespace) -> str | None:
 
 
 def _guessed_ids(args: argparse.Namespace, id_column: str | None) -> str:
-    return f"ids from column {id_column!r} (--id-column names another)\n" if id_column != args.id_column else ""
+    """The end of the summary line when the ids come from a column the user did not name."""
+    return f" (ids from column {id_column!r}; --id-column names another)" if id_column != args.id_column else ""
 
 
 def _score(args: argparse.Namespace) -> None:
@@ -75,7 +76,7 @@ def _score(args: argparse.Namespace) -> None:
     except (CorpusError, RubricError, LabsError, OutputError, FileNotFoundError) as error:
         raise _naming_the_option(error) from error
     if not args.quiet:
-        print(_guessed_ids(args, id_column) + summary.describe(), file=sys.stderr)
+        print(summary.describe() + _guessed_ids(args, id_column), file=sys.stderr)
 
 
 def _claims(args: argparse.Namespace) -> None:
@@ -90,7 +91,7 @@ def _claims(args: argparse.Namespace) -> None:
     except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:  # OutputError too
         raise _naming_the_option(error) from error
     if not args.quiet:
-        print(_guessed_ids(args, id_column) + summary.describe(), file=sys.stderr)
+        print(summary.describe() + _guessed_ids(args, id_column), file=sys.stderr)
 
 
 def _source_frames(name: str) -> dict[str, pd.DataFrame] | None:
