@@ -108,6 +108,8 @@ def test_a_file_of_the_users_at_an_output_path_is_not_replaced(tmp_path, capsys,
     monkeypatch.chdir(tmp_path)
     assert main(SCORE + [option, name] + other) == 0
     assert b"earlier" not in (tmp_path / name).read_bytes()
+    (tmp_path / name).write_bytes(b"")  # an empty file holds nothing to lose
+    assert main(SCORE + [option, name] + other) == 0 and (tmp_path / name).read_bytes().startswith(b"doc_id,")
 
 
 def test_claims_leave_a_file_of_the_users_at_the_output_path_alone(tmp_path, capsys):

@@ -46,8 +46,8 @@ def refuse_filled_sheet(path, codes: tuple[str, ...]) -> None:
     """Raise AuditError when `path` is a judged sheet (any `verdict` filled in), a coding
     sheet (no `verdict` column) with any of `codes` filled in, a file that cannot be read
     as a sheet at all (it may be one, saved oddly) or any other table: a new draw must not
-    replace a person's verdicts, codes or data. A missing or empty file is no filled sheet. The separator is sniffed,
-    so a sheet saved with ";" by a spreadsheet is read too."""
+    replace a person's verdicts, codes or data. A missing or empty file is no filled sheet.
+    The separator is sniffed, so a sheet saved with ";" by a spreadsheet is read too."""
     try:
         sheet = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python")
     except (FileNotFoundError, pd.errors.EmptyDataError):

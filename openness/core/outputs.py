@@ -6,9 +6,8 @@ or by device and inode, so symlinks, hard links and `..` spellings are caught) a
 another output, lies inside an input folder (the folder reader would take it in on the next
 run), is a folder, device or FIFO, lies below a file, or is empty; and an existing file that
 no earlier run wrote (a table, evidence or rejects file of openness is replaced, a user's
-file of that name is not). Writing to standard
-output (`-`, `/dev/stdout`, anything in /dev or /proc) is refused too: the tables go to
-files, the summary to stderr.
+file of that name is not). Writing to standard output (`-`, `/dev/stdout`, anything in /dev
+or /proc) is refused too: the tables go to files, the summary to stderr.
 
 `OutputGroup` writes every output of a run to a hidden temporary file beside it and renames
 them in place only when all were written; on any error or interruption it removes its
@@ -87,8 +86,11 @@ def _first_line_or_absent(path: Path, expected: str, column: bool = False) -> bo
     (with `column`: whose first column is): an earlier run's output may be replaced or
     removed; a user's file of that name, or one that cannot be read to tell, may not."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):
             return False
+        if status.st_size == 0:  # nothing to lose
+            return True
         with open(path, encoding="utf-8-sig", errors="replace", newline="") as file:
             line = file.readline(len(expected) + 3).rstrip("\r\n")
     except (FileNotFoundError, NotADirectoryError):
