@@ -34,15 +34,12 @@ def _id_column(args: argparse.Namespace) -> str | None:
     """The id column: the one named, else a table's column called doc_id or id (which a user
     means as ids), else None: row numbers. A file that cannot be read is left to the run,
     which says why in its turn (after the rubric and the output paths)."""
-    from openness.core.readers import CorpusError, Records, read_records
+    from openness.core.readers import first_columns
 
     if args.id_column is not None or not Path(args.input).is_file():
         return args.id_column
-    try:
-        first = next(read_records(args.input, args.text_column, None, chunksize=1), None)
-    except CorpusError:
-        return None
-    return next((name for name in ID_COLUMNS if isinstance(first, Records) and name in first.frame.columns), None)
+    columns = first_columns(args.input)
+    return next((name for name in ID_COLUMNS if name in columns), None)
 
 
 def _guessed_ids(args: argparse.Namespace, id_column: str | None) -> str:

@@ -369,6 +369,26 @@ def read_table(source) -> tuple[Records, str]:
     return records, path_name(path)
 
 
+def first_columns(path: str | os.PathLike) -> list[str]:
+    """The columns of a table file as its header or first record names them, read without
+    the checks a run makes over the whole file (e.g. for invalid UTF-8); [] for a folder, an
+    unknown type or a file that does not read: the run then says why."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            return [str(name) for name in next(_read_csv(path, 1, bom_encoding(path))).columns]
+        if suffix in (".jsonl", ".ndjson"):
+            encoding = bom_encoding(path)
+            first = next(_batches(_numbered_lines(path, encoding), 1), [])
+            return [str(name) for name in _jsonl_records(path, first, encoding).frame.columns]
+        if suffix == ".parquet":
+            return list(pq.ParquetFile(path).schema_arrow.names)
+    except (CorpusError, OSError, ValueError, pa.ArrowException, StopIteration):
+        pass
+    return []
+
+
 def plain_strings(frame: pd.DataFrame, columns: set[str]) -> pd.DataFrame:
     """`columns` of pandas' nullable or Arrow-backed string dtypes (pandas 3's default,
     `convert_dtypes()`, Parquet written from either) as Python objects, None where missing:
