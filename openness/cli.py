@@ -307,8 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     claims.add_argument("--id-column", default=None, help="column holding document ids (default: a column named "
                         "doc_id or id, else row numbers from 0)")
     claims.add_argument("--dimension-column", default=None,
-                        help="column naming the index dimension each text is about, in any case and spacing "
-                             "('Model card' is modelcard): one row out per row in")
+                        help="column naming the index dimension each text is about, in any case, number and "
+                             "spacing ('Model cards' is modelcard, 'Licence' is licenses): one row out per row in")
     claims.add_argument("--rubric", default=None, help="rubric YAML with a claims section (default: the shipped one)")
     claims.add_argument("--method", choices=["model", "rules"], default=None,
                         help="with --dimension-column: the shipped model on the rules' level and the words "

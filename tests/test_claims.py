@@ -99,12 +99,14 @@ def test_claims_to_csv_dimension_column(fixtures, tmp_path):
 def test_dimension_names_are_matched_as_labels(tmp_path):
     notes = tmp_path / "labels.csv"
     notes.write_text("row,text,field\na,The weights are on the hub.,Model card\nb,No code.,Training_Code\n"
-                     "c,MIT licence.,LICENSES\nd,Open.,model cards\n", encoding="utf-8")
+                     "c,MIT licence.,LICENSES\nd,Open.,model cards\ne,Apache 2.0.,Licence\nf,Open.,model\n",
+                     encoding="utf-8")
     summary = claims_to_csv(notes, tmp_path / "levels.csv", id="row", dimension="field", method="rules")
     table = pd.read_csv(tmp_path / "levels.csv", keep_default_na=False)
-    assert table[["doc_id", "dimension"]].values.tolist() == [["a", "modelcard"], ["b", "trainingcode"], ["c", "licenses"]]
+    assert table[["doc_id", "dimension"]].values.tolist() == [
+        ["a", "modelcard"], ["b", "trainingcode"], ["c", "licenses"], ["d", "modelcard"], ["e", "licenses"]]
     rejects = pd.read_csv(summary.rejects, keep_default_na=False)
-    assert rejects.doc_id.tolist() == ["d"] and "dimension 'model cards' is not one of" in rejects.reason[0]
+    assert rejects.doc_id.tolist() == ["f"] and "dimension 'model' is not one of" in rejects.reason[0]
 
 
 def test_cli_parser_and_errors(fixtures, tmp_path, capsys):

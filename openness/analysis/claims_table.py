@@ -22,16 +22,19 @@ DIMENSION_COLUMNS = ["doc_id", "dimension", "level"]
 
 
 def _dimension_key(name: str) -> str:
-    """'Model card', 'model_card' and 'modelcard' name one dimension: spreadsheets spell the
-    index's field names as labels."""
-    return re.sub(r"[\s_-]+", "", name).casefold()
+    """'Model card', 'model_card', 'model cards' and 'modelcard' name one dimension, and so do
+    'Licence' and 'licenses': spreadsheets spell the index's field names as labels, in either
+    number and either English."""
+    key = re.sub(r"[\s_-]+", "", name).casefold().replace("licence", "license")
+    return key.removesuffix("s")
 
 
 def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str | None = None,
                   dimension: str | None = None, rubric: Rubric | str | None = None,
                   method: str | None = None) -> RunSummary:
     """The `openness claims` command. With `dimension` (a column of index field names, in any
-    case, with spaces, '_' or '-' between words: 'Model card' is `modelcard`): one row per
+    case, singular or plural, with spaces, '_' or '-' between words: 'Model card' is `modelcard`,
+    'Licence' is `licenses`): one row per
     input row, doc_id, dimension (the index's own name), level (open, partial, closed or
     `UNDECIDED`, which the summary counts) by `method` ("model", the default with the shipped
     rubric, or "rules", the default with another; see openness.analysis.claims_model);
