@@ -52,6 +52,9 @@ def execute_notebook(path: str | os.PathLike, timeout: int = 600, figures: str |
         record_timing=False,
         store_widget_state=False,  # widget models carry random ids, and may carry what a widget showed
         on_cell_start=lambda cell, cell_index: current.update(index=cell_index),
+        # the kernel warns at every start that its local TCP sockets are unencrypted; a run of the
+        # notebooks should print what went wrong in them, not eight copies of that
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
     previous = os.environ.get(charts.NOTEBOOK_VARIABLE)
     os.environ[charts.NOTEBOOK_VARIABLE] = path.name  # the kernel inherits it: charts.save records the notebook
