@@ -23,6 +23,7 @@ from openness import paths
 from openness.analysis.audit import precision_table
 from openness.analysis.claims import find_claims
 from openness.analysis.coded import FIGURE_COLUMNS, coded_figures, coding_view
+from openness.analysis.criteria import criterion_table
 from openness.analysis.protocol import protocol_table
 from openness.analysis.quantify import gold_predictions
 from openness.analysis.openwashing import gap_table, seed_comparison
@@ -139,6 +140,7 @@ def build_tables(frames: Frames, sources: dict[str, Source]) -> dict[str, pd.Dat
     claims = find_claims(docs[["doc_id", "text"]]).sort_values(["doc_id", "start", "end", "dimension"], ignore_index=True)
     mapping = IssueMap.from_tables(frames[issue_themes.SOURCE]["themes"], frames[issue_themes.SOURCE]["spellings"])
     validation = validation_tables(frames[gold.SOURCE]["dev"], osai_ratings, frames[aiaaic.SOURCE]["documents"], mapping)
+    dev, gold2, check = frames[gold.SOURCE]["dev"], second_dev(frames), frames[gold.SOURCE]["check"]
     return {
         **source_tables(frames, sources),
         **{f"{name}.csv": table for name, table in validation.items()},
@@ -156,8 +158,8 @@ def build_tables(frames: Frames, sources: dict[str, Source]) -> dict[str, pd.Dat
         "term_counts.csv": term_table,
         "term_totals.csv": term_totals,
         "gold_predictions.csv": gold_predictions(frames[gold.SOURCE]),
-        "validation_protocol.csv": protocol_table(frames[gold.SOURCE]["dev"], frames[gold.SOURCE]["check"],
-                                                  second_dev(frames)),
+        "validation_protocol.csv": protocol_table(dev, check, gold2),
+        "validation_criteria.csv": criterion_table({"dev": dev, "gold2": gold2, "check": check}),
         "audit_precision.csv": precision_table(frames[audits.SOURCE]["sheets"]),
         "validation_news.csv": news_figures(frames[audits.SOURCE]["coded"], frames[news.SOURCE]["scraped"]),
     }
