@@ -599,3 +599,72 @@ def test_missing_file_is_a_rubric_error_naming_the_path_once(tmp_path):
     with pytest.raises(RubricError) as error:
         load_rubric(tmp_path / "absent.yaml")
     assert str(error.value) == f"{tmp_path / 'absent.yaml'}: cannot be read: No such file or directory"
+
+
+# `stance_context: open_or_closed`: a cue of risk, power, regulation or research takes its side
+# only in a sentence about open or closed release; elsewhere it marks its theme with no side.
+# (sentence, cue, its signed stance there): written for these tests, not taken from any source
+STANCE_IN_FRAME = [
+    ("Bad actors could use open-weight models to write malware.", "S2.bad_actor*", -1),
+    ("Bad actors used the chatbot to write fake reviews.", "S2.bad_actor*", 0),
+    ("Regulators urged caution before releasing such models openly.", "S1.caution", -1),
+    ("Analysts urged caution about the chip maker's shares.", "S1.caution", 0),
+    ("Closed models concentrate power in a few hands.", "C1.concentrat_power", 1),
+    ("Automation may concentrate power in the hands of managers.", "C1.concentrat_power", 0),
+    ("Critics call the fears about open source AI overblown.", "S3.overblown", 1),
+    ("Critics call the fears about the new phone overblown.", "S3.overblown", 0),
+    ("The firm will test its model before deployment.", "S2.before_deployment", 0),
+    ("Proprietary systems should be audited before deployment.", "S2.before_deployment", -1),
+]
+
+
+@pytest.mark.parametrize("text, cue_id, signed", STANCE_IN_FRAME)
+def test_framed_cues_take_a_side_only_about_open_or_closed_release(rubric, text, cue_id, signed):
+    assert {cue.id: cue.stance_context for cue in rubric.cues}[cue_id] == "open_or_closed"
+    evidence = Scorer(rubric, load_labs()).score(pd.DataFrame({"doc_id": ["d"], "text": [text]})).evidence
+    hit = evidence[evidence["cue"] == cue_id]
+    assert len(hit) == 1  # the theme is marked either way
+    assert int(hit["stance"].iloc[0]) == signed
+
+
+def test_cues_that_name_a_release_keep_their_side_without_a_frame(rubric):
+    frames = {cue.id: cue.stance_context for cue in rubric.cues}
+    assert frames["S2.staged_release*"] == frames["S1.cannot_be_recalled"] == frames["T1.openness"] == ""
+    assert frames["T3.transparen*"] == frames["T3.secretive"] == ""
+
+
+FRAMED_RUBRIC = """id: framed
+version: "0.1"
+contexts:
+  release:
+    cues: ["releas*", "open source"]
+themes:
+  safety:
+    criteria:
+      S1:
+        label: misuse
+        cues:
+          - CUE
+"""
+
+
+@pytest.mark.parametrize("cue, fault", [
+    ('{phrase: "bad actor*", stance: -1, stance_context: nowhere}', "stance_context 'nowhere' is not one of"),
+    ('{phrase: "bad actor*", stance_context: release}', "stance_context is for a cue that takes a side"),
+])
+def test_a_stance_context_must_be_known_and_its_cue_take_a_side(tmp_path, cue, fault):
+    path = tmp_path / "framed.yaml"
+    path.write_text(FRAMED_RUBRIC.replace("CUE", cue))
+    with pytest.raises(RubricError, match=fault):
+        load_rubric(path)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_stance_context_zeroes_only_the_side(tmp_path, engine):
+    path = tmp_path / "framed.yaml"
+    path.write_text(FRAMED_RUBRIC.replace("CUE", '{phrase: "bad actor*", stance: -1, stance_context: release}'))
+    texts = ["Bad actors may misuse it once it is released.", "Bad actors sent spam.", "Bad actors? Not if released."]
+    scores = Scorer(load_rubric(path), load_labs(), engine).score(pd.DataFrame({"doc_id": ["a", "b", "c"], "text": texts}))
+    assert scores.evidence["stance"].tolist() == [-1, 0, 0]  # c: "released" is in another sentence
+    assert scores.documents["safety"].tolist() == [1, 1, 1]
+    assert scores.documents["stance"].tolist() == ["pro_closed", "neutral", "neutral"]

@@ -12,7 +12,7 @@ from openness import score
 from openness.analysis.protocol import SHIPPED_STANCE, STANCE_CANDIDATES
 from openness.cli import main
 from openness.core.stance_model import (
-    CLASSES, MODEL_FILE, StanceModel, _vectorizer, fit, has_cue, load, rubric_side, tokenize, training_hash,
+    CLASSES, MODEL_FILE, StanceModel, _scored, _vectorizer, fit, has_cue, load, rubric_side, tokenize, training_hash,
     with_model_stance,
 )
 from openness.vocab import STANCES
@@ -25,7 +25,8 @@ def fixture_gold(fixtures) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def fixture_model(fixture_gold) -> StanceModel:
-    return fit(fixture_gold["id"], fixture_gold["text"], fixture_gold["stance"])
+    # no frame: these tests are of which sentences the model reads (the frame has its own test)
+    return fit(fixture_gold["id"], fixture_gold["text"], fixture_gold["stance"], frame="")
 
 
 # Written for this test: marks, apostrophes, non-ASCII letters, one-letter words, the
@@ -42,7 +43,7 @@ AWKWARD = [
 
 
 def test_fitting_twice_gives_the_same_bytes(fixture_gold, fixture_model):
-    again = fit(fixture_gold["id"], fixture_gold["text"], fixture_gold["stance"])
+    again = fit(fixture_gold["id"], fixture_gold["text"], fixture_gold["stance"], frame="")
     assert again.to_json() == fixture_model.to_json()
     assert StanceModel.from_json(fixture_model.to_json()).to_json() == fixture_model.to_json()
     assert fixture_model.classes == CLASSES
@@ -117,20 +118,22 @@ def test_the_model_learns_only_from_the_sentences_it_decides(fixture_gold, fixtu
     flip = {"pro_open": "pro_closed", "pro_closed": "neutral", "neutral": "pro_open"}
     labels = fixture_gold["stance"].to_numpy(dtype=object)
     # other labels where the rubric decides (or no cue is hit): the same model, another training hash
-    elsewhere = fit(fixture_gold["id"], fixture_gold["text"], np.where(decides, labels, [flip[x] for x in labels]))
+    elsewhere = fit(fixture_gold["id"], fixture_gold["text"], np.where(decides, labels, [flip[x] for x in labels]),
+                    frame="")
     assert elsewhere.trained_on != fixture_model.trained_on and elsewhere.n_train == len(fixture_gold)
     np.testing.assert_array_equal(elsewhere.coef, fixture_model.coef)
     assert elsewhere.vocabulary == fixture_model.vocabulary
     # the same fit as on those sentences alone; other labels among them: another model
     alone = fit(fixture_gold["id"][decides], fixture_gold["text"][decides], labels[decides], undecided_only=False)
     np.testing.assert_array_equal(alone.coef, fixture_model.coef)
-    among = fit(fixture_gold["id"], fixture_gold["text"], np.where(decides, [flip[x] for x in labels], labels))
+    among = fit(fixture_gold["id"], fixture_gold["text"], np.where(decides, [flip[x] for x in labels], labels),
+                frame="")
     assert not np.array_equal(among.coef, fixture_model.coef)
     assert not fixture_model.cues and fixture_model.coef.shape[1] == len(fixture_model.vocabulary)
 
 
 def test_a_model_that_reads_all_undecided_sentences_decides_those_without_a_cue(fixture_gold, fixture_model):
-    reader = fit(fixture_gold["id"], fixture_gold["text"], fixture_gold["stance"], reads="all")
+    reader = fit(fixture_gold["id"], fixture_gold["text"], fixture_gold["stance"], reads="all", frame="")
     assert reader.reads == "all" and StanceModel.from_json(reader.to_json()).reads == "all"
     assert reader.n_train == fixture_model.n_train and reader.coef.shape != fixture_model.coef.shape  # more to learn from
     rubric = score(pd.DataFrame({"doc_id": fixture_gold["id"], "text": fixture_gold["text"]}))
@@ -202,3 +205,36 @@ def test_the_shipped_model_is_the_fit_on_dev_gold2_and_check(mirror):
     design = STANCE_CANDIDATES[SHIPPED_STANCE]  # the design the protocol chose
     assert (load().cues, load().reads) == (design.get("cues", False), design.get("reads", "cue"))
     assert fit(gold["id"], gold["text"], gold["stance"], **design).to_json() == shipped
+
+
+def test_the_shipped_model_gives_a_side_only_about_open_or_closed_release():
+    # sentences written for this test: the same argument with and without a word of its frame
+    from openness.core.stance_model import FRAME, load
+
+    model = load()
+    assert model.frame == FRAME == "open_or_closed"
+    framed = model.explain("Independent researchers can audit the open source systems for security flaws.")
+    unframed = model.explain("Independent researchers can audit the systems for security flaws.")
+    assert (framed.decided_by, framed.stance) == ("model", "pro_open")
+    assert (unframed.decided_by, unframed.model_decision, unframed.stance) == ("no frame", "pro_open", "neutral")
+    scores = _scored(["Independent researchers can audit the systems for security flaws.",
+                      "Independent researchers can audit the open source systems for security flaws."])
+    assert with_model_stance(scores, model).documents["stance"].tolist() == ["neutral", "pro_open"]
+
+
+def test_a_framed_model_keeps_its_decisions_on_framed_sentences_and_is_neutral_elsewhere(fixture_gold, fixture_model):
+    from openness.core.stance_model import FRAME, frame_pattern
+
+    framed_model = fit(fixture_gold["id"], fixture_gold["text"], fixture_gold["stance"])  # the default frame
+    assert framed_model.frame == FRAME and StanceModel.from_json(framed_model.to_json()).frame == FRAME
+    np.testing.assert_array_equal(framed_model.coef, fixture_model.coef)  # the frame changes no fit
+    rubric = score(pd.DataFrame({"doc_id": fixture_gold["id"], "text": fixture_gold["text"]}))
+    free = with_model_stance(rubric, fixture_model).sentences["stance"].to_numpy()
+    kept = with_model_stance(rubric, framed_model).sentences["stance"].to_numpy()
+    sentences, pattern = rubric.sentences, frame_pattern(rubric.rubric, FRAME)
+    texts = [rubric.texts[d][a:b] for d, a, b in sentences[["doc_id", "start", "end"]].itertuples(index=False)]
+    framed = np.array([bool(pattern.search(t)) for t in texts])
+    by_model = (rubric_side(sentences) == 0) & has_cue(sentences)
+    np.testing.assert_array_equal(kept[framed | ~by_model], free[framed | ~by_model])
+    assert (kept[by_model & ~framed] == "neutral").all()
+    assert (free[by_model & ~framed] != "neutral").any()  # the frame did take a side away here

@@ -3,10 +3,13 @@ can edit by hand, checked entry by entry so a typo fails loudly instead of scori
 
 A cue is either a bare phrase (stance 0, id derived from the phrase) or a mapping with
 `phrase` or `regex`, optional `id`, `stance` (-1, 0, 1), `negation` (flip, zero, keep),
-`case_sensitive`, `context` and `note`. Negators are phrases, or mappings with a `regex`.
-A cue with `context: NAME` counts only in a sentence holding one of the words of the
-top-level `contexts: NAME` (or, with `labs: true` there, a lab mention): for cues that mean
-something else away from AI ("safe" streets, "monitoring" a hospital ward).
+`case_sensitive`, `context`, `stance_context` and `note`. Negators are phrases, or mappings
+with a `regex`. A cue with `context: NAME` counts only in a sentence holding one of the words
+of the top-level `contexts: NAME` (or, with `labs: true` there, a lab mention): for cues that
+mean something else away from AI ("safe" streets, "monitoring" a hospital ward). A cue with a
+stance and `stance_context: NAME` takes its side only in a sentence holding a word of that
+context; elsewhere the hit still counts toward its theme, with no side: for words of risk,
+power or disclosure that argue about openness only where the sentence is about it.
 """
 from __future__ import annotations
 
@@ -27,7 +30,8 @@ _TOP_KEYS = {"id", "version", "description", "negation", "contexts", "themes", "
 _NEGATION_KEYS = {"window", "default", "negators"}
 _THEME_KEYS = {"description", "criteria"}
 _CRITERION_KEYS = {"label", "cues"}
-_CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "stance", "negation", "context", "note"}
+_CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "stance", "negation", "context", "stance_context",
+             "note"}
 _CONTEXT_KEYS = {"labs", "cues", "note"}
 # The claims section: dimensions are the European Open Source AI Index's own field names.
 CLAIM_FIELDS = (
@@ -55,6 +59,7 @@ class Cue:
     negation: str  # what a negated hit does to the stance: "flip" | "zero" | "keep"
     phrase: str = ""  # the phrase as written; "" for a regex cue
     context: str = ""  # the context its sentence must hold for it to count; "" = none
+    stance_context: str = ""  # the context its sentence must hold for it to take its side; "" = none
 
 
 @dataclass(frozen=True)
@@ -358,8 +363,11 @@ class _Builder:
             raise self.fail(entry, f"stance must be -1, 0 or 1, got {stance!r}")
         case_sensitive = self.case_sensitive(spec, entry)
         negation = self.negation_mode(spec.get("negation", default), entry)
-        context = spec.get("context", "")
-        if context and context not in {c.id for c in self.contexts}:
-            raise self.fail(entry, f"context {context!r} is not one of the rubric's contexts {[c.id for c in self.contexts]}")
+        context, stance_context = spec.get("context", ""), spec.get("stance_context", "")
+        for key, value in (("context", context), ("stance_context", stance_context)):
+            if value and value not in {c.id for c in self.contexts}:
+                raise self.fail(entry, f"{key} {value!r} is not one of the rubric's contexts {[c.id for c in self.contexts]}")
+        if stance_context and not stance:
+            raise self.fail(entry, "stance_context is for a cue that takes a side (stance 1 or -1); this one has stance 0")
         return Cue(cue_id, theme, criterion, int(stance), self.pattern(regex, case_sensitive, entry), negation,
-                   str(spec.get("phrase", "")).strip(), str(context))
+                   str(spec.get("phrase", "")).strip(), str(context), str(stance_context))

@@ -14,6 +14,9 @@ Rules (the numbers in every table follow from these):
   zero (0) or keep (stance).
 - A cue with a context (`context: ai`) counts only in a sentence holding one of its
   context's words, or a lab mention when the context takes labs; elsewhere it is no hit.
+  A cue with a stance context (`stance_context: release`) counts everywhere but takes its
+  side only in a sentence holding one of that context's words; elsewhere its stance is 0
+  (before negation, which then has no side to flip).
 - A sentence belongs to the sentence span (`openness.core.text`) that holds its first character;
   so does a hit.
 - Counts per theme are cue hits; `<theme>_stance` is the sum of signed stances; `stance`
@@ -154,6 +157,8 @@ class Scorer:
         self.context_word_context = np.array([i for i, _ in context_words], dtype=np.int64)
         context_index = {context.id: i for i, context in enumerate(rubric.contexts)}
         self.cue_context = np.array([context_index.get(c.context, -1) for c in rubric.cues], dtype=np.int64)
+        self.cue_stance_context = np.array([context_index.get(c.stance_context, -1) for c in rubric.cues],
+                                           dtype=np.int64)
         self.context_labs = np.array([c.labs for c in rubric.contexts], dtype=bool)
         self.cue_theme = np.array([THEMES.index(c.theme) for c in rubric.cues], dtype=np.int64)
         stance = np.array([c.stance for c in rubric.cues], dtype=np.int64)
@@ -209,6 +214,8 @@ class Scorer:
         negated = self._negated(start[cue], cue_sent, neg_end, neg_sent)
         cue_id = pattern[cue]
         signed = np.where(negated, self.cue_negated_stance[cue_id], self.cue_stance[cue_id])
+        signed = np.where(self._stance_in_context(pattern, start, cue, cue_sent, lab_sent, lab, sent_span,
+                                                  first_context, joined), signed, 0)
         theme = self.cue_theme[cue_id]
 
         lab_code = self.pattern_lab[pattern[lab] - self.n_cues]
@@ -279,6 +286,20 @@ class Scorer:
         needs = self.cue_context[pattern[cue]]
         if not (needs >= 0).any():
             return cue
+        return cue[self._context_held(needs, pattern, start, cue_sent, lab_sent, lab, sent_span, first_context,
+                                      joined)]
+
+    def _stance_in_context(self, pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context, joined):
+        """Per cue hit (`cue`, resolved), whether it may take its side: it needs no stance
+        context or its sentence holds one of that context's words."""
+        needs = self.cue_stance_context[pattern[cue]]
+        if not (needs >= 0).any():
+            return np.ones(len(cue), dtype=bool)
+        return self._context_held(needs, pattern, start, cue_sent, lab_sent, lab, sent_span, first_context, joined)
+
+    def _context_held(self, needs, pattern, start, cue_sent, lab_sent, lab, sent_span, first_context, joined):
+        """Per hit, whether its sentence (`cue_sent`) holds a word of the context it `needs`
+        (index into the rubric's contexts; -1: none needed, always True)."""
         n_contexts = len(self.context_labs)
         in_context = pattern >= first_context
         found = [_sentence_of(sent_span, start[in_context]) * n_contexts
@@ -288,8 +309,7 @@ class Scorer:
         found.append(sentence * n_contexts + self.context_word_context[word])
         real_lab_sent = lab_sent[self.pattern_lab[pattern[lab] - self.n_cues] >= 0]
         found += [real_lab_sent * n_contexts + context for context in np.flatnonzero(self.context_labs)]
-        keep = (needs < 0) | np.isin(cue_sent * n_contexts + needs, np.concatenate(found))
-        return cue[keep]
+        return (needs < 0) | np.isin(cue_sent * n_contexts + needs, np.concatenate(found))
 
     def _negators(self, joined, sent_span, phrase_start, phrase_end, cue_sent) -> tuple[np.ndarray, np.ndarray]:
         """End and sentence of the negators that win leftmost-longest among all negators, in

@@ -19,6 +19,12 @@ protocol's docstring).
 - Unit: the model decides per sentence. A sentence whose cues take a side gets the
   rubric's side; the model reads the others (with `reads="cue"`, a sentence without any
   cue hit stays neutral unread). The protocol measures the model with these rules in place.
+- Frame (`frame`, a context of the rubric, "" for none; the shipped model's is
+  `open_or_closed`): the model gives a side only to a sentence that holds a word of that
+  context (words of open or closed release), else neutral, as the rubric's cues of risk, power
+  and regulation take their side only there (`stance_context`). The codebook's stance is
+  toward openness; on news, where a sentence rarely takes a side, the model's sides on
+  sentences that never speak of open or closed release were mostly wrong.
 - Document stance: the sign of (pro_open sentences - pro_closed sentences), as the
   rubric's is the sign of the summed cue stances; a one-sentence document gets its
   sentence's decision. The `<theme>_stance` columns stay the rubric's evidence.
@@ -38,6 +44,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
@@ -56,6 +63,7 @@ CUE_FEATURES = (*THEMES, *(f"{theme}_stance" for theme in THEMES))
 CUE_NAMES = (*(f"cue:{name}" for name in CUE_FEATURES), "cue:stance>0", "cue:stance<0")
 MODEL_FILE = Path(__file__).parent / "models" / "stance.json"
 FORMAT = "openness-stance-model/1"
+FRAME = "open_or_closed"  # the rubric's context whose words a sentence must hold for the model to give it a side
 READS = ("cue", "all")  # the model decides sentences without a side that hold a cue hit, or all of them
 # Words: runs of ASCII letters, digits and _ and of non-ASCII characters, lowercased, of
 # two bytes or more; these marks and every other ASCII character separate them.
@@ -137,6 +145,7 @@ class StanceModel:
     reads: str  # which sentences whose cues take no side the model decides: `READS`
     trained_on: str  # SHA-256 of the training rows (ids, texts, labels): `training_hash`
     n_train: int
+    frame: str = ""  # a context of the rubric whose words a sentence must hold for the model to give it a side
 
     @property
     def feature_names(self) -> list[str]:
@@ -231,7 +240,7 @@ class StanceModel:
             return (np.round(array, _DIGITS) + 0.0).tolist()
 
         body = {"format": FORMAT, "classes": list(self.classes), "cues": self.cues, "reads": self.reads,
-                "cue_features": list(CUE_NAMES),
+                "cue_features": list(CUE_NAMES), "frame": self.frame,
                 "trained_on_sha256": self.trained_on, "n_train": self.n_train,
                 "vectorizer": {"tokens": "openness.stance_model.tokenize", "ngram_range": list(NGRAM_RANGE),
                                "sublinear_tf": True},
@@ -246,7 +255,8 @@ class StanceModel:
             raise ValueError(f"{where}: not an {FORMAT} file")
         return cls(tuple(body["classes"]), tuple(body["vocabulary"]), np.asarray(body["idf"], dtype=float),
                    np.asarray(body["coef"], dtype=float), np.asarray(body["intercept"], dtype=float),
-                   bool(body["cues"]), body.get("reads", READS[0]), body["trained_on_sha256"], int(body["n_train"]))
+                   bool(body["cues"]), body.get("reads", READS[0]), body["trained_on_sha256"], int(body["n_train"]),
+                   body.get("frame", ""))
 
     def explain(self, text: str) -> "StanceExplanation":
         """The decision on one sentence and the features behind it: value x coefficient of
@@ -264,7 +274,9 @@ class StanceModel:
         table = table[table["push"] != 0].sort_values(["push", "feature"], ascending=[False, True], ignore_index=True)
         side = int(rubric_side(cue_table)[0])
         decided_by = "rubric" if side else "model" if model_decides(cue_table, self.reads).any() else "no cue"
-        stance = {"rubric": STANCES[side + 1], "model": self.classes[chosen], "no cue": "neutral"}[decided_by]
+        if decided_by == "model" and self.frame and not frame_pattern(scored.rubric, self.frame).search(text):
+            decided_by = "no frame"  # the model reads it, but gives no side outside its frame
+        stance = {"rubric": STANCES[side + 1], "model": self.classes[chosen]}.get(decided_by, "neutral")
         cues = scored.evidence[["cue", "theme", "stance", "negated"]].reset_index(drop=True)
         return StanceExplanation(text, stance, decided_by, self.classes[chosen],
                                  dict(zip(self.classes, decision.round(4).tolist())), table, cues)
@@ -273,7 +285,8 @@ class StanceModel:
 @dataclass(frozen=True)
 class StanceExplanation:
     """Why a sentence got its stance: `stance` is what the scorer reports, `decided_by` says
-    whether the rubric's cues took that side ("rubric"), the model chose it ("model") or no
+    whether the rubric's cues took that side ("rubric"), the model chose it ("model"), the
+    model read it but the sentence holds no word of its frame ("no frame": neutral) or no
     cue was hit ("no cue": neutral, unread); `pushes` has feature, value and push of the
     model's decision (positive = toward the class the model chose); `cues` has the rubric's
     cue hits in the text (cue, theme, stance, negated): where their stances sum to a side,
@@ -304,13 +317,15 @@ def training_hash(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str
 
 def fit(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str], cues: bool = False, C: float = 1.0,
         seed: int = SEED, undecided_only: bool = True, reads: str = READS[0],
-        class_weight: str | None = "balanced") -> StanceModel:
+        class_weight: str | None = "balanced", frame: str = FRAME) -> StanceModel:
     """Fit the model on labelled texts (for stance, `labels` in `CLASSES`). With
     `undecided_only`, it learns from the texts it would decide in the scorer (`model_decides`
     with `reads`; each text scored as one document), as the stance model does; the protocol
     fits the same kind of model to each theme (absent/present) on every text. With `cues`,
     the rubric's cue features are part of the input; `class_weight` as scikit-learn's
-    LinearSVC takes it. `trained_on` and `n_train` describe every row given."""
+    LinearSVC takes it; `frame` names the rubric's context whose words a sentence must hold
+    for the model to give it a side (it learns from every sentence it reads, framed or not).
+    `trained_on` and `n_train` describe every row given."""
     from sklearn.svm import LinearSVC
 
     texts, labels = list(map(str, texts)), np.asarray(labels, dtype=object)
@@ -325,7 +340,7 @@ def fit(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str], cues: b
     vectorizer = _vectorizer()
     vectorizer.fit(texts)
     model = StanceModel(classes, tuple(vectorizer.get_feature_names_out().tolist()), vectorizer.idf_.copy(),
-                        np.zeros((0, 0)), np.zeros(0), cues, reads, trained_on, n_given)
+                        np.zeros((0, 0)), np.zeros(0), cues, reads, trained_on, n_given, frame)
     matrix = model.features(texts, cue_table if cues else None)
     svm = LinearSVC(C=C, class_weight=class_weight, random_state=seed, max_iter=20_000).fit(matrix, labels)
     coef, intercept = svm.coef_, svm.intercept_
@@ -342,6 +357,27 @@ def _scored(texts: Sequence[str]) -> Scores:
 
 def _cue_table(texts: Sequence[str]) -> pd.DataFrame:
     return _scored(texts).documents
+
+
+_FRAMES: dict[tuple[str, str], re.Pattern] = {}
+
+
+def frame_pattern(rubric, frame: str) -> re.Pattern:
+    """The words of the rubric's context `frame` as one regular expression (whole words, as
+    the matcher finds them; case as each pattern says), kept per rubric hash."""
+    key = (rubric.hash, frame)
+    if key not in _FRAMES:
+        _FRAMES[key] = _frame_pattern(rubric, frame)
+    return _FRAMES[key]
+
+
+def _frame_pattern(rubric, frame: str) -> re.Pattern:
+    found = [context for context in rubric.contexts if context.id == frame]
+    if not found:
+        raise ValueError(f"stance model frame {frame!r} is not one of the rubric's contexts "
+                         f"{[context.id for context in rubric.contexts]}")
+    parts = [p.regex if p.case_sensitive else f"(?i:{p.regex})" for p in found[0].patterns]
+    return re.compile(r"\b(?:" + "|".join(parts) + r")\b")
 
 
 @lru_cache(maxsize=2)
@@ -363,7 +399,11 @@ def with_model_stance(scores: Scores, model: StanceModel | None = None) -> Score
     spans = [texts[d][s:e] for d, s, e in zip(doc_of[read], sentences["start"].to_numpy()[read],
                                               sentences["end"].to_numpy()[read])]
     stance = np.asarray(STANCES, dtype=object)[side + 1]
-    stance[read] = model.predict(spans, sentences.iloc[read])
+    decided = model.predict(spans, sentences.iloc[read])
+    if model.frame:
+        framed = frame_pattern(scores.rubric, model.frame)
+        decided = np.where([bool(framed.search(span)) for span in spans], decided, "neutral")
+    stance[read] = decided
     sign = (stance == "pro_open").astype(np.int64) - (stance == "pro_closed").astype(np.int64)
     per_doc = np.bincount(doc_of, weights=sign, minlength=len(documents)).astype(np.int64)
     documents = documents.assign(stance=np.asarray(STANCES, dtype=object)[np.sign(per_doc) + 1])
