@@ -14,6 +14,9 @@ Rules (the numbers in every table follow from these):
   zero (0) or keep (stance).
 - A cue with a context (`context: ai`) counts only in a sentence holding one of its
   context's words, or a lab mention when the context takes labs; elsewhere it is no hit.
+- A sentence that is a bibliographic reference or footnote citation (`openness.core.references`:
+  a web address, DOI, arXiv id or legal cite, or several citation marks, with hardly any prose)
+  has no cue hit, so no theme count and no stance; its lab mentions stay.
 - A sentence belongs to the sentence span (`openness.core.text`) that holds its first character;
   so does a hit.
 - Counts per theme are cue hits; `<theme>_stance` is the sum of signed stances; `stance`
@@ -36,6 +39,7 @@ import pandas as pd
 from .corpus import LONE_SURROGATE, Corpus, read_corpus
 from .labs import LabRegistry, load_labs
 from .matcher import Matcher, code_points, leftmost_longest, stays_in_word
+from .references import NAMED_BODIES, in_references
 from .rubric import Rubric, load_rubric
 from .text import sentence_bounds
 from openness.vocab import STANCES, THEMES
@@ -166,6 +170,7 @@ class Scorer:
         self.pattern_lab = np.array([code.get(lab, -1) for lab in labs.pattern_lab], dtype=np.int64)
         self.cue_criterion = np.array([c.criterion for c in rubric.cues], dtype=object)
         self.cue_id = np.array([c.id for c in rubric.cues], dtype=object)
+        self.cue_names_body = np.array([c.id in NAMED_BODIES for c in rubric.cues], dtype=bool)
 
     def score(self, docs: pd.DataFrame) -> Scores:
         ids = _storable_ids(docs["doc_id"])
@@ -200,8 +205,11 @@ class Scorer:
         sent_words = words_before[:, 1] - words_before[:, 0]
         lab_sent = _sentence_of(sent_span, start[lab])
         cue = np.flatnonzero(is_cue)
-        cue = self._in_context(pattern, start, cue, _sentence_of(sent_span, start[cue]), lab_sent, lab, sent_span,
-                               first_context, joined)
+        cue_sent = _sentence_of(sent_span, start[cue])
+        byline = self.cue_names_body[pattern[cue]]  # a public body named in a reference line is no hit
+        byline[byline] = in_references(joined, sent_span, sent_index, cue_sent[byline])
+        cue, cue_sent = cue[~byline], cue_sent[~byline]
+        cue = self._in_context(pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context, joined)
         cue = self._per_theme(pattern, start, end, cue)
         cue_sent = _sentence_of(sent_span, start[cue])
 
