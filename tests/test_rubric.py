@@ -651,8 +651,10 @@ themes:
 @pytest.mark.parametrize("cue, fault", [
     ('{phrase: "bad actor*", stance: -1, stance_context: nowhere}', "stance_context 'nowhere' is not one of"),
     ('{phrase: "bad actor*", stance_context: release}', "stance_context is for a cue that takes a side"),
+    ('{phrase: "NIST", skip_in_references: "yes"}', "cue S1.nist: skip_in_references must be true or false, got 'yes'"),
+    ('{phrase: "NIST", case_sensitive: 1}', "cue S1.nist: case_sensitive must be true or false, got 1"),
 ])
-def test_a_stance_context_must_be_known_and_its_cue_take_a_side(tmp_path, cue, fault):
+def test_a_cue_s_stance_context_and_flags_are_checked(tmp_path, cue, fault):
     path = tmp_path / "framed.yaml"
     path.write_text(FRAMED_RUBRIC.replace("CUE", cue))
     with pytest.raises(RubricError, match=fault):

@@ -3,13 +3,16 @@ can edit by hand, checked entry by entry so a typo fails loudly instead of scori
 
 A cue is either a bare phrase (stance 0, id derived from the phrase) or a mapping with
 `phrase` or `regex`, optional `id`, `stance` (-1, 0, 1), `negation` (flip, zero, keep),
-`case_sensitive`, `context`, `stance_context` and `note`. Negators are phrases, or mappings
+`case_sensitive`, `context`, `stance_context`, `skip_in_references` and `note`. Negators are phrases, or mappings
 with a `regex`. A cue with `context: NAME` counts only in a sentence holding one of the words
 of the top-level `contexts: NAME` (or, with `labs: true` there, a lab mention): for cues that
 mean something else away from AI ("safe" streets, "monitoring" a hospital ward). A cue with a
 stance and `stance_context: NAME` takes its side only in a sentence holding a word of that
 context; elsewhere the hit still counts toward its theme, with no side: for words of risk,
-power or disclosure that argue about openness only where the sentence is about it.
+power or disclosure that argue about openness only where the sentence is about it. A cue with
+`skip_in_references: true` is no hit in a bibliographic reference line
+(`openness.core.references`): for names of the public bodies that write or publish cited works
+(NIST, the White House), which there name an author, not who holds power.
 """
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ _NEGATION_KEYS = {"window", "default", "negators"}
 _THEME_KEYS = {"description", "criteria"}
 _CRITERION_KEYS = {"label", "cues"}
 _CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "stance", "negation", "context", "stance_context",
-             "note"}
+             "skip_in_references", "note"}
 _CONTEXT_KEYS = {"labs", "cues", "note"}
 # The claims section: dimensions are the European Open Source AI Index's own field names.
 CLAIM_FIELDS = (
@@ -60,6 +63,7 @@ class Cue:
     phrase: str = ""  # the phrase as written; "" for a regex cue
     context: str = ""  # the context its sentence must hold for it to count; "" = none
     stance_context: str = ""  # the context its sentence must hold for it to take its side; "" = none
+    skip_in_references: bool = False  # no hit in a bibliographic reference line
 
 
 @dataclass(frozen=True)
@@ -303,7 +307,7 @@ class _Builder:
     def claim_cue(self, item: Any, kind: str, value: str, entry: str, only: str) -> ClaimCue:
         spec = {"phrase": item} if isinstance(item, str) else self.mapping(item, entry, _CLAIM_CUE_KEYS)
         regex, cue_id = self.phrase_or_regex(spec, entry, f"{only or kind}.{value}")
-        case_sensitive = self.case_sensitive(spec, entry)
+        case_sensitive = self.flag(spec, "case_sensitive", entry)
         if kind != "level" and ({"negated", "calls_open", "weak"} & set(spec)):
             raise self.fail(entry, "negated, calls_open and weak apply to level cues only")
         negated = spec.get("negated", {"open": "closed"}.get(value, value)) if kind == "level" else ""
@@ -334,10 +338,10 @@ class _Builder:
                 raise self.fail(entry, "a regex cue needs an 'id'")
         return regex, self.text(spec.get("id", derived), f"{entry}: id")
 
-    def case_sensitive(self, spec: dict, entry: str) -> bool:
-        value = spec.get("case_sensitive", False)
+    def flag(self, spec: dict, key: str, entry: str) -> bool:
+        value = spec.get(key, False)
         if not isinstance(value, bool):
-            raise self.fail(entry, f"case_sensitive must be true or false, got {value!r}")
+            raise self.fail(entry, f"{key} must be true or false, got {value!r}")
         return value
 
     def negation_mode(self, value: Any, entry: str) -> str:
@@ -361,7 +365,7 @@ class _Builder:
         stance = spec.get("stance", 0)
         if stance not in (-1, 0, 1) or isinstance(stance, bool):
             raise self.fail(entry, f"stance must be -1, 0 or 1, got {stance!r}")
-        case_sensitive = self.case_sensitive(spec, entry)
+        case_sensitive = self.flag(spec, "case_sensitive", entry)
         negation = self.negation_mode(spec.get("negation", default), entry)
         context, stance_context = spec.get("context", ""), spec.get("stance_context", "")
         for key, value in (("context", context), ("stance_context", stance_context)):
@@ -370,4 +374,5 @@ class _Builder:
         if stance_context and not stance:
             raise self.fail(entry, "stance_context is for a cue that takes a side (stance 1 or -1); this one has stance 0")
         return Cue(cue_id, theme, criterion, int(stance), self.pattern(regex, case_sensitive, entry), negation,
-                   str(spec.get("phrase", "")).strip(), str(context), str(stance_context))
+                   str(spec.get("phrase", "")).strip(), str(context), str(stance_context),
+                   self.flag(spec, "skip_in_references", entry))

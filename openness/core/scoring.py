@@ -17,6 +17,10 @@ Rules (the numbers in every table follow from these):
   A cue with a stance context (`stance_context: release`) counts everywhere but takes its
   side only in a sentence holding one of that context's words; elsewhere its stance is 0
   (before negation, which then has no side to flip).
+- In a sentence that is a bibliographic reference or footnote citation (`openness.core.references`:
+  a web address, DOI, arXiv id or legal cite, or several citation marks, with hardly any prose)
+  a cue marked `skip_in_references` (a public body that wrote or published the cited work:
+  NIST, the White House, the G7) is no hit; the other cues and the lab mentions stay.
 - A sentence belongs to the sentence span (`openness.core.text`) that holds its first character;
   so does a hit.
 - Counts per theme are cue hits; `<theme>_stance` is the sum of signed stances; `stance`
@@ -39,6 +43,7 @@ import pandas as pd
 from .corpus import LONE_SURROGATE, Corpus, read_corpus
 from .labs import LabRegistry, load_labs
 from .matcher import Matcher, code_points, leftmost_longest, stays_in_word
+from .references import in_references
 from .rubric import Rubric, load_rubric
 from .text import sentence_bounds
 from openness.vocab import STANCES, THEMES
@@ -171,6 +176,7 @@ class Scorer:
         self.pattern_lab = np.array([code.get(lab, -1) for lab in labs.pattern_lab], dtype=np.int64)
         self.cue_criterion = np.array([c.criterion for c in rubric.cues], dtype=object)
         self.cue_id = np.array([c.id for c in rubric.cues], dtype=object)
+        self.cue_skips_references = np.array([c.skip_in_references for c in rubric.cues], dtype=bool)
 
     def score(self, docs: pd.DataFrame) -> Scores:
         ids = _storable_ids(docs["doc_id"])
@@ -205,8 +211,11 @@ class Scorer:
         sent_words = words_before[:, 1] - words_before[:, 0]
         lab_sent = _sentence_of(sent_span, start[lab])
         cue = np.flatnonzero(is_cue)
-        cue = self._in_context(pattern, start, cue, _sentence_of(sent_span, start[cue]), lab_sent, lab, sent_span,
-                               first_context, joined)
+        cue_sent = _sentence_of(sent_span, start[cue])
+        byline = self.cue_skips_references[pattern[cue]]  # a public body named in a reference line is no hit
+        byline[byline] = in_references(joined, sent_span, sent_index, cue_sent[byline])
+        cue, cue_sent = cue[~byline], cue_sent[~byline]
+        cue = self._in_context(pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context, joined)
         cue = self._per_theme(pattern, start, end, cue)
         cue_sent = _sentence_of(sent_span, start[cue])
 
