@@ -32,6 +32,12 @@ def test_each_criterion_gets_the_precision_and_recall_of_the_sentences_it_hits()
     assert 0 < lo < 0.5 < hi < 1  # a Wilson interval around 1 of 2
 
 
+def test_numeric_ids_are_matched_to_the_scorer_s_string_ids():
+    numbered = SENTENCES.assign(id=range(len(SENTENCES)))
+    table = criterion_table({"dev": numbered}).set_index(["theme", "criterion"])
+    assert table.loc[("control", ALL), ["hits", "true_hits"]].tolist() == [2, 1]
+
+
 def test_the_committed_table_gives_each_theme_the_f1_of_the_protocol():
     """Criterion `all` is the theme: its precision and recall make the rubric's F1 of
     validation_protocol.csv, set by set (both tables come from one build)."""

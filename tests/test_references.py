@@ -26,6 +26,8 @@ PROSE = [
     "In March 4, 2024 testimony, the agency said it would publish its guidance soon.",
     "Open weights let researchers study what a model does (Roe, 2024).",
     "\u201cWe will release the weights,\u201d the company said on March 4, 2024.",
+    "The agency issued an executive order on October 30, 2023.",  # a date's own comma is no closing date
+    "The Example Parliament approved the Example Act on March 13, 2024.",
 ]
 
 
@@ -51,6 +53,16 @@ def test_apa_title_after_its_author_line_is_a_reference():
     assert _flags(text).tolist() == [True, True, False]
     # the same title sentence after prose is prose
     assert _flags("We read it twice.\nThe uncertain link between openness and oversight.").tolist() == [False, False]
+
+
+def test_a_sentence_s_flag_does_not_depend_on_the_sentences_laid_after_it():
+    """Sentences are looked at laid end to end: a mark that ends a sentence must end it there,
+    not only at the end of the text."""
+    ending = "9 Roe, J. (2024), Example Press, Doe, J."
+    alone = reference_sentences(ending, np.array([[0, len(ending)]]))
+    both = ending + " NIST said so."
+    together = reference_sentences(both, np.array([[0, len(ending)], [len(ending) + 1, len(both)]]))
+    assert alone.tolist() == [True] and together.tolist() == [True, False]
 
 
 def test_invisible_pdf_characters_are_looked_through():

@@ -223,7 +223,7 @@ def test_the_shipped_model_gives_a_side_only_about_open_or_closed_release():
 
 
 def test_a_framed_model_keeps_its_decisions_on_framed_sentences_and_is_neutral_elsewhere(fixture_gold, fixture_model):
-    from openness.core.stance_model import FRAME, frame_pattern
+    from openness.core.stance_model import FRAME
 
     framed_model = fit(fixture_gold["id"], fixture_gold["text"], fixture_gold["stance"])  # the default frame
     assert framed_model.frame == FRAME and StanceModel.from_json(framed_model.to_json()).frame == FRAME
@@ -231,10 +231,31 @@ def test_a_framed_model_keeps_its_decisions_on_framed_sentences_and_is_neutral_e
     rubric = score(pd.DataFrame({"doc_id": fixture_gold["id"], "text": fixture_gold["text"]}))
     free = with_model_stance(rubric, fixture_model).sentences["stance"].to_numpy()
     kept = with_model_stance(rubric, framed_model).sentences["stance"].to_numpy()
-    sentences, pattern = rubric.sentences, frame_pattern(rubric.rubric, FRAME)
+    sentences = rubric.sentences
     texts = [rubric.texts[d][a:b] for d, a, b in sentences[["doc_id", "start", "end"]].itertuples(index=False)]
-    framed = np.array([bool(pattern.search(t)) for t in texts])
+    framed = framed_model.framed(texts)
+    assert framed.any() and not framed.all()
     by_model = (rubric_side(sentences) == 0) & has_cue(sentences)
     np.testing.assert_array_equal(kept[framed | ~by_model], free[framed | ~by_model])
     assert (kept[by_model & ~framed] == "neutral").all()
     assert (free[by_model & ~framed] != "neutral").any()  # the frame did take a side away here
+
+
+def test_the_model_s_frame_travels_with_it_to_a_user_s_rubric(tmp_path):
+    """The shipped model stores its frame's words, so `openness score --rubric mine.yaml`
+    with the default stance model works with a rubric that has no context `open_or_closed`
+    (it stopped with a traceback when the frame was looked up in the scoring rubric)."""
+    model = load()
+    assert model.frame == "open_or_closed"
+    assert model.framed(["They release the weights.", "They audit it.", "An OPEN-SOURCE model."]).tolist() == [
+        True, False, True]
+    rubric = tmp_path / "mine.yaml"
+    rubric.write_text("id: mine\nversion: '1'\nthemes:\n  safety:\n    criteria:\n      S1:\n"
+                      "        label: audits\n        cues:\n          - audit*\n", encoding="utf-8")
+    source = tmp_path / "in.csv"
+    source.write_text("id,text\na,Anyone can audit the open weights.\nb,Anyone can audit it.\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["score", str(source), "--id-column", "id", "--rubric", str(rubric), "--quiet", "-o", str(out)]) == 0
+    written = pd.read_csv(out)
+    assert written["doc_id"].tolist() == ["a", "b"] and written["safety"].tolist() == [1, 1]
+    assert written["stance"].isin(STANCES).all() and written.loc[1, "stance"] == "neutral"  # b holds no frame word

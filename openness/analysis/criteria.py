@@ -36,9 +36,10 @@ def criterion_table(sets: dict[str, pd.DataFrame]) -> pd.DataFrame:
     criteria = load_rubric().criteria
     rows = []
     for name, gold in sets.items():
-        evidence = score_rows(pd.DataFrame({"doc_id": gold["id"].to_numpy(), "text": gold["text"].to_numpy()})).evidence
+        ids = gold["id"].astype(str)  # the scorer's doc_ids are strings
+        evidence = score_rows(pd.DataFrame({"doc_id": ids.to_numpy(), "text": gold["text"].to_numpy()})).evidence
         for theme in THEMES:
-            coded = set(gold.loc[gold[theme].astype(int) > 0, "id"])
+            coded = set(ids[gold[theme].astype(int) > 0])
             hits = evidence[evidence["theme"] == theme]
             units = [(ALL, theme, set(hits["doc_id"]))]
             units += [(criterion, label, set(hits.loc[hits["criterion"] == criterion, "doc_id"]))

@@ -30,10 +30,10 @@ whose check figure is reported. Stance is scored as `openness score --unit docum
 it: one sentence = one document.
 
 Every design fitted here gives a side only to a sentence holding a word of open or closed
-release (`stance_model.FRAME`, round nstance12; docs/validation.md section 8): with it the
-affordable designs compared again gave `combined` 0.670 / 0.617, `words` 0.653 / 0.628,
-`words, unweighted` 0.647 / 0.635, so `combined` stays first (without the frame, after the same
-round's cue change, `combined` 0.673 / 0.615).
+release (`stance_model.FRAME`; docs/validation.md section 8): with it the affordable designs
+compared again (before the reference-line rule of the same round) gave `combined` 0.670 /
+0.617, `words` 0.653 / 0.628, `words, unweighted` 0.647 / 0.635, so `combined` stays first
+(without the frame, after the same round's cue change, `combined` 0.673 / 0.615).
 
 How the shipped stance design was chosen (`select_stance` on dev + the first 450 gold2
 sentences, check unseen by the rule; macro-F1, grouped CV / leave one source out, after the

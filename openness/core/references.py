@@ -7,7 +7,7 @@ address) is named there as its author or publisher, not by the writer saying who
 over AI; so in a reference line the cues that name such a body (marked `skip_in_references` in
 the rubric) give no hit.
 The rest of the line keeps its hits: the coders of gold and gold2 code a cited title's theme
-from its words ("Open Source Risk Management", "AI Governance Report"), and dropping every hit
+from its words (a title about open-source risk or AI governance), and dropping every hit
 of a reference line lowered theme F1 on both (docs/validation.md, section 4). Lab mentions
 stay (a cited report still names its lab). The matcher has no look-behind, hence this rule
 over whole sentences.
@@ -21,7 +21,7 @@ hardly any prose around them. In the sentence (invisible PDF characters removed)
   ``hereinafter``, ``487 U.S. 781``, ``F. Supp.``, ``Fed. Reg.``, ``102 B.U. L. Rev. 793``);
 - *marks* (a point each kind): a date or year in brackets (``(2023)``, ``(Feb. 27, 2024)``,
   ``(2023, December 18)``), a full date (``Mar. 4, 2024``), ``et al.``, a volume, issue or
-  page (``4(2),``, ``Vol. 89``, ``No. 38``, ``pp. 12``), an author with initials (``Fox, J.``),
+  page (``4(2),``, ``Vol. 89``, ``No. 38``, ``pp. 12``), an author with initials (``Roe, J.``),
   a footnote number opening the sentence before a capitalised word or a quote, "See"/"Cf."/
   "E.g.," opening it, a quoted title closed by a comma before the venue's name, a date or year
   closing the sentence after a comma;
@@ -35,7 +35,7 @@ inline ("Roe et al. argue that open models may ...", "as others have said
 (https://example.org/...)") has more prose words and is not one.
 
 One more shape: an APA entry is cut by the sentence splitter into author line, title and
-venue ("Fox, J. (2007)." / "The uncertain relationship between ..." / ...); a sentence right
+venue ("Roe, J. (2023)." / "The uncertain link between ..." / ...); a sentence right
 after an author line that ends in its bracketed year is that entry's title, a reference too.
 
 The scorer looks only at the sentences that hold a hit of such a cue: a few regex
@@ -72,13 +72,14 @@ MARKS = {
     "date": re.compile(r"(?:" + _MONTH + r"\s\d{1,2},?\s\d{4}|\d{1,2}\s" + _MONTH + r",?\s\d{4})\b"),
     "et al": re.compile(r"et\.?\s?al\b"),
     "volume": re.compile(r"\d+\s?\(\d+(?:[-–]\d+)?\)\s?[,:.]|(?:[Vv]ol|[Nn]o|pp?)\.\s?\d"),
-    "initials": re.compile(r"[A-Z][\w’'-]+,\s(?:[A-Z]\.\s?){1,3}(?:,|&|\(|$)", re.M),
+    "initials": re.compile(r"[A-Z][\w’'-]+,\s(?:[A-Z]\.\s?){1,3}(?:,|&|\(|(?=[\x00\n]|$))"),
     "footnote": re.compile(r"\x00\W{0,3}(?:\d{1,3}\s?){1,2}(?:[“\"‘]|[A-Z][\w’'-]+)"),
     "see": re.compile(r"\x00\W{0,3}(?:\d{1,3}\s?)?(?:See|Cf\.|E\.g\.,)\s"),
     # a quoted title closed by a comma, then the venue's name and a comma or bracket, or the sentence's end
-    "quoted title": re.compile(r",[”\"’]\s*(?:(?:[A-Z][\w.&’'-]*\s){0,5}[A-Z][\w.&’'-]*\s?[,(]|$)", re.M),
-    # the sentence ends in a date or year after a comma ("..., Reuters, November 1, 2023.")
-    "closing date": re.compile(r",\s(?:" + _MONTH + r"\s\d{1,2},?\s|\d{1,2}\s" + _MONTH
+    "quoted title": re.compile(r",[”\"’]\s*(?:(?:[A-Z][\w.&’'-]*\s){0,5}[A-Z][\w.&’'-]*\s?[,(]|(?=[\x00\n]|$))"),
+    # the sentence ends in a date or year after a comma ("..., Example Wire, November 1, 2023."); the
+    # comma comes before the whole date (not a date's own: "on October 30, 2023." is one mark, `date`)
+    "closing date": re.compile(r"(?<!\d),\s(?:" + _MONTH + r"\s\d{1,2},?\s|\d{1,2}\s" + _MONTH
                                + r",?\s)?\d{4}[.”\"]?\s*(?=\x00|$)"),
 }
 LOCATOR_POINTS = 2  # a locator counts as two marks

@@ -212,9 +212,10 @@ class Scorer:
         lab_sent = _sentence_of(sent_span, start[lab])
         cue = np.flatnonzero(is_cue)
         cue_sent = _sentence_of(sent_span, start[cue])
-        byline = self.cue_skips_references[pattern[cue]]  # a public body named in a reference line is no hit
-        byline[byline] = in_references(joined, sent_span, sent_index, cue_sent[byline])
-        cue, cue_sent = cue[~byline], cue_sent[~byline]
+        in_reference_line = self.cue_skips_references[pattern[cue]]  # a public body named there is no hit
+        in_reference_line[in_reference_line] = in_references(joined, sent_span, sent_index,
+                                                             cue_sent[in_reference_line])
+        cue, cue_sent = cue[~in_reference_line], cue_sent[~in_reference_line]
         cue = self._in_context(pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context, joined)
         cue = self._per_theme(pattern, start, end, cue)
         cue_sent = _sentence_of(sent_span, start[cue])

@@ -19,9 +19,11 @@ protocol's docstring).
 - Unit: the model decides per sentence. A sentence whose cues take a side gets the
   rubric's side; the model reads the others (with `reads="cue"`, a sentence without any
   cue hit stays neutral unread). The protocol measures the model with these rules in place.
-- Frame (`frame`, a context of the rubric, "" for none; the shipped model's is
+- Frame (`frame`, a context of the shipped rubric, "" for none; the shipped model's is
   `open_or_closed`): the model gives a side only to a sentence that holds a word of that
-  context (words of open or closed release), else neutral, as the rubric's cues of risk, power
+  context (words of open or closed release), else neutral. The model stores those words as one
+  regular expression (`frame_regex`, taken from the shipped rubric when it is fitted), so it
+  decides the same way whichever rubric a user scores with, as the rubric's cues of risk, power
   and regulation take their side only there (`stance_context`). The codebook's stance is
   toward openness; on news, where a sentence rarely takes a side, the model's sides on
   sentences that never speak of open or closed release were mostly wrong.
@@ -55,6 +57,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from openness.core.io import atomic_path
+from openness.core.rubric import load_rubric
 from openness.core.scoring import Scores, score_rows
 from openness.vocab import CV_SEED as SEED, STANCES, THEMES
 
@@ -145,7 +148,18 @@ class StanceModel:
     reads: str  # which sentences whose cues take no side the model decides: `READS`
     trained_on: str  # SHA-256 of the training rows (ids, texts, labels): `training_hash`
     n_train: int
-    frame: str = ""  # a context of the rubric whose words a sentence must hold for the model to give it a side
+    frame: str = ""  # the context of the shipped rubric whose words a sentence must hold for the model to give it a side
+    frame_regex: str = ""  # those words as one regular expression, stored with the model
+
+    @cached_property
+    def _frame(self) -> re.Pattern | None:
+        return re.compile(self.frame_regex) if self.frame_regex else None
+
+    def framed(self, texts: Sequence[str]) -> np.ndarray:
+        """Whether each text holds a word of the model's frame (all True without a frame)."""
+        if self._frame is None:
+            return np.ones(len(texts), dtype=bool)
+        return np.fromiter((bool(self._frame.search(t)) for t in texts), dtype=bool, count=len(texts))
 
     @property
     def feature_names(self) -> list[str]:
@@ -240,7 +254,7 @@ class StanceModel:
             return (np.round(array, _DIGITS) + 0.0).tolist()
 
         body = {"format": FORMAT, "classes": list(self.classes), "cues": self.cues, "reads": self.reads,
-                "cue_features": list(CUE_NAMES), "frame": self.frame,
+                "cue_features": list(CUE_NAMES), "frame": self.frame, "frame_regex": self.frame_regex,
                 "trained_on_sha256": self.trained_on, "n_train": self.n_train,
                 "vectorizer": {"tokens": "openness.stance_model.tokenize", "ngram_range": list(NGRAM_RANGE),
                                "sublinear_tf": True},
@@ -256,7 +270,7 @@ class StanceModel:
         return cls(tuple(body["classes"]), tuple(body["vocabulary"]), np.asarray(body["idf"], dtype=float),
                    np.asarray(body["coef"], dtype=float), np.asarray(body["intercept"], dtype=float),
                    bool(body["cues"]), body.get("reads", READS[0]), body["trained_on_sha256"], int(body["n_train"]),
-                   body.get("frame", ""))
+                   body.get("frame", ""), body.get("frame_regex", ""))
 
     def explain(self, text: str) -> "StanceExplanation":
         """The decision on one sentence and the features behind it: value x coefficient of
@@ -274,7 +288,7 @@ class StanceModel:
         table = table[table["push"] != 0].sort_values(["push", "feature"], ascending=[False, True], ignore_index=True)
         side = int(rubric_side(cue_table)[0])
         decided_by = "rubric" if side else "model" if model_decides(cue_table, self.reads).any() else "no cue"
-        if decided_by == "model" and self.frame and not frame_pattern(scored.rubric, self.frame).search(text):
+        if decided_by == "model" and not self.framed([text])[0]:
             decided_by = "no frame"  # the model reads it, but gives no side outside its frame
         stance = {"rubric": STANCES[side + 1], "model": self.classes[chosen]}.get(decided_by, "neutral")
         cues = scored.evidence[["cue", "theme", "stance", "negated"]].reset_index(drop=True)
@@ -323,8 +337,9 @@ def fit(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str], cues: b
     with `reads`; each text scored as one document), as the stance model does; the protocol
     fits the same kind of model to each theme (absent/present) on every text. With `cues`,
     the rubric's cue features are part of the input; `class_weight` as scikit-learn's
-    LinearSVC takes it; `frame` names the rubric's context whose words a sentence must hold
-    for the model to give it a side (it learns from every sentence it reads, framed or not).
+    LinearSVC takes it; `frame` names the shipped rubric's context whose words a sentence must
+    hold for the model to give it a side (it learns from every sentence it reads, framed or
+    not; the words are stored with the model).
     `trained_on` and `n_train` describe every row given."""
     from sklearn.svm import LinearSVC
 
@@ -340,7 +355,8 @@ def fit(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str], cues: b
     vectorizer = _vectorizer()
     vectorizer.fit(texts)
     model = StanceModel(classes, tuple(vectorizer.get_feature_names_out().tolist()), vectorizer.idf_.copy(),
-                        np.zeros((0, 0)), np.zeros(0), cues, reads, trained_on, n_given, frame)
+                        np.zeros((0, 0)), np.zeros(0), cues, reads, trained_on, n_given, frame,
+                        frame_regex(load_rubric(), frame) if frame else "")
     matrix = model.features(texts, cue_table if cues else None)
     svm = LinearSVC(C=C, class_weight=class_weight, random_state=seed, max_iter=20_000).fit(matrix, labels)
     coef, intercept = svm.coef_, svm.intercept_
@@ -359,25 +375,15 @@ def _cue_table(texts: Sequence[str]) -> pd.DataFrame:
     return _scored(texts).documents
 
 
-_FRAMES: dict[tuple[str, str], re.Pattern] = {}
-
-
-def frame_pattern(rubric, frame: str) -> re.Pattern:
+def frame_regex(rubric, frame: str) -> str:
     """The words of the rubric's context `frame` as one regular expression (whole words, as
-    the matcher finds them; case as each pattern says), kept per rubric hash."""
-    key = (rubric.hash, frame)
-    if key not in _FRAMES:
-        _FRAMES[key] = _frame_pattern(rubric, frame)
-    return _FRAMES[key]
-
-
-def _frame_pattern(rubric, frame: str) -> re.Pattern:
+    the matcher finds them; case as each pattern says)."""
     found = [context for context in rubric.contexts if context.id == frame]
     if not found:
         raise ValueError(f"stance model frame {frame!r} is not one of the rubric's contexts "
                          f"{[context.id for context in rubric.contexts]}")
     parts = [p.regex if p.case_sensitive else f"(?i:{p.regex})" for p in found[0].patterns]
-    return re.compile(r"\b(?:" + "|".join(parts) + r")\b")
+    return r"\b(?:" + "|".join(parts) + r")\b"
 
 
 @lru_cache(maxsize=2)
@@ -400,9 +406,7 @@ def with_model_stance(scores: Scores, model: StanceModel | None = None) -> Score
                                               sentences["end"].to_numpy()[read])]
     stance = np.asarray(STANCES, dtype=object)[side + 1]
     decided = model.predict(spans, sentences.iloc[read])
-    if model.frame:
-        framed = frame_pattern(scores.rubric, model.frame)
-        decided = np.where([bool(framed.search(span)) for span in spans], decided, "neutral")
+    decided = np.where(model.framed(spans), decided, "neutral")
     stance[read] = decided
     sign = (stance == "pro_open").astype(np.int64) - (stance == "pro_closed").astype(np.int64)
     per_doc = np.bincount(doc_of, weights=sign, minlength=len(documents)).astype(np.int64)
