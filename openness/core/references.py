@@ -79,7 +79,7 @@ MARKS = {
     "quoted title": re.compile(r",[”\"’]\s*(?:(?:[A-Z][\w.&’'-]*\s){0,5}[A-Z][\w.&’'-]*\s?[,(]|(?=[\x00\n]|$))"),
     # the sentence ends in a date or year after a comma ("..., Example Wire, November 1, 2023."); the
     # comma comes before the whole date (not a date's own: "on October 30, 2023." is one mark, `date`)
-    "closing date": re.compile(r"(?<!\d),\s(?:" + _MONTH + r"\s\d{1,2},?\s|\d{1,2}\s" + _MONTH
+    "closing date": re.compile(r",(?<!\d,)\s(?:" + _MONTH + r"\s\d{1,2},?\s|\d{1,2}\s" + _MONTH
                                + r",?\s)?\d{4}[.”\"]?\s*(?=\x00|$)"),
 }
 LOCATOR_POINTS = 2  # a locator counts as two marks

@@ -21,9 +21,9 @@ protocol's docstring).
   cue hit stays neutral unread). The protocol measures the model with these rules in place.
 - Frame (`frame`, a context of the shipped rubric, "" for none; the shipped model's is
   `open_or_closed`): the model gives a side only to a sentence that holds a word of that
-  context (words of open or closed release), else neutral. The model stores those words as one
-  regular expression (`frame_regex`, taken from the shipped rubric when it is fitted), so it
-  decides the same way whichever rubric a user scores with, as the rubric's cues of risk, power
+  context (words of open or closed release), else neutral. The model stores those words
+  (`frame_words`, taken from the shipped rubric when it is fitted) and finds them with the
+  scorer's matcher, so it decides the same way whichever rubric a user scores with, as the rubric's cues of risk, power
   and regulation take their side only there (`stance_context`). The codebook's stance is
   toward openness; on news, where a sentence rarely takes a side, the model's sides on
   sentences that never speak of open or closed release were mostly wrong.
@@ -46,7 +46,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
@@ -57,6 +56,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from openness.core.io import atomic_path
+from openness.core.matcher import Matcher, Pattern
 from openness.core.rubric import load_rubric
 from openness.core.scoring import Scores, score_rows
 from openness.vocab import CV_SEED as SEED, STANCES, THEMES
@@ -149,17 +149,22 @@ class StanceModel:
     trained_on: str  # SHA-256 of the training rows (ids, texts, labels): `training_hash`
     n_train: int
     frame: str = ""  # the context of the shipped rubric whose words a sentence must hold for the model to give it a side
-    frame_regex: str = ""  # those words as one regular expression, stored with the model
+    frame_words: tuple[Pattern, ...] = ()  # those words, stored with the model
 
     @cached_property
-    def _frame(self) -> re.Pattern | None:
-        return re.compile(self.frame_regex) if self.frame_regex else None
+    def _frame_matcher(self) -> Matcher:
+        return Matcher(self.frame_words)
 
     def framed(self, texts: Sequence[str]) -> np.ndarray:
-        """Whether each text holds a word of the model's frame (all True without a frame)."""
-        if self._frame is None:
+        """Whether each text holds a word of the model's frame (all True without a frame),
+        found in one pass of the matcher over the texts laid end to end."""
+        if not self.frame_words:
             return np.ones(len(texts), dtype=bool)
-        return np.fromiter((bool(self._frame.search(t)) for t in texts), dtype=bool, count=len(texts))
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1  # each with its line break
+        _, start, _ = self._frame_matcher.scan("\n".join(texts))
+        held = np.zeros(len(texts), dtype=bool)
+        held[np.searchsorted(np.cumsum(lengths) - lengths, start, side="right") - 1] = True
+        return held
 
     @property
     def feature_names(self) -> list[str]:
@@ -254,7 +259,8 @@ class StanceModel:
             return (np.round(array, _DIGITS) + 0.0).tolist()
 
         body = {"format": FORMAT, "classes": list(self.classes), "cues": self.cues, "reads": self.reads,
-                "cue_features": list(CUE_NAMES), "frame": self.frame, "frame_regex": self.frame_regex,
+                "cue_features": list(CUE_NAMES), "frame": self.frame,
+                "frame_words": [[p.regex, p.case_sensitive] for p in self.frame_words],
                 "trained_on_sha256": self.trained_on, "n_train": self.n_train,
                 "vectorizer": {"tokens": "openness.stance_model.tokenize", "ngram_range": list(NGRAM_RANGE),
                                "sublinear_tf": True},
@@ -270,7 +276,7 @@ class StanceModel:
         return cls(tuple(body["classes"]), tuple(body["vocabulary"]), np.asarray(body["idf"], dtype=float),
                    np.asarray(body["coef"], dtype=float), np.asarray(body["intercept"], dtype=float),
                    bool(body["cues"]), body.get("reads", READS[0]), body["trained_on_sha256"], int(body["n_train"]),
-                   body.get("frame", ""), body.get("frame_regex", ""))
+                   body.get("frame", ""), tuple(Pattern(regex, case) for regex, case in body.get("frame_words", [])))
 
     def explain(self, text: str) -> "StanceExplanation":
         """The decision on one sentence and the features behind it: value x coefficient of
@@ -356,7 +362,7 @@ def fit(ids: Sequence[str], texts: Sequence[str], labels: Sequence[str], cues: b
     vectorizer.fit(texts)
     model = StanceModel(classes, tuple(vectorizer.get_feature_names_out().tolist()), vectorizer.idf_.copy(),
                         np.zeros((0, 0)), np.zeros(0), cues, reads, trained_on, n_given, frame,
-                        frame_regex(load_rubric(), frame) if frame else "")
+                        frame_words(load_rubric(), frame) if frame else ())
     matrix = model.features(texts, cue_table if cues else None)
     svm = LinearSVC(C=C, class_weight=class_weight, random_state=seed, max_iter=20_000).fit(matrix, labels)
     coef, intercept = svm.coef_, svm.intercept_
@@ -375,15 +381,13 @@ def _cue_table(texts: Sequence[str]) -> pd.DataFrame:
     return _scored(texts).documents
 
 
-def frame_regex(rubric, frame: str) -> str:
-    """The words of the rubric's context `frame` as one regular expression (whole words, as
-    the matcher finds them; case as each pattern says)."""
+def frame_words(rubric, frame: str) -> tuple[Pattern, ...]:
+    """The words of the rubric's context `frame`."""
     found = [context for context in rubric.contexts if context.id == frame]
     if not found:
         raise ValueError(f"stance model frame {frame!r} is not one of the rubric's contexts "
                          f"{[context.id for context in rubric.contexts]}")
-    parts = [p.regex if p.case_sensitive else f"(?i:{p.regex})" for p in found[0].patterns]
-    return r"\b(?:" + "|".join(parts) + r")\b"
+    return tuple(found[0].patterns)
 
 
 @lru_cache(maxsize=2)
@@ -404,10 +408,10 @@ def with_model_stance(scores: Scores, model: StanceModel | None = None) -> Score
     texts, read = scores.texts.to_numpy(), np.flatnonzero(model_decides(sentences, model.reads))
     spans = [texts[d][s:e] for d, s, e in zip(doc_of[read], sentences["start"].to_numpy()[read],
                                               sentences["end"].to_numpy()[read])]
-    stance = np.asarray(STANCES, dtype=object)[side + 1]
-    decided = model.predict(spans, sentences.iloc[read])
-    decided = np.where(model.framed(spans), decided, "neutral")
-    stance[read] = decided
+    stance = np.asarray(STANCES, dtype=object)[side + 1]  # neutral where the model reads
+    held = model.framed(spans)  # outside its frame the model gives no side: only the framed are read
+    read = read[held]
+    stance[read] = model.predict([span for span, kept in zip(spans, held) if kept], sentences.iloc[read])
     sign = (stance == "pro_open").astype(np.int64) - (stance == "pro_closed").astype(np.int64)
     per_doc = np.bincount(doc_of, weights=sign, minlength=len(documents)).astype(np.int64)
     documents = documents.assign(stance=_strings(documents, np.asarray(STANCES, dtype=object)[np.sign(per_doc) + 1]))
