@@ -3,8 +3,8 @@ can edit by hand, checked entry by entry so a typo fails loudly instead of scori
 
 A cue is either a bare phrase (stance 0, id derived from the phrase) or a mapping with
 `phrase` or `regex`, optional `id`, `stance` (-1, 0, 1), `negation` (flip, zero, keep),
-`case_sensitive`, `context`, `stance_context`, `skip_in_references` and `note`. Negators are phrases, or mappings
-with a `regex`. A cue with `context: NAME` counts only in a sentence holding one of the words
+`case_sensitive`, `context`, `stance_context`, `skip_in_references` and `note`. Negators are
+phrases, or mappings with a `regex`. A cue with `context: NAME` counts only in a sentence holding one of the words
 of the top-level `contexts: NAME` (or, with `labs: true` there, a lab mention): for cues that
 mean something else away from AI ("safe" streets, "monitoring" a hospital ward). A cue with a
 stance and `stance_context: NAME` takes its side only in a sentence holding a word of that

@@ -21,12 +21,12 @@ protocol's docstring).
   cue hit stays neutral unread). The protocol measures the model with these rules in place.
 - Frame (`frame`, a context of the shipped rubric, "" for none; the shipped model's is
   `open_or_closed`): the model gives a side only to a sentence that holds a word of that
-  context (words of open or closed release), else neutral. The model stores those words
-  (`frame_words`, taken from the shipped rubric when it is fitted) and finds them with the
-  scorer's matcher, so it decides the same way whichever rubric a user scores with, as the rubric's cues of risk, power
-  and regulation take their side only there (`stance_context`). The codebook's stance is
-  toward openness; on news, where a sentence rarely takes a side, the model's sides on
-  sentences that never speak of open or closed release were mostly wrong.
+  context (words of open or closed release), else neutral, as the rubric's cues of risk,
+  power and regulation take their side only there (`stance_context`). The codebook's stance
+  is toward openness; on news, where a sentence rarely takes a side, the model's sides on
+  sentences that never speak of open or closed release were mostly wrong. The model stores
+  those words (`frame_words`, taken from the shipped rubric when it is fitted) and finds them
+  with the scorer's matcher, so it decides the same way whichever rubric a user scores with.
 - Document stance: the sign of (pro_open sentences - pro_closed sentences), as the
   rubric's is the sign of the summed cue stances; a one-sentence document gets its
   sentence's decision. The `<theme>_stance` columns stay the rubric's evidence.
