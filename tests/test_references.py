@@ -2,11 +2,13 @@
 here is written for these tests: invented authors, titles and example.org addresses."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from openness.core.references import in_references, reference_sentences
+from openness.core.references import LOCATORS, MARKS, NEED_A_DIGIT, in_references, reference_sentences
 from openness.core.rubric import load_rubric
 from openness.core.scoring import score
 from openness.core.text import sentence_spans
@@ -131,3 +133,14 @@ def test_a_lab_named_in_a_reference_line_is_still_counted():
     assert scores.mentions["lab"].tolist() == ["openai"]
     assert scores.sentences["labs"].tolist() == ["openai"]
     assert scores.documents["control"].tolist() == [0]
+
+
+def test_the_patterns_looked_for_only_where_a_digit_is_need_one():
+    """`reference_sentences` runs the patterns of `NEED_A_DIGIT` only on sentences holding a
+    digit: each of them matches some line written here, and none once its digits are letters."""
+    lines = [*REFERENCES, *PROSE, "\x003 Roe, J., Notes (2024), 12 Example L. Rev. 45, 49 F.4th 439."]
+    patterns = {**LOCATORS, **MARKS}
+    for name in sorted(NEED_A_DIGIT):
+        matching = [line for line in lines if patterns[name].search("\x00" + line)]
+        assert matching, name
+        assert not [line for line in matching if patterns[name].search("\x00" + re.sub(r"\d", "x", line))], name

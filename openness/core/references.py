@@ -39,8 +39,9 @@ venue ("Roe, J. (2023)." / "The uncertain link between ..." / ...); a sentence r
 after an author line that ends in its bracketed year is that entry's title, a reference too.
 
 The scorer looks only at the sentences that hold a hit of such a cue: a few regex
-searches over them laid end to end, mapped back to their sentences with a binary search;
-prose words are counted only in the sentences with enough points.
+searches over them laid end to end (those that need a digit only over the sentences holding
+one), mapped back to their sentences with a binary search; prose words are counted only in
+the sentences with enough points.
 """
 from __future__ import annotations
 
@@ -56,16 +57,16 @@ _SEP = "\x00"  # before each sentence laid end to end; no pattern matches across
 # A web address (not a t.co link: that is an embedded tweet) or DOI; "https : / /" as PDFs space it.
 _URL = r"(?:https?\s?:\s?/\s?/(?!t\.co/)|www\.|doi\.org/|doi:\s?10\.|perma\.cc/)[^\s\x00]*"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-LOCATORS = tuple(re.compile(pattern) for pattern in (
-    _URL,
-    r"arXiv(?: preprint)?\s?:?\s?(?:arXiv:)?\d{4}\.\d{4,5}",
-    r"[Rr]etrieved (?:from|on)\b",
-    r"(?:[Aa]ccessed|[Vv]isited)(?: on)?:? (?:\d{1,2} )?(?:" + _MONTH + r"|\d{1,2}/|\d{4}-)",
-    r"Id\.|[Ii]bid\b|supra\b|hereinafter\b",
+LOCATORS = {name: re.compile(pattern) for name, pattern in {
+    "web address": _URL,
+    "arXiv": r"arXiv(?: preprint)?\s?:?\s?(?:arXiv:)?\d{4}\.\d{4,5}",
+    "retrieved": r"[Rr]etrieved (?:from|on)\b",
+    "accessed": r"(?:[Aa]ccessed|[Vv]isited)(?: on)?:? (?:\d{1,2} )?(?:" + _MONTH + r"|\d{1,2}/|\d{4}-)",
+    "short form": r"Id\.|[Ii]bid\b|supra\b|hereinafter\b",
     # legal reporters and law reviews: 487 U.S. 781, 49 F.4th 439, 89 Fed. Reg. 14060, 102 B.U. L. Rev. 793
-    r"\d+ (?:U\.S\.|S\. ?Ct\.|F\. ?(?:Supp|[234]d|4th)|Fed\. ?Reg\.)",
-    r"\d+ (?:[A-Z][\w.&’']*\s)+(?:L\.\s)?(?:Rev|J|L)\.\s\d+",
-))
+    "reporter": r"\d+ (?:U\.S\.|S\. ?Ct\.|F\. ?(?:Supp|[234]d|4th)|Fed\. ?Reg\.)",
+    "law review": r"\d+ (?:[A-Z][\w.&’']*\s)+(?:L\.\s)?(?:Rev|J|L)\.\s\d+",
+}.items()}
 MARKS = {
     "year": re.compile(r"\((?:" + _MONTH + r"\s)?(?:\d{1,2},?\s)?(?:\d{4}[a-z]?|n\.d\.)(?:,\s" + _MONTH
                        + r"(?:\s\d{1,2})?)?\)"),
@@ -83,6 +84,10 @@ MARKS = {
                                + r",?\s)?\d{4}[.”\"]?\s*(?=\x00|$)"),
 }
 LOCATOR_POINTS = 2  # a locator counts as two marks
+# The locators and marks that cannot match without a digit: looked for only in the sentences
+# that hold one (most sentences with a hit hold none, and these are most of the regex time).
+NEED_A_DIGIT = frozenset({"arXiv", "reporter", "law review", "date", "volume", "footnote", "closing date"})
+_DIGIT = re.compile(r"\d[^\x00]*")  # a sentence's first digit, and the rest of it: one match per sentence
 PROSE_WORDS = frozenset(
     "is are was were be been being will would should could can may might must shall has have had "
     "do does did we our us i you they their them he she it its this these those there that which "
@@ -116,18 +121,30 @@ def reference_sentences(text: str, spans: np.ndarray, previous: np.ndarray | Non
     if n == 0:
         return np.zeros(0, dtype=bool)
     laid, starts = _laid(text, spans)
-    points = LOCATOR_POINTS * np.logical_or.reduce([_found(p, laid, starts) for p in LOCATORS])
-    points += np.sum([_found(mark, laid, starts) for mark in MARKS.values()], axis=0)
-    found = np.zeros(n, dtype=bool)
+    numbered = np.flatnonzero(_found(_DIGIT, laid, starts))
+    numbered_laid, numbered_starts = _laid(text, spans[numbered])
+
+    def found(name: str, pattern: re.Pattern) -> np.ndarray:
+        if name not in NEED_A_DIGIT:
+            return _found(pattern, laid, starts)
+        hits = np.zeros(n, dtype=bool)
+        hits[numbered] = _found(pattern, numbered_laid, numbered_starts)
+        return hits
+
+    points = LOCATOR_POINTS * np.logical_or.reduce([found(*locator) for locator in LOCATORS.items()])
+    points += np.sum([found(*mark) for mark in MARKS.items()], axis=0)
+    reference = np.zeros(n, dtype=bool)
     maybe = np.flatnonzero(points >= min(least for least, _ in RULES))  # prose is counted only here
     if len(maybe):
         prose = _prose_words(*_laid(text, spans[maybe]))
-        found[maybe] = np.logical_or.reduce([(points[maybe] >= least) & (prose <= most) for least, most in RULES])
+        reference[maybe] = np.logical_or.reduce([(points[maybe] >= least) & (prose <= most) for least, most in RULES])
     if previous is not None:
         has = previous[:, 0] >= 0
         before = [_visible(text[s:e]).rstrip() for s, e in previous[has].tolist()]
-        found[np.flatnonzero(has)[[bool(_AUTHOR_LINE.search(b)) for b in before]]] = True
-    return found
+        # `endswith` first: the search would read the whole of every sentence to find its end
+        author_line = [b.endswith(").") and bool(_AUTHOR_LINE.search(b)) for b in before]
+        reference[np.flatnonzero(has)[author_line]] = True
+    return reference
 
 
 def _laid(text: str, spans: np.ndarray) -> tuple[str, np.ndarray]:

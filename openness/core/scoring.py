@@ -216,7 +216,9 @@ class Scorer:
         in_reference_line[in_reference_line] = in_references(joined, sent_span, sent_index,
                                                              cue_sent[in_reference_line])
         cue, cue_sent = cue[~in_reference_line], cue_sent[~in_reference_line]
-        cue = self._in_context(pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context, joined)
+        held = self._contexts_held(pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context, joined)
+        # out of its context a cue is dropped before overlaps are resolved: it takes no span from another
+        cue = cue[self._context_of(self.cue_context, pattern[cue], cue_sent, held)]
         cue = self._per_theme(pattern, start, end, cue)
         cue_sent = _sentence_of(sent_span, start[cue])
 
@@ -224,8 +226,7 @@ class Scorer:
         negated = self._negated(start[cue], cue_sent, neg_end, neg_sent)
         cue_id = pattern[cue]
         signed = np.where(negated, self.cue_negated_stance[cue_id], self.cue_stance[cue_id])
-        signed = np.where(self._stance_in_context(pattern, start, cue, cue_sent, lab_sent, lab, sent_span,
-                                                  first_context, joined), signed, 0)
+        signed = np.where(self._context_of(self.cue_stance_context, cue_id, cue_sent, held), signed, 0)
         theme = self.cue_theme[cue_id]
 
         lab_code = self.pattern_lab[pattern[lab] - self.n_cues]
@@ -290,36 +291,37 @@ class Scorer:
             texts=pd.Series(texts, index=pd.Index(ids, name="doc_id"), dtype=object),
         )
 
-    def _in_context(self, pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context, joined):
-        """The cue hits left when those whose context is missing from their sentence are dropped
-        (before overlaps are resolved: a cue out of its context takes no span from another)."""
-        needs = self.cue_context[pattern[cue]]
-        if not (needs >= 0).any():
-            return cue
-        return cue[self._context_held(needs, pattern, start, cue_sent, lab_sent, lab, sent_span, first_context,
-                                      joined)]
-
-    def _stance_in_context(self, pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context, joined):
-        """Per cue hit (`cue`, resolved), whether it may take its side: it needs no stance
-        context or its sentence holds one of that context's words."""
-        needs = self.cue_stance_context[pattern[cue]]
-        if not (needs >= 0).any():
-            return np.ones(len(cue), dtype=bool)
-        return self._context_held(needs, pattern, start, cue_sent, lab_sent, lab, sent_span, first_context, joined)
-
-    def _context_held(self, needs, pattern, start, cue_sent, lab_sent, lab, sent_span, first_context, joined):
-        """Per hit, whether its sentence (`cue_sent`) holds a word of the context it `needs`
-        (index into the rubric's contexts; -1: none needed, always True)."""
+    def _contexts_held(self, pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context,
+                       joined) -> np.ndarray:
+        """The contexts held by the sentences of the cue hits (`cue`, before overlaps are
+        resolved) that need one, to count (`context`) or to take their side (`stance_context`):
+        sorted codes sentence * n_contexts + context. Found once for both, so that context
+        words are looked for once per sentence."""
         n_contexts = len(self.context_labs)
+        needs = (self.cue_context[pattern[cue]] >= 0) | (self.cue_stance_context[pattern[cue]] >= 0)
+        if not needs.any():
+            return np.zeros(0, dtype=np.int64)
         in_context = pattern >= first_context
         found = [_sentence_of(sent_span, start[in_context]) * n_contexts
                  + self.pattern_context[pattern[in_context] - first_context]]
         sentence, word, _, _ = _scan_sentences(self.context_word_matcher, joined, sent_span,
-                                               np.unique(cue_sent[needs >= 0]))
+                                               np.unique(cue_sent[needs]))
         found.append(sentence * n_contexts + self.context_word_context[word])
         real_lab_sent = lab_sent[self.pattern_lab[pattern[lab] - self.n_cues] >= 0]
         found += [real_lab_sent * n_contexts + context for context in np.flatnonzero(self.context_labs)]
-        return (needs < 0) | np.isin(cue_sent * n_contexts + needs, np.concatenate(found))
+        return np.unique(np.concatenate(found))
+
+    def _context_of(self, cue_needs: np.ndarray, cue_id: np.ndarray, cue_sent: np.ndarray,
+                    held: np.ndarray) -> np.ndarray:
+        """Per cue hit (rubric cue `cue_id` in sentence `cue_sent`), whether it needs no context
+        of `cue_needs` (per cue: index into the rubric's contexts, -1 for none) or its sentence
+        holds it (`held`, of `_contexts_held`)."""
+        needs = cue_needs[cue_id]
+        if not len(held):
+            return needs < 0
+        code = cue_sent * len(self.context_labs) + needs
+        at = np.minimum(np.searchsorted(held, code), len(held) - 1)  # a binary search: `held` is sorted
+        return (needs < 0) | (held[at] == code)
 
     def _negators(self, joined, sent_span, phrase_start, phrase_end, cue_sent) -> tuple[np.ndarray, np.ndarray]:
         """End and sentence of the negators that win leftmost-longest among all negators, in
