@@ -30,15 +30,15 @@ def _naming_the_option(error: Exception) -> UserError:
 ID_COLUMNS = ("doc_id", "id")  # what a table's id column is usually called
 
 
-def _id_column(args: argparse.Namespace) -> str | None:
-    """The id column: the one named, else a table's column called doc_id or id (which a user
-    means as ids), else None: row numbers. A file that cannot be read is left to the run,
-    which says why in its turn (after the rubric and the output paths)."""
+def _id_column(source: str, named: str | None) -> str | None:
+    """The id column of `source`: the one `named`, else a table's column called doc_id or id
+    (which a user means as ids), else None: row numbers. A file that cannot be read is left
+    to the run, which says why in its turn (after the rubric and the output paths)."""
     from openness.core.readers import first_columns
 
-    if args.id_column is not None or not Path(args.input).is_file():
-        return args.id_column
-    columns = first_columns(args.input)
+    if named is not None or not Path(source).is_file():
+        return named
+    columns = first_columns(source)
     return next((name for name in ID_COLUMNS if name in columns), None)
 
 
@@ -54,7 +54,7 @@ def _score(args: argparse.Namespace) -> None:
     from openness.core.rubric import RubricError
     from openness.core.streaming import score_to_csv
 
-    id_column = _id_column(args)
+    id_column = _id_column(args.input, args.id_column)
     try:
         summary = score_to_csv(
             args.input,
@@ -81,7 +81,7 @@ def _claims(args: argparse.Namespace) -> None:
     from openness.core.corpus import CorpusError
     from openness.core.rubric import RubricError
 
-    id_column = _id_column(args)
+    id_column = _id_column(args.input, args.id_column)
     try:
         summary = claims_to_csv(args.input, args.output, text=args.text_column, id=id_column,
                                 dimension=args.dimension_column, rubric=args.rubric, method=args.method)
@@ -133,7 +133,11 @@ def _audit(args: argparse.Namespace) -> None:
             if sheet_path is not None:
                 refuse_filled_sheet(sheet_path, tuple(CODES))
         frames = _source_frames(args.corpus)
-        docs = read_corpus(args.corpus).docs[["doc_id", "text"]] if frames is None else frames["documents"][["doc_id", "text"]]
+        if frames is None:  # a corpus of the user's: text and ids found as `openness score` finds them
+            id_column = _id_column(args.corpus, args.id_column)
+            docs = read_corpus(args.corpus, text=args.text_column, id=id_column).docs[["doc_id", "text"]]
+        else:
+            docs = frames["documents"][["doc_id", "text"]]
         scores = score_rows(docs)
         if args.sentences:  # offsets into the page text as parsed, where the source keeps it apart
             parsed = frames["scraped"].set_index("doc_id")["raw"] if frames and "scraped" in frames else scores.texts
@@ -149,7 +153,7 @@ def _audit(args: argparse.Namespace) -> None:
             if view is not None:
                 group.write_csv(view, args.view)
     except (CorpusError, FetchError, FileNotFoundError, ValueError) as error:  # OutputError too
-        raise UserError(str(error)) from error
+        raise _naming_the_option(error) from error
     if args.sentences:
         print(f"{args.output}: {len(sheet)} of {len(scores.sentences)} sentences in {len(docs)} documents drawn "
               f"(seed {args.seed}); code {', '.join(CODES)} with the codebook", file=sys.stderr)
@@ -162,17 +166,18 @@ def _rubric_check(args: argparse.Namespace) -> None:
     from openness.core.rubric import RubricError, dead_cues, load_rubric
 
     try:
-        rubric = load_rubric(args.file)
+        rubric = load_rubric(args.file)  # None: the shipped rubric
     except (RubricError, FileNotFoundError) as error:
         raise UserError(str(error)) from error
+    name = args.file if args.file is not None else rubric.source
     dead = dead_cues(rubric)
     for cue, reason in dead:
-        print(f"{args.file}: theme {cue.theme}: criterion {cue.criterion}: cue {cue.id}: can never count: {reason}")
+        print(f"{name}: theme {cue.theme}: criterion {cue.criterion}: cue {cue.id}: can never count: {reason}")
     if dead:
-        raise UserError(f"{args.file}: {len(dead)} cue(s) can never count (listed above)")
+        raise UserError(f"{name}: {len(dead)} cue(s) can never count (listed above)")
     themes = pd.Series([c.theme for c in rubric.cues]).value_counts().sort_index()
     counts = ", ".join(f"{theme} {n}" for theme, n in themes.items())
-    print(f"{args.file}: rubric {rubric.id} {rubric.version} (hash {rubric.hash}) is valid: {len(rubric.cues)} cues ({counts})")
+    print(f"{name}: rubric {rubric.id} {rubric.version} (hash {rubric.hash}) is valid: {len(rubric.cues)} cues ({counts})")
     if args.corpus is not None:
         _report_silent_cues(rubric, args)
 
@@ -316,8 +321,12 @@ def build_parser() -> argparse.ArgumentParser:
     claims.add_argument("--quiet", action="store_true", help="no summary")
     claims.set_defaults(run=_claims)
 
-    audit = commands.add_parser("audit", help="draw a seeded sample of cue hits to judge (a precision audit)")
+    audit = commands.add_parser("audit", help="draw a seeded sample of cue hits to judge (a precision audit), "
+                                "or of sentences to code with the codebook")
     audit.add_argument("corpus", help="a registered text source (e.g. news-scrape), or a folder/.csv/.jsonl/.parquet corpus")
+    audit.add_argument("--text-column", default="text", help="of a corpus file: column holding the text (default: text)")
+    audit.add_argument("--id-column", default=None, help="of a corpus file: column holding document ids (default: "
+                       "a column named doc_id or id, else row numbers from 0)")
     audit.add_argument("-o", "--output", required=True, help="judging sheet CSV (no text: can be committed)")
     audit.add_argument("--n", type=_positive, default=120, help="hits (or sentences) to draw (default: 120)")
     audit.add_argument("--seed", type=int, default=1, help="seed of the draw (default: 1)")
@@ -336,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     rubric = commands.add_parser("rubric", help="work with rubrics")
     rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True)
     check = rubric_commands.add_parser("check", help="validate a rubric YAML file and find cues that can never count")
-    check.add_argument("file", help="rubric YAML file")
+    check.add_argument("file", nargs="?", default=None, help="rubric YAML file (default: the shipped rubric)")
     check.add_argument("--corpus", default=None, help="also list the cues that never fire on this corpus: a registered "
                        "text source (e.g. news-scrape) or a folder/.csv/.jsonl/.parquet corpus")
     check.add_argument("--text-column", default="text", help="the corpus's text column (default: text)")

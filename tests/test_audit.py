@@ -69,6 +69,23 @@ def test_the_command_writes_a_sheet_without_text_and_a_view_with_it(tmp_path):
     assert main(["audit", str(tmp_path / "missing.csv"), "-o", str(out)]) == 2
 
 
+def test_a_sheet_of_a_users_corpus_names_documents_by_the_ids_score_uses(tmp_path, capsys):
+    """As `openness score` does, the draw takes ids from a doc_id or id column (or the one
+    named) and the text from --text-column, so a judged sheet joins the scores by doc_id."""
+    corpus = tmp_path / "corpus.csv"
+    pd.DataFrame({"doc_id": ["essay-1", "essay-2"],
+                  "body": ["The lab released the weights, and critics warned of misuse.",
+                           "Regulators want oversight of AI labs and their open models."]}).to_csv(corpus, index=False)
+    out = tmp_path / "sheet.csv"
+    assert main(["audit", str(corpus), "-o", str(out), "--n", "3"]) == 2
+    error = capsys.readouterr().err
+    assert "text column 'text' not found" in error and "(pick one with --text-column)" in error
+    assert main(["audit", str(corpus), "--text-column", "body", "-o", str(out), "--n", "3"]) == 0
+    assert set(pd.read_csv(out)["doc_id"]) <= {"essay-1", "essay-2"}
+    assert main(["audit", str(corpus), "--text-column", "body", "--id-column", "body", "-o", str(out), "--n", "1"]) == 0
+    assert pd.read_csv(out)["doc_id"].iloc[0].startswith(("The lab", "Regulators"))
+
+
 def test_a_new_draw_never_replaces_a_judged_or_coded_sheet(tmp_path, capsys):
     corpus = tmp_path / "corpus.csv"
     pd.DataFrame({"id": ["a"], "text": ["Open weights help outside researchers audit a model."]}).to_csv(corpus, index=False)

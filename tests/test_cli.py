@@ -120,6 +120,8 @@ def test_rubric_check_reports_the_shipped_rubric(capsys):
     assert main(["rubric", "check", str(DEFAULT_RUBRIC)]) == 0
     out = capsys.readouterr().out
     assert "is valid" in out and "transparency" in out and "control" in out
+    assert main(["rubric", "check"]) == 0  # no file: the shipped rubric
+    assert capsys.readouterr().out == out
 
 
 def test_rubric_check_names_every_cue_that_can_never_count(tmp_path):

@@ -22,11 +22,13 @@ import openness.core.io
 import openness.core.outputs
 from openness import paths
 from openness.cli import main
+from openness.core.outputs import OUTPUT_HEADERS
 from openness.core.scoring import get_scorer
 from test_atomic import _big_corpus
 
 ROWS = [("a", "We release open weights for every model."), ("b", ""), ("c", "Safety testing comes first.")]
-PREVIOUS = {"out.csv": b"doc_id\nearlier\n", "hits.csv": b"doc_id,cue\nearlier,x\n", "out.rejects.csv": b"location,doc_id,reason\nrow 9,old,empty text\n"}
+PREVIOUS = {"out.csv": b"doc_id,n_words,transparency,safety,control\nearlier,3,0,0,0\n",
+            "hits.csv": b"doc_id,sentence,start,end,theme,criterion,cue\nearlier,0,0,4,safety,S1,S1.x\n", "out.rejects.csv": b"location,doc_id,reason\nrow 9,old,empty text\n"}
 
 
 def _write_input(path: Path) -> Path:
@@ -98,12 +100,14 @@ def test_a_file_of_the_users_named_like_the_rejects_file_is_neither_replaced_nor
 
 @pytest.mark.parametrize("option, name", [("-o", "out.csv"), ("--evidence", "hits.csv")])
 def test_a_file_of_the_users_at_an_output_path_is_not_replaced(tmp_path, capsys, monkeypatch, option, name):
-    """Only an earlier output of openness (first column doc_id) is replaced; notes of the
-    user's that happen to sit at the path stop the run instead."""
+    """Only an earlier output of openness (told by its header) is replaced; notes of the
+    user's, or a corpus of theirs with a doc_id column, that sit at the path stop the run."""
     _write_input(tmp_path / "in.csv")
-    (tmp_path / name).write_bytes(b"my notes,on this project\n")
     other = ["--evidence", "hits.csv"] if option == "-o" else ["-o", "out.csv"]
-    _refused(SCORE + [option, name] + other, tmp_path, capsys, f"{name} exists and is not an earlier output")
+    for users in (b"my notes,on this project\n", b"doc_id,text\nd1,Our own article about open weights.\n"):
+        (tmp_path / name).write_bytes(users)
+        _refused(SCORE + [option, name] + other, tmp_path, capsys, f"{name} exists and is not an earlier output")
+        assert (tmp_path / name).read_bytes() == users
     (tmp_path / name).write_bytes(PREVIOUS[name])
     monkeypatch.chdir(tmp_path)
     assert main(SCORE + [option, name] + other) == 0
@@ -116,6 +120,28 @@ def test_claims_leave_a_file_of_the_users_at_the_output_path_alone(tmp_path, cap
     _write_input(tmp_path / "in.csv")
     (tmp_path / "levels.csv").write_bytes(b"id,level\n1,open\n")
     _refused(["claims", "in.csv", "--id-column", "id", "-o", "levels.csv"], tmp_path, capsys, "levels.csv")
+
+
+@pytest.mark.parametrize("run", [
+    SCORE + ["-o", "out.csv"],
+    SCORE + ["--unit", "sentence", "-o", "out.csv"],
+    SCORE + ["-o", "scores.csv", "--evidence", "out.csv"],
+    ["claims", "in.csv", "--id-column", "id", "-o", "out.csv"],
+    ["claims", "in.csv", "--id-column", "id", "--dimension-column", "dimension", "-o", "out.csv"],
+])
+def test_every_table_a_run_writes_is_an_earlier_output_the_next_run_replaces(tmp_path, monkeypatch, run):
+    """The header of each kind of table (document and sentence scores, evidence, claims with
+    and without a dimension column) is one `OUTPUT_HEADERS` knows: written once, the same run
+    replaces it, and so does any other run writing a table there."""
+    _write_input(tmp_path / "in.csv")
+    frame = pd.read_csv(tmp_path / "in.csv").assign(dimension="weights")
+    frame.to_csv(tmp_path / "in.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(run) == 0
+    header = tuple((tmp_path / "out.csv").read_text().splitlines()[0].split(","))
+    assert [known for known in OUTPUT_HEADERS if header[:len(known)] == known]
+    assert main(run) == 0
+    assert main(SCORE + ["-o", "out.csv"]) == 0
 
 
 def test_a_rejects_file_that_is_no_regular_file_or_cannot_be_read_stops_the_run_at_once(tmp_path, capsys, monkeypatch):

@@ -5,8 +5,8 @@ that is a user's input, another output of the run, or not a regular file.
 or by device and inode, so symlinks, hard links and `..` spellings are caught) an input or
 another output, lies inside an input folder (the folder reader would take it in on the next
 run), is a folder, device or FIFO, lies below a file, or is empty; and an existing file that
-no earlier run wrote (a table, evidence or rejects file of openness is replaced, a user's
-file of that name is not). Writing to standard output (`-`, `/dev/stdout`, anything in /dev
+no earlier run wrote (a table, evidence or rejects file of openness, told by its header,
+is replaced; a user's file of that name, a corpus with a `doc_id` column among them, is not). Writing to standard output (`-`, `/dev/stdout`, anything in /dev
 or /proc) is refused too: the tables go to files, the summary to stderr.
 
 `OutputGroup` writes every output of a run to a hidden temporary file beside it and renames
@@ -18,6 +18,7 @@ make SIGTERM and a vanished parent end a run as cleanly as Ctrl-C does.
 from __future__ import annotations
 
 import contextlib
+import csv
 import ctypes
 import multiprocessing
 import os
@@ -38,8 +39,19 @@ class OutputError(ValueError):
     """An output path that would destroy a user's file, or a write that failed."""
 
 
-REJECTS_HEADER = "location,doc_id,reason"  # first line of every rejects file a run writes
-OUTPUT_FIRST_COLUMN = "doc_id"  # the first column of every scores, evidence or claims table
+REJECTS_COLUMNS = ("location", "doc_id", "reason")  # the header of every rejects file a run writes
+_LONGEST_HEADER = 4096  # characters read of a file's first line to tell whose it is
+# The first columns of every table a run writes: document scores, sentence scores, evidence,
+# claims, and claims with a dimension column. A file at an output path is an earlier output
+# (replaced) only when its header starts with one of them: `doc_id` alone is also the first
+# column of many a user's corpus.
+OUTPUT_HEADERS = (
+    ("doc_id", "n_words", "transparency", "safety", "control"),
+    ("doc_id", "sentence", "start", "end", "n_words"),
+    ("doc_id", "sentence", "start", "end", "theme", "criterion", "cue"),
+    ("doc_id", "sentence", "start", "end", "dimension", "level"),
+    ("doc_id", "dimension", "level"),
+)
 
 
 def rejects_path(output: str | os.PathLike) -> Path:
@@ -70,21 +82,22 @@ def check_outputs(inputs: dict[str, object], **outputs: str | os.PathLike | None
                                   "read it as part of the corpus; write it elsewhere")
         named.append((f"the {role}", path))
     for role in ("output", "evidence"):
-        if role in outputs and not _first_line_or_absent(Path(outputs[role]), OUTPUT_FIRST_COLUMN, column=True):
+        if role in outputs and not _first_line_or_absent(Path(outputs[role]), OUTPUT_HEADERS):
             raise OutputError(f"{role} {path_name(outputs[role])} exists and is not an earlier output of openness (a "
-                              f"readable file whose first column is {OUTPUT_FIRST_COLUMN!r}): this run would "
-                              "replace it; move it, or choose another output path")
+                              "readable file whose header is that of a scores, evidence or claims table, e.g. "
+                              f"{','.join(OUTPUT_HEADERS[0])},...): this run would replace it; move it, or choose "
+                              "another output path")
     rejects = outputs.get("rejects file")
-    if rejects is not None and not _first_line_or_absent(rejects, REJECTS_HEADER):
+    if rejects is not None and not _first_line_or_absent(rejects, (REJECTS_COLUMNS,)):
         raise OutputError(f"rejects file {path_name(rejects)} is not the rejects of an earlier run (a readable file "
-                          f"whose first line is {REJECTS_HEADER!r}): this run would replace or remove it; move it, or "
-                          "choose another output name")
+                          f"whose first line is {','.join(REJECTS_COLUMNS)!r}): this run would replace or remove it; "
+                          "move it, or choose another output name")
 
 
-def _first_line_or_absent(path: Path, expected: str, column: bool = False) -> bool:
-    """Whether `path` does not exist, or is a regular file whose first line is `expected`
-    (with `column`: whose first column is): an earlier run's output may be replaced or
-    removed; a user's file of that name, or one that cannot be read to tell, may not."""
+def _first_line_or_absent(path: Path, headers: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether `path` does not exist, or is a regular file whose header (first line, as CSV)
+    starts with one of `headers`: an earlier run's output may be replaced or removed; a
+    user's file of that name, or one that cannot be read to tell, may not."""
     try:
         status = os.stat(path)
         if not stat.S_ISREG(status.st_mode):
@@ -92,12 +105,13 @@ def _first_line_or_absent(path: Path, expected: str, column: bool = False) -> bo
         if status.st_size == 0:  # nothing to lose
             return True
         with open(path, encoding="utf-8-sig", errors="replace", newline="") as file:
-            line = file.readline(len(expected) + 3).rstrip("\r\n")
+            line = file.readline(_LONGEST_HEADER)
     except (FileNotFoundError, NotADirectoryError):
         return True
     except OSError:
         return False
-    return (line.partition(",")[0] if column else line) == expected
+    columns = tuple(next(csv.reader([line]), []))
+    return any(columns[:len(header)] == header for header in headers)
 
 
 def check_output_folder(role: str, path: str | os.PathLike) -> None:
@@ -192,7 +206,7 @@ class OutputGroup:
         path = rejects_path(output)
         if len(rejects):
             return self.write_csv(rejects, path)
-        if _first_line_or_absent(path, REJECTS_HEADER):
+        if _first_line_or_absent(path, (REJECTS_COLUMNS,)):
             self._stale.append(path)
         return None
 
