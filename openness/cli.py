@@ -136,6 +136,9 @@ def _audit(args: argparse.Namespace) -> None:
         if frames is None:  # a corpus of the user's: text and ids found as `openness score` finds them
             id_column = _id_column(args.corpus, args.id_column)
             docs = read_corpus(args.corpus, text=args.text_column, id=id_column).docs[["doc_id", "text"]]
+        elif args.text_column != "text" or args.id_column is not None:
+            raise ValueError(f"--text-column and --id-column are for a corpus file; {args.corpus} is a registered "
+                             "source, read with its own text and ids")
         else:
             docs = frames["documents"][["doc_id", "text"]]
         scores = score_rows(docs)

@@ -21,11 +21,18 @@ import pytest
 import yaml
 
 from openness import paths
+from openness.core.outputs import OUTPUT_HEADERS
 from openness.data.build import BuildError, build, verify_raw
 from openness.data.registry import FetchError, fetch, load_registry
 from test_fetch import COMMIT, FILES, REPO, _entry
 
-PREVIOUS = b"doc_id,n_words\nearlier,3\n"
+
+def _earlier_table(header: tuple[str, ...]) -> bytes:
+    """A table as an earlier run wrote it: its header and a row of made-up values."""
+    return (",".join(header) + "\n" + ",".join(["earlier", *["0"] * (len(header) - 1)]) + "\n").encode()
+
+
+PREVIOUS = _earlier_table(OUTPUT_HEADERS[0])
 
 
 def _big_corpus(path: Path, n_docs: int = 40_000) -> None:

@@ -81,7 +81,8 @@ def test_a_sheet_of_a_users_corpus_names_documents_by_the_ids_score_uses(tmp_pat
     error = capsys.readouterr().err
     assert "text column 'text' not found" in error and "(pick one with --text-column)" in error
     assert main(["audit", str(corpus), "--text-column", "body", "-o", str(out), "--n", "3"]) == 0
-    assert set(pd.read_csv(out)["doc_id"]) <= {"essay-1", "essay-2"}
+    sheet = pd.read_csv(out)
+    assert len(sheet) == 3 and set(sheet["doc_id"]) <= {"essay-1", "essay-2"}
     assert main(["audit", str(corpus), "--text-column", "body", "--id-column", "body", "-o", str(out), "--n", "1"]) == 0
     assert pd.read_csv(out)["doc_id"].iloc[0].startswith(("The lab", "Regulators"))
 
@@ -136,3 +137,9 @@ def test_the_committed_news_audits_judge_hits_of_news_documents():
         assert len(sheet) >= 100 and set(sheet["verdict"]) <= set(VERDICTS), name
         assert set(sheet["doc_id"]) <= news, name
         assert (sheet["start"] < sheet["end"]).all(), name
+
+
+def test_a_registered_source_takes_no_column_options(mirror, tmp_path, capsys):
+    """news-scrape is read with its own text and ids: a column option for it is a mistake."""
+    assert main(["audit", "news-scrape", "--text-column", "body", "-o", str(tmp_path / "sheet.csv")]) == 2
+    assert "registered source" in capsys.readouterr().err and not (tmp_path / "sheet.csv").exists()

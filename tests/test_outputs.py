@@ -24,11 +24,13 @@ from openness import paths
 from openness.cli import main
 from openness.core.outputs import OUTPUT_HEADERS
 from openness.core.scoring import get_scorer
-from test_atomic import _big_corpus
+from test_atomic import _big_corpus, _earlier_table
 
 ROWS = [("a", "We release open weights for every model."), ("b", ""), ("c", "Safety testing comes first.")]
-PREVIOUS = {"out.csv": b"doc_id,n_words,transparency,safety,control\nearlier,3,0,0,0\n",
-            "hits.csv": b"doc_id,sentence,start,end,theme,criterion,cue\nearlier,0,0,4,safety,S1,S1.x\n", "out.rejects.csv": b"location,doc_id,reason\nrow 9,old,empty text\n"}
+
+
+PREVIOUS = {"out.csv": _earlier_table(OUTPUT_HEADERS[0]), "hits.csv": _earlier_table(OUTPUT_HEADERS[2]),
+            "out.rejects.csv": b"location,doc_id,reason\nrow 9,old,empty text\n"}
 
 
 def _write_input(path: Path) -> Path:
@@ -118,8 +120,10 @@ def test_a_file_of_the_users_at_an_output_path_is_not_replaced(tmp_path, capsys,
 
 def test_claims_leave_a_file_of_the_users_at_the_output_path_alone(tmp_path, capsys):
     _write_input(tmp_path / "in.csv")
-    (tmp_path / "levels.csv").write_bytes(b"id,level\n1,open\n")
-    _refused(["claims", "in.csv", "--id-column", "id", "-o", "levels.csv"], tmp_path, capsys, "levels.csv")
+    for users in (b"id,level\n1,open\n", b"doc_id,dimension,level,notes\nd1,weights,open,checked by hand\n"):
+        (tmp_path / "levels.csv").write_bytes(users)  # the second starts like a claims table, then adds notes
+        _refused(["claims", "in.csv", "--id-column", "id", "-o", "levels.csv"], tmp_path, capsys, "levels.csv")
+        assert (tmp_path / "levels.csv").read_bytes() == users
 
 
 @pytest.mark.parametrize("run", [
@@ -139,7 +143,7 @@ def test_every_table_a_run_writes_is_an_earlier_output_the_next_run_replaces(tmp
     monkeypatch.chdir(tmp_path)
     assert main(run) == 0
     header = tuple((tmp_path / "out.csv").read_text().splitlines()[0].split(","))
-    assert [known for known in OUTPUT_HEADERS if header[:len(known)] == known]
+    assert header in OUTPUT_HEADERS
     assert main(run) == 0
     assert main(SCORE + ["-o", "out.csv"]) == 0
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from openness.core import references
 from openness.core.references import LOCATORS, MARKS, NEED_A_DIGIT, in_references, reference_sentences
 from openness.core.rubric import load_rubric
 from openness.core.scoring import score
@@ -144,3 +145,15 @@ def test_the_patterns_looked_for_only_where_a_digit_is_need_one():
         matching = [line for line in lines if patterns[name].search("\x00" + line)]
         assert matching, name
         assert not [line for line in matching if patterns[name].search("\x00" + re.sub(r"\d", "x", line))], name
+
+
+def test_looking_for_digit_patterns_only_where_a_digit_is_changes_no_flag(monkeypatch):
+    """Sentences laid out in seeded random mixes of the lines above, some with their digits
+    made letters, get the same flags as when every pattern is run on every sentence."""
+    rng = np.random.default_rng(7)
+    lines = [*REFERENCES, *PROSE, *(re.sub(r"\d", "x", line) for line in [*REFERENCES, *PROSE])]
+    texts = [" ".join(rng.choice(lines, size=rng.integers(1, 6))) for _ in range(60)]
+    fast = [_flags(text).tolist() for text in texts]
+    monkeypatch.setattr(references, "NEED_A_DIGIT", frozenset())
+    assert [_flags(text).tolist() for text in texts] == fast
+    assert any(any(flags) for flags in fast) and any(not all(flags) for flags in fast)

@@ -367,19 +367,21 @@ NARROWED = [
     ("She was held accountable for the delay.", None, ["C2.hold_accountable"]),
     # written from the codebook for what the fourth news dev sheet (news7) missed
     ("The lab is keeping the size of its new model secret.", "T1.keeps_secret", []),
+    ("Keep reading to learn the secret behind the new AI chatbot.", None, ["T1.keeps_secret"]),
+    ("The AI app helps users keep their passwords secret.", None, ["T1.keeps_secret"]),
     ("The model weights are now available on Hugging Face.", "T1.on_hugging_face", []),
     ("Hugging Face hired a new chief of staff.", None, ["T1.on_hugging_face"]),
+    ("A report published last week on Hugging Face's growth drew notice.", None, ["T1.on_hugging_face"]),
     ("Labs must share safety test results with the government.", "T3.share_results", []),
+    ("The paper reported the safety test results of the new AI model.", None, ["T3.share_results"]),
+    ("The AI firm published its annual audit results.", None, ["T3.share_results"]),
     ("A data breach exposed the chatbot's users.", "S1.data_breach", []),
     ("The photo of the senator was an AI fake.", "S1.ai_fakes", []),
-    ("Google fell behind in AI last year.", "C1.falls_behind", []),
-    ("The AI project fell behind schedule.", None, ["C1.falls_behind"]),
     ("Authors filed a suit against the AI lab.", "C2.suit_against", []),
-    ("The chatbot came back after Garante lifted its order.", "C2.garante", []),
+    ("Users sent complaints against the AI app's new layout.", None, ["C2.suit_against"]),
     ("The letter asked for a pause in AI development.", "S2.slow_down", []),
-    ("Experts still debate the alignment problem.", "S2.alignment_problem*", []),
     ("He proposes an anti-proliferation treaty for AI models.", "S1.proliferat*", []),
-    ("Leaders stressed global cooperation on AI.", "C3.international_order", []),
+    ("Leaders stressed global cooperation on AI.", "C3.global_cooperation", []),
 ]
 
 
@@ -496,10 +498,13 @@ IN_CONTEXT = [
     ("Pressure from Beijing on Taiwan shapes the trade in chips.", "C3.taiwan", True),
     ("Closed labs may extend their lead in AI.", "C1.rival", True),
     ("The runner hopes to extend their lead in the race.", "C1.rival", False),
-    ("The firm kept the price of its new phone secret.", "T1.keeps_secret", False),
+    ("The bakery kept its bread recipes secret.", "T1.keeps_secret", False),
     ("The lab is keeping the size of its new model secret.", "T1.keeps_secret", True),
     ("A data breach hit the retailer last spring.", "S1.data_breach", False),
     ("A data breach exposed the chatbot's users.", "S1.data_breach", True),
+    ("Leaders stressed global cooperation on climate change.", "C3.global_cooperation", False),
+    ("Maria Garante won the regional chess title.", "C2.garante", False),
+    ("The chatbot came back after Garante lifted its order.", "C2.garante", True),
     ("Engineers in Taiwan earn more than the local average.", "C3.taiwan", False),
 ]
 

@@ -5,9 +5,10 @@ that is a user's input, another output of the run, or not a regular file.
 or by device and inode, so symlinks, hard links and `..` spellings are caught) an input or
 another output, lies inside an input folder (the folder reader would take it in on the next
 run), is a folder, device or FIFO, lies below a file, or is empty; and an existing file that
-no earlier run wrote (a table, evidence or rejects file of openness, told by its header,
-is replaced; a user's file of that name, a corpus with a `doc_id` column among them, is not). Writing to standard output (`-`, `/dev/stdout`, anything in /dev
-or /proc) is refused too: the tables go to files, the summary to stderr.
+no earlier run wrote (a table, evidence or rejects file of openness, told by its header, is
+replaced; a user's file of that name, a corpus with a `doc_id` column among them, is not).
+Writing to standard output (`-`, `/dev/stdout`, anything in /dev or /proc) is refused too:
+the tables go to files, the summary to stderr.
 
 `OutputGroup` writes every output of a run to a hidden temporary file beside it and renames
 them in place only when all were written; on any error or interruption it removes its
@@ -41,15 +42,18 @@ class OutputError(ValueError):
 
 REJECTS_COLUMNS = ("location", "doc_id", "reason")  # the header of every rejects file a run writes
 _LONGEST_HEADER = 4096  # characters read of a file's first line to tell whose it is
-# The first columns of every table a run writes: document scores, sentence scores, evidence,
-# claims, and claims with a dimension column. A file at an output path is an earlier output
-# (replaced) only when its header starts with one of them: `doc_id` alone is also the first
-# column of many a user's corpus.
+# The header of every table a run writes: document scores, sentence scores, evidence, claims,
+# and claims with a dimension column. A file at an output path is an earlier output (replaced)
+# only when its header is one of them: `doc_id` alone is also the first column of many a
+# user's corpus, and a user's sheet may start with a table's columns and add notes.
+_SCORES = ("transparency", "safety", "control", "transparency_stance", "safety_stance", "control_stance",
+           "stance", "labs")
 OUTPUT_HEADERS = (
-    ("doc_id", "n_words", "transparency", "safety", "control"),
-    ("doc_id", "sentence", "start", "end", "n_words"),
-    ("doc_id", "sentence", "start", "end", "theme", "criterion", "cue"),
-    ("doc_id", "sentence", "start", "end", "dimension", "level"),
+    ("doc_id", "n_words", *_SCORES, "n_sentences", "transparency_rate", "safety_rate", "control_rate",
+     "rubric_id", "rubric_version", "rubric_hash"),
+    ("doc_id", "sentence", "start", "end", "n_words", *_SCORES),
+    ("doc_id", "sentence", "start", "end", "theme", "criterion", "cue", "stance", "negated"),
+    ("doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue"),
     ("doc_id", "dimension", "level"),
 )
 
@@ -82,22 +86,22 @@ def check_outputs(inputs: dict[str, object], **outputs: str | os.PathLike | None
                                   "read it as part of the corpus; write it elsewhere")
         named.append((f"the {role}", path))
     for role in ("output", "evidence"):
-        if role in outputs and not _first_line_or_absent(Path(outputs[role]), OUTPUT_HEADERS):
+        if role in outputs and not _earlier_output_or_absent(Path(outputs[role]), OUTPUT_HEADERS):
             raise OutputError(f"{role} {path_name(outputs[role])} exists and is not an earlier output of openness (a "
                               "readable file whose header is that of a scores, evidence or claims table, e.g. "
-                              f"{','.join(OUTPUT_HEADERS[0])},...): this run would replace it; move it, or choose "
+                              f"{','.join(OUTPUT_HEADERS[2])}): this run would replace it; move it, or choose "
                               "another output path")
     rejects = outputs.get("rejects file")
-    if rejects is not None and not _first_line_or_absent(rejects, (REJECTS_COLUMNS,)):
+    if rejects is not None and not _earlier_output_or_absent(rejects, (REJECTS_COLUMNS,)):
         raise OutputError(f"rejects file {path_name(rejects)} is not the rejects of an earlier run (a readable file "
                           f"whose first line is {','.join(REJECTS_COLUMNS)!r}): this run would replace or remove it; "
                           "move it, or choose another output name")
 
 
-def _first_line_or_absent(path: Path, headers: tuple[tuple[str, ...], ...]) -> bool:
+def _earlier_output_or_absent(path: Path, headers: tuple[tuple[str, ...], ...]) -> bool:
     """Whether `path` does not exist, or is a regular file whose header (first line, as CSV)
-    starts with one of `headers`: an earlier run's output may be replaced or removed; a
-    user's file of that name, or one that cannot be read to tell, may not."""
+    is one of `headers`: an earlier run's output may be replaced or removed; a user's file of
+    that name, or one that cannot be read to tell, may not."""
     try:
         status = os.stat(path)
         if not stat.S_ISREG(status.st_mode):
@@ -110,8 +114,7 @@ def _first_line_or_absent(path: Path, headers: tuple[tuple[str, ...], ...]) -> b
         return True
     except OSError:
         return False
-    columns = tuple(next(csv.reader([line]), []))
-    return any(columns[:len(header)] == header for header in headers)
+    return tuple(next(csv.reader([line]), [])) in headers
 
 
 def check_output_folder(role: str, path: str | os.PathLike) -> None:
@@ -206,7 +209,7 @@ class OutputGroup:
         path = rejects_path(output)
         if len(rejects):
             return self.write_csv(rejects, path)
-        if _first_line_or_absent(path, (REJECTS_COLUMNS,)):
+        if _earlier_output_or_absent(path, (REJECTS_COLUMNS,)):
             self._stale.append(path)
         return None
 
