@@ -87,15 +87,21 @@ def judging_view(sheet: pd.DataFrame, sentences: pd.DataFrame, texts: pd.Series)
     )
 
 
-def _rate(audit: str, measure: str, label: str, right: pd.Series) -> dict:
+def share_interval(k: int, n: int) -> tuple[float, float, float]:
+    """The share k / n with its 95% Wilson interval (NaN for n = 0), the bounds exact at 0 and 1."""
     from statsmodels.stats.proportion import proportion_confint  # here: the CLI starts without statsmodels
 
+    if n == 0:
+        return np.nan, np.nan, np.nan
+    lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson")
+    return k / n, (0.0 if k == 0 else float(lo)), (1.0 if k == n else float(hi))  # not 1e-17 of float error
+
+
+def _rate(audit: str, measure: str, label: str, right: pd.Series) -> dict:
     hits, k = len(right), int(right.sum())
-    lo, hi = proportion_confint(k, hits, alpha=0.05, method="wilson") if hits else (np.nan, np.nan)
-    if hits:  # the exact bounds at 0 and 1, not 1e-17 of float error
-        lo, hi = (0.0 if k == 0 else lo), (1.0 if k == hits else hi)
+    estimate, lo, hi = share_interval(k, hits)
     return {"audit": audit, "measure": measure, "class": label, "hits": hits, "right": k,
-            "estimate": k / hits if hits else np.nan, "lo": lo, "hi": hi}
+            "estimate": estimate, "lo": lo, "hi": hi}
 
 
 def precision(sheet: pd.DataFrame, audit: str) -> pd.DataFrame:

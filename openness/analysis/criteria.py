@@ -11,8 +11,8 @@ Intervals are Wilson intervals over sentences (95%).
 from __future__ import annotations
 
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
+from openness.analysis.audit import share_interval
 from openness.core.rubric import load_rubric
 from openness.core.scoring import score_rows
 from openness.vocab import THEMES
@@ -20,13 +20,6 @@ from openness.vocab import THEMES
 ALL = "all"
 COLUMNS = ["set", "theme", "criterion", "label", "coded", "hits", "true_hits",
            "precision", "precision_lo", "precision_hi", "recall", "recall_lo", "recall_hi"]
-
-
-def _share(k: int, n: int) -> tuple[float, float, float]:
-    if n == 0:
-        return float("nan"), float("nan"), float("nan")
-    lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson")
-    return k / n, float(lo), float(hi)
 
 
 def criterion_table(sets: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -47,5 +40,5 @@ def criterion_table(sets: dict[str, pd.DataFrame]) -> pd.DataFrame:
             for criterion, label, hit in units:
                 true_hits = len(hit & coded)
                 rows.append([name, theme, criterion, label, len(coded), len(hit), true_hits,
-                             *_share(true_hits, len(hit)), *_share(true_hits, len(coded))])
+                             *share_interval(true_hits, len(hit)), *share_interval(true_hits, len(coded))])
     return pd.DataFrame(rows, columns=COLUMNS)
