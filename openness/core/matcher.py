@@ -371,6 +371,17 @@ class Matcher:
             start, end = code_point[start], code_point[end]
         return pattern, start, end
 
+    def scan_pieces(self, pieces: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every hit in each of `pieces`, found in one `scan` of them laid end to end with a
+        line break between two (a pass per piece would cost more than the search): (piece,
+        pattern, start, end), offsets into the piece; a hit that runs over a break belongs to
+        the piece it starts in."""
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)) + 1  # each with its line break
+        laid_start = np.cumsum(lengths) - lengths
+        pattern, start, end = self.scan("\n".join(pieces))
+        piece = np.searchsorted(laid_start, start, side="right") - 1
+        return piece, pattern, start - laid_start[piece], end - laid_start[piece]
+
     def scan_bytes(self, data: bytes, starts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """`scan` on a text's UTF-8 bytes, offsets in bytes. Both engines match bytes (a
         non-ASCII character is bytes that no letter, `\\w` or `\\s` matches), so they agree

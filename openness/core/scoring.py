@@ -388,12 +388,8 @@ def _scan_sentences(matcher: Matcher, joined: str, sent_span: np.ndarray, senten
     # two flat lists: a 2-D tolist() makes a list per sentence, enough short-lived containers
     # to set off the garbage collector's full passes (a tenth of the scoring time)
     pieces = [joined[s:e] for s, e in zip(span[:, 0].tolist(), span[:, 1].tolist())]
-    pattern, start, end = matcher.scan("\n".join(pieces))
-    length = span[:, 1] - span[:, 0] + 1  # each piece with its line break
-    laid_start = np.cumsum(length) - length
-    piece = np.searchsorted(laid_start, start, side="right") - 1
-    shift = span[piece, 0] - laid_start[piece]
-    return sentences[piece], pattern, start + shift, end + shift
+    piece, pattern, start, end = matcher.scan_pieces(pieces)
+    return sentences[piece], pattern, start + span[piece, 0], end + span[piece, 0]
 
 
 def _sentence_of(sent_span: np.ndarray, positions: np.ndarray) -> np.ndarray:

@@ -160,10 +160,8 @@ class StanceModel:
         found in one pass of the matcher over the texts laid end to end."""
         if not self.frame_words:
             return np.ones(len(texts), dtype=bool)
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1  # each with its line break
-        _, start, _ = self._frame_matcher.scan("\n".join(texts))
         held = np.zeros(len(texts), dtype=bool)
-        held[np.searchsorted(np.cumsum(lengths) - lengths, start, side="right") - 1] = True
+        held[self._frame_matcher.scan_pieces(texts)[0]] = True
         return held
 
     @property
