@@ -117,6 +117,14 @@ def test_csv_missing_text_column():
         read_corpus(BAD / "missing_text_column.csv")
 
 
+def test_id_column_that_is_the_text_column_is_refused():
+    """Ids go into every output table, audit sheets among them: the texts must not ride along."""
+    with pytest.raises(CorpusError, match=r"extra_columns\.csv: the id column and the text column are both 'text'"):
+        read_corpus(BAD / "extra_columns.csv", id="text")
+    with pytest.raises(CorpusError, match=r"^DataFrame: the id column and the text column are both 'body'"):
+        read_corpus(pd.DataFrame({"body": ["A text."]}), text="body", id="body")
+
+
 def test_csv_semicolon_separated_says_so():
     with pytest.raises(CorpusError, match=r"semicolon_separated\.csv: text column 'text' not found; available "
                                           r"columns: id;text \(the header looks ';'-separated; save the file comma-separated\)$"):

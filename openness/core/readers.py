@@ -100,6 +100,10 @@ def read_records(source, text: str, id: str | None, chunksize: int | None,
                  share: Share | None = None) -> Iterator[Records | int]:
     """The records of `source`, chunk by chunk; a chunk another worker reads (see `share`)
     comes as its number of records only."""
+    if id is not None and id == text:  # the ids go into every output table: the texts would follow them
+        where = "DataFrame" if isinstance(source, pd.DataFrame) else path_name(Path(source))
+        raise CorpusError(f"{where}: the id column and the text column are both {text!r}; name a column of "
+                          "short ids, or none for row numbers")
     if isinstance(source, pd.DataFrame):
         yield _from_dataframe(source, text, id)
         return
