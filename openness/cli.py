@@ -305,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--chunksize", type=_positive, default=10_000, help="documents per chunk (memory stays flat; default: 10000)")
     score.add_argument("--n-jobs", type=_positive, default=1, help="worker processes (default: 1)")
     score.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
-    score.set_defaults(run=_score)
+    score.set_defaults(run=_score, parser=score)
 
     claims = commands.add_parser("claims", help="find claims about openness, or rate texts on a given dimension")
     claims.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
@@ -322,7 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --dimension-column: the shipped model on the rules' level and the words "
                              "(default with the shipped rubric), or the rules alone (default with --rubric)")
     claims.add_argument("--quiet", action="store_true", help="no summary")
-    claims.set_defaults(run=_claims)
+    claims.set_defaults(run=_claims, parser=claims)
 
     audit = commands.add_parser("audit", help="draw a seeded sample of cue hits to judge (a precision audit), "
                                 "or of sentences to code with the codebook")
@@ -343,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "or on sentences with a cue hit (where the stance model reads: to code arguments)")
     audit.add_argument("--lean", type=_share, default=None,
                        help="with --sentences: share of the draw taken among the sentences leant on (default: 0.6)")
-    audit.set_defaults(run=_audit)
+    audit.set_defaults(run=_audit, parser=audit)
 
     rubric = commands.add_parser("rubric", help="work with rubrics")
     rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True)
@@ -353,25 +353,25 @@ def build_parser() -> argparse.ArgumentParser:
                        "text source (e.g. news-scrape) or a folder/.csv/.jsonl/.parquet corpus")
     check.add_argument("--text-column", default="text", help="the corpus's text column (default: text)")
     check.add_argument("--id-column", default=None, help="the corpus's id column (default: row numbers, from 0)")
-    check.set_defaults(run=_rubric_check)
+    check.set_defaults(run=_rubric_check, parser=check)
 
     labs = commands.add_parser("labs", help="list the lab registry")
     labs.add_argument("--file", default=None, help="registry YAML (default: the shipped one)")
-    labs.set_defaults(run=_labs)
+    labs.set_defaults(run=_labs, parser=labs)
 
     report = commands.add_parser("report", help="execute every notebook in order, export its figures, build reports/index.html")
     report.add_argument("--no-execute", action="store_true", help="only rebuild the page from the notebooks and figures as they are")
-    report.set_defaults(run=_report)
+    report.set_defaults(run=_report, parser=report)
 
     data = commands.add_parser("data", help="fetch raw sources and build processed tables")
     data_commands = data.add_subparsers(dest="data_command", required=True)
     fetch = data_commands.add_parser("fetch", help="download (or copy from a mirror) and verify raw sources")
     fetch.add_argument("sources", nargs="*", help="source ids (default: all)")
     fetch.add_argument("--mirror", type=Path, default=None, help="folder holding raw/<source>/ (or set OPENNESS_MIRROR)")
-    fetch.set_defaults(run=_data_fetch)
+    fetch.set_defaults(run=_data_fetch, parser=fetch)
     build = data_commands.add_parser("build", help="rebuild every processed table from the raw sources")
     build.add_argument("--out", default=None, help="output folder (default: data/processed)")
-    build.set_defaults(run=_data_build)
+    build.set_defaults(run=_data_build, parser=build)
     return parser
 
 
@@ -387,7 +387,9 @@ def one_line(message: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     from openness.core.outputs import ending_on_sigterm
 
-    args = build_parser().parse_args(argv)
+    args, unknown = build_parser().parse_known_args(argv)
+    if unknown:  # said by the command's own parser, whose usage lists the options it takes
+        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         with ending_on_sigterm():
             args.run(args)

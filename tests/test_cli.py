@@ -241,6 +241,18 @@ def test_a_semicolon_header_gets_the_separator_hint_alone(tmp_path, capsys):
     assert capsys.readouterr().err.strip().endswith("(the header looks ';'-separated; save the file comma-separated)")
 
 
+@pytest.mark.parametrize("command, name", [(["score", "corpus.csv", "-o", "out.csv"], "score"),
+                                           (["data", "build"], "data build"), (["rubric", "check"], "rubric check")])
+def test_an_unknown_option_is_told_with_its_command_s_usage(command, name, capsys):
+    """The usage printed is that of the command typed, whose options the user is looking for."""
+    with pytest.raises(SystemExit) as stopped:
+        main(command + ["--txt=body"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: openness {name} [-h]"), err
+    assert err.rstrip().endswith(f"openness {name}: error: unrecognized arguments: --txt=body"), err
+
+
 def test_every_option_of_every_subcommand_says_what_it_does():
     """`--help` is a newcomer's manual: an option without a help string shows only its name."""
     import argparse
