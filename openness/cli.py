@@ -1,5 +1,6 @@
-"""The `openness` command: score a corpus, find openness claims, check a rubric, list labs,
-run the notebooks into a report, fetch the raw sources and build the processed tables."""
+"""The `openness` command: score a corpus, find openness claims, draw hits to judge and measure
+the judged ones' precision, check a rubric, list labs, run the notebooks into a report, fetch
+the raw sources and build the processed tables."""
 from __future__ import annotations
 
 import argparse
@@ -27,19 +28,12 @@ def _naming_the_option(error: Exception) -> UserError:
     return UserError(message + (f" (pick one with --{found[1]}-column)" if found else ""))
 
 
-ID_COLUMNS = ("doc_id", "id")  # what a table's id column is usually called
+def _id_column(args: argparse.Namespace, source: str) -> str | None:
+    """The id column of `source` as the run will find it (`openness.core.corpus.id_column`),
+    for the summary to say where the ids came from."""
+    from openness.core.corpus import id_column
 
-
-def _id_column(source: str, named: str | None) -> str | None:
-    """The id column of `source`: the one `named`, else a table's column called doc_id or id
-    (which a user means as ids), else None: row numbers. A file that cannot be read is left
-    to the run, which says why in its turn (after the rubric and the output paths)."""
-    from openness.core.readers import first_columns
-
-    if named is not None or not Path(source).is_file():
-        return named
-    columns = first_columns(source)
-    return next((name for name in ID_COLUMNS if name in columns), None)
+    return id_column(source, args.id_column, args.text_column)
 
 
 def _guessed_ids(args: argparse.Namespace, id_column: str | None) -> str:
@@ -54,7 +48,7 @@ def _score(args: argparse.Namespace) -> None:
     from openness.core.rubric import RubricError
     from openness.core.streaming import score_to_csv
 
-    id_column = _id_column(args.input, args.id_column)
+    id_column = _id_column(args, args.input)
     try:
         summary = score_to_csv(
             args.input,
@@ -81,7 +75,7 @@ def _claims(args: argparse.Namespace) -> None:
     from openness.core.corpus import CorpusError
     from openness.core.rubric import RubricError
 
-    id_column = _id_column(args.input, args.id_column)
+    id_column = _id_column(args, args.input)
     try:
         summary = claims_to_csv(args.input, args.output, text=args.text_column, id=id_column,
                                 dimension=args.dimension_column, rubric=args.rubric, method=args.method)
@@ -134,7 +128,7 @@ def _audit(args: argparse.Namespace) -> None:
                 refuse_filled_sheet(sheet_path, tuple(CODES))
         frames = _source_frames(args.corpus)
         if frames is None:  # a corpus of the user's: text and ids found as `openness score` finds them
-            id_column = _id_column(args.corpus, args.id_column)
+            id_column = _id_column(args, args.corpus)
             docs = read_corpus(args.corpus, text=args.text_column, id=id_column).docs[["doc_id", "text"]]
         elif args.text_column != "text" or args.id_column is not None:
             raise ValueError(f"--text-column and --id-column are for a corpus file; {args.corpus} is a registered "
@@ -209,6 +203,18 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
     print(f"{len(silent)} of {len(rubric.cues)} cues never fire on {args.corpus} ({n_docs} documents{left_out})")
     for cue in silent:
         print(f"  {cue.id} ({cue.theme} {cue.criterion})")
+
+
+def _precision(args: argparse.Namespace) -> None:
+    """The precision of judged sheets as CSV on stdout (`> precision.csv` keeps it): each file's
+    stem names its audit."""
+    from openness.analysis.audit import AuditError, precision_table, read_judged
+
+    try:
+        judged = pd.concat([read_judged(path).assign(audit=Path(path).stem) for path in args.sheets], ignore_index=True)
+    except AuditError as error:
+        raise UserError(str(error)) from error
+    print(precision_table(judged).round(3).to_csv(index=False, lineterminator="\n"), end="")
 
 
 def _labs(args: argparse.Namespace) -> None:
@@ -289,7 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     score = commands.add_parser("score", help="score a folder, CSV, JSONL or Parquet file")
     score.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
     score.add_argument("-o", "--output", required=True,
-                       help="output CSV (an earlier output there is replaced; any other file stops the run)")
+                       help="output CSV (an earlier output there is replaced; any other file stops the run); rows "
+                            "not scored go beside it, to <output stem>.rejects.csv, with their reason")
     score.add_argument("--text-column", default="text", help="column holding the text (default: text)")
     score.add_argument("--id-column", default=None, help="column holding document ids (default: a column named "
                        "doc_id or id, else row numbers from 0)")
@@ -345,6 +352,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with --sentences: share of the draw taken among the sentences leant on (default: 0.6)")
     audit.set_defaults(run=_audit, parser=audit)
 
+    precision = commands.add_parser("precision", help="precision per theme and stance, with 95%% intervals, of "
+                                    "sheets drawn by `openness audit` and judged (CSV on stdout)")
+    precision.add_argument("sheets", nargs="+", help="judged sheets: every row's verdict one of correct, wrong-stance, "
+                           "wrong-theme, boilerplate")
+    precision.set_defaults(run=_precision, parser=precision)
+
     rubric = commands.add_parser("rubric", help="work with rubrics")
     rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True)
     check = rubric_commands.add_parser("check", help="validate a rubric YAML file and find cues that can never count")
@@ -352,14 +365,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--corpus", default=None, help="also list the cues that never fire on this corpus: a registered "
                        "text source (e.g. news-scrape) or a folder/.csv/.jsonl/.parquet corpus")
     check.add_argument("--text-column", default="text", help="the corpus's text column (default: text)")
-    check.add_argument("--id-column", default=None, help="the corpus's id column (default: row numbers, from 0)")
+    check.add_argument("--id-column", default=None, help="the corpus's id column (default: a column named doc_id or "
+                       "id, else row numbers from 0)")
     check.set_defaults(run=_rubric_check, parser=check)
 
     labs = commands.add_parser("labs", help="list the lab registry")
     labs.add_argument("--file", default=None, help="registry YAML (default: the shipped one)")
     labs.set_defaults(run=_labs, parser=labs)
 
-    report = commands.add_parser("report", help="execute every notebook in order, export its figures, build reports/index.html")
+    report = commands.add_parser("report", help="execute every notebook in order, in place (its outputs are "
+                                 "rewritten), export its figures, build reports/index.html")
     report.add_argument("--no-execute", action="store_true", help="only rebuild the page from the notebooks and figures as they are")
     report.set_defaults(run=_report, parser=report)
 

@@ -2,12 +2,15 @@
 command, and the committed judged sheet."""
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 import pytest
 
 from openness import paths
-from openness.analysis.audit import SHEET_COLUMNS, VERDICTS, AuditError, draw_sheet, precision, precision_table
-from openness.data.sources.audits import read_judged, sheets
+from openness.analysis.audit import (SHEET_COLUMNS, VERDICTS, AuditError, draw_sheet, precision, precision_table,
+                                     read_judged)
+from openness.data.sources.audits import sheets
 from openness.cli import main
 
 
@@ -56,6 +59,25 @@ def test_a_judged_sheet_with_an_unknown_verdict_is_refused_with_its_line(tmp_pat
         sheets(tmp_path)
 
 
+def test_a_sheet_with_rows_not_yet_judged_is_refused_not_counted_wrong(tmp_path, capsys):
+    sheet = judged(["correct", "", "wrong-theme", ""], ["safety"] * 4, [0] * 4)
+    sheet.to_csv(tmp_path / "mine.csv", index=False)
+    assert main(["precision", str(tmp_path / "mine.csv")]) == 2
+    assert capsys.readouterr().err.strip().endswith("mine.csv, line 3: no verdict yet (2 of 4 rows unjudged); "
+                                                    "judge every row, or delete the rows not judged")
+
+
+def test_the_precision_command_reads_judged_sheets_as_a_spreadsheet_saves_them(tmp_path, capsys):
+    judged(["correct", "wrong-theme", "correct"], ["safety"] * 3, [0, 0, 1]).to_csv(tmp_path / "a.csv", index=False, sep=";")
+    judged(["boilerplate"], ["control"], [0]).to_csv(tmp_path / "b.csv", index=False)
+    assert main(["precision", str(tmp_path / "a.csv"), str(tmp_path / "b.csv")]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out)).set_index(["audit", "measure", "class"])
+    assert table.loc[("a", "theme precision", "safety"), ["hits", "right"]].tolist() == [3, 2]
+    assert table.loc[("a", "stance precision", "+1"), ["hits", "right", "estimate"]].tolist() == [1, 1, 1.0]
+    assert table.loc[("b", "boilerplate share", "all"), ["hits", "right"]].tolist() == [1, 1]
+    assert table.loc[("b", "theme precision", "all"), "estimate"] == 0.0
+
+
 def test_the_command_writes_a_sheet_without_text_and_a_view_with_it(tmp_path):
     corpus = tmp_path / "corpus.csv"
     pd.DataFrame({"id": ["a", "b"], "text": ["Open weights help outside researchers audit a model. The risk of misuse is real.",
@@ -83,8 +105,11 @@ def test_a_sheet_of_a_users_corpus_names_documents_by_the_ids_score_uses(tmp_pat
     assert main(["audit", str(corpus), "--text-column", "body", "-o", str(out), "--n", "3"]) == 0
     sheet = pd.read_csv(out)
     assert len(sheet) == 3 and set(sheet["doc_id"]) <= {"essay-1", "essay-2"}
-    assert main(["audit", str(corpus), "--text-column", "body", "--id-column", "body", "-o", str(out), "--n", "1"]) == 0
-    assert pd.read_csv(out)["doc_id"].iloc[0].startswith(("The lab", "Regulators"))
+    drawn = out.read_bytes()
+    # ids taken from the text column would carry the texts into a sheet meant to be committed
+    assert main(["audit", str(corpus), "--text-column", "body", "--id-column", "body", "-o", str(out), "--n", "1"]) == 2
+    assert "the id column and the text column are both 'body'" in capsys.readouterr().err
+    assert out.read_bytes() == drawn
 
 
 def test_a_new_draw_never_replaces_a_judged_or_coded_sheet(tmp_path, capsys):
@@ -131,9 +156,10 @@ def test_the_committed_news_audits_judge_hits_of_news_documents():
     documents = pd.read_csv(paths.PROCESSED / "documents.csv", dtype={"doc_id": str}, keep_default_na=False,
                             usecols=["doc_id", "source"])
     news = set(documents.loc[documents["source"] == "news-scrape", "doc_id"])
-    for name in ("news-audit-before", "news-audit-after", "news-audit-round2", "news-audit-round3", "news-audit-round4",
-                 "news-audit-round5", "news-audit-round6", "news-audit-round7", "news-audit-round8"):
-        sheet = read_judged(paths.DATA / "validation" / f"{name}.csv")
+    files = sorted((paths.DATA / "validation").glob("news-audit-*.csv"))
+    assert len(files) >= 12
+    for path in files:
+        sheet, name = read_judged(path), path.stem
         assert len(sheet) >= 100 and set(sheet["verdict"]) <= set(VERDICTS), name
         assert set(sheet["doc_id"]) <= news, name
         assert (sheet["start"] < sheet["end"]).all(), name

@@ -131,6 +131,15 @@ def test_csv_semicolon_separated_says_so():
         read_corpus(BAD / "semicolon_separated.csv")
 
 
+def test_csv_semicolon_separated_with_a_comma_in_a_text_says_so(tmp_path):
+    """The comma splits that row in two fields: the field count is the symptom, the separator the cause."""
+    path = tmp_path / "export.csv"
+    path.write_text("id;text\n1;Open weights.\n2;Closed, says the lab.\n")
+    with pytest.raises(CorpusError, match=r"export\.csv: line 3: expected 1 fields, saw 2 \(the header looks "
+                                          r"';'-separated; save the file comma-separated\)$"):
+        read_corpus(path)
+
+
 def test_csv_duplicate_ids():
     corpus = read_corpus(BAD / "duplicate_ids.csv", id="id")
     assert corpus.docs[["doc_id", "text"]].values.tolist() == [["d1", "First text for d1."], ["d2", "Text for d2."]]

@@ -124,6 +124,9 @@ def test_cli_parser_and_errors(fixtures, tmp_path, capsys):
     bad = parser.parse_args(["claims", str(fixtures / "claims" / "notes.csv"), "--dimension-column", "nope", "-o", str(out)])
     with pytest.raises(UserError, match=r"notes\.csv: no dimension column 'nope'"):
         bad.run(bad)
+    free_text = parser.parse_args(["claims", str(fixtures / "claims" / "notes.csv"), "--method", "rules", "-o", str(out)])
+    with pytest.raises(UserError, match=r"^--method rates texts on a given dimension: add --dimension-column$"):
+        free_text.run(free_text)  # a method that would change nothing is refused, not ignored
 
 
 def _rubric_with_claims(tmp_path, fixtures, claims: dict):

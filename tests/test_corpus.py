@@ -145,8 +145,10 @@ def test_jsonl_values_and_line_located_rejects(corpus_fixtures):
     assert corpus.n_read == 6 and balanced(corpus)  # the blank line 2 is not a record
 
 
-def test_jsonl_default_ids_count_records_not_lines(corpus_fixtures):
-    corpus = read_corpus(corpus_fixtures / "docs.jsonl")
+def test_jsonl_default_ids_count_records_not_lines(corpus_fixtures, tmp_path):
+    unnamed = tmp_path / "docs.jsonl"  # without an id column, so that the ids are row numbers
+    unnamed.write_text((corpus_fixtures / "docs.jsonl").read_text().replace('"id":', '"ref":'))
+    corpus = read_corpus(unnamed)
     assert corpus.docs["doc_id"].tolist() == ["0", "1"]
     assert corpus.rejects["doc_id"].tolist() == ["2", "3", "4", "5"]
 
@@ -171,9 +173,12 @@ def test_dataframe_source(tmp_path):
     corpus = read_corpus(frame, id="doc_id")
     assert corpus.docs.values.tolist() == [["x", "One.", 1], ["y", "Two.", 2]]
     assert corpus.rejects.values.tolist() == [["row 2", "x", "duplicate id 'x' (first kept)"], ["row 3", "", "missing id"]]
-    by_row = read_corpus(frame)  # ids are row positions, not the index; the doc_id column is kept, renamed
+    assert read_corpus(frame).docs.equals(corpus.docs)  # a column called doc_id (or id) names the documents
+    by_row = read_corpus(frame.rename(columns={"doc_id": "ref"}))  # none does: ids are row positions, not the index
     assert by_row.docs["doc_id"].tolist() == ["0", "1", "2", "3"]
-    assert by_row.docs["doc_id_original"].tolist()[:3] == ["x", "y", "x"]
+    assert by_row.docs["ref"].tolist()[:3] == ["x", "y", "x"]
+    by_group = read_corpus(frame.assign(group=["g1", "g2", "g3", "g4"]), id="group")  # the doc_id column is kept, renamed
+    assert by_group.docs["doc_id_original"].tolist()[:3] == ["x", "y", "x"]
     with pytest.raises(CorpusError, match=r"text column 'group' holds int64, not text"):
         read_corpus(frame, text="group")
     with pytest.raises(CorpusError, match=r"DataFrame: text column 'body' not found; available columns: doc_id, text, group"):

@@ -16,9 +16,9 @@ Verdicts, judged with the codebook (../shared/data/gold/codebook.md) on the sent
 - `boilerplate`: the sentence is not the article's text (menu, footer, sidebar, share
   links, author bio, tag list), whatever it says.
 
-`precision_table` takes every judged sheet of data/validation/ (`*-audit-*.csv`, read by
-openness.data.sources.audits) and gives,
-per audit: theme precision per theme and overall (a hit is right when its verdict is
+`openness precision SHEET...` prints the figures of judged sheets (`read_judged`, then
+`precision_table`); the build gives them for every judged sheet of data/validation/
+(`*-audit-*.csv`, read by openness.data.sources.audits) in `audit_precision.csv`. Per audit: theme precision per theme and overall (a hit is right when its verdict is
 `correct` or `wrong-stance`), stance precision per stance (+1, -1) and overall over the hits
 whose cue has a stance (right only when `correct`), and the share of hits in boilerplate.
 Intervals: Wilson score, 95% (statsmodels `proportion_confint`).
@@ -63,6 +63,27 @@ def refuse_filled_sheet(path, codes: tuple[str, ...]) -> None:
     if filled:
         raise AuditError(f"{path} already holds {filled} judged or coded rows: a new draw would replace them; "
                          "write it to another file (or move that one away first)")
+
+
+def read_judged(path) -> pd.DataFrame:
+    """A judged sheet, every row's verdict checked: a row left blank or a verdict mistyped
+    would count as a wrong hit. The separator is sniffed, as `refuse_filled_sheet` sniffs it."""
+    try:
+        sheet = pd.read_csv(path, dtype={"doc_id": str, "cue": str, "theme": str, "verdict": str},
+                            keep_default_na=False, sep=None, engine="python")
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        raise AuditError(f"{path}: cannot be read as a judged sheet ({error})") from None
+    missing = [c for c in SHEET_COLUMNS if c not in sheet.columns]
+    if missing:
+        raise AuditError(f"{path}: missing column(s) {', '.join(missing)}; start from `openness audit`'s sheet")
+    blank = np.flatnonzero(sheet["verdict"].to_numpy() == "")
+    if len(blank):
+        raise AuditError(f"{path}, line {blank[0] + 2}: no verdict yet ({len(blank)} of {len(sheet)} rows unjudged); "
+                         "judge every row, or delete the rows not judged")
+    for row, verdict in enumerate(sheet["verdict"], start=2):
+        if verdict not in VERDICTS:
+            raise AuditError(f"{path}, line {row}: verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
+    return sheet
 
 
 def draw_sheet(evidence: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:

@@ -42,6 +42,8 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
     `find_claims`). Bad rows go to `<output stem>.rejects.csv`; both appear together, and a
     path that would destroy an input is refused first."""
     check_outputs({"input": source, "rubric": rubric}, output=output)
+    if dimension is None and method is not None:  # it would change nothing: refused rather than ignored
+        raise ValueError("--method rates texts on a given dimension: add --dimension-column")
     output = Path(output)
     written = "claim rows"
     if dimension is None:

@@ -25,10 +25,12 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from .readers import CorpusError, Records, plain_strings, read_records
+from pathlib import Path
+
+from .readers import CorpusError, Records, first_columns, plain_strings, read_records
 from .shards import Share
 
-__all__ = ["Corpus", "CorpusError", "iter_corpus", "read_corpus"]
+__all__ = ["Corpus", "CorpusError", "id_column", "iter_corpus", "read_corpus"]
 
 DATE_COLUMNS = ("published", "date")
 RESERVED = ("doc_id", "text")
@@ -53,9 +55,26 @@ class Corpus:
         return f"Corpus({len(self.docs)} docs, {len(self.rejects)} rejects, {len(self.flags)} flags, {self.n_read} read)"
 
 
+ID_COLUMNS = ("doc_id", "id")  # what a table's id column is usually called
+
+
+def id_column(source: str | os.PathLike | pd.DataFrame, id: str | None = None, text: str = "text") -> str | None:
+    """The column whose values name the documents of `source`: `id` when given, else a table's
+    column called doc_id or id (which a user means as ids), else None: row numbers from 0 (a
+    folder: file paths). A file that cannot be read is left to the reader, which says why."""
+    if id is not None:
+        return id
+    if isinstance(source, pd.DataFrame):
+        columns = [str(name) for name in source.columns]
+    else:
+        columns = first_columns(source) if Path(source).is_file() else []
+    return next((name for name in ID_COLUMNS if name in columns and name != text), None)
+
+
 def read_corpus(source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None) -> Corpus:
-    """Read a folder, a .csv/.jsonl/.ndjson/.parquet file or a DataFrame into one Corpus."""
-    (corpus,) = _corpora(source, text, id, chunksize=None)  # unchunked, every reader yields one Corpus
+    """Read a folder, a .csv/.jsonl/.ndjson/.parquet file or a DataFrame into one Corpus; ids
+    from the column `id`, else as `id_column` finds them (as `openness score` does)."""
+    (corpus,) = _corpora(source, text, id_column(source, id, text), chunksize=None)  # unchunked: one Corpus
     return corpus
 
 
@@ -69,7 +88,7 @@ def iter_corpus(
     without documents or rejects, and are read no further than the format requires."""
     if chunksize < 1:
         raise ValueError(f"chunksize must be at least 1, not {chunksize}")
-    return _corpora(source, text, id, chunksize, share)
+    return _corpora(source, text, id_column(source, id, text), chunksize, share)
 
 
 def _corpora(source, text: str, id: str | None, chunksize: int | None, share: Share | None = None,

@@ -442,8 +442,14 @@ def _csv_problem(path: Path, message: str, encoding: str) -> str:
         return f"{path_name(path)}: line {line}: a quoted field is never closed (unbalanced quote)"
     if found := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message):
         expected, record, saw = map(int, found.groups())
-        return f"{path_name(path)}: line {_csv_line(path, record, encoding)}: expected {expected} fields, saw {saw}"
+        hint = _separator_hint(pd.Index([_first_line(path, encoding)])) if expected == 1 else ""
+        return f"{path_name(path)}: line {_csv_line(path, record, encoding)}: expected {expected} fields, saw {saw}{hint}"
     return f"{path_name(path)}: cannot parse as CSV: {message}"
+
+
+def _first_line(path: Path, encoding: str) -> str:
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        return handle.readline().rstrip("\r\n")
 
 
 def _csv_line(path: Path, record: int, encoding: str) -> int:

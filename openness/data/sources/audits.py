@@ -13,23 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from openness.analysis.audit import SHEET_COLUMNS, VERDICTS, AuditError
+from openness.analysis.audit import SHEET_COLUMNS, read_judged
 from openness.analysis.coded import SHEET_COLUMNS as CODED_COLUMNS, check_codes
 from openness.data.sources import SourceParser, source_root
 
 SOURCE = "audits"
-
-
-def read_judged(path: Path) -> pd.DataFrame:
-    """A judged sheet, every verdict checked."""
-    sheet = pd.read_csv(path, dtype={"doc_id": str, "cue": str, "theme": str, "verdict": str}, keep_default_na=False)
-    missing = [c for c in SHEET_COLUMNS if c not in sheet.columns]
-    if missing:
-        raise AuditError(f"{path}: missing column(s) {', '.join(missing)}; start from `openness audit`'s sheet")
-    for row, verdict in enumerate(sheet["verdict"], start=2):
-        if verdict not in VERDICTS:
-            raise AuditError(f"{path}, line {row}: verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
-    return sheet
 
 
 def sheets(root: Path | None = None) -> pd.DataFrame:
