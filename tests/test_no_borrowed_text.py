@@ -107,8 +107,10 @@ def borrowed_runs(files: dict[str, str], sources: list[str], run: int = RUN) -> 
                                      or [np.zeros(0, dtype=np.uint64)]))
     found = {}
     for name, text in files.items():
-        ids = vocabulary.encode(text)
-        hits = np.flatnonzero(np.isin(run_hashes(ids, run), known))
+        hashes = run_hashes(vocabulary.encode(text), run)
+        # a binary search in the sorted hashes: np.isin would sort all of them again for every file
+        at = np.minimum(np.searchsorted(known, hashes), max(len(known) - 1, 0))
+        hits = np.flatnonzero(known[at] == hashes) if len(known) else np.zeros(0, dtype=np.int64)
         if len(hits):
             words = _WORD.findall(text.lower())
             found[name] = " ".join(words[hits[0]:hits[0] + run])
