@@ -129,6 +129,12 @@ def test_document_table_adds_up(scores):
     assert set(docs["rubric_id"]) == {"mini"} and docs["rubric_hash"].str.len().min() >= 8
 
 
+def test_scores_print_as_their_sizes_not_their_tables(scores):
+    assert repr(scores) == (f"Scores(4 documents, {len(scores.sentences)} sentences, {len(scores.evidence)} cue hits, "
+                            f"{len(scores.mentions)} lab mentions, 0 rejects; rubric mini {scores.rubric.version})")
+    assert len(scores.evidence) > 0 and len(scores.mentions) > 0
+
+
 def test_lab_frames_attribute_hits_in_sentences_naming_the_lab(scores):
     frames = scores.lab_frames.set_index(["doc_id", "lab", "theme"])
     # doc a: Acme is named in sentence 0 only, which holds one transparency hit

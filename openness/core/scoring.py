@@ -65,7 +65,7 @@ _UNICODE_SPACE = re.compile(
 )
 
 
-@dataclass
+@dataclass(repr=False)
 class Scores:
     """Scores of a corpus: one table per unit, all keyed by `doc_id`, and the records of
     the corpus that could not be scored, with their reason."""
@@ -78,6 +78,11 @@ class Scores:
     rubric: Rubric
     texts: pd.Series = field(repr=False)  # doc_id -> text, for `explain`
     rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["location", "doc_id", "reason"], dtype=str))
+
+    def __repr__(self) -> str:  # the tables are a print() away; a notebook cell ending on `scores` shows the sizes
+        return (f"Scores({len(self.documents)} documents, {len(self.sentences)} sentences, {len(self.evidence)} cue hits, "
+                f"{len(self.mentions)} lab mentions, {len(self.rejects)} rejects; rubric {self.rubric.id} "
+                f"{self.rubric.version})")
 
     def explain(self, doc_id: str) -> "Explanation":
         """The document with its cue hits and lab mentions marked: HTML in JupyterLab,
