@@ -3,6 +3,7 @@
     import openness
     corpus = openness.read_corpus("my_articles.csv", text="body", id="url")
     scores = openness.score(corpus)
+    openness.with_model_stance(scores)  # the stance model's stance, as `openness score` gives it
     scores.documents, scores.sentences, scores.evidence, scores.explain(doc_id)
     scores.explore()          # in JupyterLab: counts, sentences and their evidence, linked
 """
@@ -22,8 +23,17 @@ def explore(scores: Scores, **options):
     return explorer(scores, **options)
 
 
+def with_model_stance(scores: Scores, model=None) -> Scores:
+    """`scores` with the stance model's `stance`, as `openness score` gives it by default
+    (`openness.core.stance_model.with_model_stance`); imported on first use, as the explorer is."""
+    from .core.stance_model import with_model_stance as model_stance
+
+    return model_stance(scores, model)
+
+
 # The explorer lives in the presentation layer, which the core may not import: the facade,
 # which sees every layer, gives Scores its `explore` method.
 Scores.explore = explore
 
-__all__ = ["Corpus", "Scores", "explore", "load_labs", "load_rubric", "notebook_setup", "read_corpus", "score", "score_iter"]
+__all__ = ["Corpus", "Scores", "explore", "load_labs", "load_rubric", "notebook_setup", "read_corpus", "score", "score_iter",
+           "with_model_stance"]

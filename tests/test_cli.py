@@ -72,14 +72,15 @@ def test_sentence_unit_and_evidence(news_csv, tmp_path):
 @pytest.mark.parametrize("column", ["doc_id", "id"])
 def test_a_table_s_doc_id_or_id_column_names_the_documents_unless_another_is_named(tmp_path, capsys, column):
     corpus = tmp_path / "in.csv"
-    pd.DataFrame({column: ["a1", "a1", "c3"], "text": ["Open weights.", "A second text.", "Closed models."]}).to_csv(corpus, index=False)
+    pd.DataFrame({column: ["a1", "a1", "c3"], "ref": ["r1", "r2", "r3"],
+                  "text": ["Open weights.", "A second text.", "Closed models."]}).to_csv(corpus, index=False)
     out = tmp_path / "out.csv"
     assert main(["score", str(corpus), "-o", str(out)]) == 0
     assert f"ids from column {column!r}" in capsys.readouterr().err
     assert pd.read_csv(out)["doc_id"].tolist() == ["a1", "c3"]  # the repeated id is rejected
     assert pd.read_csv(tmp_path / "out.rejects.csv")["reason"].str.startswith("duplicate id").tolist() == [True]
-    assert main(["score", str(corpus), "-o", str(out), "--id-column", "text", "--quiet"]) == 0
-    assert pd.read_csv(out)["doc_id"].tolist() == ["Open weights.", "A second text.", "Closed models."]
+    assert main(["score", str(corpus), "-o", str(out), "--id-column", "ref", "--quiet"]) == 0
+    assert pd.read_csv(out)["doc_id"].tolist() == ["r1", "r2", "r3"]
     pd.DataFrame({"key": ["x"], "text": ["Open weights."]}).to_csv(corpus, index=False)  # no such column: row numbers
     assert main(["score", str(corpus), "-o", str(out), "--quiet"]) == 0
     assert pd.read_csv(out, dtype=str)["doc_id"].tolist() == ["0"]

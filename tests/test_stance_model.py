@@ -261,9 +261,9 @@ def test_the_model_s_frame_travels_with_it_to_a_user_s_rubric(tmp_path):
     assert written["stance"].isin(STANCES).all() and written.loc[1, "stance"] == "neutral"  # b holds no frame word
 
 
-def test_score_with_the_model_stance_gives_the_command_s_default(fixture_gold, tmp_path):
-    """`openness.score(corpus, stance="model")` is the Python route to what `openness score`
-    writes by default; its other columns are the rubric's."""
+def test_with_model_stance_in_python_gives_the_command_s_default(fixture_gold, tmp_path):
+    """`openness.with_model_stance(openness.score(corpus))` is the Python route to what
+    `openness score` writes by default; its other columns are the rubric's."""
     import openness
     from openness.cli import main
 
@@ -271,10 +271,8 @@ def test_score_with_the_model_stance_gives_the_command_s_default(fixture_gold, t
     fixture_gold[["id", "text"]].to_csv(corpus_file, index=False)
     assert main(["score", str(corpus_file), "-o", str(out), "--quiet"]) == 0
     command = pd.read_csv(out, dtype={"doc_id": str}, keep_default_na=False).set_index("doc_id")["stance"]
-    corpus = openness.read_corpus(corpus_file)
-    model, rubric = openness.score(corpus, stance="model").documents, openness.score(corpus).documents
-    assert model.set_index("doc_id")["stance"].to_dict() == command.to_dict()
-    assert (model["stance"] != rubric["stance"]).sum() == 2  # the model decides where no cue takes a side
-    assert model.drop(columns="stance").equals(rubric.drop(columns="stance"))
-    with pytest.raises(ValueError, match="stance must be 'rubric' or 'model', not 'words'"):
-        openness.score(corpus, stance="words")
+    rubric = openness.score(openness.read_corpus(corpus_file))
+    model = openness.with_model_stance(rubric)
+    assert model.documents.set_index("doc_id")["stance"].to_dict() == command.to_dict()
+    assert (model.documents["stance"] != rubric.documents["stance"]).sum() == 2  # the model decides where no cue takes a side
+    assert model.documents.drop(columns="stance").equals(rubric.documents.drop(columns="stance"))

@@ -523,13 +523,11 @@ def get_scorer(rubric: Rubric | str | None = None, labs: LabRegistry | str | Non
     return _cached_scorer(None if rubric is None else str(rubric), None if labs is None else str(labs))
 
 
-def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, labs: LabRegistry | str | None = None,
-          stance: str = "rubric") -> Scores:
+def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, labs: LabRegistry | str | None = None) -> Scores:
     """Score every document and sentence of `corpus` on `rubric` (default: the shipped openness
     rubric): a Corpus, or a DataFrame with `doc_id` and `text`, read with the rules of
-    `read_corpus(df, id="doc_id")`. `stance`: "rubric" (the sign of the cues' summed stances,
-    as the committed tables have it) or "model" (the stance model's, as `openness score` gives
-    it by default; see openness.core.stance_model); every other column is the same.
+    `read_corpus(df, id="doc_id")`. The stance is the rubric's, as in the committed tables;
+    `openness.with_model_stance(scores)` gives the stance model's, as `openness score` does.
 
     Rows those rules reject (a missing or repeated id, a missing, non-text, empty or
     repeated text) are not scored: they are in `scores.rejects` (location `row N` counted
@@ -538,8 +536,6 @@ def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, lab
     as `Corpus.rejects` sits beside `Corpus.docs`, rather than a second return value or an
     exception: good input gives the same Scores as ever, `score(df).documents` keeps
     working, and a pandas user finds what was left out where the tables are."""
-    if stance not in ("rubric", "model"):
-        raise ValueError(f"stance must be 'rubric' or 'model', not {stance!r}")
     if isinstance(corpus, pd.DataFrame):
         missing = {"doc_id", "text"} - set(corpus.columns)
         if missing:
@@ -551,10 +547,6 @@ def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, lab
                           f"{corpus.rejects['location'].iloc[0]}, {corpus.rejects['reason'].iloc[0]}); "
                           "see scores.rejects", UserWarning, stacklevel=2)
     scores = score_rows(corpus.docs, rubric, labs)
-    if stance == "model":
-        from .stance_model import with_model_stance  # it imports this module
-
-        scores = with_model_stance(scores)
     scores.rejects = corpus.rejects
     return scores
 
