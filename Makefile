@@ -18,8 +18,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 reproduce: setup
 	$(VENV)/bin/openness report
 
+# on every core (pytest-xdist); --dist loadscope keeps a notebook's cells, and a test module's
+# fixtures, on one worker
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadscope
 
 # every dependency at its declared floor, in .venv-min, then the fast tests (scripts/min_versions.py)
 test-min:
