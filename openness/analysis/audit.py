@@ -18,7 +18,8 @@ Verdicts, judged with the codebook (../shared/data/gold/codebook.md) on the sent
 
 `openness precision SHEET...` prints the figures of judged sheets (`read_judged`, then
 `precision_table`); the build gives them for every judged sheet of data/validation/
-(`*-audit-*.csv`, read by openness.data.sources.audits) in `audit_precision.csv`. Per audit: theme precision per theme and overall (a hit is right when its verdict is
+(`*-audit-*.csv`, read by openness.data.sources.audits) in `audit_precision.csv`. Per audit:
+theme precision per theme and overall (a hit is right when its verdict is
 `correct` or `wrong-stance`), stance precision per stance (+1, -1) and overall over the hits
 whose cue has a stance (right only when `correct`), and the share of hits in boilerplate.
 Intervals: Wilson score, 95% (statsmodels `proportion_confint`).

@@ -20,12 +20,11 @@ import os
 import re
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 import pandas as pd
-
-from pathlib import Path
 
 from .readers import CorpusError, Records, first_columns, plain_strings, read_records
 from .shards import Share
