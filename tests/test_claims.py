@@ -20,6 +20,7 @@ from openness.data.sources import osai
     ("Access requires signing a bespoke community licence.", "weights_endmodel", "partial"),
     ("Access requires signing a bespoke community licence.", "licenses", "closed"),  # no OSI licence
     ("The data is nowhere disclosed.", "datasources_basemodel", "closed"),
+    ("The lab declined to disclose its training data.", "datasources_endmodel", "closed"),  # a refusal
     ("No model card could be located.", "modelcard", "closed"),  # a negated dimension cue
     ("Weights under MIT, code under Apache 2.0, data terms unknown.", "licenses", "partial"),  # mixed
     # inference code is not training code (the index asks for data processing, training, tuning)
