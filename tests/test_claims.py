@@ -66,6 +66,15 @@ def test_end_model_is_the_default_and_qualifiers_pick_base():
         ("weights_endmodel", "open"), ("weights_endmodel", "open"), ("weights_basemodel", "closed")]
 
 
+def test_a_level_does_not_reach_a_dimension_across_a_contrast():
+    docs = pd.DataFrame({"doc_id": ["x", "y"], "text": [
+        "The lab keeps its chatbot closed but publishes research papers.",
+        "The weights are fully open, but the company has not disclosed its training data."]})
+    claims = find_claims(docs)
+    assert list(zip(claims.doc_id, claims.dimension, claims.level)) == [
+        ("x", "paper", "open"), ("y", "datasources_endmodel", "closed"), ("y", "weights_endmodel", "open")]
+
+
 def test_claims_to_csv_free_text(fixtures, tmp_path):
     out = tmp_path / "claims.csv"
     summary = claims_to_csv(fixtures / "claims" / "docs.csv", out, text="body", id="id")

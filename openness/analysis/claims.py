@@ -29,6 +29,10 @@ from openness.core.text import sentence_spans
 # Where the scope of a negated dimension ends: "no paper documenting it is available" denies
 # the whole clause, "no paper, but a preprint is available" does not.
 CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|however|although|though|while|whereas|except|yet)\b", re.IGNORECASE)
+# A level does not reach a dimension across a contrast: in "keeps the model closed but
+# publishes papers" the papers are not closed. Commas do not stop it ("weights, code and data
+# are open"), nor words that also sit inside a clause ("the data, however, was never disclosed").
+CONTRAST = re.compile(r";|\b(?:but|although|while|whereas)\b", re.IGNORECASE)
 UNDECIDED = "undecided"  # a note whose level cannot be told: said, never left empty
 CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue", "called_open"]
 
@@ -146,10 +150,16 @@ class ClaimFinder:
         """Claims of one free text: one per sentence x index field."""
         spans, dimensions, qualifiers, levels = self.scan(text)
         window, fallback = self.rubric.claims["window"], self.rubric.claims["fallback"]
+
+        def reaches(dimension: Hit, level: Hit) -> bool:
+            first, second = sorted([dimension, level], key=lambda h: h.start)
+            return (dimension.sentence == level.sentence and _distance(dimension, level) <= window
+                    and not CONTRAST.search(text, first.end, second.start))
+
         grouped: dict[tuple[int, str], list[Hit]] = {}
         for family in self.families:
             for hit in self.levels_for(family, levels):
-                near = [d for d in dimensions if d.sentence == hit.sentence and _distance(d, hit) <= window]
+                near = [d for d in dimensions if reaches(d, hit)]
                 if near:
                     nearest = min(near, key=lambda d: (_distance(d, hit), d.start))
                     if nearest.cue.value == family:
