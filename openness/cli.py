@@ -238,12 +238,12 @@ def _labs(args: argparse.Namespace) -> None:
         raise UserError(str(error)) from error
 
 
-def _terminal_width(most: int = 100) -> int:
-    """The terminal's width up to `most` when stdout is one; `most` when it is a pipe or a file,
-    so that saved output does not depend on the window it was made in."""
+def _terminal_width(most: int = 100, least: int = 40) -> int:
+    """The terminal's width, within [least, most], when stdout is one; `most` when it is a pipe
+    or a file, so that saved output does not depend on the window it was made in."""
     import shutil
 
-    return min(most, shutil.get_terminal_size((most, 24)).columns) if sys.stdout.isatty() else most
+    return max(least, min(most, shutil.get_terminal_size((most, 24)).columns)) if sys.stdout.isatty() else most
 
 
 def _width(value: str) -> int:

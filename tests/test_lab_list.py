@@ -119,6 +119,10 @@ def test_only_the_labs_asked_for(capsys):
     assert text.splitlines()[0] == "2 labs of the registry openness/core/labs.yaml: 1 mixed, 1 closed."
 
 
+def test_one_lab_is_one_lab(capsys):
+    assert run(capsys, "ai2").splitlines()[0] == "1 lab of the registry openness/core/labs.yaml: 1 open."
+
+
 def test_an_unknown_lab_id_is_one_error_line(capsys):
     assert main(["labs", "meta", "acme"]) == 2
     captured = capsys.readouterr()

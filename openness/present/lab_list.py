@@ -78,7 +78,8 @@ def describe(registry: LabRegistry, reference: pd.DataFrame | None, reference_pa
     reference_path = _shown_path(reference_path or paths.PROCESSED / "labs.csv")
     counts = pd.Series([decided[lab.id][0] for lab in labs]).value_counts()
     tally = ", ".join(f"{counts[group]} {group}" for group in dict.fromkeys(decided[lab.id][0] for lab in labs))
-    lines = _wrap(f"{len(labs)} labs of the registry {_shown_path(registry.source)}: {tally}.", width)
+    lines = _wrap(f"{len(labs)} lab{'s' * (len(labs) != 1)} of the registry {_shown_path(registry.source)}: {tally}.",
+                  width)
     if reference is None:
         lines += _wrap(f"No lab reference at {reference_path} (`openness data build` writes it), so no lab has "
                        "an openness group here.", width)
