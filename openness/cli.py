@@ -219,19 +219,38 @@ def _precision(args: argparse.Namespace) -> None:
 
 def _labs(args: argparse.Namespace) -> None:
     from openness.core.labs import LabsError, load_labs
+    from openness.present.lab_list import describe, entry_table, read_reference
 
     try:
         registry = load_labs(args.file)
     except (LabsError, FileNotFoundError) as error:
         raise UserError(str(error)) from error
-    table = pd.DataFrame(
-        [
-            {"id": lab.id, "name": lab.name, "aliases": "; ".join(lab.aliases), "products": "; ".join(lab.products)}
-            for lab in registry.labs.values()
-        ]
-    )
-    with pd.option_context("display.max_rows", None, "display.max_colwidth", 60, "display.width", 160):
-        print(table.to_string(index=False))
+    if args.reference is not None and not Path(args.reference).is_file():
+        raise UserError(f"{args.reference}: no such lab reference (data/processed/labs.csv is the built one)")
+    reference = read_reference(args.reference)
+    try:
+        if args.format == "csv":
+            print(entry_table(registry, reference, args.ids).to_csv(index=False, lineterminator="\n"), end="")
+        else:
+            print(describe(registry, reference, args.reference, width=args.width or _terminal_width(),
+                           patterns=args.patterns, only=args.ids), end="")
+    except ValueError as error:  # an id the registry does not have
+        raise UserError(str(error)) from error
+
+
+def _terminal_width(most: int = 100, least: int = 40) -> int:
+    """The terminal's width, within [least, most], when stdout is one; `most` when it is a pipe
+    or a file, so that saved output does not depend on the window it was made in."""
+    import shutil
+
+    return max(least, min(most, shutil.get_terminal_size((most, 24)).columns)) if sys.stdout.isatty() else most
+
+
+def _width(value: str) -> int:
+    width = int(value)
+    if width < 40:
+        raise argparse.ArgumentTypeError(f"{width} is too narrow (40 or more)")
+    return width
 
 
 def _data_fetch(args: argparse.Namespace) -> None:
@@ -369,8 +388,18 @@ def build_parser() -> argparse.ArgumentParser:
                        "id, else row numbers from 0)")
     check.set_defaults(run=_rubric_check, parser=check)
 
-    labs = commands.add_parser("labs", help="list the lab registry")
+    labs = commands.add_parser("labs", help="list the labs the tool finds, by openness group, with the names it "
+                               "finds them by")
+    labs.add_argument("ids", nargs="*", help="only these labs (ids such as meta or ai2; default: all)")
     labs.add_argument("--file", default=None, help="registry YAML (default: the shipped one)")
+    labs.add_argument("--reference", default=None, help="lab reference giving each lab's openness group "
+                      "(default: data/processed/labs.csv, which `openness data build` writes)")
+    labs.add_argument("--format", choices=("text", "csv"), default="text", help="text: for reading, grouped and "
+                      "wrapped (default); csv: one row per alias or product, with its pattern and its lab's group")
+    labs.add_argument("--patterns", action="store_true", help="text: show the patterns as the registry writes them "
+                      "(regular expressions, case rules) instead of the names they find")
+    labs.add_argument("--width", type=_width, default=None, help="text: wrap lines at this many characters "
+                      "(default: the terminal's width up to 100; 100 into a pipe or file)")
     labs.set_defaults(run=_labs, parser=labs)
 
     report = commands.add_parser("report", help="execute every notebook in order, in place (its outputs are "

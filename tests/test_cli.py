@@ -188,11 +188,13 @@ def test_a_reader_that_stops_early_gets_no_traceback():
 
 
 def test_labs_lists_the_registry(capsys):
+    """Every lab once, as "Name (id)" under its group (tests/test_lab_list.py checks the groups)."""
     assert main(["labs"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    ids = {line.split()[0] for line in lines[1:]}
-    assert lines[0].split()[:2] == ["id", "name"]
-    assert {"xai", "openai", "anthropic", "meta", "ai2", "eleutherai", "amazon"} <= ids
+    ids = [found[1] for line in lines if (found := re.fullmatch(r"  \S.* \(([a-z0-9_]+)\)", line))]
+    assert lines[0].startswith("43 labs of the registry openness/core/labs.yaml: ")
+    assert len(ids) == len(set(ids)) == 43
+    assert {"xai", "openai", "anthropic", "meta", "ai2", "eleutherai", "amazon"} <= set(ids)
 
 
 def test_folder_input_scores_the_examples(tmp_path):

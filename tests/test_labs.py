@@ -205,6 +205,47 @@ def test_every_lab_is_found_by_its_own_name():
     assert missed == []
 
 
+def test_every_shipped_regex_lists_examples_it_finds_whole_as_its_lab():
+    """`openness labs` shows a regex by its examples: each must be a text that regex finds from
+    its first to its last character (not a shorter prefix), and that the registry, blockers
+    and all, reads as that lab and nothing else."""
+    registry = load_labs()
+    hits = {}
+    for lab in registry.labs.values():
+        for entry in lab.entries:
+            if entry.regex:
+                assert entry.examples, f"{lab.id}: {entry.text!r} lists no examples"
+            index = next(i for i, pattern in enumerate(registry.patterns)
+                         if pattern.regex == entry.text and registry.pattern_lab[i] == lab.id) if entry.regex else None
+            for example in entry.examples:
+                found, starts, ends = registry.matcher.scan(example)
+                whole = any((int(i), int(s), int(e)) == (index, 0, len(example)) for i, s, e in zip(found, starts, ends))
+                hits[lab.id, example] = (whole, find_mentions(example, registry) == [(lab.id, 0, len(example))])
+    assert len(hits) > 100 and {key: hit for key, hit in hits.items() if hit != (True, True)} == {}
+    assert hits["meta", "Llama-3.1"] == hits["ai2", "Tülu 3"] == (True, True)
+
+
+def test_entries_keep_kind_flags_and_examples_in_file_order():
+    meta = load_labs().labs["meta"]
+    assert [entry.kind for entry in meta.entries] == ["alias"] * len(meta.aliases) + ["product"] * len(meta.products)
+    assert tuple(entry.text for entry in meta.entries) == meta.aliases + meta.products
+    first, llama = meta.entries[0], meta.entries[len(meta.aliases)]
+    assert (first.regex, first.case_sensitive, first.shown) == (True, True, "Meta / META")
+    assert (llama.regex, llama.case_sensitive, llama.shown) == (True, False, "Llama / LLaMA 2 / Llama-3.1 / llama3")
+    facebook = next(entry for entry in meta.entries if entry.text == "Facebook")
+    assert (facebook.regex, facebook.case_sensitive, facebook.examples, facebook.shown) == (False, True, (), "Facebook")
+
+
+def test_a_regex_without_examples_is_shown_as_written(tmp_path):
+    path = write(tmp_path, """
+        labs:
+          acme:
+            name: Acme AI
+            products: [{regex: 'Roadrunner-[0-9]+'}, {regex: 'Coyote-[0-9]', examples: [Coyote-1, Coyote-9]}]
+        """)
+    assert [entry.shown for entry in load_labs(path).labs["acme"].entries] == ["Roadrunner-[0-9]+", "Coyote-1 / Coyote-9"]
+
+
 @pytest.mark.skipif("hyperscan" not in ENGINES, reason="only one engine installed")
 def test_both_engines_find_the_same_mentions():
     registry = load_labs()
@@ -253,6 +294,14 @@ def test_a_custom_registry_and_its_blockers(tmp_path):
      ["not_labs entry", "exactly one of"]),
     ("labs:\n  Acme Labs:\n    name: Acme\n    aliases: [Acme]\n", ["lab 'Acme Labs'", "lab ids"]),
     ("lab:\n  acme:\n    name: Acme\n", ["top level"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [{phrase: Acme, examples: [Acme]}]\n",
+     ["lab acme alias", "examples are for a regex entry"]),
+    ("labs:\n  acme:\n    name: Acme\n    products: [{regex: 'R-[0-9]', examples: R-1}]\n",
+     ["lab acme product", "examples must be a non-empty list"]),
+    ("labs:\n  acme:\n    name: Acme\n    products: [{regex: 'R-[0-9]', examples: []}]\n",
+     ["lab acme product", "examples must be a non-empty list"]),
+    ("labs:\n  acme:\n    name: Acme\n    products: [{regex: 'R-[0-9]', examples: [R-1, '']}]\n",
+     ["lab acme product", "examples must be a non-empty list"]),
 ])
 def test_a_malformed_registry_names_file_entry_and_fault(tmp_path, body, fragments):
     path = write(tmp_path, body)

@@ -1,6 +1,7 @@
 """The lab registry: which AI labs a text names, by their own names or their products.
 
-`labs.yaml` lists every lab with its aliases and products, plus `not_labs`: blocker
+`labs.yaml` lists every lab with its aliases and products (a regex entry may list `examples`
+of what it finds, which `openness labs` shows in its place), plus `not_labs`: blocker
 phrases ("Claude Shannon", "meta-analysis", "Nova Scotia") that shadow an alias they
 overlap. All entries go into one `Matcher`; overlapping hits are resolved leftmost-longest,
 so a blocker wins where it starts earlier or runs longer, and every mention keeps its span.
@@ -22,7 +23,7 @@ from openness.core.matcher import Matcher, Pattern, check_pattern, leftmost_long
 
 _TOP_KEYS = {"labs", "not_labs"}
 _LAB_KEYS = {"name", "aliases", "products"}
-_ENTRY_KEYS = {"phrase", "regex", "case_sensitive"}
+_ENTRY_KEYS = {"phrase", "regex", "case_sensitive", "examples"}
 _LAB_ID = re.compile(r"[a-z0-9][a-z0-9_]*")
 
 
@@ -31,11 +32,29 @@ class LabsError(ValueError):
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One alias or product as the registry file writes it."""
+
+    kind: str  # "alias" or "product"
+    text: str  # the phrase, or the regular expression
+    regex: bool
+    case_sensitive: bool
+    examples: tuple[str, ...] = ()  # what a regex finds, for people to read
+
+    @property
+    def shown(self) -> str:
+        """The entry for a reader: a phrase as written, a regex by its examples ("GPT-4o / GPT-4V"),
+        or as written when it lists none."""
+        return " / ".join(self.examples) if self.examples else self.text
+
+
+@dataclass(frozen=True)
 class Lab:
     id: str
     name: str
     aliases: tuple[str, ...]
     products: tuple[str, ...]
+    entries: tuple[Entry, ...] = ()  # aliases then products, with their kind, flags and examples
 
 
 @dataclass(frozen=True)
@@ -74,8 +93,8 @@ def load_labs(path: str | Path | None = None) -> LabRegistry:
     pattern_lab: list[str | None] = []
     claimed: dict[str, str] = {}  # folded regex -> who claimed it first
 
-    def add(raw: Any, owner: str | None, where: str) -> str:
-        text, pattern = _entry_pattern(raw, lambda fault: fail(where, fault))
+    def add(raw: Any, owner: str | None, where: str) -> tuple[str, Pattern, tuple[str, ...]]:
+        text, pattern, examples = _entry_pattern(raw, lambda fault: fail(where, fault))
         problem = check_pattern(pattern)
         if problem:
             raise fail(where, problem)
@@ -85,7 +104,7 @@ def load_labs(path: str | Path | None = None) -> LabRegistry:
         claimed[key] = where
         patterns.append(pattern)
         pattern_lab.append(owner)
-        return text
+        return text, pattern, examples
 
     for lab_id, body in document["labs"].items():
         if not isinstance(lab_id, str) or not _LAB_ID.fullmatch(lab_id):
@@ -96,16 +115,19 @@ def load_labs(path: str | Path | None = None) -> LabRegistry:
         name = body.get("name")
         if not isinstance(name, str) or not name.strip():
             raise fail(f"lab {lab_id}", "missing name")
-        entries = {}
+        entries = []
         for field, singular in (("aliases", "alias"), ("products", "product")):
             values = body.get(field) or []
             if not isinstance(values, list):
                 raise fail(f"lab {lab_id} {field}", "expected a list")
-            entries[field] = tuple(
-                add(value, lab_id, f"lab {lab_id} {singular} {value!r}") for value in values)
-        if not entries["aliases"] and not entries["products"]:
+            for value in values:
+                text, pattern, examples = add(value, lab_id, f"lab {lab_id} {singular} {value!r}")
+                is_regex = isinstance(value, dict) and "regex" in value
+                entries.append(Entry(singular, text, is_regex, pattern.case_sensitive, examples))
+        if not entries:
             raise fail(f"lab {lab_id}", "no aliases or products to find it by")
-        labs[lab_id] = Lab(lab_id, name.strip(), entries["aliases"], entries["products"])
+        labs[lab_id] = Lab(lab_id, name.strip(), tuple(e.text for e in entries if e.kind == "alias"),
+                           tuple(e.text for e in entries if e.kind == "product"), tuple(entries))
 
     blockers = document.get("not_labs") or []
     if not isinstance(blockers, list):
@@ -121,9 +143,10 @@ def _no_unknown_keys(mapping: dict, allowed: set[str], entry: str, fail) -> None
         raise fail(entry, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
 
 
-def _entry_pattern(raw: Any, fail) -> tuple[str, Pattern]:
+def _entry_pattern(raw: Any, fail) -> tuple[str, Pattern, tuple[str, ...]]:
     """One alias/product/blocker entry: a phrase string, or a mapping with `phrase` or
-    `regex` and an optional `case_sensitive` flag."""
+    `regex`, an optional `case_sensitive` flag and, for a regex, optional `examples` (a list
+    of texts it finds, shown to people in its place; the tests check the shipped ones)."""
     if isinstance(raw, str):
         raw = {"phrase": raw}
     if not isinstance(raw, dict):
@@ -139,12 +162,19 @@ def _entry_pattern(raw: Any, fail) -> tuple[str, Pattern]:
     text = raw.get("phrase", raw.get("regex"))
     if not isinstance(text, str) or not text.strip():
         raise fail("empty alias")
+    examples = raw.get("examples", [])
+    if "examples" in raw:
+        if "regex" not in raw:
+            raise fail("examples are for a regex entry (a phrase is shown as written)")
+        if not isinstance(examples, list) or not examples or \
+                not all(isinstance(example, str) and example.strip() for example in examples):
+            raise fail("examples must be a non-empty list of texts the regex finds")
     if "phrase" in raw:
         try:
-            return text, Pattern(phrase_to_regex(text), case_sensitive)
+            return text, Pattern(phrase_to_regex(text), case_sensitive), ()
         except ValueError as error:
             raise fail(str(error)) from error
-    return text, Pattern(text, case_sensitive)
+    return text, Pattern(text, case_sensitive), tuple(examples)
 
 
 @functools.cache

@@ -30,6 +30,14 @@ from openness.core.labs import LabRegistry, per_lab
 from openness.vocab import LEVELS
 
 OPEN_SHARE = 0.5
+# each group's rule in one line, for listings (`openness labs`); the docstring above is the full rule
+GROUP_RULES = {
+    "open": "releases weights, at least half of what OSAI rates is open, no flagship withheld",
+    "mixed": "releases the weights of some models, but less than half of what OSAI rates is open, "
+             "OSAI does not rate it, or MOT lists a flagship never released",
+    "closed": "releases no weights: neither OSAI nor MOT lists a model of it with open weights",
+    "unrated": "no index (OSAI, MOT, FMTI) speaks about it; listed because the corpus names it",
+}
 WEIGHT_DIMENSIONS = ("weights_basemodel", "weights_endmodel")
 FMTI_EDITIONS = ("2023-10", "2024-05", "2025-12")
 MAX_NAMES = 3
