@@ -95,7 +95,7 @@ def test_a_wrapped_line_keeps_hyphenated_names_and_spellings_of_one_pattern_whol
     assert "GPT-2 / GPT-3.5 / GPT-4o / GPT-4V / GPT-5," in lines[1]  # moved down whole, not split at a " / "
     assert not any(line.startswith("/") for line in lines)
     # the API ids are wider than the 46 characters left: broken after a "/", the next name follows on
-    assert lines[2:4] == ["gpt-3.5-turbo / gpt-4o / gpt-4o-mini /", "gpt-5-nano, SearchGPT,"]
+    assert lines[2:5] == ["gpt-3.5-turbo / gpt-4o / gpt-4o-mini /", "gpt-4.1 / gpt-4.1-mini / gpt-5-nano,", "SearchGPT,"]
     assert lines[0] == "ChatGPT, InstructGPT, gpt-oss,"
     narrow = lab_block(run(capsys, "--width", "40", "amazon"), "amazon").splitlines()
     # spellings wider than a line go over lines, broken after a "/" and never inside a spelling
