@@ -122,7 +122,8 @@ def test_cli_parser_and_errors(fixtures, tmp_path, capsys):
     levels = pd.read_csv(out, keep_default_na=False)["level"]
     assert levels.tolist()[-1] == "undecided" and set(levels[:-1]) <= {"open", "partial", "closed"}
     bad = parser.parse_args(["claims", str(fixtures / "claims" / "notes.csv"), "--dimension-column", "nope", "-o", str(out)])
-    with pytest.raises(UserError, match=r"notes\.csv: no dimension column 'nope'"):
+    with pytest.raises(UserError, match=r"notes\.csv: dimension column 'nope' not found; available columns: row, "
+                                        r"text, field \(pick one with --dimension-column\)$"):
         bad.run(bad)
     free_text = parser.parse_args(["claims", str(fixtures / "claims" / "notes.csv"), "--method", "rules", "-o", str(out)])
     with pytest.raises(UserError, match=r"^--method rates texts on a given dimension: add --dimension-column$"):

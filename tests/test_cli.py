@@ -228,6 +228,8 @@ def test_an_error_naming_a_column_with_a_line_break_stays_one_line(tmp_path, cap
 def test_a_missing_column_error_names_the_option_that_picks_another(news_csv, tmp_path, capsys, option):
     flags, missing = (["--text-column", "body", "--id-column", "uid"], "uid") if option == "id" else ([], "text")
     for command in (["score", str(news_csv), "-o", str(tmp_path / "out.csv")],
+                    ["score", str(news_csv), "-o", str(tmp_path / "out.csv"), "--n-jobs", "2"],  # workers
+                    ["claims", str(news_csv), "-o", str(tmp_path / "claims.csv")],
                     ["rubric", "check", str(paths.DEFAULT_RUBRIC), "--corpus", str(news_csv)]):
         assert main(command + flags) == 2
         err = capsys.readouterr().err.strip()

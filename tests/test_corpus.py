@@ -277,3 +277,30 @@ def test_the_first_invalid_byte_is_found_where_a_character_straddles_two_blocks(
     path.write_bytes("text\né\n".encode() + b"\xe2\x80" + b"x\n")  # a three-byte character missing its last byte
     # offset 8 is the broken sequence's first byte, whatever block boundary falls inside it
     assert [_first_invalid_utf8(path, block) for block in (1, 2, 3, 9, 1 << 20)] == [8] * 5
+
+
+def test_a_missing_column_error_in_python_names_the_argument_that_picks_another(tmp_path):
+    """The command line says `--text-column`; Python says `text=`, and the same for ids,
+    in every format; a header that looks ';'-separated asks for the file saved again instead."""
+    csv = tmp_path / "t.csv"
+    csv.write_text("url,body\nu1,Open weights.\n")
+    jsonl = tmp_path / "t.jsonl"
+    jsonl.write_text('{"url": "u1", "body": "Open weights."}\n')
+    parquet = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"url": ["u1"], "body": ["Open weights."]}), parquet)
+    frame = pd.DataFrame({"url": ["u1"], "body": ["Open weights."]})
+    for source, where in ((csv, "t.csv"), (jsonl, "t.jsonl"), (parquet, "t.parquet"), (frame, "DataFrame")):
+        with pytest.raises(CorpusError) as missing_text:
+            read_corpus(source)
+        assert str(missing_text.value).endswith(
+            "text column 'text' not found; available columns: url, body (pick one with text=\"...\")"), where
+        assert missing_text.value.missing == "text" and where in str(missing_text.value)
+        with pytest.raises(CorpusError) as missing_id:
+            next(iter_corpus(source, text="body", id="uid", chunksize=1))
+        assert str(missing_id.value).endswith(
+            "id column 'uid' not found; available columns: url, body (pick one with id=\"...\")"), where
+    semicolons = tmp_path / "s.csv"
+    semicolons.write_text("url;body\nu1;Open weights.\n")
+    with pytest.raises(CorpusError) as separated:
+        read_corpus(semicolons)
+    assert str(separated.value).endswith("save the file comma-separated)") and "pick one" not in str(separated.value)

@@ -79,7 +79,14 @@ def bom_encoding(path: Path) -> str | None:
 
 
 class CorpusError(ValueError):
-    """A fatal input problem; the message names the file, the reason and the line where known."""
+    """A fatal input problem; the message names the file, the reason and the line where known.
+    For a column not found, `missing` is its role ('text', 'id' or 'dimension') and the message
+    ends with the Python argument that picks another (`text="..."`); the command line says its
+    option instead (`--text-column`), from `reason` (the message without that ending)."""
+
+    def __init__(self, reason: str, missing: str | None = None):
+        self.reason, self.missing = reason, missing
+        super().__init__(reason + (f' (pick one with {missing}="...")' if missing else ""))
 
 
 @dataclass
@@ -589,11 +596,18 @@ def _is_arrow_text(kind: pa.DataType) -> bool:
 
 
 def _require(frame: pd.DataFrame, column: str, role: str, where: Path | str) -> None:
+    """A CorpusError when `column` (the `role` column) is not in `frame`: naming the columns
+    available and, unless the header looks like another separator's (the file is then to be
+    saved again, not another column picked), the argument that picks one (`missing`)."""
     if column not in frame.columns:
-        available = ", ".join(map(str, frame.columns)) or "(none)"
-        where = path_name(where) if isinstance(where, Path) else where
-        raise CorpusError(f"{where}: {role} column {column!r} not found; available columns: {available}"
-                          + _separator_hint(frame.columns))
+        raise missing_column(path_name(where) if isinstance(where, Path) else where, column, role, frame.columns)
+
+
+def missing_column(where: str, column: str, role: str, columns: pd.Index) -> CorpusError:
+    available = ", ".join(map(str, columns)) or "(none)"
+    hint = _separator_hint(columns)
+    return CorpusError(f"{where}: {role} column {column!r} not found; available columns: {available}{hint}",
+                       missing=None if hint else role)
 
 
 def _separator_hint(columns: pd.Index) -> str:
