@@ -91,7 +91,7 @@ def test_claims_to_csv_dimension_column(fixtures, tmp_path):
         ["m2", "datasources_basemodel", "closed"], ["m2", "paper", "undecided"], ["m3", "modelcard", "undecided"]]
     assert "6 claim rows (2 undecided, method rules)" in summary.describe()
     rejects = pd.read_csv(summary.rejects, keep_default_na=False)
-    assert rejects[["location", "doc_id"]].values.tolist() == [["row 5", "m3"]]
+    assert rejects[["location", "doc_id"]].values.tolist() == [[f"{fixtures / 'claims' / 'notes.csv'}:line 7", "m3"]]
     assert "dimension 'weights' is not one of" in rejects.reason[0]
     assert summary.n_read == len(table) + len(rejects) == 7
 

@@ -119,8 +119,10 @@ def test_csv_with_id_column(corpus_fixtures):
     assert docs["published"].tolist()[:2] == [pd.Timestamp("2024-01-15"), pd.Timestamp("2024-02-01 08:30")]
     assert pd.isna(docs["published"].iloc[2])
     assert corpus.flags.values.tolist() == [["a3", "published not a date: 'not a date'"]]
-    assert corpus.rejects.values.tolist() == [["row 3", "a4", "empty text"],
-                                              ["row 4", "a5", "duplicate text of doc_id 'a1'"]]
+    # located by file line (a2's text spans lines 3 and 4), as a broken row is
+    where = f"{corpus_fixtures / 'docs.csv'}:line"
+    assert corpus.rejects.values.tolist() == [[f"{where} 6", "a4", "empty text"],
+                                              [f"{where} 7", "a5", "duplicate text of doc_id 'a1'"]]
     assert corpus.n_read == 5 and balanced(corpus)
 
 
@@ -163,7 +165,7 @@ def test_parquet_roundtrip(tmp_path):
     assert corpus.docs["score"].tolist() == [1, 4]
     assert corpus.docs["published"].tolist() == [pd.Timestamp("2021-06-01"), pd.Timestamp("2021-06-04")]
     assert corpus.rejects[["location", "reason"]].values.tolist() == [
-        ["row 1", "missing text"], ["row 2", "duplicate text of doc_id '0'"]]
+        [f"{path}:row 1", "missing text"], [f"{path}:row 2", "duplicate text of doc_id '0'"]]
     assert balanced(corpus)
 
 
@@ -191,7 +193,7 @@ def test_iter_corpus_csv_chunks_continue_ids_and_find_duplicates_across_chunks(t
     chunks = list(iter_corpus(path, chunksize=2))
     assert [chunk.n_read for chunk in chunks] == [2, 2, 1]
     assert [chunk.docs["doc_id"].tolist() for chunk in chunks] == [["0", "1"], ["2"], ["4"]]
-    assert chunks[1].rejects.values.tolist() == [["row 3", "3", "duplicate text of doc_id '0'"]]
+    assert chunks[1].rejects.values.tolist() == [[f"{path}:line 5", "3", "duplicate text of doc_id '0'"]]
     whole = read_corpus(path)
     pd.testing.assert_frame_equal(pd.concat([chunk.docs for chunk in chunks], ignore_index=True), whole.docs)
 
