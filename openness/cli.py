@@ -17,15 +17,11 @@ class UserError(Exception):
     """A fatal problem with the user's input, reported as one line on stderr."""
 
 
-# the reader's message for a missing column, when the header is otherwise plausible (no separator hint)
-_MISSING_COLUMN = re.compile(r": (text|id) column .* not found; available columns: [^\n]*(?<!comma-separated\))$")
-
-
 def _naming_the_option(error: Exception) -> UserError:
-    """The reader names the missing column; the command also says which option names another."""
-    message = str(error)
-    found = _MISSING_COLUMN.search(message)
-    return UserError(message + (f" (pick one with --{found[1]}-column)" if found else ""))
+    """The reader names the missing column and the Python argument that picks another
+    (`text="..."`); the command names its option instead (`--text-column`)."""
+    missing = getattr(error, "missing", None)
+    return UserError(f"{error.reason} (pick one with --{missing}-column)" if missing else str(error))
 
 
 def _id_column(args: argparse.Namespace, source: str) -> str | None:

@@ -59,6 +59,28 @@ def test_a_judged_sheet_with_an_unknown_verdict_is_refused_with_its_line(tmp_pat
         sheets(tmp_path)
 
 
+def test_a_wrong_stance_verdict_on_a_hit_that_takes_no_side_is_refused_with_its_line_and_hit(tmp_path, capsys):
+    sheet = judged(["correct", "wrong-stance", "correct", "wrong-stance", "wrong-stance"], ["safety"] * 5, [0, 1, 0, 0, 0])
+    sheet.to_csv(tmp_path / "x-audit-a.csv", index=False)
+    assert sheet["item"].tolist() == [1, 2, 3, 4, 5]
+    doc = sheet.at[3, "doc_id"]
+    with pytest.raises(AuditError, match=rf"x-audit-a\.csv, line 5: item 4 \(doc_id '{doc}', cue 'S1\.risk'\) is judged "
+                                         r"wrong-stance, but its cue has stance 0 and takes no side \(2 such rows\)"):
+        sheets(tmp_path)
+    assert main(["precision", str(tmp_path / "x-audit-a.csv")]) == 2
+    assert "line 5: item 4" in capsys.readouterr().err
+    sheet.assign(stance=[0, 1, 0, -1, 1]).to_csv(tmp_path / "x-audit-a.csv", index=False)  # every one has a side
+    assert read_judged(tmp_path / "x-audit-a.csv")["verdict"].value_counts()["wrong-stance"] == 3
+
+
+def test_no_committed_audit_judges_a_hit_without_a_side_wrong_stance():
+    """Checked before the rule was made a refusal: had a committed sheet held such a row, the
+    build (which reads every sheet) would stop."""
+    files = sorted((paths.DATA / "validation").glob("news-audit-*.csv"))
+    wrong_stance = pd.concat([pd.read_csv(path).query("verdict == 'wrong-stance'") for path in files])
+    assert len(wrong_stance) >= 30 and (wrong_stance["stance"] != 0).all()
+
+
 def test_a_sheet_with_rows_not_yet_judged_is_refused_not_counted_wrong(tmp_path, capsys):
     sheet = judged(["correct", "", "wrong-theme", ""], ["safety"] * 4, [0] * 4)
     sheet.to_csv(tmp_path / "mine.csv", index=False)

@@ -143,7 +143,7 @@ def test_csv_semicolon_separated_with_a_comma_in_a_text_says_so(tmp_path):
 def test_csv_duplicate_ids():
     corpus = read_corpus(BAD / "duplicate_ids.csv", id="id")
     assert corpus.docs[["doc_id", "text"]].values.tolist() == [["d1", "First text for d1."], ["d2", "Text for d2."]]
-    assert corpus.rejects.values.tolist() == [["row 2", "d1", "duplicate id 'd1' (first kept)"]]
+    assert corpus.rejects.values.tolist() == [[f"{BAD / 'duplicate_ids.csv'}:line 4", "d1", "duplicate id 'd1' (first kept)"]]
     assert corpus.n_read == 3 and balanced(corpus)
 
 

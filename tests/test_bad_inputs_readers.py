@@ -191,8 +191,9 @@ def test_nullable_and_arrow_strings_are_first_class(tmp_path, form):
         source = NULLABLE.astype({"id": form, "text": form})
     corpus = read_corpus(source, id="id")
     assert corpus.docs[["doc_id", "text"]].values.tolist() == [["a", "Open weights."], ["d", "Closed weights."]]
+    where = "" if isinstance(source, pd.DataFrame) else f"{source}:"  # a file's rows are named with the file
     assert corpus.rejects[["location", "doc_id", "reason"]].values.tolist() == [
-        ["row 1", "b", "missing text"], ["row 2", "", "missing id"]]
+        [f"{where}row 1", "b", "missing text"], [f"{where}row 2", "", "missing id"]]
     assert corpus.docs["n"].tolist() == [1, 4] and balanced(corpus)
     if isinstance(source, pd.DataFrame):  # no text missing, yet an id: the texts keep their dtype up to the checks
         complete = read_corpus(source.assign(text=source["text"].fillna("Filled.")), id="id")

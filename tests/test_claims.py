@@ -101,7 +101,7 @@ def test_claims_to_csv_dimension_column(fixtures, tmp_path):
         ["m2", "datasources_basemodel", "closed"], ["m2", "paper", "undecided"], ["m3", "modelcard", "undecided"]]
     assert "6 claim rows (2 undecided, method rules)" in summary.describe()
     rejects = pd.read_csv(summary.rejects, keep_default_na=False)
-    assert rejects[["location", "doc_id"]].values.tolist() == [["row 5", "m3"]]
+    assert rejects[["location", "doc_id"]].values.tolist() == [[f"{fixtures / 'claims' / 'notes.csv'}:line 7", "m3"]]
     assert "dimension 'weights' is not one of" in rejects.reason[0]
     assert summary.n_read == len(table) + len(rejects) == 7
 
@@ -132,7 +132,8 @@ def test_cli_parser_and_errors(fixtures, tmp_path, capsys):
     levels = pd.read_csv(out, keep_default_na=False)["level"]
     assert levels.tolist()[-1] == "undecided" and set(levels[:-1]) <= {"open", "partial", "closed"}
     bad = parser.parse_args(["claims", str(fixtures / "claims" / "notes.csv"), "--dimension-column", "nope", "-o", str(out)])
-    with pytest.raises(UserError, match=r"notes\.csv: no dimension column 'nope'"):
+    with pytest.raises(UserError, match=r"notes\.csv: dimension column 'nope' not found; available columns: row, "
+                                        r"text, field \(pick one with --dimension-column\)$"):
         bad.run(bad)
     free_text = parser.parse_args(["claims", str(fixtures / "claims" / "notes.csv"), "--method", "rules", "-o", str(out)])
     with pytest.raises(UserError, match=r"^--method rates texts on a given dimension: add --dimension-column$"):

@@ -230,6 +230,8 @@ def test_an_error_naming_a_column_with_a_line_break_stays_one_line(tmp_path, cap
 def test_a_missing_column_error_names_the_option_that_picks_another(news_csv, tmp_path, capsys, option):
     flags, missing = (["--text-column", "body", "--id-column", "uid"], "uid") if option == "id" else ([], "text")
     for command in (["score", str(news_csv), "-o", str(tmp_path / "out.csv")],
+                    ["score", str(news_csv), "-o", str(tmp_path / "out.csv"), "--n-jobs", "2"],  # workers
+                    ["claims", str(news_csv), "-o", str(tmp_path / "claims.csv")],
                     ["rubric", "check", str(paths.DEFAULT_RUBRIC), "--corpus", str(news_csv)]):
         assert main(command + flags) == 2
         err = capsys.readouterr().err.strip()
@@ -285,3 +287,43 @@ def test_a_mistyped_source_name_is_told_the_registered_ones(tmp_path, monkeypatc
     assert err == ("openness: error: news-scape: no such file or folder, nor a registered text source "
                    f"({', '.join(TEXT_SOURCES)})")
     assert "news-scrape" in TEXT_SOURCES
+
+
+# a CSV whose rows are not one line each: blank lines, a line of spaces, quoted line breaks (LF
+# and CRLF), a quoted text of spaces; the rejects' file lines counted by hand
+AWKWARD_CSV = ('id,text,dim\n\na1,"Open weights are released.",licenses\nb1,,licenses\n   \nc1,"two\nlines",weights\n'
+               'd1,"   ",licenses\ne1,"x\r\ny",licenses\nf1,,licenses\n')
+AWKWARD_LINES = {"b1": 4, "c1": 6, "d1": 8, "f1": 11}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_score_and_claims_locate_a_csv_files_rejects_by_the_same_file_line(tmp_path, encoding, capsys):
+    corpus = tmp_path / "notes.csv"
+    corpus.write_bytes(AWKWARD_CSV.encode(encoding))
+    located = {}
+    runs = {"score": ["score"], "score in 2 processes": ["score", "--n-jobs", "2", "--chunksize", "2"],
+            "claims": ["claims"], "claims per dimension": ["claims", "--dimension-column", "dim"]}
+    for name, command in runs.items():
+        out = tmp_path / f"{name.replace(' ', '-')}.csv"
+        assert main([command[0], str(corpus), "-o", str(out), *command[1:]]) == 0, capsys.readouterr().err
+        rejects = pd.read_csv(out.with_suffix(".rejects.csv"), keep_default_na=False)
+        located[name] = dict(zip(rejects["doc_id"], rejects["location"]))
+    expected = {doc: f"{corpus}:line {line}" for doc, line in AWKWARD_LINES.items()}
+    blank = {doc: expected[doc] for doc in ("b1", "d1", "f1")}  # empty or spaces only
+    assert located == {"score": blank, "score in 2 processes": blank, "claims": blank,
+                       "claims per dimension": {"c1": expected["c1"]}}  # 'weights' names no dimension
+
+
+def test_score_and_claims_locate_a_parquet_files_rejects_by_row(tmp_path, capsys):
+    corpus = tmp_path / "notes.parquet"
+    pd.DataFrame({"id": ["a", "b", "c", "d", "e"], "text": ["Open weights.", "", "Closed weights.", "   ", "Code."],
+                  "dim": ["licenses", "licenses", "weights", "paper", "paper"]}).to_parquet(corpus)
+    located = {}
+    for command in (["score"], ["score", "--chunksize", "2"], ["claims"], ["claims", "--dimension-column", "dim"]):
+        out = tmp_path / "out.csv"
+        assert main([command[0], str(corpus), "-o", str(out), *command[1:]]) == 0, capsys.readouterr().err
+        rejects = pd.read_csv(out.with_suffix(".rejects.csv"), keep_default_na=False)
+        located[" ".join(command)] = dict(zip(rejects["doc_id"], rejects["location"]))
+    rows = {"b": f"{corpus}:row 1", "d": f"{corpus}:row 3"}  # rows from 0, as row-number ids
+    assert located == {"score": rows, "score --chunksize 2": rows, "claims": rows,
+                       "claims --dimension-column dim": {"c": f"{corpus}:row 2"}}

@@ -120,7 +120,7 @@ def test_figures_on_a_sample_written_by_us_are_the_hand_computed_ones():
 
 def test_a_coded_sheet_with_a_code_outside_the_codebook_is_refused_with_its_line(tmp_path):
     coded, _ = coded_and_predicted()
-    sheet = coded.assign(start=0, end=5, drawn=RANDOM)[SHEET_COLUMNS]
+    sheet = coded.assign(sentence=0, start=0, end=5, drawn=RANDOM)[SHEET_COLUMNS]
     sheet.assign(labs=["openai", "", "grok", "", ""]).to_csv(tmp_path / "x-coded.csv", index=False)
     with pytest.raises(CodedSheetError, match=r"x-coded\.csv, line 4: labs 'grok': 'grok' is not a lab id"):
         audits.coded(tmp_path)
@@ -172,3 +172,27 @@ def test_the_held_out_news_figures_leave_out_sentences_of_the_dev_sheets():
     figures = pd.read_csv(paths.PROCESSED / "validation_news.csv")
     assert set(figures.loc[figures["set"] == "check", "n"]) == {len(kept)}
     assert set(figures.loc[figures["set"] == "dev", "n"]) == {len(dev)}
+
+
+def test_a_sentence_sheet_names_each_sentence_by_its_index_and_old_sheets_without_it_still_read(tmp_path):
+    corpus = tmp_path / "corpus.csv"
+    texts = [" ".join(ARTICLE[:4]), " ".join(ARTICLE[4:])]
+    pd.DataFrame({"id": ["a", "b"], "text": texts}).to_csv(corpus, index=False)
+    out = tmp_path / "news9-coded.csv"
+    assert main(["audit", str(corpus), "--sentences", "-o", str(out), "--n", "6", "--seed", "3"]) == 0
+    sheet = pd.read_csv(out, keep_default_na=False)
+    assert sheet.columns.tolist()[:6] == ["item", "doc_id", "sentence", "start", "end", "drawn"]
+    # the index is the scorer's: its sentence there has the sheet's offsets (a user's text is parsed as it is)
+    sentences = score_rows(pd.DataFrame({"doc_id": ["a", "b"], "text": texts})).sentences.set_index(["doc_id", "sentence"])
+    spans = sentences.loc[list(zip(sheet["doc_id"], sheet["sentence"])), ["start", "end"]].to_numpy().tolist()
+    assert spans == sheet[["start", "end"]].to_numpy().tolist() and sheet["sentence"].between(0, 3).all()
+    coded = sheet.assign(transparency=0, safety=0, control=0, stance="neutral", labs="")
+    coded.to_csv(out, index=False)
+    coded.drop(columns="sentence").to_csv(tmp_path / "news8-coded.csv", index=False)  # drawn before the column
+    read = audits.coded(tmp_path)
+    assert read.columns.tolist() == [*SHEET_COLUMNS, "sample"] and len(read) == 12
+    assert read["sentence"].isna().tolist() == [True] * 6 + [False] * 6  # news8 first
+    assert read.loc[read["sample"] == "news9-coded", "sentence"].tolist() == sheet["sentence"].tolist()
+    coded.assign(sentence=["1", "x", "2", "0", "3", "1"]).to_csv(out, index=False)
+    with pytest.raises(CodedSheetError, match=r"news9-coded\.csv, line 3: sentence 'x' is not a sentence index"):
+        audits.coded(tmp_path)

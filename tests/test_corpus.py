@@ -119,8 +119,10 @@ def test_csv_with_id_column(corpus_fixtures):
     assert docs["published"].tolist()[:2] == [pd.Timestamp("2024-01-15"), pd.Timestamp("2024-02-01 08:30")]
     assert pd.isna(docs["published"].iloc[2])
     assert corpus.flags.values.tolist() == [["a3", "published not a date: 'not a date'"]]
-    assert corpus.rejects.values.tolist() == [["row 3", "a4", "empty text"],
-                                              ["row 4", "a5", "duplicate text of doc_id 'a1'"]]
+    # located by file line (a2's text spans lines 3 and 4), as a broken row is
+    where = f"{corpus_fixtures / 'docs.csv'}:line"
+    assert corpus.rejects.values.tolist() == [[f"{where} 6", "a4", "empty text"],
+                                              [f"{where} 7", "a5", "duplicate text of doc_id 'a1'"]]
     assert corpus.n_read == 5 and balanced(corpus)
 
 
@@ -163,7 +165,7 @@ def test_parquet_roundtrip(tmp_path):
     assert corpus.docs["score"].tolist() == [1, 4]
     assert corpus.docs["published"].tolist() == [pd.Timestamp("2021-06-01"), pd.Timestamp("2021-06-04")]
     assert corpus.rejects[["location", "reason"]].values.tolist() == [
-        ["row 1", "missing text"], ["row 2", "duplicate text of doc_id '0'"]]
+        [f"{path}:row 1", "missing text"], [f"{path}:row 2", "duplicate text of doc_id '0'"]]
     assert balanced(corpus)
 
 
@@ -191,7 +193,7 @@ def test_iter_corpus_csv_chunks_continue_ids_and_find_duplicates_across_chunks(t
     chunks = list(iter_corpus(path, chunksize=2))
     assert [chunk.n_read for chunk in chunks] == [2, 2, 1]
     assert [chunk.docs["doc_id"].tolist() for chunk in chunks] == [["0", "1"], ["2"], ["4"]]
-    assert chunks[1].rejects.values.tolist() == [["row 3", "3", "duplicate text of doc_id '0'"]]
+    assert chunks[1].rejects.values.tolist() == [[f"{path}:line 5", "3", "duplicate text of doc_id '0'"]]
     whole = read_corpus(path)
     pd.testing.assert_frame_equal(pd.concat([chunk.docs for chunk in chunks], ignore_index=True), whole.docs)
 
@@ -277,3 +279,30 @@ def test_the_first_invalid_byte_is_found_where_a_character_straddles_two_blocks(
     path.write_bytes("text\né\n".encode() + b"\xe2\x80" + b"x\n")  # a three-byte character missing its last byte
     # offset 8 is the broken sequence's first byte, whatever block boundary falls inside it
     assert [_first_invalid_utf8(path, block) for block in (1, 2, 3, 9, 1 << 20)] == [8] * 5
+
+
+def test_a_missing_column_error_in_python_names_the_argument_that_picks_another(tmp_path):
+    """The command line says `--text-column`; Python says `text=`, and the same for ids,
+    in every format; a header that looks ';'-separated asks for the file saved again instead."""
+    csv = tmp_path / "t.csv"
+    csv.write_text("url,body\nu1,Open weights.\n")
+    jsonl = tmp_path / "t.jsonl"
+    jsonl.write_text('{"url": "u1", "body": "Open weights."}\n')
+    parquet = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"url": ["u1"], "body": ["Open weights."]}), parquet)
+    frame = pd.DataFrame({"url": ["u1"], "body": ["Open weights."]})
+    for source, where in ((csv, "t.csv"), (jsonl, "t.jsonl"), (parquet, "t.parquet"), (frame, "DataFrame")):
+        with pytest.raises(CorpusError) as missing_text:
+            read_corpus(source)
+        assert str(missing_text.value).endswith(
+            "text column 'text' not found; available columns: url, body (pick one with text=\"...\")"), where
+        assert missing_text.value.missing == "text" and where in str(missing_text.value)
+        with pytest.raises(CorpusError) as missing_id:
+            next(iter_corpus(source, text="body", id="uid", chunksize=1))
+        assert str(missing_id.value).endswith(
+            "id column 'uid' not found; available columns: url, body (pick one with id=\"...\")"), where
+    semicolons = tmp_path / "s.csv"
+    semicolons.write_text("url;body\nu1;Open weights.\n")
+    with pytest.raises(CorpusError) as separated:
+        read_corpus(semicolons)
+    assert str(separated.value).endswith("save the file comma-separated)") and "pick one" not in str(separated.value)

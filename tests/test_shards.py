@@ -193,3 +193,14 @@ def test_score_iter_shows_progress_only_when_asked_or_on_a_terminal(tmp_path, ca
     assert capsys.readouterr().err == ""
     list(score_iter(source, chunksize=2, id="id", progress=True))
     assert re.search(r"scoring: 9doc", capsys.readouterr().err)  # every row read, rejects included
+
+
+def test_the_plan_knows_the_line_and_the_record_each_chunk_starts_at(tmp_path):
+    """What a worker needs to name its rejects' file lines without reading the chunks before."""
+    text = 'id,text\n\na,"one\nline more"\nb,two\n  \nc,three\nd,"four\r\nfive"\ne,six\n'
+    path = tmp_path / "lines.csv"
+    path.write_bytes(text.encode())
+    plan = plan_csv(path, 2)
+    # chunks of two records: a (line 3, its text spans 3-4), c (line 7, after a line of spaces), e (line 10)
+    assert [plan.start(path, index) for index in range(3)] == [
+        (text.index("a,"), 3, 0), (text.index("c,"), 7, 2), (text.index("e,"), 10, 4)]

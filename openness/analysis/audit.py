@@ -11,7 +11,8 @@ sentence and the matched words for the judge, which must stay out of the reposit
 
 Verdicts, judged with the codebook (../shared/data/gold/codebook.md) on the sentence:
 - `correct`: the sentence carries the cue's theme, and, for a cue with a stance, that stance;
-- `wrong-stance`: the theme is right but the sentence does not take the cue's stance;
+- `wrong-stance`: the theme is right but the sentence does not take the cue's stance (only for
+  a cue with a stance: a sheet judging a stance-0 hit `wrong-stance` is refused);
 - `wrong-theme`: the sentence does not carry the cue's theme (the cue means something else);
 - `boilerplate`: the sentence is not the article's text (menu, footer, sidebar, share
   links, author bio, tag list), whatever it says.
@@ -68,7 +69,8 @@ def refuse_filled_sheet(path, codes: tuple[str, ...]) -> None:
 
 def read_judged(path) -> pd.DataFrame:
     """A judged sheet, every row's verdict checked: a row left blank or a verdict mistyped
-    would count as a wrong hit. The separator is sniffed, as `refuse_filled_sheet` sniffs it."""
+    would count as a wrong hit, and `wrong-stance` on a hit whose cue has stance 0 (it takes
+    no side to be wrong about) is a slip for another verdict. The separator is sniffed, as `refuse_filled_sheet` sniffs it."""
     try:
         sheet = pd.read_csv(path, dtype={"doc_id": str, "cue": str, "theme": str, "verdict": str},
                             keep_default_na=False, sep=None, engine="python")
@@ -84,6 +86,13 @@ def read_judged(path) -> pd.DataFrame:
     for row, verdict in enumerate(sheet["verdict"], start=2):
         if verdict not in VERDICTS:
             raise AuditError(f"{path}, line {row}: verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
+    sideless = np.flatnonzero((sheet["verdict"] == "wrong-stance").to_numpy()
+                              & (pd.to_numeric(sheet["stance"], errors="coerce") == 0).to_numpy())
+    if len(sideless):
+        hit = sheet.iloc[sideless[0]]
+        raise AuditError(f"{path}, line {sideless[0] + 2}: item {hit['item']} (doc_id {hit['doc_id']!r}, cue "
+                         f"{hit['cue']!r}) is judged wrong-stance, but its cue has stance 0 and takes no side "
+                         f"({len(sideless)} such rows); judge it correct, wrong-theme or boilerplate")
     return sheet
 
 

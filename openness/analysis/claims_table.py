@@ -7,14 +7,15 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from openness.analysis.claims import UNDECIDED, find_claims, get_finder
 from openness.analysis.claims_model import levels as note_levels
-from openness.core.corpus import CorpusError, read_corpus, without_surrogates
+from openness.core.corpus import read_corpus, without_surrogates
 from openness.core.io import RunSummary
 from openness.core.outputs import OutputGroup, check_outputs
-from openness.core.readers import read_table
+from openness.core.readers import missing_column, read_table
 from openness.core.rubric import Rubric
 
 CLI_CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue"]
@@ -66,9 +67,8 @@ def _classify_table(source, text: str, id: str | None, dimension: str, rubric: R
     frame, _ = without_surrogates(records.frame, [])  # lone surrogates become U+FFFD, as read_corpus makes them
     for column, role in ((text, "text"), (dimension, "dimension"), (id, "id")):
         if column is not None and column not in frame.columns:
-            raise CorpusError(f"{name}: no {role} column {column!r} (columns: {', '.join(map(str, frame.columns))})")
+            raise missing_column(name, column, role, frame.columns)
     finder = get_finder(rubric)
-    rows = pd.Series([f"row {i}" for i in range(len(frame))]) if records.locations is None else records.locations
     ids = pd.Series([str(i) for i in range(len(frame))]) if id is None else \
         frame[id].map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).reset_index(drop=True)
     known = {_dimension_key(name): name for name in finder.family_of}
@@ -86,5 +86,6 @@ def _classify_table(source, text: str, id: str | None, dimension: str, rubric: R
     levels = note_levels([t if isinstance(t, str) else "" for t in texts[kept]], dims[kept].tolist(), method, rubric) \
         if kept.any() else []  # every row rejected: nothing to classify (the model needs one row at least)
     table = pd.DataFrame({"doc_id": ids[kept], "dimension": dims[kept], "level": levels}, columns=DIMENSION_COLUMNS)
-    rejects = pd.DataFrame({"location": rows[~kept], "doc_id": ids[~kept], "reason": reason[~kept]})
+    rejects = pd.DataFrame({"location": records.where(np.flatnonzero(~kept.to_numpy()).tolist()),
+                            "doc_id": ids[~kept].to_numpy(), "reason": reason[~kept].to_numpy()})
     return table.reset_index(drop=True), rejects.reset_index(drop=True), len(frame)

@@ -10,9 +10,13 @@ recall) can lean on sentences with a cue hit instead (`--lean-on hits`), where t
 model reads. Every draw is seeded. A sentence's offsets on the sheet point into
 the page text as parsed (before boilerplate removal), so they stay valid when the removal
 rules change; a sentence that cannot be found word for word in the parsed text (removal
-joined words across a removed piece) is passed over. The sheet holds ids, offsets and empty
-code columns, never the text; `coding_view` adds the text for the coder (to keep under
-build/).
+joined words across a removed piece) is passed over. Beside them, `sentence` is the
+sentence's index in the scorer's sentence table of the document as cleaned when drawn (the
+`sentence` of `scores.sentences` and of the evidence, as on a hit-judging sheet): it joins a
+sheet of a user's corpus to the scores, and may point elsewhere once removal rules change.
+Sheets drawn before it was added have no `sentence` column and are read as they are. The
+sheet holds ids, offsets and empty code columns, never the text; `coding_view` adds the text
+for the coder (to keep under build/).
 
 Coding, with ../shared/data/gold/codebook.md on the sentence alone: `transparency`,
 `safety`, `control` 0/1, `stance` pro_open / pro_closed / neutral, `labs` lab ids joined by
@@ -42,7 +46,8 @@ KEYWORDS = re.compile(
     r"\bclosed\b|\bproprietary\b|\btransparen\w*|\bweights\b|\blicen[cs]\w*", re.IGNORECASE)
 CODES = ["transparency", "safety", "control", "stance", "labs"]
 OTHER_LAB = "other"  # a developer outside the codebook's list: coded, but not scored (as for the gold)
-SHEET_COLUMNS = ["item", "doc_id", "start", "end", "drawn", *CODES]
+SHEET_COLUMNS = ["item", "doc_id", "sentence", "start", "end", "drawn", *CODES]
+REQUIRED_COLUMNS = [column for column in SHEET_COLUMNS if column != "sentence"]  # sheets drawn before had none
 LEANING, CUE_HIT, RANDOM = "lab or keyword", "cue hit", "random"
 PRESENCE = ("absent", "present")
 FIGURE_COLUMNS = ["task", "method", "metric", "estimate", "lo", "hi", "n", "positives"]
@@ -90,7 +95,7 @@ def draw_coding_sheet(sentences: pd.DataFrame, texts: pd.Series, parsed: pd.Seri
         raise ValueError(f"lean_on must be {LEANING!r} or {CUE_HIT!r}, not {lean_on!r}")
     rng = np.random.default_rng(seed)
     n_leaning = round(n * lean)
-    taken: dict[int, tuple[str, int, int]] = {}
+    taken: dict[int, tuple[str, int, int]] = {}  # row of `ordered` -> (stratum, start, end)
     for stratum, want in ((lean_on, n_leaning), (RANDOM, n)):  # the second pass fills up to n in all
         pool = np.flatnonzero(leaning) if stratum == lean_on else np.arange(len(ordered))
         for row in rng.permutation(pool):
@@ -101,8 +106,9 @@ def draw_coding_sheet(sentences: pd.DataFrame, texts: pd.Series, parsed: pd.Seri
             span = locate(sentence_texts[row], parsed[ordered.at[row, "doc_id"]])
             if span is not None:
                 taken[row] = (stratum, *span)
-    sheet = pd.DataFrame([{"doc_id": ordered.at[row, "doc_id"], "start": start, "end": end, "drawn": stratum}
-                          for row, (stratum, start, end) in taken.items()], columns=["doc_id", "start", "end", "drawn"])
+    sheet = pd.DataFrame([{"doc_id": ordered.at[row, "doc_id"], "sentence": ordered.at[row, "sentence"], "start": start,
+                           "end": end, "drawn": stratum} for row, (stratum, start, end) in taken.items()],
+                         columns=["doc_id", "sentence", "start", "end", "drawn"])
     sheet.insert(0, "item", np.arange(1, len(sheet) + 1))
     return sheet.assign(**{code: "" for code in CODES})[SHEET_COLUMNS]
 
@@ -123,10 +129,13 @@ def coding_view(sheet: pd.DataFrame, parsed: pd.Series, where: str = "sheet") ->
 
 def check_codes(sheet: pd.DataFrame, where: str) -> None:
     """Raise CodedSheetError at the first row whose codes the codebook does not allow."""
-    missing = [c for c in SHEET_COLUMNS if c not in sheet.columns]
+    missing = [c for c in REQUIRED_COLUMNS if c not in sheet.columns]
     if missing:
         raise CodedSheetError(f"{where}: missing column(s) {', '.join(missing)}; start from `openness audit --sentences`")
     for line, row in enumerate(sheet.itertuples(index=False), start=2):
+        index = str(getattr(row, "sentence", ""))  # none on a sheet drawn before the column
+        if index and not (index.isascii() and index.isdigit()):
+            raise CodedSheetError(f"{where}, line {line}: sentence {index!r} is not a sentence index (0, 1, ...)")
         for theme in THEMES:
             if str(getattr(row, theme)) not in ("0", "1"):
                 raise CodedSheetError(f"{where}, line {line}: {theme} {getattr(row, theme)!r} is not 0 or 1")

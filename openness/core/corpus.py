@@ -6,7 +6,9 @@ are read by `openness.core.readers`; the keep/reject rules, the same for all, ar
 
 Decisions worth knowing:
 - Rejects, checked in this order: missing text, text not a string, empty or whitespace-only
-  text, missing id, duplicate id, exact duplicate text. Only kept documents claim an id or a text,
+  text, missing id, duplicate id, exact duplicate text. Each is located as its reader knows
+  (`Records.where`): `path:line N` in a CSV or JSONL file, `path:row N` in Parquet, the file
+  in a folder, `row N` in a DataFrame. Only kept documents claim an id or a text,
   so "first kept" always points at a document in `docs` (possibly of an earlier chunk).
 - `published`: ISO 8601 first (vectorised), other spellings ("5 March 2024") one by one; offsets
   are converted to UTC and dropped, so the column is naive datetime64.
@@ -21,7 +23,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -183,12 +185,13 @@ class _Recorder(_Seen):
         return {}
 
 
-def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Series, seen: _Seen,
+def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locate: Callable[[list[int]], list[str]], seen: _Seen,
               reasons: pd.Series | None = None, flags: list[tuple[int, str]] = ()) -> Corpus:
-    """Check every record of `frame` (positionally aligned with `ids`, `locations`, any reasons
-    found while reading and flags keyed by position) and split them into docs and rejects."""
+    """Check every record of `frame` (positionally aligned with `ids`, any reasons found while
+    reading and flags keyed by position) and split them into docs and rejects, located by
+    `locate` (positions -> locations)."""
     frame, flags = without_surrogates(frame.reset_index(drop=True), list(flags))
-    ids, locations = ids.reset_index(drop=True).astype(object), locations.reset_index(drop=True)
+    ids = ids.reset_index(drop=True).astype(object)
     reason = pd.Series(None, index=frame.index, dtype=object) if reasons is None else reasons.reset_index(drop=True)
     texts = frame[text]
     if pd.api.types.is_string_dtype(texts.dtype) and texts.dtype != object:
@@ -222,7 +225,8 @@ def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locations: pd.Seri
     doc_position = kept.cumsum() - 1
     flag_rows = [(doc_position[position], ids[position], note) for position, note in flags if kept[position]]
     flag_rows = sorted(flag_rows + date_flags, key=lambda row: row[0])
-    rejects = pd.DataFrame({"location": locations[~kept], "doc_id": ids[~kept].fillna(""), "reason": reason[~kept]})
+    rejects = pd.DataFrame({"location": pd.Series(locate(np.flatnonzero(~kept.to_numpy()).tolist()), dtype=object),
+                            "doc_id": ids[~kept].fillna("").to_numpy(), "reason": reason[~kept].to_numpy()})
     return Corpus(docs=docs, rejects=_as_str(rejects.reset_index(drop=True)), n_read=len(frame),
                   flags=_as_str(pd.DataFrame([row[1:] for row in flag_rows], columns=["doc_id", "flag"])))
 
@@ -273,15 +277,16 @@ def _parse_published(docs: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, 
 
 def _rows(records: Records, text: str, id: str | None, start: int, seen: _Seen) -> Corpus:
     """Assemble a chunk: doc_ids from the id column (the user's, else the reader's), else the
-    0-based row number counted from `start`; rejects located as 'row N' unless the reader
-    knows better (JSONL lines, files of a folder)."""
+    0-based row number counted from `start`; rejects located as the reader knows them
+    (`Records.where`: a file's path, `path:line N` of a CSV or JSONL file, `path:row N` of a
+    Parquet file), as `row N` counted from `start` in a DataFrame."""
     frame, id = plain_strings(records.frame, {text, id or records.id} - {None}), id or records.id
     rows = pd.Series(np.arange(start, start + len(frame))).astype(str)
     ids = rows if id is None else _ids(frame[id])
     if id == "doc_id":
         frame = frame.drop(columns="doc_id")
-    locations = ("row " + rows) if records.locations is None else records.locations
-    return _assemble(frame, text, ids, locations, seen, records.reasons, records.flags)
+    return _assemble(frame, text, ids, lambda positions: records.where(positions, start), seen, records.reasons,
+                     records.flags)
 
 
 def _ids(values: pd.Series) -> pd.Series:

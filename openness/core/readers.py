@@ -12,6 +12,11 @@ Decisions worth knowing:
   is decoded as such, and every record flagged so.
 - File names are written (doc_id, location, messages) by `openness.core.io.path_name`: lossless
   also for names that are not valid UTF-8.
+- Where a record is (a reject's `location`, `Records.where`): a folder's file path; `path:line N`
+  in a CSV or JSONL file, the file line where the record starts (1-based, the header on line 1,
+  blank lines counted: the line numbering of the CSV errors below and of an editor);
+  `path:row N` in a Parquet file, rows from 0 as row-number ids; `row N` in a DataFrame. A CSV
+  file's lines are found (`CsvLines`) only when a record of a chunk is rejected.
 - A file that cannot be read (permission, I/O error) is a CorpusError; in a folder, a reject.
 - A CSV whose structure is broken (a quote never closed, a row with more fields than the header)
   cannot be split into rows reliably, so reading stops with a CorpusError naming file and line.
@@ -41,7 +46,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import lxml.etree
 import lxml.html
@@ -79,21 +84,43 @@ def bom_encoding(path: Path) -> str | None:
 
 
 class CorpusError(ValueError):
-    """A fatal input problem; the message names the file, the reason and the line where known."""
+    """A fatal input problem; the message names the file, the reason and the line where known.
+    For a column not found, `missing` is its role ('text', 'id' or 'dimension') and the message
+    ends with the Python argument that picks another (`text="..."`); the command line says its
+    option instead (`--text-column`), from `reason` (the message without that ending)."""
+
+    def __init__(self, reason: str, missing: str | None = None):
+        self.reason, self.missing = reason, missing
+        super().__init__(reason + (f' (pick one with {missing}="...")' if missing else ""))
 
 
 @dataclass
 class Records:
     """One chunk of records as a reader found them, before the keep/reject rules: the text
-    column and the variables, and per record (by position) where it is ('row N' when None),
-    why it could not be read (None where it could) and notes. `id` is the column that names
-    a record when the user names none (a folder's file paths); row numbers when None."""
+    column and the variables, and per record (by position) where it is, why it could not be
+    read (None where it could) and notes. `id` is the column that names a record when the user
+    names none (a folder's file paths); row numbers when None.
+
+    Where a record is (`where`): `locations` when the reader lists them all (a folder's file
+    paths, a JSONL file's `path:line N`), else `locate` when finding them costs a pass over the
+    file (a CSV file's `path:line N`, a Parquet file's `path:row N`), asked only for the records
+    rejected; `row N` (a DataFrame) when neither."""
 
     frame: pd.DataFrame
     locations: pd.Series | None = None
     reasons: pd.Series | None = None
     flags: list[tuple[int, str]] = field(default_factory=list)
     id: str | None = None
+    locate: Callable[[list[int]], list[str]] | None = None
+
+    def where(self, positions: list[int], start: int = 0) -> list[str]:
+        """The locations of the records at `positions` (ascending) of this chunk, whose first
+        record is record `start` of the input (row numbers count from there)."""
+        if self.locations is not None:
+            return self.locations.iloc[positions].tolist()
+        if self.locate is not None:
+            return self.locate(positions)
+        return [f"row {start + position}" for position in positions]
 
 
 def read_records(source, text: str, id: str | None, chunksize: int | None,
@@ -306,9 +333,13 @@ def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, sh
     plan = share.csv_plan if share else None
     encoding = bom_encoding(path)
     bad_byte = None if encoding else _first_invalid_utf8(path) if plan is None else plan.invalid_utf8
+    lines = CsvLines(path, encoding) if plan is None else None  # one pass, as far as rejects ask
+    first = 0  # the number of the chunk's first record
     for index, chunk in enumerate(_read_csv(path, chunksize, encoding) if plan is None else _planned_csv(path, plan, share)):
+        size = chunk if isinstance(chunk, int) else len(chunk)
         if isinstance(chunk, int) or (share and not share.wants(index)):
-            yield chunk if isinstance(chunk, int) else len(chunk)
+            yield size
+            first += size
             continue
         _require(chunk, text, "text", path)
         if id is not None:
@@ -318,7 +349,10 @@ def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, sh
             replaced = chunk.apply(lambda column: column.str.contains("\ufffd", regex=False, na=False)).any(axis=1)
             note = f"{REPLACED} (file is not valid UTF-8; first invalid byte at offset {bad_byte})"
             flags = [(position, note) for position in np.flatnonzero(replaced.to_numpy())]
-        yield Records(chunk, flags=flags)
+        here = lines if plan is None else CsvLines(path, None, *plan.start(path, index))
+        yield Records(chunk, flags=flags, locate=lambda positions, here=here, first=first:
+                      [f"{path_name(path)}:line {here.line(first + position)}" for position in positions])
+        first += size
 
 
 _CSV_OPTIONS = dict(dtype=str, keep_default_na=False, encoding="utf-8-sig", encoding_errors="replace")
@@ -359,9 +393,11 @@ def read_table(source) -> tuple[Records, str]:
     try:
         encoding = None if suffix == ".parquet" else bom_encoding(path)
         if suffix == ".csv":
-            records = Records(next(_read_csv(path, None, encoding)))
+            lines = CsvLines(path, encoding)
+            records = Records(next(_read_csv(path, None, encoding)), locate=lambda positions:
+                              [f"{path_name(path)}:line {lines.line(position)}" for position in positions])
         elif suffix == ".parquet":
-            records = Records(pd.read_parquet(path))
+            records = Records(pd.read_parquet(path), locate=_parquet_rows(path, 0))
             _unique_columns(records.frame.columns, path_name(path))
         else:
             records = _jsonl_records(path, list(_numbered_lines(path, encoding)), encoding)
@@ -469,6 +505,53 @@ def _csv_line(path: Path, record: int, encoding: str) -> int:
     return line
 
 
+class CsvLines:
+    """The file line where each record of a CSV file starts (1-based, the header on its line;
+    a record with a line break in a quoted field spans several), found as `_csv_line` finds
+    the line of a broken record: by the csv module, read as far as asked and no further.
+    Lines of spaces and tabs are not records, as pandas skips them. Started at byte `offset`
+    (a record's start, on line `line`, the record numbered `record`; data records count from
+    0, the header is -1); records are to be asked for in ascending order."""
+
+    def __init__(self, path: Path, encoding: str | None, offset: int = 0, line: int = 1, record: int = -1):
+        self.path, self.encoding, self.start = path, encoding, (offset, line, record)
+        self._rows = None
+
+    def line(self, record: int) -> int:
+        if self._rows is None or record < self._record:
+            self._rows, (self._record, self._line) = self._scan(), (self.start[2] - 1, None)
+        while self._record < record:
+            self._line = next(self._rows)
+            self._record += 1
+        return self._line
+
+    def _scan(self) -> Iterator[int]:
+        """The start line of every record from the start on; the csv module's field size
+        limit lifted meanwhile (pandas' tokenizer, which read the file first, has none)."""
+        offset, line, _ = self.start
+        encoding = (self.encoding or ("utf-8" if offset else "utf-8-sig")).lower()
+        limit = csv.field_size_limit()
+        csv.field_size_limit(2**31 - 1)
+        try:
+            with open(self.path, "rb") as raw:
+                raw.seek(offset)
+                handle = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+                pending: list[str] = []  # the lines of the record being read
+
+                def lines() -> Iterator[str]:
+                    for text in handle:
+                        pending.append(text)
+                        yield text
+
+                for _ in csv.reader(lines()):
+                    if any(text.strip(" \t\r\n") for text in pending):  # else a blank line, no record
+                        yield line
+                    line += len(pending)
+                    pending.clear()
+        finally:
+            csv.field_size_limit(limit)
+
+
 def _first_invalid_utf8(path: Path, block: int = 1 << 24) -> int | None:
     """Byte offset of the first invalid UTF-8 byte, read in blocks so memory stays bounded."""
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -568,12 +651,18 @@ def _parquet_chunks(path: Path, text: str, id: str | None, chunksize: int | None
     n_read, n_batches = 0, 0
     try:
         for n_batches, batch in enumerate(parquet.iter_batches(batch_size=chunksize) if chunksize else [parquet.read()], 1):
-            yield batch.num_rows if share and not share.wants(n_batches - 1) else Records(batch.to_pandas())
+            yield batch.num_rows if share and not share.wants(n_batches - 1) else \
+                Records(batch.to_pandas(), locate=_parquet_rows(path, n_read))
             n_read += batch.num_rows
         if n_batches == 0:  # a file without row groups, read in batches: read as a whole read reads it
-            yield Records(parquet.read().to_pandas())
+            yield Records(parquet.read().to_pandas(), locate=_parquet_rows(path, 0))
     except (pa.ArrowException, OSError, ValueError) as error:  # a corrupt page behind an intact footer, broken metadata
         raise CorpusError(f"{path_name(path)}: corrupt Parquet data after {n_read} rows: {error}") from None
+
+
+def _parquet_rows(path: Path, first: int) -> Callable[[list[int]], list[str]]:
+    """`path:row N` of a batch whose first row is row `first` (rows count from 0, as row-number ids)."""
+    return lambda positions: [f"{path_name(path)}:row {first + position}" for position in positions]
 
 
 def _is_arrow_text(kind: pa.DataType) -> bool:
@@ -589,11 +678,18 @@ def _is_arrow_text(kind: pa.DataType) -> bool:
 
 
 def _require(frame: pd.DataFrame, column: str, role: str, where: Path | str) -> None:
+    """A CorpusError when `column` (the `role` column) is not in `frame`: naming the columns
+    available and, unless the header looks like another separator's (the file is then to be
+    saved again, not another column picked), the argument that picks one (`missing`)."""
     if column not in frame.columns:
-        available = ", ".join(map(str, frame.columns)) or "(none)"
-        where = path_name(where) if isinstance(where, Path) else where
-        raise CorpusError(f"{where}: {role} column {column!r} not found; available columns: {available}"
-                          + _separator_hint(frame.columns))
+        raise missing_column(path_name(where) if isinstance(where, Path) else where, column, role, frame.columns)
+
+
+def missing_column(where: str, column: str, role: str, columns: pd.Index) -> CorpusError:
+    available = ", ".join(map(str, columns)) or "(none)"
+    hint = _separator_hint(columns)
+    return CorpusError(f"{where}: {role} column {column!r} not found; available columns: {available}{hint}",
+                       missing=None if hint else role)
 
 
 def _separator_hint(columns: pd.Index) -> str:

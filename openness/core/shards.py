@@ -60,6 +60,15 @@ class CsvPlan:
             handle.seek(start)
             return header + handle.read(end - start)
 
+    def start(self, path: Path, index: int) -> tuple[int, int, int]:
+        """Where chunk `index` starts: its byte offset, its line (1-based) and the number of
+        its first record (from 0, the header not counted)."""
+        offset, newlines = self.chunks[index][0], 0
+        with open(path, "rb") as handle:
+            while (left := offset - handle.tell()) > 0 and (data := handle.read(min(left, 1 << 24))):
+                newlines += data.count(b"\n")
+        return offset, newlines + 1, index * self.chunksize
+
     def size(self, index: int) -> int:
         """The number of records in chunk `index`."""
         return min(self.chunksize, self.n_rows - index * self.chunksize)

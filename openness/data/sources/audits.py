@@ -29,13 +29,17 @@ def sheets(root: Path | None = None) -> pd.DataFrame:
 
 def coded(root: Path | None = None) -> pd.DataFrame:
     """Every coded sheet of the folder (`*-coded.csv`, `*-check.csv`, `*-stance.csv`), one row
-    per coded sentence, `sample` = the file's stem."""
+    per coded sentence, `sample` = the file's stem; `sentence` missing (<NA>) on the rows of
+    sheets drawn before it was written."""
     tables = []
     folder = source_root(root, SOURCE)
     for path in sorted([*folder.glob("*-coded.csv"), *folder.glob("*-check.csv"), *folder.glob("*-stance.csv")]):
         sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
         check_codes(sheet, str(path))
-        tables.append(sheet.astype({"item": "int64", "start": "int64", "end": "int64"}).assign(sample=path.stem))
+        sheet = sheet.reindex(columns=CODED_COLUMNS, fill_value="")
+        sentence = pd.to_numeric(sheet["sentence"].where(sheet["sentence"] != "")).astype("Int64")
+        tables.append(sheet.astype({"item": "int64", "start": "int64", "end": "int64"})
+                      .assign(sentence=sentence, sample=path.stem))
     return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=[*CODED_COLUMNS, "sample"])
 
 
