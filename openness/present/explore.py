@@ -84,8 +84,8 @@ class Explorer:
     "Export table and chart" writes explore.csv (the count table) and explore.png, .svg and
     .pdf (its chart, listed in the folder's manifest.csv by `charts.save`); "Export marks
     (CSV)" writes corrections.csv, the sentences and hits marked as scored wrongly, in the
-    gold file's format with offsets and no text (`openness.analysis.corrections.
-    read_corrections` reads them back as labelled sentences).
+    gold file's format with offsets and no text
+    (`openness.analysis.corrections.read_corrections` reads them back as labelled sentences).
 
     Arguments: `tables` (`openness.analysis.selection.Tables`), `text_of(doc_id, source)`
     (the document's text or None), `missing_text` (the line shown when it is None), `n_boot`
