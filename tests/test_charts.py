@@ -73,10 +73,78 @@ def test_save_writes_png_svg_and_pdf(saved):
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
-def test_save_defaults_to_the_figures_folder(tmp_path, monkeypatch):
-    monkeypatch.setattr(paths, "FIGURES", tmp_path / "figures")
-    written = charts.save(build_figure(), "default-folder")
-    assert [p.parent for p in written] == [tmp_path / "figures"] * 3
+@pytest.fixture
+def repo_figures(tmp_path, monkeypatch):
+    """paths.FIGURES moved to a temporary folder, and no folder named by `openness report`."""
+    monkeypatch.setattr(paths, "FIGURES", tmp_path / "repo-figures")
+    monkeypatch.delenv(charts.FIGURES_VARIABLE, raising=False)
+    return tmp_path / "repo-figures"
+
+
+def test_save_defaults_to_the_repository_figures_only_in_its_notebooks_folder(repo_figures, tmp_path, monkeypatch):
+    monkeypatch.chdir(paths.NOTEBOOKS)  # where `openness report`, make reproduce and nbval run the notebooks
+    assert charts.default_folder() == repo_figures
+    written = charts.save(build_figure(), "default-folder", caption="In the repository.")
+    assert [p.parent for p in written] == [repo_figures] * 3
+    assert [row["figure"] for row in charts.read_manifest()] == ["default-folder"]
+    link = tmp_path / "linked-notebooks"  # the same folder under another name counts
+    link.symlink_to(paths.NOTEBOOKS, target_is_directory=True)
+    monkeypatch.chdir(link)
+    assert charts.default_folder() == repo_figures
+
+
+def test_save_elsewhere_defaults_to_figures_in_the_working_directory(repo_figures, tmp_path, monkeypatch):
+    """A notebook copied out of notebooks/ (or any script) leaves the committed charts alone."""
+    elsewhere = tmp_path / "my-copy"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert charts.default_folder() == elsewhere / "figures"
+    written = charts.save(build_figure(), "mine", caption="My edited chart.")
+    assert [p.parent for p in written] == [elsewhere / "figures"] * 3  # made on the first save
+    assert not repo_figures.exists()
+    assert charts.read_manifest() == [{"figure": "mine", "notebook": "", "caption": "My edited chart."}]
+    assert charts.read_manifest(repo_figures) == []
+    charts.forget("")  # forget's default folder is the same one
+    assert charts.read_manifest(elsewhere / "figures") == []
+    for folder in (paths.ROOT, paths.ROOT / "reports", paths.NOTEBOOKS.parent / "docs"):
+        monkeypatch.chdir(folder)  # the repository, but not its notebooks folder
+        assert charts.default_folder() == folder / "figures"
+
+
+def test_the_folder_openness_report_names_and_an_explicit_folder_win(repo_figures, tmp_path, monkeypatch):
+    monkeypatch.chdir(paths.NOTEBOOKS)
+    monkeypatch.setenv(charts.FIGURES_VARIABLE, str(tmp_path / "report-figures"))
+    assert charts.default_folder() == tmp_path / "report-figures"
+    written = charts.save(build_figure(), "named", caption="Where the report said.")
+    assert [p.parent for p in written] == [tmp_path / "report-figures"] * 3
+    written = charts.save(build_figure(), "explicit", tmp_path / "mine")
+    assert [p.parent for p in written] == [tmp_path / "mine"] * 3
+    assert [row["figure"] for row in charts.read_manifest()] == ["named"]
+    assert not repo_figures.exists()
+
+
+def test_a_copied_notebook_run_elsewhere_writes_beside_itself(tmp_path, monkeypatch):
+    """As a newcomer runs an edited copy (`jupyter nbconvert --execute /tmp/x/my-04.ipynb`):
+    the kernel starts in the copy's folder, and the repository's figures stay as they are."""
+    import nbclient
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    monkeypatch.delenv(charts.FIGURES_VARIABLE, raising=False)
+    monkeypatch.delenv(charts.NOTEBOOK_VARIABLE, raising=False)
+    manifest = paths.FIGURES / charts.MANIFEST
+    before = manifest.read_bytes() if manifest.is_file() else None
+    copy = tmp_path / "x" / "my-04.ipynb"
+    copy.parent.mkdir()
+    nb = new_notebook(cells=[new_code_cell(
+        "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\nfrom openness.present import charts\n"
+        "fig, ax = plt.subplots(figsize=(2, 1))\ncharts.save(fig, 't-copied-notebook', caption='Edited.')")])
+    nbformat.write(nb, copy)
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(copy.parent)}}).execute()
+    assert sorted(p.name for p in (copy.parent / "figures").iterdir()) == [
+        "manifest.csv", "t-copied-notebook.pdf", "t-copied-notebook.png", "t-copied-notebook.svg"]
+    assert (manifest.read_bytes() if manifest.is_file() else None) == before
 
 
 def test_same_code_gives_same_bytes_in_fresh_figures(saved, tmp_path):

@@ -15,7 +15,7 @@ from openness.analysis import validation
 from openness.analysis.corrections import CORRECTION_COLUMNS, GOLD_COLUMNS, Corrections, read_corrections
 from openness.analysis.selection import ALL, Filters, Tables, count_table, matching_sentences, select, sentence_records
 from openness.present import charts
-from openness.present.explore import Explorer, explore, export_view
+from openness.present.explore import Explorer, default_exports, explore, export_view
 
 # Three documents: d1 and d2 of source "a" (dated), d3 of source "b" (undated).
 DOCUMENTS = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "source": ["a", "a", "b"],
@@ -229,6 +229,43 @@ def test_without_text_one_line_says_how_to_get_it(tables):
     explorer.list.value = ("d2", 0)
     assert "openness data fetch" in explorer.detail.value and "<mark" not in explorer.detail.value
     assert "T2.b" in explorer.detail.value  # the evidence rows are shown all the same
+
+
+def test_explorer_prints_what_it_holds_its_filters_and_where_it_exports(tables, tmp_path):
+    explorer = Explorer(tables, lambda doc_id, source: None, n_boot=100, exports=tmp_path / "out")
+    assert repr(explorer) == ("<openness Explorer: 3 documents, 7 sentences; filters: everything; 5 sentences "
+                              f"matching; counts per group; exports to {tmp_path / 'out'}>")
+    explorer.lab.value = ("group", "open")
+    explorer.theme.value = "transparency"
+    explorer.by.value = "lab"
+    # open (meta): d1#0, d1#1, d2#0, of which d1#0 and d2#0 have a transparency hit
+    assert str(explorer) == ("<openness Explorer: 3 documents, 7 sentences; filters: group=open, theme=transparency; "
+                             f"2 sentences matching; counts per lab; exports to {tmp_path / 'out'}>")
+    assert explorer._repr_mimebundle_()["text/plain"] == (  # what an executed notebook keeps: one fixed line
+        "openness explorer of 7 sentences (run the notebook in JupyterLab to use it)")
+    for told in ("scores.explore()", "project()", "print(explorer)", "explore.csv", "corrections.csv",
+                 "build/explore/", "explore-exports/", "no text"):
+        assert told in " ".join(Explorer.__doc__.split()), told
+
+
+def test_exports_go_to_the_repository_only_from_its_root_or_notebooks_folder(tables, tmp_path, monkeypatch):
+    for folder in (paths.ROOT, paths.NOTEBOOKS):
+        monkeypatch.chdir(folder)
+        assert default_exports() == paths.ROOT / "build" / "explore"
+    monkeypatch.chdir(paths.ROOT / "docs")  # inside the repository, but neither
+    assert default_exports() == paths.ROOT / "docs" / "explore-exports"
+    mine = tmp_path / "my-analysis"
+    mine.mkdir()
+    monkeypatch.chdir(mine)
+    explorer = Explorer(tables, lambda doc_id, source: None, n_boot=100)
+    assert explorer.exports == mine / "explore-exports"
+    monkeypatch.chdir(tmp_path)  # decided when the explorer is opened, not at each export
+    explorer.theme.value = "transparency"
+    explorer.export_view.click()
+    assert sorted(p.name for p in (mine / "explore-exports").iterdir()) == [
+        "explore.csv", "explore.pdf", "explore.png", "explore.svg", "manifest.csv"]
+    assert f"Written: {mine / 'explore-exports' / 'explore.csv'}, " in html.unescape(explorer.status.value)
+    assert pd.read_csv(mine / "explore-exports" / "explore.csv")["matching"].tolist() == [3, 0, 0, 2]
 
 
 def test_export_view_writes_the_table_and_the_chart(tables, tmp_path):

@@ -157,11 +157,27 @@ def test_a_group_outside_what_the_gold_error_rates_can_give_is_flagged():
     assert near.loc["pro_open", "note"].startswith("on the simplex's edge")
 
 
+def test_dev_rows_alone_need_gold_split_dev_and_then_count_as_check_rows_would():
+    """A gold table of dev rows only (as a user may build one): the default split (check)
+    refuses it and says what to pass; with gold_split="dev" the same rows give the same shares."""
+    dev_only = gold(60).assign(split="dev")
+    with pytest.raises(ValueError, match=r"no row of split 'check' .*its splits are \['dev'\]; "
+                                         r"pass gold_split='dev' to measure the error rates on those"):
+        corrected_shares(corpus(), dev_only, n_boot=100)
+    on_dev = corrected_shares(corpus(), dev_only, gold_split="dev", n_boot=100)
+    pd.testing.assert_frame_equal(on_dev, corrected_shares(corpus(), gold(60), n_boot=100))
+    both = corrected_shares(corpus(), pd.concat([gold(60), dev_only.assign(id=lambda t: "d" + t["id"])]),
+                            gold_split="dev+check", n_boot=100)
+    assert (both["n_gold"] == 600).all() and (on_dev["n_gold"] == 300).all()
+
+
 def test_bad_input_is_named():
     with pytest.raises(ValueError, match=r"sentences_table column 'stance' holds 'maybe' in row 3"):
         corrected_shares(pd.DataFrame({"doc_id": range(4), "group": "open",
                                        "stance": ["neutral"] * 3 + ["maybe"]}), gold(10), n_boot=10)
     with pytest.raises(ValueError, match=r"no row of split 'dev'"):
+        corrected_shares(corpus(), gold(10), gold_split="dev", n_boot=10)
+    with pytest.raises(ValueError, match=r"its splits are \['check'\]; pass gold_split='check'"):
         corrected_shares(corpus(), gold(10), gold_split="dev", n_boot=10)
     with pytest.raises(ValueError, match=r"label must be one of"):
         corrected_shares(corpus(), gold(10), label="openness", n_boot=10)

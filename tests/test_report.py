@@ -288,7 +288,7 @@ def test_numbered_notebooks_in_numeric_order(tmp_path):
 def test_report_executes_in_place_and_times_on_stderr_only(tmp_path, capsys):
     figures = tmp_path / "site" / "figures"
     draw = (f"import matplotlib.pyplot as plt\nfrom openness.present import charts\nfig, ax = plt.subplots(figsize=(2, 1))\n"
-            f"charts.save(fig, 't-tiny', folder={str(figures)!r}, caption=f'Tiny: {{n}}.')\nplt.close(fig)")
+            "charts.save(fig, 't-tiny', caption=f'Tiny: {n}.')\nplt.close(fig)")  # into the report's figures
     finding = new_code_cell("from openness.present.findings import show\nshow(f'tiny finding: {n * 7}')")
     finding.metadata["tags"] = ["findings"]
     notebook = write_notebook(tmp_path / "01-tiny.ipynb", new_markdown_cell("# 01 · Tiny"),
@@ -297,6 +297,8 @@ def test_report_executes_in_place_and_times_on_stderr_only(tmp_path, capsys):
     save_figure(figures, "t-gone", "From a notebook deleted since.", "02-gone.ipynb")
     out = report(tmp_path, execute=True, out=tmp_path / "site" / "index.html")
     assert charts.read_manifest(figures) == [{"figure": "t-tiny", "notebook": "01-tiny.ipynb", "caption": "Tiny: 3."}]
+    assert not (tmp_path / "figures").exists()  # not beside the notebook: where the report said
+    assert os.environ.get(charts.FIGURES_VARIABLE) is None  # named for the kernel only
     assert '<img src="figures/t-tiny.png" alt="Tiny: 3.">' in out.read_text()
     executed = nbformat.read(notebook, as_version=4)
     assert [c.execution_count for c in executed.cells[1:]] == [1, 2, 3, 4]

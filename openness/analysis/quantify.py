@@ -150,7 +150,11 @@ def corrected_shares(
     by ACC with M from the `gold_split` rows of `gold_predictions` (check, dev or
     dev+check), with a percentile interval from `n_boot` replicates that resample the
     group's documents and the gold documents together. `sentences_table` holds the
-    scorer's labels (theme counts, stance), e.g. `stats.sentence_groups(...)`. Returns
+    scorer's labels (theme counts, stance), e.g. `stats.sentence_groups(...)`;
+    `gold_predictions` is data/processed/gold_predictions.csv (read with
+    keep_default_na=False), or a table of the same columns (GOLD_COLUMNS): its rows of another
+    split than `gold_split` are not used, and none of that split is an error. The README's
+    "Shares corrected for the scorer's error" corrects a scored corpus of one's own. Returns
     *by, class, raw, raw_lo, raw_hi, corrected, corrected_lo, corrected_hi, n (rows),
     n_docs, n_gold (sentences), n_gold_docs, note (why a corrected value is missing, or
     how many replicates had no correction; empty otherwise)."""
@@ -165,9 +169,17 @@ def corrected_shares(
         if key not in sentences_table.columns:
             raise ValueError(f"corrected_shares: sentences_table has no column {key!r}")
 
+    if "split" not in gold_predictions.columns:
+        raise ValueError("corrected_shares: gold_predictions has no column 'split' (check or dev per row, as in "
+                         "data/processed/gold_predictions.csv)")
     gold = gold_predictions[gold_predictions["split"].isin(GOLD_SPLITS[gold_split])]
     if gold.empty:
-        raise ValueError(f"corrected_shares: gold_predictions has no row of split {gold_split!r}")
+        present = sorted(set(gold_predictions["split"].astype(str)))
+        usable = [name for name, splits in GOLD_SPLITS.items() if set(splits) <= set(present)]
+        hint = f"; pass gold_split={usable[0]!r} to measure the error rates on those" if usable else ""
+        raise ValueError(f"corrected_shares: gold_predictions has no row of split {gold_split!r} "
+                         f"(gold_split={gold_split!r} uses {' and '.join(GOLD_SPLITS[gold_split])}); "
+                         f"its splits are {present}{hint}")
     gold_docs = pd.factorize(gold["source"] + "\x1f" + gold["doc"], sort=True)[0]
     confusion = np.zeros((gold_docs.max() + 1, len(classes), len(classes)))
     np.add.at(confusion, (gold_docs, _class_codes(gold, label, f"{label}_gold", "gold_predictions"),

@@ -30,6 +30,8 @@ from openness.vocab import GROUPS, LEVELS, STANCES, THEMES
 MANIFEST = "manifest.csv"  # beside the figures: one row per figure saved
 MANIFEST_COLUMNS = ["figure", "notebook", "caption"]
 NOTEBOOK_VARIABLE = "OPENNESS_NOTEBOOK"  # the notebook `openness report` is running, for the manifest
+FIGURES_VARIABLE = "OPENNESS_FIGURES"  # the figures folder `openness report` gives the notebook it runs
+LOCAL_FIGURES = "figures"  # the default folder, in the working directory, outside the repository's notebooks/
 
 # Okabe & Ito (2008) and Paul Tol's schemes: distinguishable with the common colour-vision
 # deficiencies. Groups, themes and stances may share a chart, so no colour repeats among them.
@@ -433,11 +435,26 @@ def dumbbell(
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
+def default_folder() -> Path:
+    """Where `save`, `read_manifest` and `forget` go without `folder=`: the folder `openness
+    report` names for the notebook it runs (OPENNESS_FIGURES); else the repository's
+    reports/figures (paths.FIGURES) when the working directory is the repository's notebooks/
+    folder, where `openness report`, `make reproduce`, the nbval tests and JupyterLab run the
+    committed notebooks; else figures/ in the working directory (made on the first save), so
+    a notebook copied out of notebooks/ does not overwrite the committed charts or manifest."""
+    named = os.environ.get(FIGURES_VARIABLE)
+    if named:
+        return Path(named)
+    if paths.working_in(paths.NOTEBOOKS):
+        return paths.FIGURES
+    return Path.cwd() / LOCAL_FIGURES
+
+
 _CAPTION_KEY = {"png": "Description", "svg": "Description", "pdf": "Subject"}
 
 
 def save(fig: Figure, name: str, folder: str | os.PathLike | None = None, caption: str | None = None) -> list[Path]:
-    """Write `<folder>/<name>.png|.svg|.pdf` (default folder: paths.FIGURES) atomically and
+    """Write `<folder>/<name>.png|.svg|.pdf` (default: `default_folder()`) atomically and
     reproducibly: no dates, no version strings, fixed SVG ids, so an unchanged chart gives
     unchanged files in git. The caption travels inside each file's metadata, and the figure,
     its caption and the notebook saving it go to the folder's manifest, which the report
@@ -445,7 +462,7 @@ def save(fig: Figure, name: str, folder: str | os.PathLike | None = None, captio
     if not isinstance(name, str) or not _NAME.fullmatch(name) or name.lower().endswith(tuple(f".{f}" for f in FORMATS)):
         raise ValueError(f"figure name {name!r} must be a plain file name without folder or extension "
                          "(letters, digits, '.', '_', '-')")
-    target_folder = Path(folder) if folder is not None else paths.FIGURES
+    target_folder = Path(folder) if folder is not None else default_folder()
     written = []
     with mpl.rc_context(_EXPORT_RC):
         for fmt in FORMATS:
@@ -459,9 +476,10 @@ def save(fig: Figure, name: str, folder: str | os.PathLike | None = None, captio
 
 
 def read_manifest(folder: str | os.PathLike | None = None) -> list[dict[str, str]]:
-    """The figures saved into `folder` (default paths.FIGURES), in the order saved: figure,
-    notebook (the one `openness report` was running, or "" when saved elsewhere), caption."""
-    path = Path(folder if folder is not None else paths.FIGURES) / MANIFEST
+    """The figures saved into `folder` (default: `default_folder()`), in the order saved:
+    figure, notebook (the one `openness report` was running, or "" when saved elsewhere),
+    caption."""
+    path = Path(folder if folder is not None else default_folder()) / MANIFEST
     if not path.is_file():
         return []
     with path.open(encoding="utf-8", newline="") as handle:
@@ -470,8 +488,8 @@ def read_manifest(folder: str | os.PathLike | None = None) -> list[dict[str, str
 
 def forget(notebook: str, folder: str | os.PathLike | None = None) -> None:
     """Drop the manifest rows of `notebook` (before the report runs it again, so a figure the
-    notebook no longer saves leaves the page)."""
-    folder = Path(folder if folder is not None else paths.FIGURES)
+    notebook no longer saves leaves the page); default folder: `default_folder()`."""
+    folder = Path(folder if folder is not None else default_folder())
     rows = read_manifest(folder)
     kept = [row for row in rows if row["notebook"] != notebook]
     if len(kept) != len(rows):

@@ -3,7 +3,8 @@
 and shares per lab or group that follows them, a sortable list of the matching sentences,
 and the sentence picked, highlighted as `Scores.explain` does, with its evidence rows. A
 reader can mark a sentence or a hit as scored wrongly and export the marks (gold format,
-no text), the count table (CSV) and its chart (png/svg/pdf via `charts.save`).
+no text), the count table (CSV) and its chart (png/svg/pdf via `charts.save`), into
+`default_exports()` unless told otherwise.
 
 The widgets only read controls and show results: the logic is in
 `openness.analysis.selection` and `openness.analysis.corrections`. Text is shown only when
@@ -38,7 +39,8 @@ LIST_LIMIT = 200  # sentences listed at once; the count table counts them all
 # Bootstrap replicates of the explorer's intervals: fewer than the notebooks' N_BOOT, so a
 # filter change stays under half a second on the committed tables (benchmarks/explore.py).
 EXPLORER_N_BOOT = 500
-EXPORTS = paths.ROOT / "build" / "explore"
+EXPORTS = paths.ROOT / "build" / "explore"  # exports when run from the repository (git-ignored)
+LOCAL_EXPORTS = "explore-exports"  # exports when run anywhere else, in the working directory
 
 TextLookup = Callable[[str, str], "str | None"]  # (doc_id, source) -> the document's text, or None
 
@@ -47,19 +49,52 @@ def _options(values) -> list:
     return [(ANY, "")] + [(str(v), v) for v in values]
 
 
+def default_exports() -> Path:
+    """Where an explorer exports without `exports=`: the repository's build/explore/
+    (git-ignored) when the working directory is the repository's root or its notebooks/
+    folder (notebooks/09-explore.ipynb runs there), else explore-exports/ in the working
+    directory, beside the user's own notebook or script. Made on the first export."""
+    if paths.working_in(paths.ROOT, paths.NOTEBOOKS):
+        return EXPORTS
+    return Path.cwd() / LOCAL_EXPORTS
+
+
 def _chosen(control: widgets.Dropdown):
     """A dropdown's value, None for (any): a Dropdown shows None as no choice at all."""
     return None if control.value == "" else control.value
 
 
 class Explorer:
-    """The explorer's widgets and state. `tables`: the scored tables; `text_of(doc_id,
-    source)`: the document's text or None; `missing_text`: the line shown when it is None."""
+    """A JupyterLab explorer of scored sentences: from counts to the sentences behind them.
+
+    Open one with `scores.explore()` (any `openness.score(...)`; `documents=corpus.docs` adds
+    the source and date filters) or `openness.present.explore.project()` (the committed tables
+    of data/processed; text only when the raw sources are here), as the last line of a cell.
+    `print(explorer)` says what it holds, which filters are set and where it exports.
+
+    Filters pick which sentences (source, lab or lab group, stance, dates) and which cue hits
+    (theme, criterion, cue, negated); `counts` (per group or per lab: sentences, matching
+    sentences and their share with a 95% interval clustered by document, hits per 1,000
+    words), `matches` (the first LIST_LIMIT matching sentences) and `selection` follow them,
+    and `filters()` reads them. Pick a sentence to read it with its hits highlighted.
+
+    Exports go to `exports` (default `default_exports()`: the repository's build/explore/ when
+    run from the repository's root or notebooks/ folder, else explore-exports/ in the working
+    directory), each replacing the previous one of its name:
+    "Export table and chart" writes explore.csv (the count table) and explore.png, .svg and
+    .pdf (its chart, listed in the folder's manifest.csv by `charts.save`); "Export marks
+    (CSV)" writes corrections.csv, the sentences and hits marked as scored wrongly, in the
+    gold file's format with offsets and no text
+    (`openness.analysis.corrections.read_corrections` reads them back as labelled sentences).
+
+    Arguments: `tables` (`openness.analysis.selection.Tables`), `text_of(doc_id, source)`
+    (the document's text or None), `missing_text` (the line shown when it is None), `n_boot`
+    (bootstrap replicates of the intervals), `exports` (the folder above)."""
 
     def __init__(self, tables: Tables, text_of: TextLookup, missing_text: str = raw_texts.HOW_TO_GET_THEM,
-                 n_boot: int = EXPLORER_N_BOOT, exports: str | Path = EXPORTS):
+                 n_boot: int = EXPLORER_N_BOOT, exports: str | Path | None = None):
         self.tables, self.text_of, self.missing_text, self.n_boot = tables, text_of, missing_text, n_boot
-        self.exports = Path(exports)
+        self.exports = Path(exports) if exports is not None else default_exports()
         self.corrections = Corrections()
         options = tables.options()
         layout = widgets.Layout(width="250px")
@@ -201,6 +236,12 @@ class Explorer:
             widgets.HBox([widgets.HTML(f"<b>Matching sentences</b> (first {LIST_LIMIT})"), self.sort]), self.list,
             self.detail, flag, widgets.HBox([self.export_marks, self.status]),
         ])
+
+    def __repr__(self) -> str:
+        sentences = self.tables.sentences
+        return (f"<openness Explorer: {sentences['doc_id'].nunique():,} documents, {len(sentences):,} sentences; "
+                f"filters: {self.selection.filters.describe()}; {int(self.selection.matching.sum()):,} sentences "
+                f"matching; counts per {self.by.value}; exports to {self.exports}>")
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)

@@ -39,7 +39,8 @@ class ReportError(Exception):
 def execute_notebook(path: str | os.PathLike, timeout: int = 600, figures: str | os.PathLike = paths.FIGURES) -> Path:
     """Run `path` top to bottom in its own folder with the python3 kernel and write it back
     with its outputs; the file is replaced only when every cell succeeded. Its rows of the
-    manifest in `figures` are dropped first and written again by the charts it saves."""
+    manifest in `figures` are dropped first and written again by the charts it saves, which
+    go to `figures` (the kernel inherits it as OPENNESS_FIGURES, `charts.save`'s default)."""
     path = Path(path)
     charts.forget(path.name, figures)
     nb = nbformat.read(path, as_version=4)
@@ -56,8 +57,9 @@ def execute_notebook(path: str | os.PathLike, timeout: int = 600, figures: str |
         # notebooks should print what went wrong in them, not eight copies of that
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
-    previous = os.environ.get(charts.NOTEBOOK_VARIABLE)
+    previous = {name: os.environ.get(name) for name in (charts.NOTEBOOK_VARIABLE, charts.FIGURES_VARIABLE)}
     os.environ[charts.NOTEBOOK_VARIABLE] = path.name  # the kernel inherits it: charts.save records the notebook
+    os.environ[charts.FIGURES_VARIABLE] = str(Path(figures).resolve())  # and saves there
     try:
         client.execute()
     except Exception as error:  # any failure (cell error, timeout, dead kernel) leaves the file untouched
@@ -67,10 +69,11 @@ def execute_notebook(path: str | os.PathLike, timeout: int = 600, figures: str |
             f"{type(error).__name__}: {error}")
         raise ReportError(f"{path.name}: {where} failed: {reason}; the notebook was not changed") from error
     finally:
-        if previous is None:
-            del os.environ[charts.NOTEBOOK_VARIABLE]
-        else:
-            os.environ[charts.NOTEBOOK_VARIABLE] = previous
+        for name, value in previous.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = _without_widget_views(_joined_streams(cell.outputs))
