@@ -14,7 +14,7 @@ from typing import Iterator
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .corpus import Corpus, iter_corpus, read_corpus
+from .corpus import Corpus, iter_quietly, read_quietly
 from .io import RunSummary, round_floats
 from .readers import bom_encoding
 from .outputs import OutputGroup, check_outputs, exit_with_parent
@@ -32,9 +32,9 @@ def _chunks(source, text: str, id: str | None, chunksize: int, share: Share | No
     if isinstance(source, Corpus):
         yield source
     elif isinstance(source, pd.DataFrame) or Path(source).is_dir():
-        yield read_corpus(source, text=text, id=id)
+        yield read_quietly(source, text=text, id=id)  # the rejects are the caller's to report
     else:
-        yield from iter_corpus(source, text=text, id=id, chunksize=chunksize, share=share)
+        yield from iter_quietly(source, text=text, id=id, chunksize=chunksize, share=share)
 
 
 def _scored_chunks(source, text, id, chunksize, rubric, labs, keep, share: Share | None = None):
