@@ -366,3 +366,19 @@ def test_reading_a_csv_leaves_no_file_open(tmp_path):
             list(iter_corpus(broken, chunksize=1))
         gc.collect()
     assert [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)] == []
+
+
+def test_a_utf8_csv_with_a_broken_byte_stays_utf8(tmp_path, capsys):
+    """Valid UTF-8 characters before the first invalid byte: UTF-8 with a broken byte, not
+    Windows-1252 (which would turn every 'é' of the file into 'Ã©'); the bad byte alone is U+FFFD."""
+    from openness.cli import main
+
+    path = tmp_path / "cut.csv"
+    path.write_bytes("id,text\na,Café: open weights.\n".encode() + b"b,A broken \xe9 byte.\nc,Plain.\n")
+    corpus = read_corpus(path)
+    assert corpus.docs["text"].tolist() == ["Café: open weights.", "A broken \ufffd byte.", "Plain."]
+    first_bad = len("id,text\na,Café: open weights.\nb,A broken ".encode())  # 'é' is two bytes
+    note = f"decoded with replacement: not valid UTF-8 (first invalid byte at offset {first_bad}), after valid UTF-8 characters"
+    assert corpus.flags.values.tolist() == [["b", note]] and balanced(corpus)
+    assert main(["score", str(path), "-o", str(tmp_path / "out.csv"), "--n-jobs", "2", "--chunksize", "1"]) == 0
+    assert capsys.readouterr().err.strip().endswith(f"(input {note}) (ids from column 'id'; --id-column names another)")

@@ -10,7 +10,8 @@ Decisions worth knowing:
   bytes become U+FFFD and the document is flagged. A CSV file that is not valid UTF-8 is decoded
   as Windows-1252 (cp1252: what Excel on Windows writes; Latin-1 text decodes the same for every
   printable character), bytes undefined there becoming U+FFFD; its rows holding any non-ASCII
-  character are flagged so. A CSV or JSONL file starting with a UTF-16 or UTF-32 byte order mark
+  character are flagged so. Unless valid UTF-8 characters come before its first invalid byte:
+  then it is UTF-8 with broken bytes, each U+FFFD, the rows holding one flagged. A CSV or JSONL file starting with a UTF-16 or UTF-32 byte order mark
   (an editor's "Unicode") is decoded as such, and every record flagged so.
 - CSV separator: ',' unless the header line holds no comma but ';' or a tab (a European
   spreadsheet export, a TSV saved as .csv): then that, the more frequent of the two.
@@ -87,15 +88,35 @@ def bom_encoding(path: Path) -> str | None:
 def csv_decoding(path: Path, plan: CsvPlan | None = None) -> tuple[str, str | None]:
     """The codec a CSV file is read with, and the note that says so when it is not UTF-8:
     the byte order mark's UTF-16/32, else UTF-8 (its BOM dropped), else, when the file is
-    not valid UTF-8, Windows-1252 (bytes undefined there become U+FFFD). A `plan` of the
-    file knows its first invalid byte already."""
+    not valid UTF-8, Windows-1252 (bytes undefined there become U+FFFD). A file whose
+    first invalid byte comes after valid UTF-8 characters is UTF-8 with broken bytes (in
+    Windows-1252 text the first non-ASCII byte is, almost always, already invalid UTF-8):
+    read as UTF-8, each invalid byte U+FFFD. A `plan` of the file knows its first invalid
+    byte already."""
     encoding = bom_encoding(path)
     if encoding:
         return encoding.lower(), f"decoded from {encoding} (byte order mark)"
     bad_byte = _first_invalid_utf8(path) if plan is None else plan.invalid_utf8
-    if bad_byte is not None:
-        return "cp1252", f"{CP1252}: not valid UTF-8 (first invalid byte at offset {bad_byte})"
-    return "utf-8-sig", None
+    if bad_byte is None:
+        return "utf-8-sig", None
+    where = f"not valid UTF-8 (first invalid byte at offset {bad_byte})"
+    if _ascii_before(path, bad_byte):
+        return "cp1252", f"{CP1252}: {where}"
+    return "utf-8-sig", f"{REPLACED}: {where}, after valid UTF-8 characters"
+
+
+def _ascii_before(path: Path, end: int, block: int = 1 << 24) -> bool:
+    """Whether the first `end` bytes of the file are ASCII (a UTF-8 BOM aside)."""
+    with open(path, "rb") as handle:
+        first = True
+        while end > 0 and (data := handle.read(min(block, end))):
+            end -= len(data)
+            if first and data.startswith(codecs.BOM_UTF8):
+                data = data[len(codecs.BOM_UTF8):]
+            first = False
+            if not data.isascii():
+                return False
+    return True
 
 
 def csv_separator(path: Path, encoding: str | None = None) -> str:
@@ -354,9 +375,10 @@ def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, sh
         if id is not None:
             _require(chunk, id, "id", path)
         flags = [(position, note) for position in range(len(chunk))] if note else []
-        if encoding == "cp1252":  # only the rows whose text the guess decides
-            guessed = chunk.apply(lambda column: column.str.contains(r"[^\x00-\x7f]", na=False)).any(axis=1)
-            flags = [(position, note) for position in np.flatnonzero(guessed.to_numpy())]
+        if note and encoding in ("cp1252", "utf-8-sig"):  # the rows whose text the guess decides, or that hold U+FFFD
+            pattern = r"[^\x00-\x7f]" if encoding == "cp1252" else "\ufffd"
+            marked = chunk.apply(lambda column: column.str.contains(pattern, na=False)).any(axis=1)
+            flags = [(position, note) for position in np.flatnonzero(marked.to_numpy())]
         yield Records(chunk, flags=flags)
 
 
