@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -68,13 +69,15 @@ def _score(args: argparse.Namespace) -> None:
 
 def _claims(args: argparse.Namespace) -> None:
     from openness.analysis.claims_table import claims_to_csv
-    from openness.core.corpus import CorpusError
+    from openness.core.corpus import CorpusError, RejectsWarning
     from openness.core.rubric import RubricError
 
     id_column = _id_column(args, args.input)
     try:
-        summary = claims_to_csv(args.input, args.output, text=args.text_column, id=id_column,
-                                dimension=args.dimension_column, rubric=args.rubric, method=args.method)
+        with warnings.catch_warnings():  # the summary says how many were rejected, and where they went
+            warnings.simplefilter("ignore", RejectsWarning)
+            summary = claims_to_csv(args.input, args.output, text=args.text_column, id=id_column,
+                                    dimension=args.dimension_column, rubric=args.rubric, method=args.method)
     except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:  # OutputError too
         raise _naming_the_option(error) from error
     if not args.quiet:
@@ -110,7 +113,7 @@ def _source_documents(name: str) -> pd.DataFrame | None:
 def _audit(args: argparse.Namespace) -> None:
     from openness.analysis.audit import VERDICTS, draw_sheet, judging_view, refuse_filled_sheet
     from openness.analysis.coded import CODES, CUE_HIT, LEAN, LEANING, coding_view, draw_coding_sheet
-    from openness.core.corpus import CorpusError, read_corpus
+    from openness.core.corpus import CorpusError, read_quietly
     from openness.core.outputs import OutputGroup, check_outputs
     from openness.core.scoring import score_rows
     from openness.data.registry import FetchError
@@ -125,7 +128,7 @@ def _audit(args: argparse.Namespace) -> None:
         frames = _source_frames(args.corpus)
         if frames is None:  # a corpus of the user's: text and ids found as `openness score` finds them
             id_column = _id_column(args, args.corpus)
-            docs = read_corpus(args.corpus, text=args.text_column, id=id_column).docs[["doc_id", "text"]]
+            docs = read_quietly(args.corpus, text=args.text_column, id=id_column).docs[["doc_id", "text"]]
         elif args.text_column != "text" or args.id_column is not None:
             raise ValueError(f"--text-column and --id-column are for a corpus file; {args.corpus} is a registered "
                              "source, read with its own text and ids")
@@ -178,7 +181,7 @@ def _rubric_check(args: argparse.Namespace) -> None:
 def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
     """List the cues that never fire on a corpus: a report, not a failure (a small corpus
     need not use every cue)."""
-    from openness.core.corpus import CorpusError, iter_corpus
+    from openness.core.corpus import CorpusError, iter_quietly
     from openness.core.labs import load_labs
     from openness.core.scoring import Scorer
     from openness.data.registry import FetchError
@@ -187,7 +190,7 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
     try:
         source = _source_documents(args.corpus)
         chunks = [(source, 0)] if source is not None else (
-            (chunk.docs, len(chunk.rejects)) for chunk in iter_corpus(args.corpus, text=args.text_column, id=args.id_column))
+            (chunk.docs, len(chunk.rejects)) for chunk in iter_quietly(args.corpus, text=args.text_column, id=args.id_column))
         for docs, rejected in chunks:
             fired.update(scorer.score(docs).evidence["cue"].tolist())
             n_docs, n_rejected = n_docs + len(docs), n_rejected + rejected

@@ -37,9 +37,22 @@ CASES = [
     Case("csv_bom", "CSV starting with a UTF-8 byte order mark", "bom.csv",
          "BOM dropped; the first column keeps its plain name; no flag"),
     Case("csv_latin1", "CSV with Latin-1 (not UTF-8) bytes", "latin1.csv",
-         "every row kept; bad bytes become U+FFFD; the affected rows are flagged 'decoded with replacement'"),
+         "decoded as Windows-1252 (Latin-1's letters are the same there): every row kept, the text as written; "
+         "the rows holding non-ASCII characters flagged 'decoded as Windows-1252: not valid UTF-8 (first invalid "
+         "byte at offset N)'"),
     Case("csv_missing_text_column", "CSV without the text column", "missing_text_column.csv",
          "CorpusError naming the column, the file and the columns available"),
+    Case("csv_semicolon_separated", "CSV saved with ';' or a tab as separator (a spreadsheet export): a header "
+         "without a comma", "semicolon_separated.csv",
+         "read with the header's separator; `openness score` says \"fields separated by ';', as in the header\" in "
+         "its summary"),
+    Case("csv_semicolon_separated_with_a_comma_in_the_first_row",
+         "CSV saved with ';' as separator (header `ID;Date;Text`), its first text holding a comma",
+         "(written by the test)", "read with ';': the comma stays in the text; ids from `ID`, dates from `Date`"),
+    Case("csv_semicolon_separated_with_a_broken_row",
+         "CSV saved with ';' as separator, a row with more fields than the header",
+         "(written by the test)",
+         "CorpusError naming the file, the line and the field counts, and \"(fields separated by ';', as in the header)\""),
     Case("csv_duplicate_ids", "CSV with a repeated id", "duplicate_ids.csv",
          "first row kept; later rows in rejects: 'duplicate id ... (first kept)'"),
     Case("csv_extra_columns", "CSV with extra columns", "extra_columns.csv",
@@ -104,11 +117,11 @@ def test_csv_bom():
 
 def test_csv_latin1():
     corpus = read_corpus(BAD / "latin1.csv", id="id")
-    assert corpus.docs["text"].tolist() == ["Plain ASCII row about a quay.", "Caf\ufffd on the quay served cr\ufffdme.",
+    assert corpus.docs["text"].tolist() == ["Plain ASCII row about a quay.", "Café on the quay served crème.",
                                             "Another plain row."]
     # byte offset of the first bad byte: len("id,text\nl1,Plain ASCII row about a quay.\nl2,Caf") == 47
     assert corpus.flags.values.tolist() == [
-        ["l2", "decoded with replacement (file is not valid UTF-8; first invalid byte at offset 47)"]]
+        ["l2", "decoded as Windows-1252: not valid UTF-8 (first invalid byte at offset 47)"]]
     assert corpus.n_read == 3 and balanced(corpus)
 
 
@@ -125,19 +138,39 @@ def test_id_column_that_is_the_text_column_is_refused():
         read_corpus(pd.DataFrame({"body": ["A text."]}), text="body", id="body")
 
 
-def test_csv_semicolon_separated_says_so():
-    with pytest.raises(CorpusError, match=r"semicolon_separated\.csv: text column 'text' not found; available "
-                                          r"columns: id;text \(the header looks ';'-separated; save the file comma-separated\)$"):
-        read_corpus(BAD / "semicolon_separated.csv")
+def test_csv_semicolon_separated():
+    corpus = read_corpus(BAD / "semicolon_separated.csv", id="id")
+    assert corpus.docs[["doc_id", "text"]].values.tolist() == [["r1", "A row a spreadsheet saved with semicolons."]]
+    assert balanced(corpus) and corpus.flags.empty
 
 
-def test_csv_semicolon_separated_with_a_comma_in_a_text_says_so(tmp_path):
-    """The comma splits that row in two fields: the field count is the symptom, the separator the cause."""
+def test_csv_semicolon_separated_with_a_comma_in_the_first_row(tmp_path):
+    """A European Excel export: it was 'rows have more fields than the header has columns', as
+    the comma of the first text split that row when the file was read comma-separated."""
     path = tmp_path / "export.csv"
-    path.write_text("id;text\n1;Open weights.\n2;Closed, says the lab.\n")
-    with pytest.raises(CorpusError, match=r"export\.csv: line 3: expected 1 fields, saw 2 \(the header looks "
-                                          r"';'-separated; save the file comma-separated\)$"):
+    path.write_text("ID;Date;Text\n7;11.03.2024;Open weights, says the lab.\n8;02.01.2024;Closed; \"for now\".\n")
+    with pytest.raises(CorpusError, match=r"export\.csv: line 3: expected 3 fields, saw 4 \(fields separated by ';', "
+                                          r"as in the header\)$"):
+        read_corpus(path, text="Text")  # an unquoted ';' in a text is the file's own fault
+    path.write_text('ID;Date;Text\n7;11.03.2024;Open weights, says the lab.\n8;02.01.2024;"Closed; for now."\n')
+    corpus = read_corpus(path, text="Text")
+    assert corpus.docs[["doc_id", "text"]].values.tolist() == [["7", "Open weights, says the lab."],
+                                                               ["8", "Closed; for now."]]
+    assert corpus.docs["published"].tolist() == [pd.Timestamp("2024-03-11"), pd.Timestamp("2024-01-02")]
+    assert corpus.docs.columns.tolist() == ["doc_id", "text", "published", "ID", "Date"] and balanced(corpus)
+
+
+def test_csv_semicolon_separated_with_a_broken_row(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text('id;text\n1;"Two\nlines; quoted."\n2;Fine, with a comma.\n3;Too;many\n')  # the bad row: file line 5
+    with pytest.raises(CorpusError, match=r"export\.csv: line 5: expected 2 fields, saw 3 \(fields separated by ';', "
+                                          r"as in the header\)$"):
         read_corpus(path)
+    every_row_wide = tmp_path / "shifted.csv"
+    every_row_wide.write_text("id\ttext\nw1\ta\tb\n")  # a tab-separated file saved as .csv
+    with pytest.raises(CorpusError, match=r"shifted\.csv: rows have more fields than the header has columns "
+                                          r"\(fields separated by tab, as in the header\)$"):
+        read_corpus(every_row_wide)
 
 
 def test_csv_duplicate_ids():

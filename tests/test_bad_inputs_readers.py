@@ -310,3 +310,76 @@ def test_a_dataframe_id_with_a_lone_surrogate_becomes_a_replacement_character():
     corpus = read_corpus(frame, id="doc_id")
     assert corpus.docs["doc_id"].tolist() == ["bad\ufffdid", "fine"]
     assert corpus.n_read == 2 and len(corpus.rejects) == 0
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_windows_1252_csv_is_decoded_as_such_and_the_summary_says_so(tmp_path, capsys, jobs):
+    """Excel's 'CSV' on Windows: curly quotes (0x93 0x94), the euro sign (0x80) and 'é' (0xe9)
+    are not UTF-8. 0x81 is undefined in Windows-1252: it alone becomes U+FFFD."""
+    from openness.cli import main
+
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"id,text\na,Plain ASCII: open weights.\n"
+                     b"b,\x93Open\x94 weights cost 5 \x80 for the caf\xe9.\nc,A stray \x81 byte.\n")
+    corpus = read_corpus(path)
+    assert corpus.docs["text"].tolist() == ["Plain ASCII: open weights.", "\u201cOpen\u201d weights cost 5 \u20ac for the café.",
+                                            "A stray \ufffd byte."]
+    # offsets are into the decoded text: the euro sign is one character
+    assert corpus.docs["text"][1].index("for") == len("\u201cOpen\u201d weights cost 5 \u20ac ")
+    first_bad = len(b"id,text\na,Plain ASCII: open weights.\nb,")
+    note = f"decoded as Windows-1252: not valid UTF-8 (first invalid byte at offset {first_bad})"
+    assert corpus.flags.values.tolist() == [["b", note], ["c", note]] and balanced(corpus)  # not the ASCII row
+    out = tmp_path / f"out{jobs}.csv"
+    assert main(["score", str(path), "-o", str(out), "--n-jobs", jobs, "--chunksize", "1"]) == 0
+    assert capsys.readouterr().err.strip() == (f"3 read, 3 scored -> {out} (input {note}) "
+                                               "(ids from column 'id'; --id-column names another)")
+
+
+def test_a_windows_1252_header_names_its_columns_as_the_run_reads_them(tmp_path):
+    """The id guess reads the header with the decoding the run uses: 'Überschrift' matches."""
+    from openness.core.corpus import id_column
+
+    path = tmp_path / "excel.csv"
+    path.write_bytes("ID;Überschrift\n1;Offene Gewichte, sagt das Labor.\n".encode("cp1252"))
+    assert id_column(path, text="Überschrift") == "ID"
+    corpus = read_corpus(path, text="Überschrift")
+    assert corpus.docs[["doc_id", "text"]].values.tolist() == [["1", "Offene Gewichte, sagt das Labor."]]
+
+
+def test_reading_a_csv_leaves_no_file_open(tmp_path):
+    """Each read closed its handles (it was a ResourceWarning 'unclosed file' on every CSV read)."""
+    import gc
+    import warnings
+
+    from openness.core.corpus import id_column, iter_corpus
+
+    good, broken = tmp_path / "good.csv", tmp_path / "broken.csv"
+    good.write_text("id,text\na,One.\nb,Two.\nc,Three.\n")
+    broken.write_text("id,text\na,One.\nb,Two,three\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert id_column(good) == "id"
+        assert len(read_corpus(good).docs) == 3
+        assert [len(chunk.docs) for chunk in iter_corpus(good, chunksize=2)] == [2, 1]
+        with pytest.raises(CorpusError):
+            read_corpus(broken)
+        with pytest.raises(CorpusError):
+            list(iter_corpus(broken, chunksize=1))
+        gc.collect()
+    assert [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)] == []
+
+
+def test_a_utf8_csv_with_a_broken_byte_stays_utf8(tmp_path, capsys):
+    """Valid UTF-8 characters before the first invalid byte: UTF-8 with a broken byte, not
+    Windows-1252 (which would turn every 'é' of the file into 'Ã©'); the bad byte alone is U+FFFD."""
+    from openness.cli import main
+
+    path = tmp_path / "cut.csv"
+    path.write_bytes("id,text\na,Café: open weights.\n".encode() + b"b,A broken \xe9 byte.\nc,Plain.\n")
+    corpus = read_corpus(path)
+    assert corpus.docs["text"].tolist() == ["Café: open weights.", "A broken \ufffd byte.", "Plain."]
+    first_bad = len("id,text\na,Café: open weights.\nb,A broken ".encode())  # 'é' is two bytes
+    note = f"decoded with replacement: not valid UTF-8 (first invalid byte at offset {first_bad}), after valid UTF-8 characters"
+    assert corpus.flags.values.tolist() == [["b", note]] and balanced(corpus)
+    assert main(["score", str(path), "-o", str(tmp_path / "out.csv"), "--n-jobs", "2", "--chunksize", "1"]) == 0
+    assert capsys.readouterr().err.strip().endswith(f"(input {note}) (ids from column 'id'; --id-column names another)")

@@ -239,11 +239,37 @@ def test_a_missing_column_error_names_the_option_that_picks_another(news_csv, tm
                             f"(pick one with --{option}-column)"), err
 
 
-def test_a_semicolon_header_gets_the_separator_hint_alone(tmp_path, capsys):
+def test_a_pipe_header_gets_the_separator_hint_alone(tmp_path, capsys):
     corpus = tmp_path / "export.csv"
-    corpus.write_text("id;text\n1;Open weights.\n")
+    corpus.write_text("id|text\n1|Open weights.\n")
     assert main(["score", str(corpus), "-o", str(tmp_path / "out.csv")]) == 2
-    assert capsys.readouterr().err.strip().endswith("(the header looks ';'-separated; save the file comma-separated)")
+    assert capsys.readouterr().err.strip().endswith("(the header looks '|'-separated; save the file comma-separated)")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_semicolon_export_is_read_with_its_separator_and_the_summary_says_so(tmp_path, capsys, jobs):
+    """A European Excel export: ';' between fields, `ID` and `Text` capitalised, a comma in the first text."""
+    corpus = tmp_path / "export.csv"
+    corpus.write_text('ID;Date;Text\n7;11.03.2024;Meta released open weights, says the lab.\n8;12.03.2024;"Closed; for now."\n'
+                      "9;13.03.2024;\n")
+    out = tmp_path / "out.csv"
+    assert main(["score", str(corpus), "--text-column", "Text", "-o", str(out), "--n-jobs", jobs, "--chunksize", "1"]) == 0
+    assert capsys.readouterr().err.strip() == (
+        f"3 read, 2 scored -> {out}; 1 rejected -> {tmp_path / 'out.rejects.csv'} (fields separated by ';', as in the "
+        "header) (ids from column 'ID'; --id-column names another)")
+    assert pd.read_csv(out, dtype=str)["doc_id"].tolist() == ["7", "8"]
+    assert pd.read_csv(out)["transparency"].tolist()[0] >= 1  # "open weights": the whole text reached the scorer
+    assert (tmp_path / "out.rejects.csv").read_text() == f"location,doc_id,reason\n{corpus}:line 4,9,empty text\n"
+
+
+def test_a_comma_csv_is_written_as_before(tmp_path, capsys):
+    """Separator detection leaves a comma file alone: a ';' inside its texts changes nothing."""
+    corpus = tmp_path / "plain.csv"
+    corpus.write_text('id,text\na,"Open weights; the lab said so."\nb,Closed model.\n')
+    assert main(["score", str(corpus), "-o", str(tmp_path / "out.csv")]) == 0
+    assert capsys.readouterr().err.strip().endswith("-> " + str(tmp_path / "out.csv") + " (ids from column 'id'; "
+                                                     "--id-column names another)")
+    assert pd.read_csv(tmp_path / "out.csv")["doc_id"].tolist() == ["a", "b"]
 
 
 @pytest.mark.parametrize("command, name", [(["score", "corpus.csv", "-o", "out.csv"], "score"),

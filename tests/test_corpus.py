@@ -283,7 +283,7 @@ def test_the_first_invalid_byte_is_found_where_a_character_straddles_two_blocks(
 
 def test_a_missing_column_error_in_python_names_the_argument_that_picks_another(tmp_path):
     """The command line says `--text-column`; Python says `text=`, and the same for ids,
-    in every format; a header that looks ';'-separated asks for the file saved again instead."""
+    in every format, also in a file read with the ';' of its header."""
     csv = tmp_path / "t.csv"
     csv.write_text("url,body\nu1,Open weights.\n")
     jsonl = tmp_path / "t.jsonl"
@@ -305,4 +305,48 @@ def test_a_missing_column_error_in_python_names_the_argument_that_picks_another(
     semicolons.write_text("url;body\nu1;Open weights.\n")
     with pytest.raises(CorpusError) as separated:
         read_corpus(semicolons)
-    assert str(separated.value).endswith("save the file comma-separated)") and "pick one" not in str(separated.value)
+    assert str(separated.value).endswith("available columns: url, body (pick one with text=\"...\")")
+
+
+def test_dotted_dates_are_day_first_and_slashed_dates_month_first(tmp_path):
+    """11.03.2024 is 11 March (as written in Germany; it was 3 November); 05/03/2024 stays
+    3 May (the US reading), and 25/03/2024 can only be 25 March."""
+    path = tmp_path / "dates.csv"
+    path.write_text("id,Date,text\n"
+                    "a,11.03.2024,One.\nb,1.2.24,Two.\nc,11.03.2024 14:30,Three.\nd,05/03/2024,Four.\n"
+                    "e,25/03/2024,Five.\nf,2024-03-11,Six.\ng,31.02.2024,Seven.\n")
+    corpus = read_corpus(path)
+    assert corpus.docs["published"].tolist()[:6] == [
+        pd.Timestamp("2024-03-11"), pd.Timestamp("2024-02-01"), pd.Timestamp("2024-03-11 14:30"),
+        pd.Timestamp("2024-05-03"), pd.Timestamp("2024-03-25"), pd.Timestamp("2024-03-11")]
+    assert pd.isna(corpus.docs["published"].iloc[6])  # no 31 February: flagged, not guessed
+    assert corpus.flags.values.tolist() == [["g", "Date not a date: '31.02.2024'"]]
+    assert corpus.docs["Date"].tolist()[0] == "11.03.2024"  # the column as written stays beside it
+
+
+@pytest.mark.parametrize("header, ids, dates", [
+    ("ID,Published,text", "ID", "Published"),      # Excel's capitals
+    ("doc_id,DATE,text", None, "DATE"),            # doc_id: the ids, dropped from the variables
+    ("Id,date,Published,text", "Id", "Published"),  # published before date, as with exact names
+    ("id,ID,date,text", "id", "date"),             # the exact name before another case
+])
+def test_id_and_date_columns_are_found_in_any_case(tmp_path, header, ids, dates):
+    from openness.core.corpus import date_column, id_column
+
+    path = tmp_path / "excel.csv"
+    columns = header.split(",")
+    path.write_text(header + "\n" + ",".join({"text": "Open weights."}.get(c, "x7" if c.lower().endswith("id") else
+                                                                          "2024-03-11") for c in columns) + "\n")
+    assert id_column(path) == (ids or "doc_id") and date_column(path) == dates
+    corpus = read_corpus(path)
+    assert corpus.docs["doc_id"].tolist() == ["x7"] and corpus.docs["published"].tolist() == [pd.Timestamp("2024-03-11")]
+    assert ids is None or corpus.docs[ids].tolist() == ["x7"]
+
+
+def test_a_column_called_like_the_text_is_no_id(tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("ID,id2\nThe text is in ID.,z\n")
+    from openness.core.corpus import id_column
+
+    assert id_column(path, text="ID") is None
+    assert read_corpus(path, text="ID").docs["doc_id"].tolist() == ["0"]

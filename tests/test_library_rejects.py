@@ -123,3 +123,46 @@ def dask_client():
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
         with Client(cluster) as client:
             yield client
+
+
+def test_read_corpus_says_how_many_rows_it_rejected_and_the_first(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text("id,text\na,One.\nb,\nc,One.\nd,Two.\n")
+    with pytest.warns(openness.core.corpus.RejectsWarning) as caught:
+        corpus = openness.read_corpus(path)
+    caught = [w for w in caught if w.category is openness.core.corpus.RejectsWarning]
+    assert [str(w.message) for w in caught] == [
+        f"2 of 4 records rejected (first: {path}:line 3, empty text); see corpus.rejects"]
+    assert caught[0].filename == __file__  # points at the caller's line
+    assert issubclass(caught[0].category, UserWarning) and len(corpus.rejects) == 2
+
+
+def test_iter_corpus_warns_once_after_the_last_chunk_with_the_count_over_all_chunks(tmp_path):
+    from openness.core.corpus import RejectsWarning, iter_corpus
+
+    path = tmp_path / "mine.csv"
+    path.write_text("id,text\na,One.\nb,Two.\nc,Three.\na,Four.\nd,One.\ne,\n")
+    with pytest.warns(RejectsWarning) as caught:
+        sizes = [len(chunk.docs) for chunk in iter_corpus(path, chunksize=2)]
+    assert sizes == [2, 1, 0]
+    caught = [w for w in caught if w.category is RejectsWarning]
+    assert [str(w.message) for w in caught] == [
+        f"3 of 6 records rejected (first: {path}:line 5, duplicate id 'a' (first kept)); see corpus.rejects"]
+    assert caught[0].filename == __file__
+
+
+def test_good_input_and_the_score_paths_warn_no_more_than_before(tmp_path):
+    """No warning for a clean file; `score_iter` hands the rejects over with each chunk, as
+    before, without a warning; `openness.score(df)` keeps its one warning (not two)."""
+    clean, bad = tmp_path / "clean.csv", tmp_path / "bad.csv"
+    clean.write_text("id,text\na,One.\nb,Two.\n")
+    bad.write_text("id,text\na,One.\nb,\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        openness.read_corpus(clean)
+        list(openness.core.corpus.iter_corpus(clean, chunksize=1))
+        assert [len(scores.rejects) for scores in openness.score_iter(bad, chunksize=1)] == [0, 1]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        openness.score(_hostile())
+    assert [str(w.message).split(" (")[0] for w in caught] == ["6 of 8 rows not scored"]

@@ -10,8 +10,15 @@ Decisions worth knowing:
   (`Records.where`): `path:line N` in a CSV or JSONL file, `path:row N` in Parquet, the file
   in a folder, `row N` in a DataFrame. Only kept documents claim an id or a text,
   so "first kept" always points at a document in `docs` (possibly of an earlier chunk).
-- `published`: ISO 8601 first (vectorised), other spellings ("5 March 2024") one by one; offsets
-  are converted to UTC and dropped, so the column is naive datetime64.
+- `published`: from the first column named `published`, else `date` (any case: `Date` and
+  `Published` from a spreadsheet too). ISO 8601 first (vectorised); dotted dates (`11.03.2024`,
+  `11.03.24`, as written in Germany) day first; other spellings ("5 March 2024") one by one,
+  where slashed dates are month first (`05/03/2024` is 3 May) unless the first number exceeds
+  12 (`25/03/2024` is 25 March). Offsets are converted to UTC and dropped, so the column is
+  naive datetime64.
+- Ids, when no column is named: a column called `doc_id`, else `id`, in any case (`ID`).
+- `read_corpus` and `iter_corpus` warn (`RejectsWarning`, a UserWarning) when records were
+  rejected: how many of how many, and the first one's location and reason.
 - Variable columns named `doc_id` or `text` (other than the chosen ones) are renamed
   `<name>_original`; so is `published` when it is the column the dates are parsed from.
 """
@@ -31,9 +38,10 @@ import pandas as pd
 from .readers import CorpusError, Records, first_columns, plain_strings, read_records
 from .shards import Share
 
-__all__ = ["Corpus", "CorpusError", "id_column", "iter_corpus", "read_corpus"]
+__all__ = ["Corpus", "CorpusError", "RejectsWarning", "date_column", "id_column", "iter_corpus", "read_corpus"]
 
-DATE_COLUMNS = ("published", "date")
+DATE_COLUMNS = ("published", "date")  # in any case, the first found of each in turn
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?=$|[ T])")  # day.month.year
 RESERVED = ("doc_id", "text")
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # what bad decoding leaves; not storable as UTF-8
@@ -56,26 +64,51 @@ class Corpus:
         return f"Corpus({len(self.docs)} docs, {len(self.rejects)} rejects, {len(self.flags)} flags, {self.n_read} read)"
 
 
-ID_COLUMNS = ("doc_id", "id")  # what a table's id column is usually called
+ID_COLUMNS = ("doc_id", "id")  # what a table's id column is usually called, in any case
+
+
+class RejectsWarning(UserWarning):
+    """Records of the input were rejected (`Corpus.rejects` holds them with their reasons)."""
+
+
+def _named(columns: list[str], names: tuple[str, ...], other_than: str | None = None) -> str | None:
+    """The first of `columns` called one of `names`, tried in turn: the exact name, then the
+    name in any case (`ID`, `Date` from a spreadsheet)."""
+    for name in names:
+        found = [column for column in columns if column.casefold() == name and column != other_than]
+        if found:
+            return name if name in found else found[0]
+    return None
+
+
+def _columns(source: str | os.PathLike | pd.DataFrame) -> list[str]:
+    if isinstance(source, pd.DataFrame):
+        return [str(name) for name in source.columns]
+    return first_columns(source) if Path(source).is_file() else []
 
 
 def id_column(source: str | os.PathLike | pd.DataFrame, id: str | None = None, text: str = "text") -> str | None:
     """The column whose values name the documents of `source`: `id` when given, else a table's
-    column called doc_id or id (which a user means as ids), else None: row numbers from 0 (a
-    folder: file paths). A file that cannot be read is left to the reader, which says why."""
+    column called doc_id or id, in any case (which a user means as ids), else None: row
+    numbers from 0 (a folder: file paths). A file that cannot be read is left to the reader,
+    which says why."""
     if id is not None:
         return id
-    if isinstance(source, pd.DataFrame):
-        columns = [str(name) for name in source.columns]
-    else:
-        columns = first_columns(source) if Path(source).is_file() else []
-    return next((name for name in ID_COLUMNS if name in columns and name != text), None)
+    return _named(_columns(source), ID_COLUMNS, other_than=text)
+
+
+def date_column(source: str | os.PathLike | pd.DataFrame, text: str = "text") -> str | None:
+    """The column of a table that `published` is parsed from: one called published, else
+    date, in any case; None when there is none (a folder: each file's front matter)."""
+    return _named(_columns(source), DATE_COLUMNS, other_than=text)
 
 
 def read_corpus(source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None) -> Corpus:
     """Read a folder, a .csv/.jsonl/.ndjson/.parquet file or a DataFrame into one Corpus; ids
-    from the column `id`, else as `id_column` finds them (as `openness score` does)."""
-    (corpus,) = _corpora(source, text, id_column(source, id, text), chunksize=None)  # unchunked: one Corpus
+    from the column `id`, else as `id_column` finds them (as `openness score` does). A
+    `RejectsWarning` says how many records went to `corpus.rejects`, and the first one."""
+    corpus = read_quietly(source, text, id)
+    _warn_rejects(len(corpus.rejects), corpus.n_read, corpus.rejects)
     return corpus
 
 
@@ -86,10 +119,41 @@ def iter_corpus(
     """Stream a table file as one Corpus per `chunksize` records with bounded memory. Row-number
     ids continue across chunks and duplicate ids/texts are found across chunks; folders and
     DataFrames come as a single Corpus. With `share`, chunks other workers read come back
-    without documents or rejects, and are read no further than the format requires."""
+    without documents or rejects, and are read no further than the format requires. After the
+    last chunk, a `RejectsWarning` says how many records were rejected over all chunks."""
+    chunks = iter_quietly(source, text, id, chunksize, share)
+
+    def warning_at_the_end() -> Iterator[Corpus]:
+        n_rejected, n_read, first = 0, 0, None
+        for chunk in chunks:
+            n_rejected, n_read = n_rejected + len(chunk.rejects), n_read + chunk.n_read
+            first = chunk.rejects if first is None and len(chunk.rejects) else first
+            yield chunk
+        _warn_rejects(n_rejected, n_read, first, stacklevel=3)
+
+    return warning_at_the_end()
+
+
+def read_quietly(source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None) -> Corpus:
+    """`read_corpus` without the warning: for callers that report the rejects themselves."""
+    (corpus,) = _corpora(source, text, id_column(source, id, text), chunksize=None)  # unchunked: one Corpus
+    return corpus
+
+
+def iter_quietly(
+    source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None, chunksize: int = 10_000,
+    share: Share | None = None,
+) -> Iterator[Corpus]:
+    """`iter_corpus` without the warning: for callers that report the rejects themselves."""
     if chunksize < 1:
         raise ValueError(f"chunksize must be at least 1, not {chunksize}")
     return _corpora(source, text, id_column(source, id, text), chunksize, share)
+
+
+def _warn_rejects(n_rejected: int, n_read: int, rejects: pd.DataFrame | None, stacklevel: int = 3) -> None:
+    if n_rejected:
+        warnings.warn(f"{n_rejected} of {n_read} records rejected (first: {rejects['location'].iloc[0]}, "
+                      f"{rejects['reason'].iloc[0]}); see corpus.rejects", RejectsWarning, stacklevel=stacklevel)
 
 
 def _corpora(source, text: str, id: str | None, chunksize: int | None, share: Share | None = None,
@@ -254,25 +318,34 @@ def _docs(kept: pd.DataFrame, text: str, ids: pd.Series) -> pd.DataFrame:
 
 
 def _parse_published(docs: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
-    """Add `published` (datetime64, UTC made naive) from a `published` or `date` column; values that
-    do not parse become NaT and are flagged. The original column is kept."""
-    source = next((name for name in DATE_COLUMNS if name in docs.columns), None)
+    """Add `published` (datetime64, UTC made naive) from a `published` or `date` column (in any
+    case); values that do not parse become NaT and are flagged. The original column is kept."""
+    source = _named([str(name) for name in docs.columns], DATE_COLUMNS, other_than="text")
     if source is None:
         return docs, []
     raw = docs[source].astype("string").str.strip()  # YAML dates and datetimes print as ISO 8601
     given = raw.fillna("") != ""
-    parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601", utc=True)
+    iso = raw.str.replace(_DOTTED, _day_first, regex=True)  # 11.03.2024 is 11 March, as written in Germany
+    parsed = pd.to_datetime(iso, errors="coerce", format="ISO8601", utc=True)
     retry = parsed.isna() & given
     if retry.any():  # other spellings ("5 March 2024") one by one, only where ISO 8601 failed
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            parsed[retry] = pd.to_datetime(raw[retry], errors="coerce", format="mixed", utc=True)
+            parsed[retry] = pd.to_datetime(iso[retry], errors="coerce", format="mixed", utc=True)
     published = parsed.dt.tz_localize(None)
     failed = published.isna() & given
     docs = docs.rename(columns={"published": "published_original"})
     docs.insert(2, "published", published)
     flags = [(position, docs["doc_id"][position], f"{source} not a date: {raw[position]!r}") for position in np.flatnonzero(failed)]
     return docs, flags
+
+
+def _day_first(match: re.Match) -> str:
+    """A dotted day.month.year date in ISO 8601 order (two-digit years as pandas' %y takes them)."""
+    day, month, year = match.groups()
+    if len(year) == 2:
+        year = ("20" if int(year) < 69 else "19") + year
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def _rows(records: Records, text: str, id: str | None, start: int, seen: _Seen) -> Corpus:

@@ -6,10 +6,15 @@ format.
 
 Decisions worth knowing:
 - Text is kept exactly as decoded (no newline translation), so offsets point into the file's text.
-- Bytes are decoded as UTF-8 (a BOM is dropped); invalid bytes become U+FFFD and the document is
-  flagged. For CSV files the flag is per row: rows holding U+FFFD in a file that is not valid UTF-8.
-  A CSV or JSONL file starting with a UTF-16 or UTF-32 byte order mark (an editor's "Unicode")
-  is decoded as such, and every record flagged so.
+- Bytes are decoded as UTF-8 (a BOM is dropped); in a folder's files and JSONL lines invalid
+  bytes become U+FFFD and the document is flagged. A CSV file that is not valid UTF-8 is decoded
+  as Windows-1252 (cp1252: what Excel on Windows writes; Latin-1 text decodes the same for every
+  printable character), bytes undefined there becoming U+FFFD; its rows holding any non-ASCII
+  character are flagged so. Unless valid UTF-8 characters come before its first invalid byte:
+  then it is UTF-8 with broken bytes, each U+FFFD, the rows holding one flagged. A CSV or JSONL file starting with a UTF-16 or UTF-32 byte order mark
+  (an editor's "Unicode") is decoded as such, and every record flagged so.
+- CSV separator: ',' unless the header line holds no comma but ';' or a tab (a European
+  spreadsheet export, a TSV saved as .csv): then that, the more frequent of the two.
 - File names are written (doc_id, location, messages) by `openness.core.io.path_name`: lossless
   also for names that are not valid UTF-8.
 - Where a record is (a reject's `location`, `Records.where`): a folder's file path; `path:line N`
@@ -38,6 +43,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import itertools
@@ -63,6 +69,7 @@ from .shards import CsvPlan, Share
 FILE_TYPES = (".htm", ".html", ".markdown", ".md", ".txt")
 TABLE_TYPES = (".csv", ".jsonl", ".ndjson", ".parquet")
 REPLACED = "decoded with replacement"
+CP1252 = "decoded as Windows-1252"
 LENIENT = "front matter not valid YAML, parsed leniently"
 STRIPPED = "trafilatura found no main text; plain tag stripping used"
 
@@ -81,6 +88,59 @@ def bom_encoding(path: Path) -> str | None:
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "UTF-16"
     return None
+
+
+def csv_decoding(path: Path, plan: CsvPlan | None = None) -> tuple[str, str | None]:
+    """The codec a CSV file is read with, and the note that says so when it is not UTF-8:
+    the byte order mark's UTF-16/32, else UTF-8 (its BOM dropped), else, when the file is
+    not valid UTF-8, Windows-1252 (bytes undefined there become U+FFFD). A file whose
+    first invalid byte comes after valid UTF-8 characters is UTF-8 with broken bytes (in
+    Windows-1252 text the first non-ASCII byte is, almost always, already invalid UTF-8):
+    read as UTF-8, each invalid byte U+FFFD. A `plan` of the file knows its first invalid
+    byte already."""
+    encoding = bom_encoding(path)
+    if encoding:
+        return encoding.lower(), f"decoded from {encoding} (byte order mark)"
+    bad_byte = _first_invalid_utf8(path) if plan is None else plan.invalid_utf8
+    if bad_byte is None:
+        return "utf-8-sig", None
+    where = f"not valid UTF-8 (first invalid byte at offset {bad_byte})"
+    if _ascii_before(path, bad_byte):
+        return "cp1252", f"{CP1252}: {where}"
+    return "utf-8-sig", f"{REPLACED}: {where}, after valid UTF-8 characters"
+
+
+def _ascii_before(path: Path, end: int, block: int = 1 << 24) -> bool:
+    """Whether the first `end` bytes of the file are ASCII (a UTF-8 BOM aside)."""
+    with open(path, "rb") as handle:
+        first = True
+        while end > 0 and (data := handle.read(min(block, end))):
+            end -= len(data)
+            if first and data.startswith(codecs.BOM_UTF8):
+                data = data[len(codecs.BOM_UTF8):]
+            first = False
+            if not data.isascii():
+                return False
+    return True
+
+
+def csv_separator(path: Path, encoding: str | None = None) -> str:
+    """',' unless the first non-blank line (the header) holds no comma but ';' or a tab: then
+    the more frequent of those two (';' on a tie)."""
+    with open(path, encoding=encoding or csv_decoding(path)[0], errors="replace", newline="") as handle:
+        header = ""
+        for header in itertools.islice(iter(lambda: handle.readline(1 << 20), ""), 100):
+            if header.strip():
+                break
+    if "," in header:
+        return ","
+    counts = {";": header.count(";"), "\t": header.count("\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def separator_name(separator: str) -> str:
+    return "tab" if separator == "\t" else repr(separator)
 
 
 class CorpusError(ValueError):
@@ -330,12 +390,14 @@ def _from_dataframe(table: pd.DataFrame, text: str, id: str | None) -> Records:
 
 
 def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, share: Share | None) -> Iterator[Records | int]:
-    plan = share.csv_plan if share else None
-    encoding = bom_encoding(path)
-    bad_byte = None if encoding else _first_invalid_utf8(path) if plan is None else plan.invalid_utf8
-    lines = CsvLines(path, encoding) if plan is None else None  # one pass, as far as rejects ask
+    encoding, note = csv_decoding(path, share.csv_plan if share else None)
+    separator = csv_separator(path, encoding)
+    # a plan cuts the file by the quoting rules of commas: another separator reads from the top
+    plan = share.csv_plan if share and separator == "," else None
+    lines = CsvLines(path, encoding, delimiter=separator) if plan is None else None  # one pass, as far as rejects ask
     first = 0  # the number of the chunk's first record
-    for index, chunk in enumerate(_read_csv(path, chunksize, encoding) if plan is None else _planned_csv(path, plan, share)):
+    chunks = _read_csv(path, chunksize, encoding) if plan is None else _planned_csv(path, plan, share, encoding)
+    for index, chunk in enumerate(chunks):
         size = chunk if isinstance(chunk, int) else len(chunk)
         if isinstance(chunk, int) or (share and not share.wants(index)):
             yield size
@@ -344,12 +406,12 @@ def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, sh
         _require(chunk, text, "text", path)
         if id is not None:
             _require(chunk, id, "id", path)
-        flags = [(position, f"decoded from {encoding} (byte order mark)") for position in range(len(chunk))] if encoding else []
-        if bad_byte is not None:
-            replaced = chunk.apply(lambda column: column.str.contains("\ufffd", regex=False, na=False)).any(axis=1)
-            note = f"{REPLACED} (file is not valid UTF-8; first invalid byte at offset {bad_byte})"
-            flags = [(position, note) for position in np.flatnonzero(replaced.to_numpy())]
-        here = lines if plan is None else CsvLines(path, None, *plan.start(path, index))
+        flags = [(position, note) for position in range(len(chunk))] if note else []
+        if note and encoding in ("cp1252", "utf-8-sig"):  # the rows whose text the guess decides, or that hold U+FFFD
+            pattern = r"[^\x00-\x7f]" if encoding == "cp1252" else "\ufffd"
+            marked = chunk.apply(lambda column: column.str.contains(pattern, na=False)).any(axis=1)
+            flags = [(position, note) for position in np.flatnonzero(marked.to_numpy())]
+        here = lines if plan is None else CsvLines(path, encoding, *plan.start(path, index))
         yield Records(chunk, flags=flags, locate=lambda positions, here=here, first=first:
                       [f"{path_name(path)}:line {here.line(first + position)}" for position in positions])
         first += size
@@ -358,7 +420,7 @@ def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, sh
 _CSV_OPTIONS = dict(dtype=str, keep_default_na=False, encoding="utf-8-sig", encoding_errors="replace")
 
 
-def _planned_csv(path: Path, plan: CsvPlan, share: Share) -> Iterator[pd.DataFrame | int]:
+def _planned_csv(path: Path, plan: CsvPlan, share: Share, encoding: str) -> Iterator[pd.DataFrame | int]:
     """The chunks this worker reads, parsed from their own bytes; for the others only their
     number of records. A chunk the parser finds broken is reported as reading the file from
     the top reports it, so that the message is the same with any number of workers."""
@@ -367,11 +429,11 @@ def _planned_csv(path: Path, plan: CsvPlan, share: Share) -> Iterator[pd.DataFra
             yield plan.size(index)
             continue
         try:
-            chunk = pd.read_csv(io.BytesIO(plan.read(path, index)), **_CSV_OPTIONS)
+            chunk = pd.read_csv(io.BytesIO(plan.read(path, index)), **(_CSV_OPTIONS | {"encoding": encoding}))
         except (pd.errors.ParserError, pd.errors.EmptyDataError):
             chunk = None
         if chunk is None or not isinstance(chunk.index, pd.RangeIndex) or len(chunk) != plan.size(index):
-            for _ in _read_csv(path, plan.chunksize):
+            for _ in _read_csv(path, plan.chunksize, encoding):
                 pass  # raises the CorpusError of a one-process run
             raise RuntimeError(f"{path}: chunk {index} does not parse as the records it was cut from; "
                                "please report this, and score with n_jobs=1 meanwhile")
@@ -393,9 +455,11 @@ def read_table(source) -> tuple[Records, str]:
     try:
         encoding = None if suffix == ".parquet" else bom_encoding(path)
         if suffix == ".csv":
-            lines = CsvLines(path, encoding)
-            records = Records(next(_read_csv(path, None, encoding)), locate=lambda positions:
-                              [f"{path_name(path)}:line {lines.line(position)}" for position in positions])
+            encoding = csv_decoding(path)[0]
+            lines = CsvLines(path, encoding, delimiter=csv_separator(path, encoding))
+            with contextlib.closing(_read_csv(path, None, encoding)) as chunks:
+                records = Records(next(chunks), locate=lambda positions:
+                                  [f"{path_name(path)}:line {lines.line(position)}" for position in positions])
         elif suffix == ".parquet":
             records = Records(pd.read_parquet(path), locate=_parquet_rows(path, 0))
             _unique_columns(records.frame.columns, path_name(path))
@@ -410,14 +474,15 @@ def read_table(source) -> tuple[Records, str]:
 
 
 def first_columns(path: str | os.PathLike) -> list[str]:
-    """The columns of a table file as its header or first record names them, read without
-    the checks a run makes over the whole file (e.g. for invalid UTF-8); [] for a folder, an
-    unknown type or a file that does not read: the run then says why."""
+    """The columns of a table file as its header or first record names them (a CSV header
+    decoded and split as the run reads it: that takes a pass for invalid UTF-8); [] for a
+    folder, an unknown type or a file that does not read: the run then says why."""
     path = Path(path)
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            return [str(name) for name in next(_read_csv(path, 1, bom_encoding(path))).columns]
+            with contextlib.closing(_read_csv(path, 1)) as chunks:
+                return [str(name) for name in next(chunks).columns]
         if suffix in (".jsonl", ".ndjson"):
             encoding = bom_encoding(path)
             first = next(_batches(_numbered_lines(path, encoding), 1), [])
@@ -450,36 +515,38 @@ def _unique_columns(columns: pd.Index, where: str) -> None:
 
 def _read_csv(path: Path, chunksize: int | None, encoding: str | None = None) -> Iterator[pd.DataFrame]:
     """All values as text ("NA" stays "NA"); broken structure becomes a CorpusError with the line.
-    UTF-16 and UTF-32 files (with their byte order mark) are decoded as such."""
-    options = _CSV_OPTIONS | ({"encoding": encoding.lower()} if encoding else {})
+    Decoded as `csv_decoding` says (or as `encoding`), split at `csv_separator`'s separator."""
+    encoding = encoding or csv_decoding(path)[0]
+    separator = csv_separator(path, encoding)
+    options = _CSV_OPTIONS | {"encoding": encoding, "sep": separator}
+    said = "" if separator == "," else f" (fields separated by {separator_name(separator)}, as in the header)"
     try:
-        if chunksize is None:
-            chunks = iter([pd.read_csv(path, **options)])
-        else:
-            chunks = pd.read_csv(path, chunksize=chunksize, **options)
-        empty = True
-        for chunk in chunks:
-            empty = False
-            if not isinstance(chunk.index, pd.RangeIndex):  # pandas took the first column as an index
-                raise CorpusError(f"{path_name(path)}: rows have more fields than the header has columns")
-            yield chunk
+        with (contextlib.nullcontext(iter([pd.read_csv(path, **options)])) if chunksize is None
+              else pd.read_csv(path, chunksize=chunksize, **options)) as chunks:
+            empty = True
+            for chunk in chunks:
+                empty = False
+                if not isinstance(chunk.index, pd.RangeIndex):  # pandas took the first column as an index
+                    raise CorpusError(f"{path_name(path)}: rows have more fields than the header has columns{said}")
+                yield chunk
         if empty:  # a header without rows, read in chunks
             yield pd.read_csv(path, nrows=0, **options)
     except pd.errors.EmptyDataError:
         raise CorpusError(f"{path_name(path)}: empty file (no header row)") from None
     except pd.errors.ParserError as error:
-        raise CorpusError(_csv_problem(path, str(error), options["encoding"])) from None
+        raise CorpusError(_csv_problem(path, str(error), encoding, separator) + said) from None
 
 
-def _csv_problem(path: Path, message: str, encoding: str) -> str:
+def _csv_problem(path: Path, message: str, encoding: str, separator: str = ",") -> str:
     """Turn the tokenizer's record count into the file line a user can open."""
     if found := re.search(r"EOF inside string starting at row (\d+)", message):
-        line = _csv_line(path, int(found.group(1)) + 1, encoding)
+        line = _csv_line(path, int(found.group(1)) + 1, encoding, separator)
         return f"{path_name(path)}: line {line}: a quoted field is never closed (unbalanced quote)"
     if found := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message):
         expected, record, saw = map(int, found.groups())
         hint = _separator_hint(pd.Index([_first_line(path, encoding)])) if expected == 1 else ""
-        return f"{path_name(path)}: line {_csv_line(path, record, encoding)}: expected {expected} fields, saw {saw}{hint}"
+        line = _csv_line(path, record, encoding, separator)
+        return f"{path_name(path)}: line {line}: expected {expected} fields, saw {saw}{hint}"
     return f"{path_name(path)}: cannot parse as CSV: {message}"
 
 
@@ -488,7 +555,7 @@ def _first_line(path: Path, encoding: str) -> str:
         return handle.readline().rstrip("\r\n")
 
 
-def _csv_line(path: Path, record: int, encoding: str) -> int:
+def _csv_line(path: Path, record: int, encoding: str, separator: str = ",") -> int:
     """1-based file line where the tokenizer's 1-based `record` starts (quoted fields span lines).
     The csv module's field size limit is lifted meanwhile: pandas' tokenizer, which read the
     file first, has none, so a long field it accepted must not stop the search."""
@@ -496,7 +563,7 @@ def _csv_line(path: Path, record: int, encoding: str) -> int:
     csv.field_size_limit(2**31 - 1)  # the largest value every platform's C long takes
     try:
         with open(path, encoding=encoding, errors="replace", newline="") as handle:
-            reader = csv.reader(handle)
+            reader = csv.reader(handle, delimiter=separator)
             line = 1
             for _ in itertools.islice(reader, record - 1):
                 line = reader.line_num + 1
@@ -511,10 +578,12 @@ class CsvLines:
     the line of a broken record: by the csv module, read as far as asked and no further.
     Lines of spaces and tabs are not records, as pandas skips them. Started at byte `offset`
     (a record's start, on line `line`, the record numbered `record`; data records count from
-    0, the header is -1); records are to be asked for in ascending order."""
+    0, the header is -1); records are to be asked for in ascending order. Fields split at
+    `delimiter`, the file's separator (`csv_separator`)."""
 
-    def __init__(self, path: Path, encoding: str | None, offset: int = 0, line: int = 1, record: int = -1):
-        self.path, self.encoding, self.start = path, encoding, (offset, line, record)
+    def __init__(self, path: Path, encoding: str | None, offset: int = 0, line: int = 1, record: int = -1,
+                 delimiter: str = ","):
+        self.path, self.encoding, self.start, self.delimiter = path, encoding, (offset, line, record), delimiter
         self._rows = None
 
     def line(self, record: int) -> int:
@@ -543,7 +612,7 @@ class CsvLines:
                         pending.append(text)
                         yield text
 
-                for _ in csv.reader(lines()):
+                for _ in csv.reader(lines(), delimiter=self.delimiter):
                     if any(text.strip(" \t\r\n") for text in pending):  # else a blank line, no record
                         yield line
                     line += len(pending)

@@ -40,7 +40,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .corpus import LONE_SURROGATE, Corpus, read_corpus
+from .corpus import LONE_SURROGATE, Corpus, read_quietly
 from .labs import LabRegistry, load_labs
 from .matcher import Matcher, code_points, leftmost_longest, stays_in_word
 from .references import in_references
@@ -541,7 +541,7 @@ def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, lab
         if missing:
             raise ValueError(f"score() needs columns doc_id and text; missing: {', '.join(sorted(missing))} "
                              "(openness.read_corpus(df, text=..., id=...) reads other columns as those)")
-        corpus = read_corpus(corpus, id="doc_id")
+        corpus = read_quietly(corpus, id="doc_id")  # its own warning below
         if len(corpus.rejects):
             warnings.warn(f"{len(corpus.rejects)} of {corpus.n_read} rows not scored (first: "
                           f"{corpus.rejects['location'].iloc[0]}, {corpus.rejects['reason'].iloc[0]}); "

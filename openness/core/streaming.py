@@ -14,9 +14,9 @@ from typing import Iterator
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .corpus import Corpus, iter_corpus, read_corpus
+from .corpus import Corpus, iter_quietly, read_quietly
 from .io import RunSummary, round_floats
-from .readers import bom_encoding
+from .readers import bom_encoding, csv_decoding, csv_separator, separator_name
 from .outputs import OutputGroup, check_outputs, exit_with_parent
 from .scoring import Scores, get_scorer
 from .shards import CsvPlan, Share, plan_csv
@@ -32,9 +32,9 @@ def _chunks(source, text: str, id: str | None, chunksize: int, share: Share | No
     if isinstance(source, Corpus):
         yield source
     elif isinstance(source, pd.DataFrame) or Path(source).is_dir():
-        yield read_corpus(source, text=text, id=id)
+        yield read_quietly(source, text=text, id=id)  # the rejects are the caller's to report
     else:
-        yield from iter_corpus(source, text=text, id=id, chunksize=chunksize, share=share)
+        yield from iter_quietly(source, text=text, id=id, chunksize=chunksize, share=share)
 
 
 def _scored_chunks(source, text, id, chunksize, rubric, labs, keep, share: Share | None = None):
@@ -210,11 +210,19 @@ def score_to_csv(
 
 
 def _input_note(source) -> str | None:
-    """'input decoded from UTF-16 (byte order mark)' for a UTF-16/32 table file, for the summary."""
+    """How a table file was read when a user may not expect it, for the summary: 'input decoded
+    from UTF-16 (byte order mark)', 'input decoded as Windows-1252: not valid UTF-8 (first
+    invalid byte at offset N)' (a CSV file), 'fields separated by ';', as in the header'."""
     if isinstance(source, (Corpus, pd.DataFrame)) or Path(source).suffix.lower() not in (".csv", ".jsonl", ".ndjson"):
         return None
-    encoding = bom_encoding(source)
-    return f"input decoded from {encoding} (byte order mark)" if encoding else None
+    if Path(source).suffix.lower() != ".csv":
+        encoding = bom_encoding(source)
+        return f"input decoded from {encoding} (byte order mark)" if encoding else None
+    encoding, decoded = csv_decoding(Path(source))
+    separator = csv_separator(Path(source), encoding)
+    notes = ([f"input {decoded}"] if decoded else []) + \
+        ([f"fields separated by {separator_name(separator)}, as in the header"] if separator != "," else [])
+    return "; ".join(notes) or None
 
 
 def _for_csv(chunk: Corpus, scores: Scores, unit: str, evidence: bool, stance: str = "rubric"):
