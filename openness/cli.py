@@ -8,7 +8,6 @@ import os
 import re
 import signal
 import sys
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -69,15 +68,13 @@ def _score(args: argparse.Namespace) -> None:
 
 def _claims(args: argparse.Namespace) -> None:
     from openness.analysis.claims_table import claims_to_csv
-    from openness.core.corpus import CorpusError, RejectsWarning
+    from openness.core.corpus import CorpusError
     from openness.core.rubric import RubricError
 
     id_column = _id_column(args, args.input)
     try:
-        with warnings.catch_warnings():  # the summary says how many were rejected, and where they went
-            warnings.simplefilter("ignore", RejectsWarning)
-            summary = claims_to_csv(args.input, args.output, text=args.text_column, id=id_column,
-                                    dimension=args.dimension_column, rubric=args.rubric, method=args.method)
+        summary = claims_to_csv(args.input, args.output, text=args.text_column, id=id_column,
+                                dimension=args.dimension_column, rubric=args.rubric, method=args.method)
     except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:  # OutputError too
         raise _naming_the_option(error) from error
     if not args.quiet:

@@ -144,6 +144,27 @@ def test_csv_semicolon_separated():
     assert balanced(corpus) and corpus.flags.empty
 
 
+@pytest.mark.parametrize("header, separator", [
+    ('id;"title, short";text', ";"),  # a comma inside a quoted name does not make it comma-separated
+    ('id,"a;b;c",text', ","),         # nor do semicolons inside one make it ';'-separated
+])
+def test_the_separator_is_read_from_the_header_outside_its_quotes(tmp_path, header, separator):
+    path = tmp_path / "quoted.csv"
+    path.write_text(header + "\n" + separator.join(["r1", "x", "Open weights."]) + "\n")
+    corpus = read_corpus(path)
+    assert corpus.docs[["doc_id", "text"]].values.tolist() == [["r1", "Open weights."]] and balanced(corpus)
+
+
+def test_a_tab_separated_row_of_empty_fields_is_located_on_its_line(tmp_path):
+    """A line holding only a tab is a row of empty fields in a tab-separated file (pandas reads
+    it so), not a blank line: the rejects after it keep their lines, also when it is last."""
+    for body, locations in (("1\thello\n\t\n2\t\n3\tok\n", ["line 3", "line 4"]), ("1\thello\n\t\n2\t\n", ["line 3", "line 4"])):
+        path = tmp_path / "tabs.csv"
+        path.write_text("id\ttext\n" + body)
+        corpus = read_corpus(path)
+        assert corpus.rejects["location"].tolist() == [f"{path}:{where}" for where in locations] and balanced(corpus)
+
+
 def test_csv_semicolon_separated_with_a_comma_in_the_first_row(tmp_path):
     """A European Excel export: it was 'rows have more fields than the header has columns', as
     the comma of the first text split that row when the file was read comma-separated."""

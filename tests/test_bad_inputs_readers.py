@@ -369,9 +369,23 @@ def test_reading_a_csv_leaves_no_file_open(tmp_path):
     assert [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)] == []
 
 
+@pytest.mark.parametrize("name, data, texts", [
+    # the UTF-8 characters come after the broken byte: still UTF-8
+    ("late.csv", b"id,text\na,A broken \xe9 byte.\nb," + "Naïve résumé.\n".encode(), ["A broken \ufffd byte.", "Naïve résumé."]),
+    # Excel's "CSV UTF-8" starts with a BOM: UTF-8, and the first column keeps its plain name
+    ("bom.csv", b"\xef\xbb\xbftext,id\nPlain.,a\nA broken \xe9 byte.,b\n", ["Plain.", "A broken \ufffd byte."]),
+])
+def test_a_file_of_utf8_characters_is_utf8_wherever_its_broken_byte_is(tmp_path, name, data, texts):
+    path = tmp_path / name
+    path.write_bytes(data)
+    corpus = read_corpus(path)
+    assert corpus.docs["text"].tolist() == texts and corpus.docs["doc_id"].tolist() == ["a", "b"]
+    assert corpus.flags["flag"].str.startswith("decoded with replacement").tolist() == [True]
+
+
 def test_a_utf8_csv_with_a_broken_byte_stays_utf8(tmp_path, capsys):
-    """Valid UTF-8 characters before the first invalid byte: UTF-8 with a broken byte, not
-    Windows-1252 (which would turn every 'é' of the file into 'Ã©'); the bad byte alone is U+FFFD."""
+    """Valid UTF-8 characters in the file: UTF-8 with a broken byte, not Windows-1252 (which
+    would turn every 'é' of the file into 'Ã©'); the bad byte alone is U+FFFD."""
     from openness.cli import main
 
     path = tmp_path / "cut.csv"
@@ -379,7 +393,7 @@ def test_a_utf8_csv_with_a_broken_byte_stays_utf8(tmp_path, capsys):
     corpus = read_corpus(path)
     assert corpus.docs["text"].tolist() == ["Café: open weights.", "A broken \ufffd byte.", "Plain."]
     first_bad = len("id,text\na,Café: open weights.\nb,A broken ".encode())  # 'é' is two bytes
-    note = f"decoded with replacement: not valid UTF-8 (first invalid byte at offset {first_bad}), after valid UTF-8 characters"
+    note = f"decoded with replacement: not valid UTF-8 (first invalid byte at offset {first_bad}), in a file of UTF-8 characters"
     assert corpus.flags.values.tolist() == [["b", note]] and balanced(corpus)
     assert main(["score", str(path), "-o", str(tmp_path / "out.csv"), "--n-jobs", "2", "--chunksize", "1"]) == 0
     assert capsys.readouterr().err.strip().endswith(f"(input {note}) (ids from column 'id'; --id-column names another)")

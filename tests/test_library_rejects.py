@@ -35,7 +35,7 @@ EXPECTED_REJECTS = [
 
 def test_score_rejects_what_read_corpus_rejects_and_says_so():
     frame = _hostile()
-    with pytest.warns(UserWarning, match=r"6 of 8 rows not scored .*see scores.rejects"):
+    with pytest.warns(openness.core.corpus.RejectsWarning, match=r"6 of 8 rows not scored .*see scores.rejects"):
         scores = openness.score(frame)
     assert scores.documents["doc_id"].tolist() == ["a", "g"]
     assert list(scores.rejects.itertuples(index=False, name=None)) == EXPECTED_REJECTS

@@ -12,7 +12,7 @@ import pandas as pd
 
 from openness.analysis.claims import UNDECIDED, find_claims, get_finder
 from openness.analysis.claims_model import levels as note_levels
-from openness.core.corpus import read_corpus, without_surrogates
+from openness.core.corpus import read_quietly, without_surrogates
 from openness.core.io import RunSummary
 from openness.core.outputs import OutputGroup, check_outputs
 from openness.core.readers import missing_column, read_table
@@ -48,7 +48,7 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
     output = Path(output)
     written = "claim rows"
     if dimension is None:
-        corpus = read_corpus(source, text=text, id=id)
+        corpus = read_quietly(source, text=text, id=id)  # the summary counts the rejects
         table, rejects, n_read = find_claims(corpus, rubric)[CLI_CLAIM_COLUMNS], corpus.rejects, corpus.n_read
     else:
         method = method or ("model" if rubric is None else "rules")
@@ -64,7 +64,7 @@ def _classify_table(source, text: str, id: str | None, dimension: str, rubric: R
                     method: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """(levels, rejects, rows read) of a table with a text and a dimension column."""
     records, name = read_table(source)
-    frame, _ = without_surrogates(records.frame, [])  # lone surrogates become U+FFFD, as read_corpus makes them
+    frame, _ = without_surrogates(records.frame, [])  # lone surrogates become U+FFFD, as read_quietly makes them
     for column, role in ((text, "text"), (dimension, "dimension"), (id, "id")):
         if column is not None and column not in frame.columns:
             raise missing_column(name, column, role, frame.columns)

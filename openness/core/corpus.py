@@ -38,10 +38,10 @@ import pandas as pd
 from .readers import CorpusError, Records, first_columns, plain_strings, read_records
 from .shards import Share
 
-__all__ = ["Corpus", "CorpusError", "RejectsWarning", "date_column", "id_column", "iter_corpus", "read_corpus"]
+__all__ = ["Corpus", "CorpusError", "RejectsWarning", "id_column", "iter_corpus", "read_corpus"]
 
 DATE_COLUMNS = ("published", "date")  # in any case, the first found of each in turn
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?=$|[ T])")  # day.month.year
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d+)(?=$|[ T])")  # day.month.year
 RESERVED = ("doc_id", "text")
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # what bad decoding leaves; not storable as UTF-8
@@ -95,12 +95,6 @@ def id_column(source: str | os.PathLike | pd.DataFrame, id: str | None = None, t
     if id is not None:
         return id
     return _named(_columns(source), ID_COLUMNS, other_than=text)
-
-
-def date_column(source: str | os.PathLike | pd.DataFrame, text: str = "text") -> str | None:
-    """The column of a table that `published` is parsed from: one called published, else
-    date, in any case; None when there is none (a folder: each file's front matter)."""
-    return _named(_columns(source), DATE_COLUMNS, other_than=text)
 
 
 def read_corpus(source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None) -> Corpus:
@@ -341,8 +335,11 @@ def _parse_published(docs: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, 
 
 
 def _day_first(match: re.Match) -> str:
-    """A dotted day.month.year date in ISO 8601 order (two-digit years as pandas' %y takes them)."""
+    """A dotted day.month.year date in ISO 8601 order (two-digit years as pandas' %y takes
+    them); a year of another length is no date (`1.2.3` is not 2 January 2003)."""
     day, month, year = match.groups()
+    if len(year) not in (2, 4):
+        return "not a date"
     if len(year) == 2:
         year = ("20" if int(year) < 69 else "19") + year
     return f"{year}-{int(month):02d}-{int(day):02d}"

@@ -10,11 +10,12 @@ Decisions worth knowing:
   bytes become U+FFFD and the document is flagged. A CSV file that is not valid UTF-8 is decoded
   as Windows-1252 (cp1252: what Excel on Windows writes; Latin-1 text decodes the same for every
   printable character), bytes undefined there becoming U+FFFD; its rows holding any non-ASCII
-  character are flagged so. Unless valid UTF-8 characters come before its first invalid byte:
-  then it is UTF-8 with broken bytes, each U+FFFD, the rows holding one flagged. A CSV or JSONL file starting with a UTF-16 or UTF-32 byte order mark
+  character are flagged so. Unless it holds a valid UTF-8 character anywhere or starts with a
+  UTF-8 BOM: then it is UTF-8 with broken bytes, each U+FFFD, the rows holding one flagged.
+  A CSV or JSONL file starting with a UTF-16 or UTF-32 byte order mark
   (an editor's "Unicode") is decoded as such, and every record flagged so.
-- CSV separator: ',' unless the header line holds no comma but ';' or a tab (a European
-  spreadsheet export, a TSV saved as .csv): then that, the more frequent of the two.
+- CSV separator: ',' unless the header line, its quoted names left out, holds no comma but ';'
+  or a tab (a European spreadsheet export, a TSV saved as .csv): then the more frequent of the two.
 - File names are written (doc_id, location, messages) by `openness.core.io.path_name`: lossless
   also for names that are not valid UTF-8.
 - Where a record is (a reject's `location`, `Records.where`): a folder's file path; `path:line N`
@@ -93,11 +94,10 @@ def bom_encoding(path: Path) -> str | None:
 def csv_decoding(path: Path, plan: CsvPlan | None = None) -> tuple[str, str | None]:
     """The codec a CSV file is read with, and the note that says so when it is not UTF-8:
     the byte order mark's UTF-16/32, else UTF-8 (its BOM dropped), else, when the file is
-    not valid UTF-8, Windows-1252 (bytes undefined there become U+FFFD). A file whose
-    first invalid byte comes after valid UTF-8 characters is UTF-8 with broken bytes (in
-    Windows-1252 text the first non-ASCII byte is, almost always, already invalid UTF-8):
-    read as UTF-8, each invalid byte U+FFFD. A `plan` of the file knows its first invalid
-    byte already."""
+    not valid UTF-8, Windows-1252 (bytes undefined there become U+FFFD). A file that starts
+    with a UTF-8 BOM, or holds any valid multi-byte UTF-8 character, is UTF-8 with broken
+    bytes (Windows-1252 text almost never spells one): read as UTF-8, each invalid byte
+    U+FFFD. A `plan` of the file knows its first invalid byte already."""
     encoding = bom_encoding(path)
     if encoding:
         return encoding.lower(), f"decoded from {encoding} (byte order mark)"
@@ -105,38 +105,43 @@ def csv_decoding(path: Path, plan: CsvPlan | None = None) -> tuple[str, str | No
     if bad_byte is None:
         return "utf-8-sig", None
     where = f"not valid UTF-8 (first invalid byte at offset {bad_byte})"
-    if _ascii_before(path, bad_byte):
+    if not _spells_utf8(path):
         return "cp1252", f"{CP1252}: {where}"
-    return "utf-8-sig", f"{REPLACED}: {where}, after valid UTF-8 characters"
+    return "utf-8-sig", f"{REPLACED}: {where}, in a file of UTF-8 characters"
 
 
-def _ascii_before(path: Path, end: int, block: int = 1 << 24) -> bool:
-    """Whether the first `end` bytes of the file are ASCII (a UTF-8 BOM aside)."""
+# a UTF-8 byte order mark, or a valid multi-byte UTF-8 character
+_UTF8_SIGNS = re.compile(rb"\xef\xbb\xbf|[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _spells_utf8(path: Path, block: int = 1 << 24) -> bool:
+    """Whether the file holds a UTF-8 BOM or a valid multi-byte UTF-8 character anywhere."""
     with open(path, "rb") as handle:
-        first = True
-        while end > 0 and (data := handle.read(min(block, end))):
-            end -= len(data)
-            if first and data.startswith(codecs.BOM_UTF8):
-                data = data[len(codecs.BOM_UTF8):]
-            first = False
-            if not data.isascii():
-                return False
-    return True
+        tail = b""  # the last bytes of the block before: a character cut by the block's end
+        while data := handle.read(block):
+            if _UTF8_SIGNS.search(tail + data):
+                return True
+            tail = data[-3:]
+    return False
 
 
 def csv_separator(path: Path, encoding: str | None = None) -> str:
-    """',' unless the first non-blank line (the header) holds no comma but ';' or a tab: then
-    the more frequent of those two (';' on a tie)."""
+    """',' unless the first non-blank line (the header), its quoted names left out, holds no
+    comma but ';' or a tab: then the more frequent of those two (';' on a tie)."""
     with open(path, encoding=encoding or csv_decoding(path)[0], errors="replace", newline="") as handle:
         header = ""
         for header in itertools.islice(iter(lambda: handle.readline(1 << 20), ""), 100):
             if header.strip():
                 break
+    header = _QUOTED.sub("", header)  # `id;"title, short";text` is ';'-separated
     if "," in header:
         return ","
     counts = {";": header.count(";"), "\t": header.count("\t")}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
+
+
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
 
 
 def separator_name(separator: str) -> str:
@@ -413,7 +418,7 @@ def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, sh
             flags = [(position, note) for position in np.flatnonzero(marked.to_numpy())]
         here = lines if plan is None else CsvLines(path, encoding, *plan.start(path, index))
         yield Records(chunk, flags=flags, locate=lambda positions, here=here, first=first:
-                      [f"{path_name(path)}:line {here.line(first + position)}" for position in positions])
+                      [here.where(first + position) for position in positions])
         first += size
 
 
@@ -459,7 +464,7 @@ def read_table(source) -> tuple[Records, str]:
             lines = CsvLines(path, encoding, delimiter=csv_separator(path, encoding))
             with contextlib.closing(_read_csv(path, None, encoding)) as chunks:
                 records = Records(next(chunks), locate=lambda positions:
-                                  [f"{path_name(path)}:line {lines.line(position)}" for position in positions])
+                                  [lines.where(position) for position in positions])
         elif suffix == ".parquet":
             records = Records(pd.read_parquet(path), locate=_parquet_rows(path, 0))
             _unique_columns(records.frame.columns, path_name(path))
@@ -586,13 +591,15 @@ class CsvLines:
         self.path, self.encoding, self.start, self.delimiter = path, encoding, (offset, line, record), delimiter
         self._rows = None
 
-    def line(self, record: int) -> int:
+    def where(self, record: int) -> str:
+        """`path:line N` of data record `record` (from 0); `path:row N` should the csv module
+        find fewer records than pandas did (a quirk of the file neither rule foresaw)."""
         if self._rows is None or record < self._record:
             self._rows, (self._record, self._line) = self._scan(), (self.start[2] - 1, None)
-        while self._record < record:
-            self._line = next(self._rows)
+        while self._record < record and self._line is not False:
+            self._line = next(self._rows, False)
             self._record += 1
-        return self._line
+        return f"{path_name(self.path)}:row {record}" if self._line is False else f"{path_name(self.path)}:line {self._line}"
 
     def _scan(self) -> Iterator[int]:
         """The start line of every record from the start on; the csv module's field size
@@ -613,7 +620,9 @@ class CsvLines:
                         yield text
 
                 for _ in csv.reader(lines(), delimiter=self.delimiter):
-                    if any(text.strip(" \t\r\n") for text in pending):  # else a blank line, no record
+                    # a line of spaces is no record, as pandas skips it; one that starts with the
+                    # separator is (a tab-separated row of empty fields)
+                    if any(text.strip(" \t\r\n") or text.startswith(self.delimiter) for text in pending):
                         yield line
                     line += len(pending)
                     pending.clear()

@@ -40,7 +40,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .corpus import LONE_SURROGATE, Corpus, read_quietly
+from .corpus import LONE_SURROGATE, Corpus, RejectsWarning, read_quietly
 from .labs import LabRegistry, load_labs
 from .matcher import Matcher, code_points, leftmost_longest, stays_in_word
 from .references import in_references
@@ -545,7 +545,7 @@ def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, lab
         if len(corpus.rejects):
             warnings.warn(f"{len(corpus.rejects)} of {corpus.n_read} rows not scored (first: "
                           f"{corpus.rejects['location'].iloc[0]}, {corpus.rejects['reason'].iloc[0]}); "
-                          "see scores.rejects", UserWarning, stacklevel=2)
+                          "see scores.rejects", RejectsWarning, stacklevel=2)
     scores = score_rows(corpus.docs, rubric, labs)
     scores.rejects = corpus.rejects
     return scores
