@@ -386,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     labs = commands.add_parser("labs", help="list the labs the tool finds, by openness group, with the names it "
                                "finds them by")
-    labs.add_argument("ids", nargs="*", help="only these labs (ids such as meta or ai2; default: all)")
+    labs.add_argument("ids", nargs="*", help="only these labs, by id or name in any case (meta, Meta, \"Hugging Face\"; default: all)")
     labs.add_argument("--file", default=None, help="registry YAML (default: the shipped one)")
     labs.add_argument("--reference", default=None, help="lab reference giving each lab's openness group "
                       "(default: data/processed/labs.csv, which `openness data build` writes)")

@@ -346,6 +346,22 @@ def test_id_and_date_columns_are_found_in_any_case(tmp_path, header, ids, dates)
     assert ids is None or corpus.docs[ids].tolist() == ["x7"]
 
 
+def test_the_text_column_is_found_in_another_case_unless_two_compete(tmp_path):
+    """Excel's `Text`: found as `text` is, by `read_corpus` and `openness claims`; with both
+    `Text` and `TEXT` and no `text`, neither is guessed."""
+    from openness.analysis.claims_table import claims_to_csv
+
+    path = tmp_path / "export.csv"
+    path.write_text("ID;Text;Dimension\nk1;A peer-reviewed paper was published.;Paper\n")
+    assert read_corpus(path).docs[["doc_id", "text"]].values.tolist() == [["k1", "A peer-reviewed paper was published."]]
+    claims_to_csv(path, tmp_path / "levels.csv", id="ID", dimension="Dimension", method="rules")
+    assert pd.read_csv(tmp_path / "levels.csv")["level"].tolist() == ["open"]
+    both = tmp_path / "both.csv"
+    both.write_text("id,Text,TEXT\na,One.,Two.\n")
+    with pytest.raises(CorpusError, match="text column 'text' not found; available columns: id, Text, TEXT"):
+        read_corpus(both)
+
+
 def test_a_column_called_like_the_text_is_no_id(tmp_path):
     path = tmp_path / "odd.csv"
     path.write_text("ID,id2\nThe text is in ID.,z\n")

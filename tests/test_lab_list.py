@@ -123,11 +123,16 @@ def test_one_lab_is_one_lab(capsys):
     assert run(capsys, "ai2").splitlines()[0] == "1 lab of the registry openness/core/labs.yaml: 1 open."
 
 
+def test_a_lab_is_found_by_its_name_or_id_in_any_case(capsys):
+    text = run(capsys, "Meta", "hugging face", "AI2")
+    assert sections(text) == {"open": ["ai2", "huggingface"], "mixed": ["meta"]}
+
+
 def test_an_unknown_lab_id_is_one_error_line(capsys):
     assert main(["labs", "meta", "acme"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.startswith("openness: error: unknown lab id(s) acme; the registry has 01ai, adept, ")
+    assert captured.err.startswith("openness: error: unknown lab(s) acme; the registry has 01ai, adept, ")
     assert len(captured.err.splitlines()) == 1
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from openness.analysis.claims import UNDECIDED, find_claims, get_finder
 from openness.analysis.claims_model import levels as note_levels
-from openness.core.corpus import read_quietly, without_surrogates
+from openness.core.corpus import read_quietly, same_column, without_surrogates
 from openness.core.io import RunSummary
 from openness.core.outputs import OutputGroup, check_outputs
 from openness.core.readers import missing_column, read_table
@@ -65,6 +65,7 @@ def _classify_table(source, text: str, id: str | None, dimension: str, rubric: R
     """(levels, rejects, rows read) of a table with a text and a dimension column."""
     records, name = read_table(source)
     frame, _ = without_surrogates(records.frame, [])  # lone surrogates become U+FFFD, as read_quietly makes them
+    text = same_column([str(column) for column in frame.columns], text)  # `Text` too, as read_corpus finds it
     for column, role in ((text, "text"), (dimension, "dimension"), (id, "id")):
         if column is not None and column not in frame.columns:
             raise missing_column(name, column, role, frame.columns)

@@ -16,7 +16,8 @@ Decisions worth knowing:
   where slashed dates are month first (`05/03/2024` is 3 May) unless the first number exceeds
   12 (`25/03/2024` is 25 March). Offsets are converted to UTC and dropped, so the column is
   naive datetime64.
-- Ids, when no column is named: a column called `doc_id`, else `id`, in any case (`ID`).
+- Ids, when no column is named: a column called `doc_id`, else `id`, in any case (`ID`). The
+  text column as named, else the one column called so in another case (`Text`).
 - `read_corpus` and `iter_corpus` warn (`RejectsWarning`, a UserWarning) when records were
   rejected: how many of how many, and the first one's location and reason.
 - Variable columns named `doc_id` or `text` (other than the chosen ones) are renamed
@@ -38,7 +39,7 @@ import pandas as pd
 from .readers import CorpusError, Records, first_columns, plain_strings, read_records
 from .shards import Share
 
-__all__ = ["Corpus", "CorpusError", "RejectsWarning", "id_column", "iter_corpus", "read_corpus"]
+__all__ = ["Corpus", "CorpusError", "RejectsWarning", "id_column", "iter_corpus", "read_corpus", "text_column"]
 
 DATE_COLUMNS = ("published", "date")  # in any case, the first found of each in turn
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d+)(?=$|[ T])")  # day.month.year
@@ -97,6 +98,21 @@ def id_column(source: str | os.PathLike | pd.DataFrame, id: str | None = None, t
     return _named(_columns(source), ID_COLUMNS, other_than=text)
 
 
+def text_column(source: str | os.PathLike | pd.DataFrame, text: str = "text") -> str:
+    """The column of a table that holds the text: `text`, else the one column called so in
+    another case (`Text` from a spreadsheet); `text` as given when there is none (the reader
+    then says which columns there are)."""
+    return same_column(_columns(source), text)
+
+
+def same_column(columns: list[str], name: str) -> str:
+    """`name` if it is one of `columns`, else the one column called so in another case."""
+    if name in columns:
+        return name
+    found = [column for column in columns if column.casefold() == name.casefold()]
+    return found[0] if len(found) == 1 else name
+
+
 def read_corpus(source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None) -> Corpus:
     """Read a folder, a .csv/.jsonl/.ndjson/.parquet file or a DataFrame into one Corpus; ids
     from the column `id`, else as `id_column` finds them (as `openness score` does). A
@@ -130,6 +146,7 @@ def iter_corpus(
 
 def read_quietly(source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None) -> Corpus:
     """`read_corpus` without the warning: for callers that report the rejects themselves."""
+    text = text_column(source, text)
     (corpus,) = _corpora(source, text, id_column(source, id, text), chunksize=None)  # unchunked: one Corpus
     return corpus
 
@@ -141,6 +158,7 @@ def iter_quietly(
     """`iter_corpus` without the warning: for callers that report the rejects themselves."""
     if chunksize < 1:
         raise ValueError(f"chunksize must be at least 1, not {chunksize}")
+    text = text_column(source, text)
     return _corpora(source, text, id_column(source, id, text), chunksize, share)
 
 

@@ -49,12 +49,15 @@ def groups(registry: LabRegistry, reference: pd.DataFrame | None) -> dict[str, t
 
 def ordered(registry: LabRegistry, decided: dict[str, tuple[str, str]],
             only: list[str] | None = None) -> list[Lab]:
-    """The registry's labs (or the ids in `only`) by group in `ORDER`, then by name."""
-    unknown = sorted(set(only or ()) - set(registry.labs))
+    """The registry's labs (or those of `only`, by id or name in any case: `meta`, `Meta`,
+    `Hugging Face`) by group in `ORDER`, then by name."""
+    by_name = {key.casefold(): lab.id for lab in registry.labs.values() for key in (lab.name, lab.id)}
+    unknown = sorted(name for name in only or () if name.casefold() not in by_name)
     if unknown:
-        raise ValueError(f"unknown lab id(s) {', '.join(unknown)}; the registry has {', '.join(sorted(registry.labs))}")
+        raise ValueError(f"unknown lab(s) {', '.join(unknown)}; the registry has {', '.join(sorted(registry.labs))}")
+    wanted = {by_name[name.casefold()] for name in only or ()}
     rank = {group: i for i, group in enumerate(ORDER)}
-    labs = [lab for lab in registry.labs.values() if not only or lab.id in only]
+    labs = [lab for lab in registry.labs.values() if not only or lab.id in wanted]
     return sorted(labs, key=lambda lab: (rank.get(decided[lab.id][0], len(ORDER)), lab.name.casefold(), lab.id))
 
 
