@@ -156,9 +156,11 @@ def test_the_separator_is_read_from_the_header_outside_its_quotes(tmp_path, head
 
 
 def test_a_tab_separated_row_of_empty_fields_is_located_on_its_line(tmp_path):
-    """A line holding only a tab is a row of empty fields in a tab-separated file (pandas reads
-    it so), not a blank line: the rejects after it keep their lines, also when it is last."""
-    for body, locations in (("1\thello\n\t\n2\t\n3\tok\n", ["line 3", "line 4"]), ("1\thello\n\t\n2\t\n", ["line 3", "line 4"])):
+    """A line holding only a tab (or spaces and a tab) is a row of empty fields in a
+    tab-separated file (pandas reads it so), not a blank line: the rejects after it keep their
+    lines, also when it is last."""
+    for body, locations in (("1\thello\n\t\n2\t\n3\tok\n", ["line 3", "line 4"]), ("1\thello\n\t\n2\t\n", ["line 3", "line 4"]),
+                            ("1\thello\n \t\n3\t\n4\tworld\n", ["line 3", "line 4"])):
         path = tmp_path / "tabs.csv"
         path.write_text("id\ttext\n" + body)
         corpus = read_corpus(path)

@@ -369,6 +369,17 @@ def test_reading_a_csv_leaves_no_file_open(tmp_path):
     assert [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)] == []
 
 
+def test_windows_1252_text_that_spells_a_utf8_character_now_and_then_stays_windows_1252(tmp_path):
+    """German and French in Windows-1252: 'ß“' and 'É»' are also valid UTF-8 pairs, but the
+    file's other accented letters are not, so it is read as Windows-1252, every letter kept."""
+    texts = [f"Die Öffnung der Gewichte Nummer {i} für alle." for i in range(20)] + ["„Spaß“ sagt man.", "« LIBERTÉ»"]
+    path = tmp_path / "de.csv"
+    path.write_bytes(("id,text\n" + "".join(f"r{i},{t}\n" for i, t in enumerate(texts))).encode("cp1252"))
+    corpus = read_corpus(path)
+    assert corpus.docs["text"].tolist() == texts and corpus.rejects.empty
+    assert corpus.flags["flag"].str.startswith("decoded as Windows-1252").all()
+
+
 @pytest.mark.parametrize("name, data, texts", [
     # the UTF-8 characters come after the broken byte: still UTF-8
     ("late.csv", b"id,text\na,A broken \xe9 byte.\nb," + "Naïve résumé.\n".encode(), ["A broken \ufffd byte.", "Naïve résumé."]),

@@ -262,6 +262,15 @@ def test_a_semicolon_export_is_read_with_its_separator_and_the_summary_says_so(t
     assert (tmp_path / "out.rejects.csv").read_text() == f"location,doc_id,reason\n{corpus}:line 4,9,empty text\n"
 
 
+def test_a_text_column_named_in_another_case_is_no_id(tmp_path, capsys):
+    """`--text-column id` on a file with `ID,Body`: the text is ID's, so ids are row numbers
+    (as `read_corpus(path, text="id")` reads it), not an id column that is the text column."""
+    corpus = tmp_path / "up.csv"
+    corpus.write_text("ID,Body\nOpen weights.,x\n")
+    assert main(["score", str(corpus), "--text-column", "id", "-o", str(tmp_path / "out.csv")]) == 0
+    assert pd.read_csv(tmp_path / "out.csv", dtype=str)["doc_id"].tolist() == ["0"]
+
+
 def test_a_comma_csv_is_written_as_before(tmp_path, capsys):
     """Separator detection leaves a comma file alone: a ';' inside its texts changes nothing."""
     corpus = tmp_path / "plain.csv"

@@ -128,6 +128,19 @@ def test_a_lab_is_found_by_its_name_or_id_in_any_case(capsys):
     assert sections(text) == {"open": ["ai2", "huggingface"], "mixed": ["meta"]}
 
 
+def test_an_id_wins_over_another_labs_name(tmp_path):
+    from openness.core.labs import load_labs
+    from openness.present.lab_list import groups, ordered
+
+    path = tmp_path / "labs.yaml"
+    path.write_text("labs:\n  together:\n    name: Together AI\n    aliases: [Together AI]\n"
+                    "  writer:\n    name: Together\n    aliases: [Writer Inc]\n")
+    registry = load_labs(path)
+    decided = groups(registry, None)
+    assert [lab.id for lab in ordered(registry, decided, ["together"])] == ["together"]
+    assert [lab.id for lab in ordered(registry, decided, ["Together AI", "WRITER"])] == ["writer", "together"]  # by name
+
+
 def test_an_unknown_lab_id_is_one_error_line(capsys):
     assert main(["labs", "meta", "acme"]) == 2
     captured = capsys.readouterr()

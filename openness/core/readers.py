@@ -10,8 +10,9 @@ Decisions worth knowing:
   bytes become U+FFFD and the document is flagged. A CSV file that is not valid UTF-8 is decoded
   as Windows-1252 (cp1252: what Excel on Windows writes; Latin-1 text decodes the same for every
   printable character), bytes undefined there becoming U+FFFD; its rows holding any non-ASCII
-  character are flagged so. Unless it holds a valid UTF-8 character anywhere or starts with a
-  UTF-8 BOM: then it is UTF-8 with broken bytes, each U+FFFD, the rows holding one flagged.
+  character are flagged so. Unless it starts with a UTF-8 BOM or holds at least as many valid
+  UTF-8 characters as other non-ASCII bytes: then it is UTF-8 with broken bytes, each U+FFFD,
+  the rows holding one flagged.
   A CSV or JSONL file starting with a UTF-16 or UTF-32 byte order mark
   (an editor's "Unicode") is decoded as such, and every record flagged so.
 - CSV separator: ',' unless the header line, its quoted names left out, holds no comma but ';'
@@ -94,9 +95,8 @@ def bom_encoding(path: Path) -> str | None:
 def csv_decoding(path: Path, plan: CsvPlan | None = None) -> tuple[str, str | None]:
     """The codec a CSV file is read with, and the note that says so when it is not UTF-8:
     the byte order mark's UTF-16/32, else UTF-8 (its BOM dropped), else, when the file is
-    not valid UTF-8, Windows-1252 (bytes undefined there become U+FFFD). A file that starts
-    with a UTF-8 BOM, or holds any valid multi-byte UTF-8 character, is UTF-8 with broken
-    bytes (Windows-1252 text almost never spells one): read as UTF-8, each invalid byte
+    not valid UTF-8, Windows-1252 (bytes undefined there become U+FFFD), unless
+    `_reads_as_utf8` finds it UTF-8 with broken bytes: then read as UTF-8, each invalid byte
     U+FFFD. A `plan` of the file knows its first invalid byte already."""
     encoding = bom_encoding(path)
     if encoding:
@@ -105,24 +105,31 @@ def csv_decoding(path: Path, plan: CsvPlan | None = None) -> tuple[str, str | No
     if bad_byte is None:
         return "utf-8-sig", None
     where = f"not valid UTF-8 (first invalid byte at offset {bad_byte})"
-    if not _spells_utf8(path):
+    if not _reads_as_utf8(path):
         return "cp1252", f"{CP1252}: {where}"
     return "utf-8-sig", f"{REPLACED}: {where}, in a file of UTF-8 characters"
 
 
-# a UTF-8 byte order mark, or a valid multi-byte UTF-8 character
-_UTF8_SIGNS = re.compile(rb"\xef\xbb\xbf|[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# a valid multi-byte UTF-8 character (no overlong forms, surrogates or code points past U+10FFFF)
+_UTF8_CHARACTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+                             rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}"
+                             rb"|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
-def _spells_utf8(path: Path, block: int = 1 << 24) -> bool:
-    """Whether the file holds a UTF-8 BOM or a valid multi-byte UTF-8 character anywhere."""
+def _reads_as_utf8(path: Path, sample: int = 1 << 24) -> bool:
+    """Whether a file that is not valid UTF-8 is UTF-8 with broken bytes rather than
+    Windows-1252: it starts with a UTF-8 BOM, or, in its first `sample` bytes, its valid
+    multi-byte UTF-8 characters are at least as many as its other non-ASCII bytes. Windows-1252
+    text spells a UTF-8 character now and then ("Spaß“"), but its accented letters are nearly
+    all invalid bytes; UTF-8 with a broken byte is nearly all valid characters."""
     with open(path, "rb") as handle:
-        tail = b""  # the last bytes of the block before: a character cut by the block's end
-        while data := handle.read(block):
-            if _UTF8_SIGNS.search(tail + data):
-                return True
-            tail = data[-3:]
-    return False
+        data = handle.read(sample)
+    if data.startswith(codecs.BOM_UTF8):
+        return True
+    characters = _UTF8_CHARACTER.findall(data)
+    others = len(data) - len(data.translate(None, _HIGH_BYTES)) - sum(map(len, characters))
+    return len(characters) >= others
 
 
 def csv_separator(path: Path, encoding: str | None = None) -> str:
@@ -620,9 +627,9 @@ class CsvLines:
                         yield text
 
                 for _ in csv.reader(lines(), delimiter=self.delimiter):
-                    # a line of spaces is no record, as pandas skips it; one that starts with the
+                    # a line of spaces is no record, as pandas skips it; one that holds the
                     # separator is (a tab-separated row of empty fields)
-                    if any(text.strip(" \t\r\n") or text.startswith(self.delimiter) for text in pending):
+                    if any(text.strip(" \t\r\n") or self.delimiter in text for text in pending):
                         yield line
                     line += len(pending)
                     pending.clear()

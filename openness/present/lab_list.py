@@ -51,7 +51,8 @@ def ordered(registry: LabRegistry, decided: dict[str, tuple[str, str]],
             only: list[str] | None = None) -> list[Lab]:
     """The registry's labs (or those of `only`, by id or name in any case: `meta`, `Meta`,
     `Hugging Face`) by group in `ORDER`, then by name."""
-    by_name = {key.casefold(): lab.id for lab in registry.labs.values() for key in (lab.name, lab.id)}
+    by_name = {**{lab.name.casefold(): lab.id for lab in registry.labs.values()},
+               **{lab.id.casefold(): lab.id for lab in registry.labs.values()}}  # an id wins over a name
     unknown = sorted(name for name in only or () if name.casefold() not in by_name)
     if unknown:
         raise ValueError(f"unknown lab(s) {', '.join(unknown)}; the registry has {', '.join(sorted(registry.labs))}")
