@@ -27,9 +27,9 @@ def _naming_the_option(error: Exception) -> UserError:
 def _id_column(args: argparse.Namespace, source: str) -> str | None:
     """The id column of `source` as the run will find it (`openness.core.corpus.id_column`),
     for the summary to say where the ids came from."""
-    from openness.core.corpus import id_column, text_column
+    from openness.core.corpus import id_column
 
-    return id_column(source, args.id_column, text_column(source, args.text_column))
+    return id_column(source, args.id_column, args.text_column)
 
 
 def _guessed_ids(args: argparse.Namespace, id_column: str | None) -> str:

@@ -39,7 +39,7 @@ import pandas as pd
 from .readers import CorpusError, Records, first_columns, plain_strings, read_records
 from .shards import Share
 
-__all__ = ["Corpus", "CorpusError", "RejectsWarning", "id_column", "iter_corpus", "read_corpus", "text_column"]
+__all__ = ["Corpus", "CorpusError", "RejectsWarning", "id_column", "iter_corpus", "read_corpus"]
 
 DATE_COLUMNS = ("published", "date")  # in any case, the first found of each in turn
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d+)(?=$|[ T])")  # day.month.year
@@ -93,16 +93,7 @@ def id_column(source: str | os.PathLike | pd.DataFrame, id: str | None = None, t
     column called doc_id or id, in any case (which a user means as ids), else None: row
     numbers from 0 (a folder: file paths). A file that cannot be read is left to the reader,
     which says why."""
-    if id is not None:
-        return id
-    return _named(_columns(source), ID_COLUMNS, other_than=text)
-
-
-def text_column(source: str | os.PathLike | pd.DataFrame, text: str = "text") -> str:
-    """The column of a table that holds the text: `text`, else the one column called so in
-    another case (`Text` from a spreadsheet); `text` as given when there is none (the reader
-    then says which columns there are)."""
-    return same_column(_columns(source), text)
+    return id if id is not None else _text_and_id(_columns(source), text, None)[1]
 
 
 def same_column(columns: list[str], name: str) -> str:
@@ -111,6 +102,14 @@ def same_column(columns: list[str], name: str) -> str:
         return name
     found = [column for column in columns if column.casefold() == name.casefold()]
     return found[0] if len(found) == 1 else name
+
+
+def _text_and_id(columns: list[str], text: str, id: str | None) -> tuple[str, str | None]:
+    """The text column among a table's `columns` (`text`, else the one column called so in
+    another case: `Text` from a spreadsheet) and the id column (`id_column`): one reading of
+    the header serves both."""
+    text = same_column(columns, text)
+    return text, id if id is not None else _named(columns, ID_COLUMNS, other_than=text)
 
 
 def read_corpus(source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None) -> Corpus:
@@ -146,8 +145,7 @@ def iter_corpus(
 
 def read_quietly(source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None) -> Corpus:
     """`read_corpus` without the warning: for callers that report the rejects themselves."""
-    text = text_column(source, text)
-    (corpus,) = _corpora(source, text, id_column(source, id, text), chunksize=None)  # unchunked: one Corpus
+    (corpus,) = _corpora(source, *_text_and_id(_columns(source), text, id), chunksize=None)  # unchunked: one Corpus
     return corpus
 
 
@@ -158,8 +156,7 @@ def iter_quietly(
     """`iter_corpus` without the warning: for callers that report the rejects themselves."""
     if chunksize < 1:
         raise ValueError(f"chunksize must be at least 1, not {chunksize}")
-    text = text_column(source, text)
-    return _corpora(source, text, id_column(source, id, text), chunksize, share)
+    return _corpora(source, *_text_and_id(_columns(source), text, id), chunksize, share)
 
 
 def _warn_rejects(n_rejected: int, n_read: int, rejects: pd.DataFrame | None, stacklevel: int = 3) -> None:

@@ -590,10 +590,11 @@ class CsvLines:
     the line of a broken record: by the csv module, read as far as asked and no further.
     Lines of spaces and tabs are not records, as pandas skips them. Started at byte `offset`
     (a record's start, on line `line`, the record numbered `record`; data records count from
-    0, the header is -1); records are to be asked for in ascending order. Fields split at
-    `delimiter`, the file's separator (`csv_separator`)."""
+    0, the header is -1); records are to be asked for in ascending order. Decoded as the
+    reader decodes it (`csv_decoding`), fields split at `delimiter`, the file's separator
+    (`csv_separator`)."""
 
-    def __init__(self, path: Path, encoding: str | None, offset: int = 0, line: int = 1, record: int = -1,
+    def __init__(self, path: Path, encoding: str, offset: int = 0, line: int = 1, record: int = -1,
                  delimiter: str = ","):
         self.path, self.encoding, self.start, self.delimiter = path, encoding, (offset, line, record), delimiter
         self._rows = None
@@ -612,13 +613,12 @@ class CsvLines:
         """The start line of every record from the start on; the csv module's field size
         limit lifted meanwhile (pandas' tokenizer, which read the file first, has none)."""
         offset, line, _ = self.start
-        encoding = (self.encoding or ("utf-8" if offset else "utf-8-sig")).lower()
         limit = csv.field_size_limit()
         csv.field_size_limit(2**31 - 1)
         try:
             with open(self.path, "rb") as raw:
                 raw.seek(offset)
-                handle = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+                handle = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
                 pending: list[str] = []  # the lines of the record being read
 
                 def lines() -> Iterator[str]:
