@@ -83,13 +83,23 @@ def test_folder_id_from_front_matter_key(tmp_path):
         read_corpus(tmp_path, id="uuid")
 
 
-def test_folder_latin1_txt_is_decoded_with_replacement_and_flagged(tmp_path):
-    (tmp_path / "note.txt").write_bytes("Caf\xe9 by the pier.".encode("latin-1"))
+def test_folder_files_are_decoded_as_csv_files_are_and_flagged(tmp_path):
+    """Windows-1252 (Latin-1 letters too), UTF-8 with a broken byte, Notepad's UTF-16: each read
+    as its writer meant, flagged; a UTF-8 BOM is dropped, unflagged."""
+    (tmp_path / "note.txt").write_bytes("Caf\xe9 by the pier \u2013 \u201cquiet\u201d.".encode("cp1252"))
     (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbfStarts with a byte order mark.")
+    (tmp_path / "broken.md").write_bytes("Na\u00efve caf\u00e9s, r\u00e9sum\u00e9s.".encode() + b" \xff end.")
+    (tmp_path / "notepad.txt").write_bytes("Stra\u00dfe und Caf\u00e9.".encode("utf-16"))
     corpus = read_corpus(tmp_path)
     texts = dict(zip(corpus.docs["doc_id"], corpus.docs["text"]))
-    assert texts == {"bom": "Starts with a byte order mark.", "note": "Caf\ufffd by the pier."}
-    assert corpus.flags.values.tolist() == [["note", "decoded with replacement (invalid UTF-8 at byte 3)"]]
+    assert texts == {"bom": "Starts with a byte order mark.", "broken": "Na\u00efve caf\u00e9s, r\u00e9sum\u00e9s. \ufffd end.",
+                     "note": "Caf\u00e9 by the pier \u2013 \u201cquiet\u201d.", "notepad": "Stra\u00dfe und Caf\u00e9."}
+    assert corpus.flags.values.tolist() == [
+        ["broken", "decoded with replacement (invalid UTF-8 at byte 26)"],
+        ["note", "decoded as Windows-1252 (invalid UTF-8 at byte 3)"],
+        ["notepad", "decoded from UTF-16 (byte order mark)"],
+    ]
+    assert corpus.rejects.empty
 
 
 def test_html_fallback_to_tag_stripping_is_flagged(tmp_path):

@@ -6,15 +6,15 @@ format.
 
 Decisions worth knowing:
 - Text is kept exactly as decoded (no newline translation), so offsets point into the file's text.
-- Bytes are decoded as UTF-8 (a BOM is dropped); in a folder's files and JSONL lines invalid
-  bytes become U+FFFD and the document is flagged. A CSV file that is not valid UTF-8 is decoded
+- Bytes are decoded as UTF-8 (a BOM is dropped); in JSONL lines invalid bytes become U+FFFD
+  and the record is flagged. A CSV file, or a folder's file, that is not valid UTF-8 is decoded
   as Windows-1252 (cp1252: what Excel on Windows writes; Latin-1 text decodes the same for every
   printable character), bytes undefined there becoming U+FFFD; its rows holding any non-ASCII
   character are flagged so. Unless it starts with a UTF-8 BOM or holds at least as many valid
   UTF-8 characters as other non-ASCII bytes: then it is UTF-8 with broken bytes, each U+FFFD,
   the rows holding one flagged.
-  A CSV or JSONL file starting with a UTF-16 or UTF-32 byte order mark
-  (an editor's "Unicode") is decoded as such, and every record flagged so.
+  A file starting with a UTF-16 or UTF-32 byte order mark (an editor's "Unicode", e.g.
+  Notepad's) is decoded as such, and every record flagged so.
 - CSV separator: ',' unless the header line, its quoted names left out, holds no comma but ';'
   or a tab (a European spreadsheet export, a TSV saved as .csv): then the more frequent of the two.
 - File names are written (doc_id, location, messages) by `openness.core.io.path_name`: lossless
@@ -84,7 +84,11 @@ def bom_encoding(path: Path) -> str | None:
     """'UTF-16' or 'UTF-32' when the file starts with that byte order mark (an editor's
     'Unicode' save), else None (UTF-8, with or without its BOM)."""
     with open(path, "rb") as handle:
-        start = handle.read(4)
+        return _bom(handle.read(4))
+
+
+def _bom(start: bytes) -> str | None:
+    """bom_encoding of a file that starts with these bytes."""
     if start.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return "UTF-32"  # checked first: the UTF-32-LE mark begins with the UTF-16-LE one
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -124,7 +128,11 @@ def _reads_as_utf8(path: Path, sample: int = 1 << 24) -> bool:
     text spells a UTF-8 character now and then ("Spaß“"), but its accented letters are nearly
     all invalid bytes; UTF-8 with a broken byte is nearly all valid characters."""
     with open(path, "rb") as handle:
-        data = handle.read(sample)
+        return _utf8_with_broken_bytes(handle.read(sample))
+
+
+def _utf8_with_broken_bytes(data: bytes) -> bool:
+    """`_reads_as_utf8` of bytes that are not valid UTF-8."""
     if data.startswith(codecs.BOM_UTF8):
         return True
     characters = _UTF8_CHARACTER.findall(data)
@@ -281,9 +289,10 @@ def _read_file(root: Path, relative: Path) -> tuple[dict, str | None, list[str]]
         data = path.read_bytes()
     except OSError as error:
         return {}, f"cannot read: {error.strerror or error}", []
-    if b"\x00" in data:
+    encoding = _bom(data[:4])
+    if encoding is None and b"\x00" in data:
         return {}, "binary content (NUL bytes)", []
-    content, notes = _decode(data)
+    content, notes = _decode_file(data, encoding)
     if suffix in (".md", ".markdown"):
         front = split_front_matter(content)
         if front.refused:
@@ -301,7 +310,20 @@ def _read_file(root: Path, relative: Path) -> tuple[dict, str | None, list[str]]
     return {"text": content}, None, notes
 
 
-def _decode(data: bytes) -> tuple[str, list[str]]:
+def _decode_file(data: bytes, bom: str | None) -> tuple[str, list[str]]:
+    """A folder file's text, decoded as a CSV file is (`csv_decoding`), with its notes."""
+    if bom:
+        return data.decode(bom.lower(), errors="replace"), [f"decoded from {bom} (byte order mark)"]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        if _utf8_with_broken_bytes(data):
+            return _utf8(data)
+        return data.decode("cp1252", errors="replace"), [f"{CP1252} (invalid UTF-8 at byte {error.start})"]
+
+
+def _utf8(data: bytes) -> tuple[str, list[str]]:
+    """UTF-8 text, each invalid byte U+FFFD and noted (JSON is UTF-8 by definition)."""
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
@@ -687,7 +709,7 @@ def _jsonl_records(path: Path, lines: list[tuple[int, bytes | str]], encoding: s
     record with its reason."""
     records, reasons, flags, locations = [], [], [], []
     for number, raw in lines:
-        content, notes = _decode(raw) if encoding is None else (raw, [f"decoded from {encoding} (byte order mark)"])
+        content, notes = _utf8(raw) if encoding is None else (raw, [f"decoded from {encoding} (byte order mark)"])
         value, reason = _json_object(content)
         flags += [(len(records), note) for note in notes]
         records.append(value if reason is None else {})
