@@ -119,6 +119,19 @@ def test_dimension_names_are_matched_as_labels(tmp_path):
     assert rejects.doc_id.tolist() == ["f"] and "dimension 'model' is not one of" in rejects.reason[0]
 
 
+def test_claims_summary_says_how_a_spreadsheet_export_was_read(tmp_path):
+    """As `openness score`'s does: a European Excel export (';', Windows-1252) is read as meant,
+    and the summary says so."""
+    notes = tmp_path / "excel.csv"
+    notes.write_bytes("row;text;field\na;Caf\xe9 weights are on the hub, openly;weights_endmodel\n".encode("cp1252"))
+    summary = claims_to_csv(notes, tmp_path / "levels.csv", id="row", dimension="field", method="rules")
+    assert summary.describe().endswith("(input decoded as Windows-1252: not valid UTF-8 (first invalid byte at "
+                                       "offset 20); fields separated by ';', as in the header)")
+    assert pd.read_csv(tmp_path / "levels.csv").values.tolist() == [["a", "weights_endmodel", "open"]]
+    found = claims_to_csv(notes, tmp_path / "claims.csv", text="text", id="row")
+    assert found.describe().endswith("fields separated by ';', as in the header)")
+
+
 def test_cli_parser_and_errors(fixtures, tmp_path, capsys):
     from openness.cli import UserError, build_parser
 

@@ -17,6 +17,7 @@ from openness.core.io import RunSummary
 from openness.core.outputs import OutputGroup, check_outputs
 from openness.core.readers import missing_column, read_table
 from openness.core.rubric import Rubric
+from openness.core.streaming import input_note
 
 CLI_CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue"]
 DIMENSION_COLUMNS = ["doc_id", "dimension", "level"]
@@ -57,7 +58,7 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
     with OutputGroup() as group:
         group.write_csv(table, output)
         rejects_written = group.write_rejects(rejects, output)
-    return RunSummary(n_read, len(table), len(rejects), output, rejects_written, written)
+    return RunSummary(n_read, len(table), len(rejects), output, rejects_written, written, input_note(source))
 
 
 def _classify_table(source, text: str, id: str | None, dimension: str, rubric: Rubric | str | None,

@@ -205,11 +205,11 @@ def score_to_csv(
             bar.update(chunk_read)
         rejected = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame()
         rejects_written = group.write_rejects(rejected, output)
-    return RunSummary(n_read, n_scored, len(rejected), output, rejects_written, "scored", _input_note(source),
+    return RunSummary(n_read, n_scored, len(rejected), output, rejects_written, "scored", input_note(source),
                       Path(evidence) if evidence is not None else None)
 
 
-def _input_note(source) -> str | None:
+def input_note(source) -> str | None:
     """How a table file was read when a user may not expect it, for the summary: 'input decoded
     from UTF-16 (byte order mark)', 'input decoded as Windows-1252: not valid UTF-8 (first
     invalid byte at offset N)' (a CSV file), 'fields separated by ';', as in the header'."""
