@@ -436,6 +436,39 @@ def test_gold2_cues_fire_on_their_meaning_only(rubric, engine, text, fires, sile
     assert not found & set(silent)
 
 
+# Control cues written from the codebook's governance and access terms in general policy words (not from
+# dev sentences), each with a sentence in its sense and one in another (text, the cue that must fire, cues
+# that must not): governments as the ones who act, voluntary governance, rule-triggering thresholds, the
+# means to contest decisions, approval by an authority, developers' duties, restrictions on models.
+GOVERNANCE = [
+    ("Governments will have to decide how far open models may spread.", "C2.governments_act", []),
+    ("Advocates urged governments to set rules for frontier AI.", "C2.governments_act", []),
+    ("Hospitals and governments use chatbots to answer forms.", None, ["C2.governments_act"]),
+    ("The grant came from governments and charities.", None, ["C2.governments_act"]),
+    ("Labs signed a voluntary code of conduct for frontier models.", "C2.voluntary", []),
+    ("Parents can voluntarily join the school board.", None, ["C2.voluntary"]),
+    ("Rules would apply above thresholds set by the agency.", "C2.thresholds", []),
+    ("A threshold-based regime would cover the largest training runs.", "C2.thresholds", []),
+    ("The app flags scores above its thresholds of confidence.", None, ["C2.thresholds"]),
+    ("People should be able to contest decisions made by automated systems.", "C2.contest_decisions", []),
+    ("Fans contest the referee's call every week.", None, ["C2.contest_decisions"]),
+    ("Some want prior approval from regulators before a model ships.", "C2.approval", []),
+    ("Developers should be held liable for foreseeable misuse of their models.", "C2.duties_of_developers", []),
+    ("The developers should be proud of the new release.", None, ["C2.duties_of_developers"]),
+    ("Open models should not face special restrictions unless they add risk.", "C4.restrictions", []),
+    ("These restrictions were lifted once the weights were already public.", "C4.restrictions", []),
+    ("Users found a jailbreak that bypasses the chatbot's safety restrictions.", None, ["C4.restrictions"]),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("text, fires, silent", GOVERNANCE)
+def test_governance_cues_fire_on_their_meaning_only(rubric, engine, text, fires, silent):
+    found = cue_ids_found(rubric, text, engine)
+    assert fires is None or fires in found
+    assert not found & set(silent)
+
+
 # (text, sentence stance the rubric gives): the signed gold2 cues take their side only where the codebook does
 GOLD2_STANCE = [
     ("Critics say the benefits of open models reach hospitals and schools.", "pro_open"),
@@ -506,6 +539,10 @@ IN_CONTEXT = [
     ("Maria Garante won the regional chess title.", "C2.garante", False),
     ("The chatbot came back after Garante lifted its order.", "C2.garante", True),
     ("Engineers in Taiwan earn more than the local average.", "C3.taiwan", False),
+    ("Governments will have to choose their own path.", "C2.governments_act", False),
+    ("Governments will have to choose how to oversee AI.", "C2.governments_act", True),
+    ("Such restrictions would harm the town's bakeries.", "C4.restrictions", False),
+    ("Such restrictions would harm the developers of open models.", "C4.restrictions", True),
 ]
 
 # open source of AI: its own words are no context for it
