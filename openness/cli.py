@@ -168,9 +168,12 @@ def _rubric_check(args: argparse.Namespace) -> None:
         print(f"{name}: theme {cue.theme}: criterion {cue.criterion}: cue {cue.id}: can never count: {reason}")
     if dead:
         raise UserError(f"{name}: {len(dead)} cue(s) can never count (listed above)")
-    themes = pd.Series([c.theme for c in rubric.cues]).value_counts().sort_index()
+    cues = [c for c in rubric.cues if not c.blocks]
+    themes = pd.Series([c.theme for c in cues]).value_counts().sort_index()
     counts = ", ".join(f"{theme} {n}" for theme, n in themes.items())
-    print(f"{name}: rubric {rubric.id} {rubric.version} (hash {rubric.hash}) is valid: {len(rubric.cues)} cues ({counts})")
+    blockers = len(rubric.cues) - len(cues)
+    print(f"{name}: rubric {rubric.id} {rubric.version} (hash {rubric.hash}) is valid: {len(cues)} cues ({counts})"
+          + (f" and {blockers} blocker(s)" if blockers else ""))
     if args.corpus is not None:
         _report_silent_cues(rubric, args)
 
@@ -193,10 +196,11 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
             n_docs, n_rejected = n_docs + len(docs), n_rejected + rejected
     except (CorpusError, FetchError, FileNotFoundError, ValueError) as error:
         raise _naming_the_option(error) from error
-    silent = [cue for cue in rubric.cues if cue.id not in fired]
+    cues = [cue for cue in rubric.cues if not cue.blocks]  # a blocker is never a hit
+    silent = [cue for cue in cues if cue.id not in fired]
     # rows `openness score` would reject (empty text, repeated id or text) are not read: say so
     left_out = f"; {n_rejected} rows not read, as openness score rejects them" if n_rejected else ""
-    print(f"{len(silent)} of {len(rubric.cues)} cues never fire on {args.corpus} ({n_docs} documents{left_out})")
+    print(f"{len(silent)} of {len(cues)} cues never fire on {args.corpus} ({n_docs} documents{left_out})")
     for cue in silent:
         print(f"  {cue.id} ({cue.theme} {cue.criterion})")
 

@@ -26,12 +26,17 @@ def rubric():
 
 @functools.cache
 def cue_matcher(engine: str) -> Matcher:
-    return Matcher([cue.pattern for cue in load_rubric().cues], engine=engine)
+    return Matcher([cue.pattern for cue in counting_cues(load_rubric())], engine=engine)
+
+
+def counting_cues(rubric) -> list:
+    """The cues that can be a hit: not the blockers, which take their words only from cues of their own theme."""
+    return [cue for cue in rubric.cues if not cue.blocks]
 
 
 def cue_ids_found(rubric, text: str, engine: str) -> set[str]:
     index, starts, ends = cue_matcher(engine).scan(text)
-    return {rubric.cues[i].id for i in index[leftmost_longest(starts, ends)].tolist()}
+    return {counting_cues(rubric)[i].id for i in index[leftmost_longest(starts, ends)].tolist()}
 
 
 def test_shipped_rubric_structure(rubric):
@@ -50,7 +55,8 @@ def test_shipped_rubric_structure(rubric):
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_every_shipped_pattern_compiles(rubric, engine):
-    assert len(cue_matcher(engine).patterns) == len(rubric.cues)
+    assert len(cue_matcher(engine).patterns) == len(counting_cues(rubric))
+    Matcher([cue.pattern for cue in rubric.cues if cue.blocks], engine=engine)
     Matcher(rubric.negators, engine=engine)
 
 
@@ -84,13 +90,13 @@ def test_no_shipped_cue_is_dead(rubric, engine):
     least one of them must count as that cue."""
     context_word = {context.id: examples(context.patterns[0].regex)[0] + ": " for context in rubric.contexts}
     sentences = [(cue.id, f"{cue.id}#{k}", f"{context_word.get(cue.context, '')}{text}.") for cue in rubric.cues
-                 for k, text in enumerate(examples(cue.pattern.regex))]
+                 if not cue.blocks for k, text in enumerate(examples(cue.pattern.regex))]
     scorer = Scorer(rubric, load_labs(), engine=engine)
     docs = pd.DataFrame([(doc_id, text) for _, doc_id, text in sentences], columns=["doc_id", "text"])
     evidence = scorer.score(docs).evidence
     fired = set(zip(evidence["doc_id"], evidence["cue"]))
     dead = sorted({cue for cue, _, _ in sentences} - {cue for cue, doc_id, _ in sentences if (doc_id, cue) in fired})
-    assert {cue for cue, _, _ in sentences} == {cue.id for cue in rubric.cues}  # every cue got a sentence
+    assert {cue for cue, _, _ in sentences} == {cue.id for cue in rubric.cues if not cue.blocks}  # a blocker counts nothing
     assert dead == []
     assert dead_cues(rubric) == []
 
@@ -554,6 +560,51 @@ OPEN_SOURCE = [
 ]
 
 
+# Words in another sense than their theme's, taken by a blocker or left out of a cue, found in the
+# precision audits of news (rounds 2-11): (text, cue, whether it counts). Each blocked sense has a
+# sentence in the theme's own sense that still counts.
+BLOCKED = [
+    ("Analysts call the chatbot a competitive threat to the search business.", "S1.threat", False),
+    ("The vendor sells threat intelligence feeds built on a language model.", "S1.threat", False),
+    ("Experts call deepfakes a threat to fair elections.", "S1.threat", True),
+    ("Cybersecurity leaders say their AI budget will grow next year.", "S1.cyber", False),
+    ("Cybersecurity experts fear malware written by AI.", "S1.cyber", True),
+    ("The startup hires security professionals to run its AI tools.", "S2.security", False),
+    ("Testers found security flaws in the AI model.", "S2.security", True),
+    ("The chatbot stayed flawless through the whole demo.", "S1.flaw*", False),
+    ("Researchers found flaws in the chatbot's filters.", "S1.flaw*", True),
+    ("A driverless AI car went hurtling down the hill.", "S1.hurt*", False),
+    ("Bad advice from the chatbot could hurt patients.", "S1.hurt*", True),
+    ("Training nudges the weights and biases of the model.", "S1.bias*", False),
+    ("The model shows gender bias in its answers.", "S1.bias*", True),
+    ("The AI app collects avalanche safety reports from skiers.", "S2.safety", False),
+    ("The lab published a safety report on its AI model.", "S2.safety", True),
+    ("The AI award honours diversity and inclusion in the field.", "C1.inclusion", False),
+    ("Open models could widen the inclusion of poorer nations in AI.", "C1.inclusion", True),
+    ("A regulatory affairs expert joined the AI startup.", "C2.regulat*", False),
+    ("The chatbot drafts drug regulation paperwork for the agency.", "C2.regulat*", False),
+    ("Lawmakers plan to regulate AI models.", "C2.regulat*", True),
+    ("The AI firm rewrote the content policy of its chatbot.", "C2.policy", False),
+    ("The team drafted security policies with the chatbot's help.", "C2.policy", False),
+    ("Midjourney, an independent research lab, makes AI images.", "T3.independent_research*", False),
+    ("Independent researchers probed the model's training data.", "T3.independent_research*", True),
+]
+
+
+@pytest.mark.parametrize("text, cue_id, counts", BLOCKED)
+def test_blocked_senses_are_no_hit_and_the_theme_s_sense_is(rubric, text, cue_id, counts):
+    assert cue_id in {cue.id for cue in rubric.cues}
+    evidence = Scorer(rubric, load_labs()).score(pd.DataFrame({"doc_id": ["d"], "text": [text]})).evidence
+    assert (cue_id in set(evidence["cue"])) == counts
+
+
+def test_tech_companies_named_in_passing_are_no_sign_of_power(rubric):
+    texts = ["Tech companies hired more AI engineers this year.", "Tech giants put chatbots into their search engines.",
+             "A few tech giants hold most of the compute for AI."]
+    documents = Scorer(rubric, load_labs()).score(pd.DataFrame({"doc_id": ["a", "b", "c"], "text": texts})).documents
+    assert documents["control"].tolist() == [0, 0, 1]
+
+
 @pytest.mark.parametrize("text, counts", OPEN_SOURCE)
 def test_open_source_counts_only_of_ai(rubric, text, counts):
     evidence = Scorer(rubric, load_labs()).score(pd.DataFrame({"doc_id": ["d"], "text": [text]})).evidence
@@ -714,6 +765,9 @@ themes:
     ('{phrase: "bad actor*", stance_context: release}', "stance_context is for a cue that takes a side"),
     ('{phrase: "NIST", skip_in_references: "yes"}', "cue S1.nist: skip_in_references must be true or false, got 'yes'"),
     ('{phrase: "NIST", case_sensitive: 1}', "cue S1.nist: case_sensitive must be true or false, got 1"),
+    ('{phrase: "bad actor*", blocks: "yes"}', "blocks must be true or false, got 'yes'"),
+    ('{phrase: "bad actor*", stance: -1, blocks: true}', r"a blocker \(blocks: true\) counts nothing, so stance mean"),
+    ('{phrase: "bad actor*", context: release, blocks: true}', "so context mean"),
 ])
 def test_a_cue_s_stance_context_and_flags_are_checked(tmp_path, cue, fault):
     path = tmp_path / "framed.yaml"
@@ -731,3 +785,35 @@ def test_a_stance_context_zeroes_only_the_side(tmp_path, engine):
     assert scores.evidence["stance"].tolist() == [-1, 0, 0]  # c: "released" is in another sentence
     assert scores.documents["safety"].tolist() == [1, 1, 1]
     assert scores.documents["stance"].tolist() == ["pro_closed", "neutral", "neutral"]
+
+
+BLOCKING_RUBRIC = """id: blocking
+version: "0.1"
+themes:
+  safety:
+    criteria:
+      S1:
+        label: harm
+        cues:
+          - "threat*"
+          - {id: S1.not_harm, regex: "competitive threats?", blocks: true}
+  control:
+    criteria:
+      C1:
+        label: power
+        cues:
+          - "competitive threat*"
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_blocker_takes_words_from_its_own_theme_only_and_counts_nothing(tmp_path, engine):
+    path = tmp_path / "blocking.yaml"
+    path.write_text(BLOCKING_RUBRIC)
+    texts = ["Rivals see a competitive threat.", "Deepfakes are a threat.", "A competitive threat, and a threat."]
+    scores = Scorer(load_rubric(path), load_labs(), engine).score(pd.DataFrame({"doc_id": ["a", "b", "c"], "text": texts}))
+    assert scores.evidence["cue"].tolist() == ["C1.competitive_threat*", "S1.threat*", "C1.competitive_threat*",
+                                               "S1.threat*"]
+    assert scores.evidence["end"].tolist()[-1] == len(texts[2]) - 1  # the second, unblocked "threat" of c
+    assert scores.documents["safety"].tolist() == [0, 1, 1]
+    assert scores.documents["control"].tolist() == [1, 0, 1]

@@ -3,7 +3,7 @@ can edit by hand, checked entry by entry so a typo fails loudly instead of scori
 
 A cue is either a bare phrase (stance 0, id derived from the phrase) or a mapping with
 `phrase` or `regex`, optional `id`, `stance` (-1, 0, 1), `negation` (flip, zero, keep),
-`case_sensitive`, `context`, `stance_context`, `skip_in_references` and `note`. Negators are
+`case_sensitive`, `context`, `stance_context`, `skip_in_references`, `blocks` and `note`. Negators are
 phrases, or mappings with a `regex`. A cue with `context: NAME` counts only in a sentence holding one of the words
 of the top-level `contexts: NAME` (or, with `labs: true` there, a lab mention): for cues that
 mean something else away from AI ("safe" streets, "monitoring" a hospital ward). A cue with a
@@ -12,7 +12,10 @@ context; elsewhere the hit still counts toward its theme, with no side: for word
 power or disclosure that argue about openness only where the sentence is about it. A cue with
 `skip_in_references: true` is no hit in a bibliographic reference line
 (`openness.core.references`): for names of the public bodies that write or publish cited works
-(NIST, the White House), which there name an author, not who holds power.
+(NIST, the White House), which there name an author, not who holds power. A cue with
+`blocks: true` is a blocker, as the lab registry has them: it competes leftmost-longest with
+the cues of its theme and wins their words, and counts nothing itself ("threat intelligence"
+takes "threat" from the harm cue): for the senses of a word that are not the theme's.
 """
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ _NEGATION_KEYS = {"window", "default", "negators"}
 _THEME_KEYS = {"description", "criteria"}
 _CRITERION_KEYS = {"label", "cues"}
 _CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "stance", "negation", "context", "stance_context",
-             "skip_in_references", "note"}
+             "skip_in_references", "blocks", "note"}
 _CONTEXT_KEYS = {"labs", "cues", "note"}
 # The claims section: dimensions are the European Open Source AI Index's own field names.
 CLAIM_FIELDS = (
@@ -64,6 +67,7 @@ class Cue:
     context: str = ""  # the context its sentence must hold for it to count; "" = none
     stance_context: str = ""  # the context its sentence must hold for it to take its side; "" = none
     skip_in_references: bool = False  # no hit in a bibliographic reference line
+    blocks: bool = False  # a blocker: wins the words of the cues of its theme it overlaps, counts nothing
 
 
 @dataclass(frozen=True)
@@ -373,6 +377,12 @@ class _Builder:
                 raise self.fail(entry, f"{key} {value!r} is not one of the rubric's contexts {[c.id for c in self.contexts]}")
         if stance_context and not stance:
             raise self.fail(entry, "stance_context is for a cue that takes a side (stance 1 or -1); this one has stance 0")
+        blocks = self.flag(spec, "blocks", entry)
+        takes = sorted(key for key in ("stance", "negation", "context", "stance_context", "skip_in_references")
+                       if key in spec)
+        if blocks and takes:
+            raise self.fail(entry, f"a blocker (blocks: true) counts nothing, so {', '.join(takes)} mean(s) nothing "
+                                   "for it: leave it out")
         return Cue(cue_id, theme, criterion, int(stance), self.pattern(regex, case_sensitive, entry), negation,
                    str(spec.get("phrase", "")).strip(), str(context), str(stance_context),
-                   self.flag(spec, "skip_in_references", entry))
+                   self.flag(spec, "skip_in_references", entry), blocks)

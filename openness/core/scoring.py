@@ -171,6 +171,7 @@ class Scorer:
                                            dtype=np.int64)
         self.context_labs = np.array([c.labs for c in rubric.contexts], dtype=bool)
         self.cue_theme = np.array([THEMES.index(c.theme) for c in rubric.cues], dtype=np.int64)
+        self.cue_blocks = np.array([c.blocks for c in rubric.cues], dtype=bool)
         stance = np.array([c.stance for c in rubric.cues], dtype=np.int64)
         negated_factor = {"flip": -1, "zero": 0, "keep": 1}
         self.cue_stance = stance
@@ -225,6 +226,7 @@ class Scorer:
         # out of its context a cue is dropped before overlaps are resolved: it takes no span from another
         cue = cue[self._context_of(self.cue_context, pattern[cue], cue_sent, held)]
         cue = self._per_theme(pattern, start, end, cue)
+        cue = cue[~self.cue_blocks[pattern[cue]]]  # a blocker has won its words from the cues it overlaps
         cue_sent = _sentence_of(sent_span, start[cue])
 
         neg_end, neg_sent = self._negators(joined, sent_span, start[is_neg], end[is_neg], cue_sent)
