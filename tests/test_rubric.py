@@ -817,3 +817,92 @@ def test_a_blocker_takes_words_from_its_own_theme_only_and_counts_nothing(tmp_pa
     assert scores.evidence["end"].tolist()[-1] == len(texts[2]) - 1  # the second, unblocked "threat" of c
     assert scores.documents["safety"].tolist() == [0, 1, 1]
     assert scores.documents["control"].tolist() == [1, 0, 1]
+
+
+# Cues written from the codebook for what the fifth news dev sheet (news8) missed, each with a
+# sentence in its sense and, where a cue was narrowed, one in the other sense (text, the cue that
+# must fire, cues that must not).
+NEWS8 = [
+    ("Researchers asked for access to the Falcon dataset.", "T1.access_to_named_parts", []),
+    ("The vendor sells access to consumer datasets.", None, ["T1.access_to_named_parts"]),
+    ("The AI model learnt from two open medical datasets.", "T1.open_named_data", []),
+    ("The lab publicly shared the code of its AI model.", "T1.publicly_shared", []),
+    ("Among AI labs, Mistral remains the most open.", "T1.most_open", []),
+    ("The new AI chief is more open to ideas than her predecessor.", None, ["T1.most_open"]),
+    ("The AI firm uses chats from its messaging apps.", "T1.data_from_products", []),
+    ("The firm trains its AI models on users' chats.", "T1.trained_on_user_data", []),
+    ("Customers can train their models with their own files and data.", None, ["T1.trained_on_user_data"]),
+    ("The regulator says the lab is using health data to train its model.", None,
+     ["T1.data_from_products", "T1.trained_on_user_data"]),
+    ("Closed developers keep their weights to themselves.", "T1.closed_developers", []),
+    ("The lab put out a paper on its new model.", "T3.paper_out", []),
+    ("Two think tanks put out reports on AI and jobs.", None, ["T3.paper_out"]),
+    ("The bot had made those up, fabricating titles of books.", "S1.made_up", []),
+    ("Its replies read as plausible-sounding prose.", "S1.plausible_untrue", []),
+    ("The chatbot mistakenly claimed that the bridge was built in 1900.", "S1.mistaken_claim", []),
+    ("Readers warn that answers from the bot cannot be trusted.", "S1.not_trusted", []),
+    ("Her talk was called Building Trustworthy AI.", None, ["S1.not_trusted"]),
+    ("The AI search page warns that mistakes are possible.", "S1.mistakes_possible", []),
+    ("The Falcon model was leaked on a forum.", "S1.leaked_model", []),
+    ("Firms fear they leak their trade secrets into a general model.", "S1.leaked_model", []),
+    ("Forum users still talk about last year's Llama leak.", None, ["S1.leaked_model"]),
+    ("The vendor promises to protect customer privacy.", "S1.privacy_kept", []),
+    ("The watchdog wants to know how the app is ensuring the privacy of children.", None, ["S1.privacy_kept"]),
+    ("Teachers ran the essay through an AI text detector.", "S1.ai_detector", []),
+    ("Her column explains ways to detect AI-generated essays.", None, ["S1.ai_detector"]),
+    ("The lab's chief said it was wise to be \u201ccautious\u201d about its release.", "S1.cautious_release", []),
+    ("The film imagines a robot uprising.", "S1.ai_takeover", []),
+    ("The novel features a computer overlord named Max.", None, ["S1.ai_takeover"]),
+    ("Robotaxis from two firms were involved in several crashes.", "S1.autonomous_crash", []),
+    ("Researchers worry that AI could help spread false news.", "S1.worry_what_ai_does", []),
+    ("Some scientists want labs to halt their research on AI systems for a year.", "S2.pause_work", []),
+    ("The firm put protective measures around its chatbot.", "S2.protective_measures", []),
+    ("The chatbot now has an age limit of sixteen.", "S2.age_limit", []),
+    ("Voters disagree on who should control AI systems.", "C1.who_should_control", []),
+    ("The startup adopted a capped-profit structure under a charity.", "C1.lab_governance", []),
+    ("Its nine-person board alone can determine what counts as AGI.", "C1.lab_governance", []),
+    ("The intern was fired by a co-founder of the AI startup.", None, ["C1.lab_governance"]),
+    ("Members of the chess club voted on a new organizational structure.", None, ["C1.lab_governance"]),
+    ("The school board will meet on Friday about AI tutors.", None, ["C1.lab_governance"]),
+    ("Google launched Bard, a ChatGPT rival.", "C1.rival_to", []),
+    ("The new app is the startup's answer to ChatGPT.", None, ["C1.rival_to"]),
+    ("Analysts refuse to count Meta out of the AI race.", "C1.counted_out", []),
+    ("The AI newcomer is nowhere near the scale of its rivals.", "C1.bigger_players", []),
+    ("The biggest players in AI spend billions on chips.", "C1.bigger_players", []),
+    ("Major players in the AI industry signed the letter.", None, ["C1.bigger_players"]),
+    ("The AI firm holds a small share of the cloud market.", "C1.share_of_market", []),
+    ("A portion of the market now prefers small AI models.", None, ["C1.share_of_market"]),
+    ("Tech firms are racing to build chatbots into search.", "C1.race_to", []),
+    ("The designers' sprint to develop an AI feature ended in May.", None, ["C1.race_to"]),
+    ("Critics call the race towards AGI reckless.", None, ["C1.race_to"]),
+    ("Artists can use the opt-out form the AI lab provides.", "C4.opt_out_mechanism", []),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("text, fires, silent", NEWS8)
+def test_news8_cues_fire_on_their_meaning_only(rubric, engine, text, fires, silent):
+    found = cue_ids_found(rubric, text, engine)
+    assert fires is None or fires in found
+    assert not found & set(silent)
+
+
+# news8 cues given the AI context: the words are found either way, the hit counts only about AI
+NEWS8_IN_CONTEXT = [
+    ("The singer made it all up as she went along.", "S1.made_up", False),
+    ("The chatbot made it all up.", "S1.made_up", True),
+    ("The runners are racing to get to the finish line.", "C1.race_to", False),
+    ("Tech firms are racing to get AI into search.", "C1.race_to", True),
+    ("Parents worry that it could rain on the fair.", "S1.worry_what_ai_does", False),
+    ("Fans counted the team out of the title race.", "C1.counted_out", False),
+    ("She publicly shared her holiday photos.", "T1.publicly_shared", False),
+    ("The lab publicly shared its model.", "T1.publicly_shared", True),
+]
+
+
+@pytest.mark.parametrize("text, cue_id, counts", NEWS8_IN_CONTEXT)
+def test_news8_context_cues_count_only_about_ai(rubric, text, cue_id, counts):
+    assert {cue.id: cue.context for cue in rubric.cues}[cue_id] == "ai"
+    assert cue_id in cue_ids_found(rubric, text, ENGINES[0])  # the words are there either way
+    evidence = Scorer(rubric, load_labs()).score(pd.DataFrame({"doc_id": ["d"], "text": [text]})).evidence
+    assert (cue_id in set(evidence["cue"])) == counts
