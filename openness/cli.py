@@ -174,6 +174,9 @@ def _rubric_check(args: argparse.Namespace) -> None:
     blockers = len(rubric.cues) - len(cues)
     print(f"{name}: rubric {rubric.id} {rubric.version} (hash {rubric.hash}) is valid: {len(cues)} cues ({counts})"
           + (f" and {blockers} blocker(s)" if blockers else ""))
+    if not rubric.negators:
+        print(f"{name}: no negators (negation: negators:), so no hit is ever negated: \"not a threat\" counts as "
+              "\"a threat\" (the shipped rubric's negation block lists its negators)")
     if args.corpus is not None:
         _report_silent_cues(rubric, args)
 

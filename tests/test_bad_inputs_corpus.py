@@ -147,6 +147,9 @@ def test_csv_semicolon_separated():
 @pytest.mark.parametrize("header, separator", [
     ('id;"title, short";text', ";"),  # a comma inside a quoted name does not make it comma-separated
     ('id,"a;b;c",text', ","),         # nor do semicolons inside one make it ';'-separated
+    ("id;note, internal;text", ";"),  # Excel leaves a comma in a ';' file's name unquoted
+    ("id,note; internal,text", ","),  # the more frequent separator wins
+    ("id\tnote, internal\ttext", "\t"),
 ])
 def test_the_separator_is_read_from_the_header_outside_its_quotes(tmp_path, header, separator):
     path = tmp_path / "quoted.csv"

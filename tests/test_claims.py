@@ -75,6 +75,16 @@ def test_a_level_does_not_reach_a_dimension_across_a_contrast():
         ("x", "paper", "open"), ("y", "datasources_endmodel", "closed"), ("y", "weights_endmodel", "open")]
 
 
+def test_open_washing_is_no_open_claim():
+    """The "open" of "open-washing" calls a thing open that is not: a closed level, not an open one."""
+    docs = pd.DataFrame({"doc_id": ["x", "y"], "text": [
+        "Critics call the Grok weights open-washed.", "The Grok weights are open-washing, critics say."]})
+    claims = find_claims(docs)
+    assert list(zip(claims.doc_id, claims.dimension, claims.level)) == [
+        ("x", "weights_endmodel", "closed"), ("y", "weights_endmodel", "closed")]
+    assert not claims.cue.str.contains("level.open.open").any()
+
+
 def test_claims_to_csv_free_text(fixtures, tmp_path):
     out = tmp_path / "claims.csv"
     summary = claims_to_csv(fixtures / "claims" / "docs.csv", out, text="body", id="id")

@@ -121,6 +121,7 @@ def test_rubric_check_reports_the_shipped_rubric(capsys):
     assert main(["rubric", "check", str(DEFAULT_RUBRIC)]) == 0
     out = capsys.readouterr().out
     assert "is valid" in out and "transparency" in out and "control" in out
+    assert "no negators" not in out  # the shipped rubric has its negators
     assert main(["rubric", "check"]) == 0  # no file: the shipped rubric
     assert capsys.readouterr().out == out
 
@@ -145,7 +146,8 @@ def test_rubric_check_lists_the_cues_a_corpus_never_fires(tmp_path, capsys):
     assert main(["rubric", "check", str(rubric), "--corpus", str(corpus)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "is valid" in lines[0]
-    assert lines[1:] == [f"1 of 3 cues never fire on {corpus} (2 documents)", "  C1.lock_in (control C1)"]
+    assert lines[1].startswith(f"{rubric}: no negators (negation: negators:), so no hit is ever negated")
+    assert lines[2:] == [f"1 of 3 cues never fire on {corpus} (2 documents)", "  C1.lock_in (control C1)"]
 
 
 def test_rubric_check_says_how_many_corpus_rows_it_left_out(tmp_path, capsys):
@@ -158,7 +160,7 @@ def test_rubric_check_says_how_many_corpus_rows_it_left_out(tmp_path, capsys):
     corpus.write_text("url,text\na,Our notes warn of a concentration of power.\nb,\na,A wide moat.\nc,A quiet day.\n")
     assert main(["rubric", "check", str(rubric), "--corpus", str(corpus), "--id-column", "url"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1:] == [f"1 of 2 cues never fire on {corpus} (2 documents; 2 rows not read, as openness score rejects them)",
+    assert lines[2:] == [f"1 of 2 cues never fire on {corpus} (2 documents; 2 rows not read, as openness score rejects them)",
                          "  C1.moat* (control C1)"]
 
 

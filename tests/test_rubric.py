@@ -768,6 +768,7 @@ themes:
     ('{phrase: "bad actor*", blocks: "yes"}', "blocks must be true or false, got 'yes'"),
     ('{phrase: "bad actor*", stance: -1, blocks: true}', r"a blocker \(blocks: true\) counts nothing, so stance mean"),
     ('{phrase: "bad actor*", context: release, blocks: true}', "so context mean"),
+    ('{phrase: "bad actor*", blocks: true}', r"criterion S1: cues: holds only blockers \(blocks: true\), which count nothing"),
 ])
 def test_a_cue_s_stance_context_and_flags_are_checked(tmp_path, cue, fault):
     path = tmp_path / "framed.yaml"

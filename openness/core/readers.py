@@ -15,8 +15,8 @@ Decisions worth knowing:
   the rows holding one flagged.
   A file starting with a UTF-16 or UTF-32 byte order mark (an editor's "Unicode", e.g.
   Notepad's) is decoded as such, and every record flagged so.
-- CSV separator: ',' unless the header line, its quoted names left out, holds no comma but ';'
-  or a tab (a European spreadsheet export, a TSV saved as .csv): then the more frequent of the two.
+- CSV separator: the most frequent of ',', ';' and a tab in the header line, its quoted names
+  left out (a European spreadsheet export, a TSV saved as .csv); ',' on a tie.
 - File names are written (doc_id, location, messages) by `openness.core.io.path_name`: lossless
   also for names that are not valid UTF-8.
 - Where a record is (a reject's `location`, `Records.where`): a folder's file path; `path:line N`
@@ -141,19 +141,17 @@ def _utf8_with_broken_bytes(data: bytes) -> bool:
 
 
 def csv_separator(path: Path, encoding: str | None = None) -> str:
-    """',' unless the first non-blank line (the header), its quoted names left out, holds no
-    comma but ';' or a tab: then the more frequent of those two (';' on a tie)."""
+    """The most frequent of ',', ';' and a tab in the first non-blank line (the header), its
+    quoted names left out: ',' on a tie or when none is there (Excel does not quote a column
+    name holding a comma in a ';' file: `id;text;note, internal`)."""
     with open(path, encoding=encoding or csv_decoding(path)[0], errors="replace", newline="") as handle:
         header = ""
         for header in itertools.islice(iter(lambda: handle.readline(1 << 20), ""), 100):
             if header.strip():
                 break
     header = _QUOTED.sub("", header)  # `id;"title, short";text` is ';'-separated
-    if "," in header:
-        return ","
-    counts = {";": header.count(";"), "\t": header.count("\t")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
+    counts = {separator: header.count(separator) for separator in (",", ";", "\t")}
+    return max(counts, key=counts.get)  # the first of the most frequent: ',' on a tie
 
 
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')

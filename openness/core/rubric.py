@@ -225,6 +225,9 @@ class _Builder:
                     raise self.fail(f"{entry}: cues", "must be a non-empty list")
                 for index, item in enumerate(spec["cues"]):
                     cues.append(self.cue(item, theme, criterion, default, f"{entry}: cue #{index + 1}"))
+                if all(cue.blocks for cue in cues if cue.criterion == criterion):
+                    raise self.fail(f"{entry}: cues", "holds only blockers (blocks: true), which count nothing: "
+                                                      "add a cue they take words from")
         seen: set[str] = set()
         for cue in cues:
             if cue.id in seen:
