@@ -165,7 +165,8 @@ def _rubric_check(args: argparse.Namespace) -> None:
     name = args.file if args.file is not None else rubric.source
     dead = dead_cues(rubric)
     for cue, reason in dead:
-        print(f"{name}: theme {cue.theme}: criterion {cue.criterion}: cue {cue.id}: can never count: {reason}")
+        never = "can never block" if cue.blocks else "can never count"
+        print(f"{name}: theme {cue.theme}: criterion {cue.criterion}: cue {cue.id}: {never}: {reason}")
     if dead:
         raise UserError(f"{name}: {len(dead)} cue(s) can never count (listed above)")
     cues = [c for c in rubric.cues if not c.blocks]

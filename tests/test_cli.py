@@ -137,6 +137,15 @@ def test_rubric_check_names_every_cue_that_can_never_count(tmp_path):
     assert result.stderr.strip() == f"openness: error: {rubric}: 2 cue(s) can never count (listed above)"
 
 
+
+def test_rubric_check_says_a_blocker_can_never_block(tmp_path, capsys):
+    rubric = tmp_path / "blocked.yaml"
+    rubric.write_text("id: b\nversion: '1'\nthemes:\n  safety:\n    criteria:\n      S1:\n        label: harm\n"
+                      "        cues: ['threat*', {id: S1.no_harm, regex: 'threats?', blocks: true}]\n")
+    assert main(["rubric", "check", str(rubric)]) == 2
+    assert capsys.readouterr().out == (f"{rubric}: theme safety: criterion S1: cue S1.no_harm: can never block: "
+                                       "every example of it is taken by S1.threat* instead\n")
+
 def test_rubric_check_lists_the_cues_a_corpus_never_fires(tmp_path, capsys):
     rubric = tmp_path / "small.yaml"
     rubric.write_text("id: s\nversion: '1'\nthemes:\n  control:\n    criteria:\n      C1:\n        label: power\n"

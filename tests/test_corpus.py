@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from openness.core.corpus import Corpus, CorpusError, iter_corpus, read_corpus
+from openness.core.streaming import input_note
 
 HARBOUR = "The harbour master counted forty boats before noon.\nBy evening the wind had turned.\n"
 
@@ -101,6 +102,18 @@ def test_folder_files_are_decoded_as_csv_files_are_and_flagged(tmp_path):
     ]
     assert corpus.rejects.empty
 
+
+
+def test_an_invalid_byte_is_located_in_the_file_its_bom_counted(tmp_path):
+    """As a CSV file's note counts it: the byte's offset in the file, not after the dropped BOM."""
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "note.txt").write_bytes(b"\xef\xbb\xbfSee caf\xc3\xa9 \xff here.")
+    (tmp_path / "notes.csv").write_bytes(b"\xef\xbb\xbftext\nSee caf\xc3\xa9 \xff here.\n")
+    (tmp_path / "notes.jsonl").write_bytes(b'\xef\xbb\xbf{"text": "See caf\xc3\xa9 \xff here."}\n')
+    assert read_corpus(tmp_path / "folder").flags["flag"].tolist() == ["decoded with replacement (invalid UTF-8 at byte 13)"]
+    assert "first invalid byte at offset 18" in input_note(tmp_path / "notes.csv")  # 13 + "text\n"
+    assert read_corpus(tmp_path / "notes.jsonl").flags["flag"].tolist() == [
+        "decoded with replacement (invalid UTF-8 at byte 23)"]  # 13 + '{"text": "'
 
 def test_html_fallback_to_tag_stripping_is_flagged(tmp_path):
     (tmp_path / "aside.html").write_text("<html><body><aside>Sidebar words only here</aside>"

@@ -820,6 +820,19 @@ def test_a_blocker_takes_words_from_its_own_theme_only_and_counts_nothing(tmp_pa
     assert scores.documents["control"].tolist() == [1, 0, 1]
 
 
+
+def test_dead_cues_compete_within_their_theme_as_the_scorer_does(tmp_path):
+    """A cue of another theme with the same span (here a blocker) takes nothing from a cue
+    (the scorer counts both above); within a theme an earlier or longer cue does, and a blocker
+    that loses every example can never block."""
+    path = tmp_path / "blocking.yaml"
+    path.write_text(BLOCKING_RUBRIC)
+    assert dead_cues(load_rubric(path)) == []
+    path.write_text(BLOCKING_RUBRIC.replace('          - "threat*"\n',
+                                            '          - "threat*"\n          - "competitive threat"\n'))
+    found = {cue.id: reason for cue, reason in dead_cues(load_rubric(path))}
+    assert found == {"S1.not_harm": "every example of it is taken by S1.competitive_threat instead"}
+
 # Cues written from the codebook for what the fifth news dev sheet (news8) missed, each with a
 # sentence in its sense and, where a cue was narrowed, one in the other sense (text, the cue that
 # must fire, cues that must not).

@@ -321,11 +321,14 @@ def _decode_file(data: bytes, bom: str | None) -> tuple[str, list[str]]:
 
 
 def _utf8(data: bytes) -> tuple[str, list[str]]:
-    """UTF-8 text, each invalid byte U+FFFD and noted (JSON is UTF-8 by definition)."""
+    """UTF-8 text, each invalid byte U+FFFD and noted (JSON is UTF-8 by definition), with the
+    invalid byte's offset counted from the start of the bytes, a dropped BOM included."""
+    body = data.removeprefix(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8-sig"), []
+        return body.decode("utf-8"), []
     except UnicodeDecodeError as error:
-        return data.decode("utf-8-sig", errors="replace"), [f"{REPLACED} (invalid UTF-8 at byte {error.start})"]
+        at = len(data) - len(body) + error.start
+        return body.decode("utf-8", errors="replace"), [f"{REPLACED} (invalid UTF-8 at byte {at})"]
 
 
 @dataclass

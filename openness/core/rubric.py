@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from openness import paths
 from openness.core import strict_yaml
 from openness.vocab import LEVELS, THEMES
@@ -135,8 +137,10 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
 def dead_cues(rubric: Rubric) -> list[tuple[Cue, str]]:
     """The cues that can never count, each with the reason: a phrase with a literal `*` or
     regex syntax in it (`concentrat*of`, `defen[cs]e`), a pattern that cannot match a whole
-    word, or a cue whose every example text (`openness.matcher.examples`) is counted as
-    another cue: one with the same span that comes earlier in the file, or a longer one."""
+    word, or a cue whose every example text (`openness.matcher.examples`) is taken by
+    another cue of its theme (a blocker too): one with the same span that comes earlier in the
+    file, or a longer one. Cues of different themes never take each other's words, as in the
+    scorer; a blocker that is dead can never block."""
     dead = []
     for cue in rubric.cues:
         if "\\*" in cue.pattern.regex and cue.phrase:
@@ -146,18 +150,21 @@ def dead_cues(rubric: Rubric) -> list[tuple[Cue, str]]:
         elif reason := why_unmatchable(cue.pattern):
             dead.append((cue, reason))
     matcher = Matcher([cue.pattern for cue in rubric.cues])
+    theme = [cue.theme for cue in rubric.cues]
     faulty = {cue.id for cue, _ in dead}
     for index, cue in enumerate(rubric.cues):
         winners: set[str] = set()
         for text in [] if cue.id in faulty else examples(cue.pattern.regex):
             pattern, start, end = matcher.scan(text)
+            rivals = np.array([theme[i] == cue.theme for i in pattern.tolist()], dtype=bool)  # themes are coded apart
+            pattern, start, end = pattern[rivals], start[rivals], end[rivals]
             kept = pattern[leftmost_longest(start, end)].tolist()
             if index in kept:
                 break
             winners.update(rubric.cues[i].id for i in kept)
         else:
             if winners:
-                dead.append((cue, f"every example of it is counted as {', '.join(sorted(winners))} instead"))
+                dead.append((cue, f"every example of it is taken by {', '.join(sorted(winners))} instead"))
     return sorted(dead, key=lambda found: rubric.cues.index(found[0]))
 
 
