@@ -920,3 +920,45 @@ def test_news8_context_cues_count_only_about_ai(rubric, text, cue_id, counts):
     assert cue_id in cue_ids_found(rubric, text, ENGINES[0])  # the words are there either way
     evidence = Scorer(rubric, load_labs()).score(pd.DataFrame({"doc_id": ["d"], "text": [text]})).evidence
     assert (cue_id in set(evidence["cue"])) == counts
+
+
+# A fresh-eyes review of the session's new cues: each in a sense its comment excludes gives no
+# hit of that cue (with the scorer, contexts and blockers applied), and its own sense still does.
+REVIEWED = [
+    ("Players contested the decisions of the referee.", "C2.contest_decisions", False),
+    ("Citizens need a way to contest decisions an AI system makes about them.", "C2.contest_decisions", True),
+    ("The merger needs approval from regulators.", "C2.approval", False),
+    ("Frontier models would need prior approval before release.", "C2.approval", True),
+    ("Property developers will be held liable for the delays.", "C2.duties_of_developers", False),
+    ("Model developers should be held liable for foreseeable misuse of AI.", "C2.duties_of_developers", True),
+    ("Governments are adopting AI chatbots for their call centres.", "C2.governments_act", False),
+    ("Governments have spent billions on AI research.", "C2.governments_act", False),
+    ("Governments seek to set rules for AI models.", "C2.governments_act", True),
+    ("The school board will decide whether to ban AI tutors.", "C1.lab_governance", False),
+    ("The lab's nonprofit board will decide when its AI counts as AGI.", "C1.lab_governance", True),
+    ("A large share of public sector workers now use AI.", "C1.share_of_market", False),
+    ("The AI startup won a large share of the chatbot market.", "C1.share_of_market", True),
+    ("The AI company promised to make it up to users.", "S1.made_up", False),
+    ("She was more open than before about her fears of AI.", "T1.most_open", False),
+    ("Meta is the most open of the big AI labs.", "T1.most_open", True),
+]
+# and the blockers no longer take what they should leave
+REVIEWED_THEMES = [
+    ("The FDA regulates AI-enabled medical devices.", "control", 1),
+    ("Financial regulators are scrutinising how banks use AI models.", "control", 1),
+    ("Drug regulations changed last year.", "control", 0),
+    ("An independent researcher found flaws in the model's safety filters.", "transparency", 1),
+    ("She works at an independent research lab.", "transparency", 0),
+]
+
+
+@pytest.mark.parametrize("text, cue_id, counts", REVIEWED)
+def test_reviewed_cues_keep_to_their_sense(rubric, text, cue_id, counts):
+    evidence = Scorer(rubric, load_labs()).score(pd.DataFrame({"doc_id": ["d"], "text": [text]})).evidence
+    assert (cue_id in set(evidence["cue"])) == counts
+
+
+@pytest.mark.parametrize("text, theme, expected", REVIEWED_THEMES)
+def test_blockers_leave_the_theme_s_own_sense(rubric, text, theme, expected):
+    documents = Scorer(rubric, load_labs()).score(pd.DataFrame({"doc_id": ["d"], "text": [text]})).documents
+    assert int(documents[theme].iloc[0] > 0) == expected
