@@ -123,9 +123,12 @@ def _audit(args: argparse.Namespace) -> None:
             if sheet_path is not None:
                 refuse_filled_sheet(sheet_path, tuple(CODES))
         frames = _source_frames(args.corpus)
+        about_input = ""  # for a corpus of the user's: what was left out and how it was read, as `score` says
         if frames is None:  # a corpus of the user's: text and ids found as `openness score` finds them
             id_column = _id_column(args, args.corpus)
-            docs = read_quietly(args.corpus, text=args.text_column, id=id_column).docs[["doc_id", "text"]]
+            corpus = read_quietly(args.corpus, text=args.text_column, id=id_column)
+            docs = corpus.docs[["doc_id", "text"]]
+            about_input = _about_input(args.corpus, corpus)
         elif args.text_column != "text" or args.id_column is not None:
             raise ValueError(f"--text-column and --id-column are for a corpus file; {args.corpus} is a registered "
                              "source, read with its own text and ids")
@@ -149,10 +152,23 @@ def _audit(args: argparse.Namespace) -> None:
         raise _naming_the_option(error) from error
     if args.sentences:
         print(f"{args.output}: {len(sheet)} of {len(scores.sentences)} sentences in {len(docs)} documents drawn "
-              f"(seed {args.seed}); code {', '.join(CODES)} with the codebook", file=sys.stderr)
+              f"(seed {args.seed}){about_input}; code {', '.join(CODES)} with the codebook", file=sys.stderr)
     else:
         print(f"{args.output}: {len(sheet)} of {len(scores.evidence)} hits in {len(docs)} documents drawn "
-              f"(seed {args.seed}); fill in `verdict` with one of {', '.join(VERDICTS)}", file=sys.stderr)
+              f"(seed {args.seed}){about_input}; fill in `verdict` with one of {', '.join(VERDICTS)}", file=sys.stderr)
+
+
+def _about_input(source, corpus) -> str:
+    """For the audit's summary: the records left out (as `openness score` rejects them; it writes
+    them with their reasons) and how a table file was read."""
+    from openness.core.streaming import input_note
+
+    notes = [input_note(source)] if input_note(source) else []
+    if len(corpus.rejects):
+        first = corpus.rejects.iloc[0]
+        notes.insert(0, f"{len(corpus.rejects)} of {corpus.n_read} records left out (first: {first['location']}, "
+                        f"{first['reason']}; `openness score` writes them all with their reasons)")
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def _rubric_check(args: argparse.Namespace) -> None:
@@ -204,7 +220,7 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
     silent = [cue for cue in cues if cue.id not in fired]
     # rows `openness score` would reject (empty text, repeated id or text) are not read: say so
     left_out = f"; {n_rejected} rows not read, as openness score rejects them" if n_rejected else ""
-    print(f"{len(silent)} of {len(cues)} cues never fire on {args.corpus} ({n_docs} documents{left_out})")
+    print(f"{len(silent)} of {len(cues)} cues never fire on {args.corpus} ({n_docs} document{'' if n_docs == 1 else 's'}{left_out})")
     for cue in silent:
         print(f"  {cue.id} ({cue.theme} {cue.criterion})")
 

@@ -191,3 +191,19 @@ def test_a_registered_source_takes_no_column_options(mirror, tmp_path, capsys):
     """news-scrape is read with its own text and ids: a column option for it is a mistake."""
     assert main(["audit", "news-scrape", "--text-column", "body", "-o", str(tmp_path / "sheet.csv")]) == 2
     assert "registered source" in capsys.readouterr().err and not (tmp_path / "sheet.csv").exists()
+
+
+def test_the_summary_says_what_was_left_out_and_how_the_file_was_read(tmp_path, capsys):
+    """As `openness score` says it: rows rejected (the draw cannot come from them) and a
+    spreadsheet's separator and encoding."""
+    corpus = tmp_path / "euro.csv"
+    corpus.write_bytes("id;text\n1;Caf\xe9 owners fear the risk of misuse of open weights.\n2;\n".encode("cp1252"))
+    assert main(["audit", str(corpus), "-o", str(tmp_path / "sheet.csv"), "--n", "2"]) == 0
+    summary = capsys.readouterr().err
+    assert f"(1 of 2 records left out (first: {corpus}:line 3, empty text; `openness score` writes them all" in summary
+    assert "; input decoded as Windows-1252: not valid UTF-8 (first invalid byte at offset 13); fields separated by ';'" \
+        in summary
+    clean = tmp_path / "clean.csv"
+    clean.write_text("id,text\n1,The risk of misuse of open weights.\n", encoding="utf-8")
+    assert main(["audit", str(clean), "-o", str(tmp_path / "sheet2.csv"), "--n", "1"]) == 0
+    assert "(seed 1); fill in" in capsys.readouterr().err  # nothing to say

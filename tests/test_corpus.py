@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from openness.core.corpus import Corpus, CorpusError, iter_corpus, read_corpus
+from openness.core.corpus import Corpus, CorpusError, RejectsWarning, iter_corpus, read_corpus
 from openness.core.streaming import input_note
 
 HARBOUR = "The harbour master counted forty boats before noon.\nBy evening the wind had turned.\n"
@@ -392,3 +392,14 @@ def test_a_column_called_like_the_text_is_no_id(tmp_path):
 
     assert id_column(path, text="ID") is None
     assert read_corpus(path, text="ID").docs["doc_id"].tolist() == ["0"]
+
+
+def test_utf16_without_a_byte_order_mark_is_rejected_with_a_hint(tmp_path):
+    (tmp_path / "bare.txt").write_bytes("Open weights, plainly.".encode("utf-16-le"))
+    (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02binary\xff" * 10)
+    with pytest.warns(RejectsWarning, match="2 of 2 records rejected"):
+        corpus = read_corpus(tmp_path)
+    assert corpus.rejects[["doc_id", "reason"]].values.tolist() == [
+        ["bare", "binary content (NUL bytes); it looks like UTF-16 text without a byte order mark: save it as UTF-8"],
+        ["blob", "binary content (NUL bytes)"],
+    ]

@@ -53,9 +53,15 @@ def test_good_input_scores_as_before_without_a_warning():
     assert scores.documents["transparency"].sum() > 0
 
 
-def test_score_without_the_columns_says_which():
-    with pytest.raises(ValueError, match="missing: doc_id"):
-        openness.score(pd.DataFrame({"text": GOOD}))
+def test_score_reads_a_frame_as_read_corpus_does():
+    """No doc_id: ids as read_corpus guesses them (an id column, else row numbers); no text
+    column: the error names the columns there are and how to pick one."""
+    by_row = openness.score(pd.DataFrame({"text": GOOD, "date": ["2024-01-01"] * 3}))
+    assert by_row.documents["doc_id"].tolist() == ["0", "1", "2"]
+    assert by_row.documents["doc_id"].tolist() == openness.read_corpus(pd.DataFrame({"text": GOOD})).docs["doc_id"].tolist()
+    assert openness.score(pd.DataFrame({"ID": ["x", "y", "z"], "text": GOOD})).documents["doc_id"].tolist() == ["x", "y", "z"]
+    with pytest.raises(ValueError, match=r"text column 'text' not found; available columns: body \(pick one with text="):
+        openness.score(pd.DataFrame({"body": GOOD}))
 
 
 def test_dask_rejects_what_read_corpus_rejects(dask_client):

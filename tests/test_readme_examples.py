@@ -82,3 +82,21 @@ def test_the_corrected_shares_example_counts_what_it_says(corrected_example):
             assert rows["corrected"].sum() == pytest.approx(1)
             assert ((rows["corrected_lo"] <= rows["corrected"]) & (rows["corrected"] <= rows["corrected_hi"])).all()
     assert shares["corrected"].notna().any()  # the example shows a correction, not only its absence
+
+
+def test_the_smallest_rubric_loads_and_scores_as_the_readme_says(tmp_path):
+    """The README's smallest rubric: a negator, a cue with a side, a blocker of its own theme."""
+    from openness.core.rubric import load_rubric
+    from openness.core.scoring import score
+
+    blocks = re.findall(r"```yaml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) == 1
+    path = tmp_path / "mine.yaml"
+    path.write_text(blocks[0], encoding="utf-8")
+    rubric = load_rubric(path)
+    assert [(cue.id, cue.blocks) for cue in rubric.cues] == [
+        ("S1.threat*", False), ("S1.bad_actor*", False), ("S1.competitive_threat*", True)]
+    texts = ["Open models are not a threat.", "A competitive threat to a search giant.", "Bad actors abuse it."]
+    evidence = score(pd.DataFrame({"doc_id": ["a", "b", "c"], "text": texts}), rubric=rubric).evidence
+    assert evidence[["doc_id", "cue", "stance", "negated"]].values.tolist() == [
+        ["a", "S1.threat*", 0, True], ["c", "S1.bad_actor*", -1, False]]

@@ -206,9 +206,9 @@ def test_same_input_same_bytes(scorer):
     assert scorer.score(DOCS.copy()).documents.to_csv(index=False) == first
 
 
-def test_score_needs_doc_id_and_text():
-    with pytest.raises(ValueError, match="doc_id"):
-        score(pd.DataFrame({"text": ["x"]}))
+def test_score_needs_a_text_column():
+    with pytest.raises(ValueError, match=r"text column 'text' not found; available columns: doc_id"):
+        score(pd.DataFrame({"doc_id": ["x"]}))
 
 
 def test_explain_marks_hits_as_text_and_html(scores):
@@ -396,3 +396,19 @@ def test_a_negator_negates_only_in_its_sentence(tmp_path, engine):
     assert scores.evidence["doc_id"].tolist() == [str(i) for i in range(len(texts))]
     assert scores.evidence["negated"].tolist() == [negated for _, _, negated in NEGATED]
     assert scores.evidence["stance"].tolist() == [-1 if negated else 1 for _, _, negated in NEGATED]
+
+
+def test_explain_says_why_an_id_is_not_a_document():
+    """Ids read from a file are strings, and a rejected row has no text to show: the error says so."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the rejected row's RejectsWarning is not the subject here
+        scores = score(pd.DataFrame({"doc_id": ["4", "5"], "text": ["Open weights matter.", ""]}))
+    with pytest.raises(KeyError, match=r"no document with doc_id 4 \(ids are strings: explain\('4'\)\)"):
+        scores.explain(4)
+    with pytest.raises(KeyError, match=r"no document with doc_id '5' \(rejected: empty text; see scores.rejects\)"):
+        scores.explain("5")
+    with pytest.raises(KeyError, match=r"no document with doc_id 'x'\"?$"):
+        scores.explain("x")
+    assert scores.explain("4").doc_id == "4"

@@ -289,7 +289,7 @@ def _read_file(root: Path, relative: Path) -> tuple[dict, str | None, list[str]]
         return {}, f"cannot read: {error.strerror or error}", []
     encoding = _bom(data[:4])
     if encoding is None and b"\x00" in data:
-        return {}, "binary content (NUL bytes)", []
+        return {}, "binary content (NUL bytes)" + _utf16_hint(data), []
     content, notes = _decode_file(data, encoding)
     if suffix in (".md", ".markdown"):
         front = split_front_matter(content)
@@ -306,6 +306,15 @@ def _read_file(root: Path, relative: Path) -> tuple[dict, str | None, list[str]]
             return {}, f"no text: {stopped[0].removesuffix(_LOST)}", []
         return ({"title": title} if title else {}) | {"text": body}, None, notes + more
     return {"text": content}, None, notes
+
+
+def _utf16_hint(data: bytes) -> str:
+    """What to do with NUL bytes that look like UTF-16 text without its byte order mark (every
+    other byte of its first kilobyte NUL: ASCII letters so encoded)."""
+    head = data[:1024]
+    if len(head) >= 4 and (head[0::2].count(0) > 0.9 * len(head[0::2]) or head[1::2].count(0) > 0.9 * len(head[1::2])):
+        return "; it looks like UTF-16 text without a byte order mark: save it as UTF-8"
+    return ""
 
 
 def _decode_file(data: bytes, bom: str | None) -> tuple[str, list[str]]:

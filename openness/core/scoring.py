@@ -88,13 +88,22 @@ class Scores:
         """The document with its cue hits and lab mentions marked: HTML in JupyterLab,
         plain text in a terminal."""
         if doc_id not in self.texts.index:
-            raise KeyError(f"no document with doc_id {doc_id!r}")
+            raise KeyError(f"no document with doc_id {doc_id!r}{self._why_not(doc_id)}")
         return Explanation(
             doc_id,
             self.texts[doc_id],
             self.evidence[self.evidence["doc_id"] == doc_id],
             self.mentions[self.mentions["doc_id"] == doc_id],
         )
+
+    def _why_not(self, doc_id) -> str:
+        """A hint for an id that is not a scored document: ids are strings, or it was rejected."""
+        if str(doc_id) in self.texts.index:
+            return f" (ids are strings: explain({str(doc_id)!r}))"
+        rejected = self.rejects[self.rejects["doc_id"] == str(doc_id)]
+        if len(rejected):
+            return f" (rejected: {rejected['reason'].iloc[0]}; see scores.rejects)"
+        return ""
 
 
 @dataclass
@@ -527,8 +536,8 @@ def get_scorer(rubric: Rubric | str | None = None, labs: LabRegistry | str | Non
 
 def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, labs: LabRegistry | str | None = None) -> Scores:
     """Score every document and sentence of `corpus` on `rubric` (default: the shipped openness
-    rubric): a Corpus, or a DataFrame with `doc_id` and `text`, read with the rules of
-    `read_corpus(df, id="doc_id")`. The stance is the rubric's, as in the committed tables;
+    rubric): a Corpus, or a DataFrame with a `text` column, read with the rules of `read_corpus`
+    (ids from `doc_id`, else as it guesses them: an `id` column, else row numbers). The stance is the rubric's, as in the committed tables;
     `openness.with_model_stance(scores)` gives the stance model's, as `openness score` does.
 
     Rows those rules reject (a missing or repeated id, a missing, non-text, empty or
@@ -539,11 +548,8 @@ def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, lab
     exception: good input gives the same Scores as ever, `score(df).documents` keeps
     working, and a pandas user finds what was left out where the tables are."""
     if isinstance(corpus, pd.DataFrame):
-        missing = {"doc_id", "text"} - set(corpus.columns)
-        if missing:
-            raise ValueError(f"score() needs columns doc_id and text; missing: {', '.join(sorted(missing))} "
-                             "(openness.read_corpus(df, text=..., id=...) reads other columns as those)")
-        corpus = read_quietly(corpus, id="doc_id")  # its own warning below
+        # its own warning below; a missing text column is a CorpusError naming the columns there are
+        corpus = read_quietly(corpus, id="doc_id" if "doc_id" in corpus.columns else None)
         if len(corpus.rejects):
             warnings.warn(f"{len(corpus.rejects)} of {corpus.n_read} rows not scored (first: "
                           f"{corpus.rejects['location'].iloc[0]}, {corpus.rejects['reason'].iloc[0]}); "
