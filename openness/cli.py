@@ -163,7 +163,7 @@ def _about_input(source, corpus) -> str:
     them with their reasons) and how a table file was read."""
     from openness.core.streaming import input_note
 
-    notes = [input_note(source)] if input_note(source) else []
+    notes = [note] if (note := input_note(source)) else []  # once: it decodes the whole file
     if len(corpus.rejects):
         first = corpus.rejects.iloc[0]
         notes.insert(0, f"{len(corpus.rejects)} of {corpus.n_read} records left out (first: {first['location']}, "

@@ -150,6 +150,7 @@ def test_csv_semicolon_separated():
     ("id;note, internal;text", ";"),  # Excel leaves a comma in a ';' file's name unquoted
     ("id,note; internal,text", ","),  # the more frequent separator wins
     ("id\tnote, internal\ttext", "\t"),
+    ("id\tname, first, last\ttext", "\t"),  # a tab on a tie: names hold commas, seldom tabs
 ])
 def test_the_separator_is_read_from_the_header_outside_its_quotes(tmp_path, header, separator):
     path = tmp_path / "quoted.csv"

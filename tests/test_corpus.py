@@ -396,10 +396,14 @@ def test_a_column_called_like_the_text_is_no_id(tmp_path):
 
 def test_utf16_without_a_byte_order_mark_is_rejected_with_a_hint(tmp_path):
     (tmp_path / "bare.txt").write_bytes("Open weights, plainly.".encode("utf-16-le"))
+    (tmp_path / "big-endian.txt").write_bytes("Open weights, plainly.".encode("utf-16-be"))
     (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02binary\xff" * 10)
-    with pytest.warns(RejectsWarning, match="2 of 2 records rejected"):
+    (tmp_path / "zeros.txt").write_bytes(b"\x00" * 8)  # every other byte NUL, but no text between them
+    (tmp_path / "one-letter.txt").write_bytes(b"A" + b"\x00" * 9)
+    with pytest.warns(RejectsWarning, match="5 of 5 records rejected"):
         corpus = read_corpus(tmp_path)
+    hint = "binary content (NUL bytes); it looks like UTF-16 text without a byte order mark: save it as UTF-8"
     assert corpus.rejects[["doc_id", "reason"]].values.tolist() == [
-        ["bare", "binary content (NUL bytes); it looks like UTF-16 text without a byte order mark: save it as UTF-8"],
-        ["blob", "binary content (NUL bytes)"],
+        ["bare", hint], ["big-endian", hint], ["blob", "binary content (NUL bytes)"],
+        ["one-letter", "binary content (NUL bytes)"], ["zeros", "binary content (NUL bytes)"],
     ]

@@ -142,16 +142,17 @@ def _utf8_with_broken_bytes(data: bytes) -> bool:
 
 def csv_separator(path: Path, encoding: str | None = None) -> str:
     """The most frequent of ',', ';' and a tab in the first non-blank line (the header), its
-    quoted names left out: ',' on a tie or when none is there (Excel does not quote a column
-    name holding a comma in a ';' file: `id;text;note, internal`)."""
+    quoted names left out (Excel does not quote a column name holding a comma in a ';' file:
+    `id;text;note, internal`): a tab on a tie, as a name seldom holds one and often a comma
+    (`id<tab>name, first, last<tab>text`); else ',' on a tie or when none is there."""
     with open(path, encoding=encoding or csv_decoding(path)[0], errors="replace", newline="") as handle:
         header = ""
         for header in itertools.islice(iter(lambda: handle.readline(1 << 20), ""), 100):
             if header.strip():
                 break
     header = _QUOTED.sub("", header)  # `id;"title, short";text` is ';'-separated
-    counts = {separator: header.count(separator) for separator in (",", ";", "\t")}
-    return max(counts, key=counts.get)  # the first of the most frequent: ',' on a tie
+    counts = {separator: header.count(separator) for separator in ("\t", ",", ";")}
+    return max(counts, key=counts.get) if any(counts.values()) else ","  # the first of the most frequent
 
 
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
@@ -310,9 +311,13 @@ def _read_file(root: Path, relative: Path) -> tuple[dict, str | None, list[str]]
 
 def _utf16_hint(data: bytes) -> str:
     """What to do with NUL bytes that look like UTF-16 text without its byte order mark (every
-    other byte of its first kilobyte NUL: ASCII letters so encoded)."""
+    other byte of its first kilobyte NUL and the bytes between them not: ASCII letters so
+    encoded; a file of NUL bytes only is no text)."""
     head = data[:1024]
-    if len(head) >= 4 and (head[0::2].count(0) > 0.9 * len(head[0::2]) or head[1::2].count(0) > 0.9 * len(head[1::2])):
+    if len(head) < 4:
+        return ""
+    even, odd = (half.count(0) / len(half) for half in (head[0::2], head[1::2]))
+    if max(even, odd) > 0.9 and min(even, odd) < 0.1:
         return "; it looks like UTF-16 text without a byte order mark: save it as UTF-8"
     return ""
 
