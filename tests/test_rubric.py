@@ -939,7 +939,13 @@ REVIEWED = [
     ("A large share of public sector workers now use AI.", "C1.share_of_market", False),
     ("The AI startup won a large share of the chatbot market.", "C1.share_of_market", True),
     ("The AI company promised to make it up to users.", "S1.made_up", False),
+    ("The AI company made it up to users with refunds.", "S1.made_up", False),
+    ("The chatbot made it up to the final round of the AI contest.", "S1.made_up", False),
+    ("AI chatbots make it all up.", "S1.made_up", True),
+    ("Chatbots made them up, the AI researcher said.", "S1.made_up", True),
     ("She was more open than before about her fears of AI.", "T1.most_open", False),
+    ("Meta's AI models are more open than OpenAI's.", "T1.most_open", True),
+    ("Llama is more open than its rivals, AI researchers say.", "T1.most_open", True),
     ("Meta is the most open of the big AI labs.", "T1.most_open", True),
 ]
 # and the blockers no longer take what they should leave
