@@ -203,3 +203,12 @@ def test_the_readme_sample_is_what_the_command_prints(capsys):
     assert len(shown) >= 7 and all(line in printed for line in shown)
     at = printed.index(shown[-5])  # the lab's lines are consecutive, as in the sample
     assert printed[at:at + 5] == shown[-5:]
+
+
+def test_a_product_name_points_to_its_lab(capsys):
+    """`openness labs grok`: the registry finds Grok as xAI's, so the error says which id to ask for."""
+    assert main(["labs", "grok", "acme", "claude"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("openness: error: unknown lab(s) acme, claude, grok (claude is found as anthropic: "
+                          "`openness labs anthropic`; grok is found as xai: `openness labs xai`); the registry has ")
+    assert main(["labs", "xai"]) == 0 and "Grok" in capsys.readouterr().out

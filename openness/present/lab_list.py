@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from openness import paths
-from openness.core.labs import Entry, Lab, LabRegistry
+from openness.core.labs import Entry, Lab, LabRegistry, find_labs
 from openness.data.reference import GROUP_RULES
 from openness.vocab import GROUPS
 
@@ -47,6 +47,17 @@ def groups(registry: LabRegistry, reference: pd.DataFrame | None) -> dict[str, t
     return decided
 
 
+def _products_named(registry: LabRegistry, names: list[str]) -> str:
+    """For names that are a lab's product or alias (`grok`, `claude`), the lab to ask for
+    instead: as written or capitalised, as the registry finds it in a text."""
+    found = []
+    for name in names:
+        labs = sorted(set(find_labs(name, registry)) | set(find_labs(name[:1].upper() + name[1:], registry)))
+        if labs:
+            found.append(f"{name} is found as {' or '.join(labs)}: `openness labs {' '.join(labs)}`")
+    return f" ({'; '.join(found)})" if found else ""
+
+
 def ordered(registry: LabRegistry, decided: dict[str, tuple[str, str]],
             only: list[str] | None = None) -> list[Lab]:
     """The registry's labs (or those of `only`, by id or name in any case: `meta`, `Meta`,
@@ -55,7 +66,8 @@ def ordered(registry: LabRegistry, decided: dict[str, tuple[str, str]],
                **{lab.id.casefold(): lab.id for lab in registry.labs.values()}}  # an id wins over a name
     unknown = sorted(name for name in only or () if name.casefold() not in by_name)
     if unknown:
-        raise ValueError(f"unknown lab(s) {', '.join(unknown)}; the registry has {', '.join(sorted(registry.labs))}")
+        raise ValueError(f"unknown lab(s) {', '.join(unknown)}{_products_named(registry, unknown)}; "
+                         f"the registry has {', '.join(sorted(registry.labs))}")
     wanted = {by_name[name.casefold()] for name in only or ()}
     rank = {group: i for i, group in enumerate(ORDER)}
     labs = [lab for lab in registry.labs.values() if not only or lab.id in wanted]
