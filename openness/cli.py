@@ -185,7 +185,7 @@ def _rubric_check(args: argparse.Namespace) -> None:
         print(f"{name}: theme {cue.theme}: criterion {cue.criterion}: cue {cue.id}: {never}: {reason}")
     if dead:
         raise UserError(f"{name}: {len(dead)} cue(s) can never count (listed above)")
-    cues = [c for c in rubric.cues if not c.blocks]
+    cues = rubric.counting_cues
     themes = pd.Series([c.theme for c in cues]).value_counts().sort_index()
     counts = ", ".join(f"{theme} {n}" for theme, n in themes.items())
     blockers = len(rubric.cues) - len(cues)
@@ -216,7 +216,7 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
             n_docs, n_rejected = n_docs + len(docs), n_rejected + rejected
     except (CorpusError, FetchError, FileNotFoundError, ValueError) as error:
         raise _naming_the_option(error) from error
-    cues = [cue for cue in rubric.cues if not cue.blocks]  # a blocker is never a hit
+    cues = rubric.counting_cues  # a blocker is never a hit
     silent = [cue for cue in cues if cue.id not in fired]
     # rows `openness score` would reject (empty text, repeated id or text) are not read: say so
     left_out = f"; {n_rejected} rows not read, as openness score rejects them" if n_rejected else ""

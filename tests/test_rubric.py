@@ -26,17 +26,13 @@ def rubric():
 
 @functools.cache
 def cue_matcher(engine: str) -> Matcher:
-    return Matcher([cue.pattern for cue in counting_cues(load_rubric())], engine=engine)
-
-
-def counting_cues(rubric) -> list:
-    """The cues that can be a hit: not the blockers, which take their words only from cues of their own theme."""
-    return [cue for cue in rubric.cues if not cue.blocks]
+    return Matcher([cue.pattern for cue in load_rubric().counting_cues], engine=engine)
 
 
 def cue_ids_found(rubric, text: str, engine: str) -> set[str]:
     index, starts, ends = cue_matcher(engine).scan(text)
-    return {counting_cues(rubric)[i].id for i in index[leftmost_longest(starts, ends)].tolist()}
+    cues = rubric.counting_cues
+    return {cues[i].id for i in index[leftmost_longest(starts, ends)].tolist()}
 
 
 def test_shipped_rubric_structure(rubric):
@@ -55,7 +51,7 @@ def test_shipped_rubric_structure(rubric):
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_every_shipped_pattern_compiles(rubric, engine):
-    assert len(cue_matcher(engine).patterns) == len(counting_cues(rubric))
+    assert len(cue_matcher(engine).patterns) == len(rubric.counting_cues)
     Matcher([cue.pattern for cue in rubric.cues if cue.blocks], engine=engine)
     Matcher(rubric.negators, engine=engine)
 
@@ -89,14 +85,14 @@ def test_no_shipped_cue_is_dead(rubric, engine):
     shortest, each alternative once, after a word of its context if it has one) are scored; at
     least one of them must count as that cue."""
     context_word = {context.id: examples(context.patterns[0].regex)[0] + ": " for context in rubric.contexts}
-    sentences = [(cue.id, f"{cue.id}#{k}", f"{context_word.get(cue.context, '')}{text}.") for cue in rubric.cues
-                 if not cue.blocks for k, text in enumerate(examples(cue.pattern.regex))]
+    sentences = [(cue.id, f"{cue.id}#{k}", f"{context_word.get(cue.context, '')}{text}.") for cue in rubric.counting_cues
+                 for k, text in enumerate(examples(cue.pattern.regex))]
     scorer = Scorer(rubric, load_labs(), engine=engine)
     docs = pd.DataFrame([(doc_id, text) for _, doc_id, text in sentences], columns=["doc_id", "text"])
     evidence = scorer.score(docs).evidence
     fired = set(zip(evidence["doc_id"], evidence["cue"]))
     dead = sorted({cue for cue, _, _ in sentences} - {cue for cue, doc_id, _ in sentences if (doc_id, cue) in fired})
-    assert {cue for cue, _, _ in sentences} == {cue.id for cue in rubric.cues if not cue.blocks}  # a blocker counts nothing
+    assert {cue for cue, _, _ in sentences} == {cue.id for cue in rubric.counting_cues}  # a blocker counts nothing
     assert dead == []
     assert dead_cues(rubric) == []
 

@@ -116,6 +116,11 @@ class Rubric:
     claims: dict | None = None
     contexts: tuple[Context, ...] = ()
 
+    @property
+    def counting_cues(self) -> list[Cue]:
+        """The cues that can be a hit: `cues` without the blockers, which count nothing."""
+        return [cue for cue in self.cues if not cue.blocks]
+
 
 def load_rubric(path: str | Path | None = None) -> Rubric:
     """Read and check a rubric YAML file (default: the shipped openness-v1 rubric)."""
