@@ -29,7 +29,7 @@ def _id_column(args: argparse.Namespace, source: str) -> str | None:
     for the summary to say where the ids came from."""
     from openness.core.corpus import id_column
 
-    return id_column(source, args.id_column, args.text_column)
+    return id_column(source, args.id_column, args.text_column, args.encoding)
 
 
 def _guessed_ids(args: argparse.Namespace, id_column: str | None) -> str:
@@ -59,6 +59,7 @@ def _score(args: argparse.Namespace) -> None:
             n_jobs=args.n_jobs,
             progress=False if args.quiet else None,
             stance=args.stance,
+            encoding=args.encoding,
         )
     except (CorpusError, RubricError, LabsError, OutputError, FileNotFoundError) as error:
         raise _naming_the_option(error) from error
@@ -74,7 +75,8 @@ def _claims(args: argparse.Namespace) -> None:
     id_column = _id_column(args, args.input)
     try:
         summary = claims_to_csv(args.input, args.output, text=args.text_column, id=id_column,
-                                dimension=args.dimension_column, rubric=args.rubric, method=args.method)
+                                dimension=args.dimension_column, rubric=args.rubric, method=args.method,
+                                encoding=args.encoding)
     except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:  # OutputError too
         raise _naming_the_option(error) from error
     if not args.quiet:
@@ -126,12 +128,12 @@ def _audit(args: argparse.Namespace) -> None:
         about_input = ""  # for a corpus of the user's: what was left out and how it was read, as `score` says
         if frames is None:  # a corpus of the user's: text and ids found as `openness score` finds them
             id_column = _id_column(args, args.corpus)
-            corpus = read_quietly(args.corpus, text=args.text_column, id=id_column)
+            corpus = read_quietly(args.corpus, text=args.text_column, id=id_column, encoding=args.encoding)
             docs = corpus.docs[["doc_id", "text"]]
-            about_input = _about_input(args.corpus, corpus)
-        elif args.text_column != "text" or args.id_column is not None:
-            raise ValueError(f"--text-column and --id-column are for a corpus file; {args.corpus} is a registered "
-                             "source, read with its own text and ids")
+            about_input = _about_input(args.corpus, corpus, args.encoding)
+        elif args.text_column != "text" or args.id_column is not None or args.encoding is not None:
+            raise ValueError(f"--text-column, --id-column and --encoding are for a corpus file; {args.corpus} is a "
+                             "registered source, read with its own text and ids")
         else:
             docs = frames["documents"][["doc_id", "text"]]
         scores = score_rows(docs)
@@ -158,12 +160,12 @@ def _audit(args: argparse.Namespace) -> None:
               f"(seed {args.seed}){about_input}; fill in `verdict` with one of {', '.join(VERDICTS)}", file=sys.stderr)
 
 
-def _about_input(source, corpus) -> str:
+def _about_input(source, corpus, encoding: str | None) -> str:
     """For the audit's summary: the records left out (as `openness score` rejects them; it writes
     them with their reasons) and how a table file was read."""
     from openness.core.streaming import input_note
 
-    notes = [note] if (note := input_note(source)) else []  # once: it decodes the whole file
+    notes = [note] if (note := input_note(source, encoding)) else []  # once: it decodes the whole file
     if len(corpus.rejects):
         first = corpus.rejects.iloc[0]
         notes.insert(0, f"{len(corpus.rejects)} of {corpus.n_read} records left out (first: {first['location']}, "
@@ -209,8 +211,11 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
     scorer, fired, n_docs, n_rejected = Scorer(rubric, load_labs()), set(), 0, 0
     try:
         source = _source_documents(args.corpus)
+        if source is not None and args.encoding is not None:
+            raise ValueError(f"--encoding is for a corpus file; {args.corpus} is a registered source, read with its own")
         chunks = [(source, 0)] if source is not None else (
-            (chunk.docs, len(chunk.rejects)) for chunk in iter_quietly(args.corpus, text=args.text_column, id=args.id_column))
+            (chunk.docs, len(chunk.rejects)) for chunk in iter_quietly(args.corpus, text=args.text_column, id=args.id_column,
+                                                                       encoding=args.encoding))
         for docs, rejected in chunks:
             fired.update(scorer.score(docs).evidence["cue"].tolist())
             n_docs, n_rejected = n_docs + len(docs), n_rejected + rejected
@@ -327,6 +332,12 @@ def _share(value: str) -> float:
     return number
 
 
+def _encoding_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--encoding", default=None,
+                         help="codec of a CSV file or of a folder's files, e.g. cp1252, latin-1, gbk, shift_jis, utf-16 "
+                              "(default: UTF-8, UTF-16/32 with a byte order mark, else Windows-1252, each noted)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="openness", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -351,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--chunksize", type=_positive, default=10_000, help="documents per chunk (memory stays flat; default: 10000)")
     score.add_argument("--n-jobs", type=_positive, default=1, help="worker processes (default: 1)")
     score.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    _encoding_option(score)
     score.set_defaults(run=_score, parser=score)
 
     claims = commands.add_parser("claims", help="find claims about openness, or rate texts on a given dimension")
@@ -368,6 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --dimension-column: the shipped model on the rules' level and the words "
                              "(default with the shipped rubric), or the rules alone (default with --rubric)")
     claims.add_argument("--quiet", action="store_true", help="no summary")
+    _encoding_option(claims)
     claims.set_defaults(run=_claims, parser=claims)
 
     audit = commands.add_parser("audit", help="draw a seeded sample of cue hits to judge (a precision audit), "
@@ -389,6 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "or on sentences with a cue hit (where the stance model reads: to code arguments)")
     audit.add_argument("--lean", type=_share, default=None,
                        help="with --sentences: share of the draw taken among the sentences leant on (default: 0.6)")
+    _encoding_option(audit)
     audit.set_defaults(run=_audit, parser=audit)
 
     precision = commands.add_parser("precision", help="precision per theme and stance, with 95%% intervals, of "
@@ -406,6 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--text-column", default="text", help="the corpus's text column (default: text)")
     check.add_argument("--id-column", default=None, help="the corpus's id column (default: a column named doc_id or "
                        "id, else row numbers from 0)")
+    _encoding_option(check)
     check.set_defaults(run=_rubric_check, parser=check)
 
     labs = commands.add_parser("labs", help="list the labs the tool finds, by openness group, with the names it "

@@ -408,3 +408,99 @@ def test_a_utf8_csv_with_a_broken_byte_stays_utf8(tmp_path, capsys):
     assert corpus.flags.values.tolist() == [["b", note]] and balanced(corpus)
     assert main(["score", str(path), "-o", str(tmp_path / "out.csv"), "--n-jobs", "2", "--chunksize", "1"]) == 0
     assert capsys.readouterr().err.strip().endswith(f"(input {note}) (ids from column 'id'; --id-column names another)")
+
+
+# -- an encoding the reader does not guess, named by the user (`encoding=`, `--encoding`) ----------
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_csv_in_a_codec_named_by_the_user_is_read_as_written_with_any_number_of_workers(tmp_path, capsys, jobs):
+    """GBK (a Chinese spreadsheet's export) is guessed as Windows-1252, every character garbled;
+    named, it is read as written, unflagged, and the summary says nothing of decoding."""
+    from openness.cli import main
+
+    texts = ["开源模型 open weights by Meta.", "OpenAI 的模型是封闭的。"]
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(("id,text\n" + "".join(f"r{i},{t}\n" for i, t in enumerate(texts))).encode("gbk"))
+    assert read_corpus(path).docs["text"].tolist() != texts  # the guess cannot know
+    corpus = read_corpus(path, encoding="gbk")
+    assert corpus.docs["text"].tolist() == texts and corpus.flags.empty and balanced(corpus)
+    out = tmp_path / f"out{jobs}.csv"
+    assert main(["score", str(path), "-o", str(out), "--encoding", "GBK", "--n-jobs", jobs, "--chunksize", "1"]) == 0
+    assert capsys.readouterr().err.strip() == f"2 read, 2 scored -> {out} (ids from column 'id'; --id-column names another)"
+    assert pd.read_csv(out)["labs"].tolist() == ["meta", "openai"]
+
+
+def test_bytes_not_valid_in_the_named_codec_are_replaced_and_flagged_row_by_row(tmp_path, capsys):
+    from openness.cli import main
+
+    path = tmp_path / "sjis.csv"
+    path.write_bytes("id,text\na,日本語の記事.\n".encode("shift_jis") + b"b,A stray \xff byte.\n")
+    corpus = read_corpus(path, encoding="shift_jis")
+    first_bad = path.read_bytes().index(b"\xff")
+    note = f"decoded with replacement: not valid shift_jis (first invalid byte at offset {first_bad})"
+    assert corpus.docs["text"].tolist() == ["日本語の記事.", "A stray \ufffd byte."]
+    assert corpus.flags.values.tolist() == [["b", note]] and balanced(corpus)
+    assert main(["score", str(path), "-o", str(tmp_path / "out.csv"), "--encoding", "shift_jis"]) == 0
+    assert f"(input {note})" in capsys.readouterr().err
+
+
+def test_a_folder_in_a_named_codec_utf16_without_its_mark_included(tmp_path):
+    """Without a byte order mark, UTF-16's NUL bytes are text once the user names the codec."""
+    (tmp_path / "a.txt").write_bytes("Stra\u00dfe und Caf\u00e9.".encode("utf-16-le"))
+    assert read_corpus(tmp_path).rejects["reason"].str.startswith("binary content (NUL bytes)").tolist() == [True]
+    corpus = read_corpus(tmp_path, encoding="utf-16-le")
+    assert corpus.docs["text"].tolist() == ["Stra\u00dfe und Caf\u00e9."] and corpus.flags.empty
+    (tmp_path / "a.txt").write_bytes("Caf\u00e9 ".encode("latin-1") + b"\x00 binary.")
+    assert read_corpus(tmp_path, encoding="latin-1").rejects["reason"].tolist() == ["binary content (NUL bytes)"]
+
+
+def test_a_folder_file_not_valid_in_the_named_codec_is_flagged_where_it_breaks(tmp_path):
+    (tmp_path / "note.txt").write_bytes("記事.".encode("gbk") + b" \xff end.")
+    corpus = read_corpus(tmp_path, encoding="gbk")
+    assert corpus.docs["text"].tolist() == ["記事. \ufffd end."]
+    assert corpus.flags.values.tolist() == [["note", "decoded with replacement (not valid gbk at byte 6)"]]
+
+
+@pytest.mark.parametrize("name, encoding, message", [
+    ("notes.jsonl", "cp1252", "notes.jsonl: an encoding is for a CSV file or a folder's files; JSON Lines are UTF-8"),
+    ("notes.parquet", "cp1252", "notes.parquet: an encoding is for a CSV file or a folder's files; Parquet text is UTF-8"),
+    ("notes.csv", "klingon", "unknown encoding 'klingon' (e.g. utf-8, cp1252"),
+    ("notes.csv", "base64", "'base64' is not a text encoding"),
+    ("notes.csv", "utf-16", "notes.csv: cannot read as utf-16: UTF-16 stream does not start with BOM; without a byte "
+                            "order mark name the byte order (utf-16-le or utf-16-be)"),
+])
+def test_an_encoding_that_cannot_apply_is_one_clear_error(tmp_path, name, encoding, message):
+    path = tmp_path / name
+    frame = pd.DataFrame({"text": ["Open weights."]})
+    frame.to_parquet(path) if name.endswith(".parquet") else frame.to_csv(path, index=False) if name.endswith(".csv") \
+        else frame.to_json(path, orient="records", lines=True)
+    with pytest.raises(CorpusError) as error:
+        read_corpus(path, encoding=encoding)
+    assert message in str(error.value)
+
+
+def test_a_dataframe_takes_no_encoding():
+    with pytest.raises(CorpusError, match="DataFrame: an encoding is for a CSV file or a folder's files; a DataFrame "
+                                          "holds text already"):
+        read_corpus(pd.DataFrame({"text": ["Open weights."]}), encoding="cp1252")
+
+
+def test_claims_and_audit_read_the_named_codec_as_score_does(tmp_path, capsys):
+    """One row in, one level out, with the text as written: the dimension path reads the table
+    on its own (`read_table`); the audit draws from the corpus as `score` reads it."""
+    from openness.cli import main
+
+    path = tmp_path / "notes.csv"
+    path.write_bytes("row;text;field\na;Les poids sont publiés sous licence Apache 2.0, ouverts à tous;licence\n"
+                     .encode("cp850"))
+    out = tmp_path / "levels.csv"
+    assert main(["claims", str(path), "-o", str(out), "--dimension-column", "field", "--encoding", "cp850"]) == 0
+    assert "decoded" not in capsys.readouterr().err
+    assert pd.read_csv(out)[["dimension", "level"]].values.tolist() == [["licenses", "open"]]
+    view = tmp_path / "view.csv"
+    assert main(["audit", str(path), "-o", str(tmp_path / "sheet.csv"), "--view", str(view), "--sentences",
+                 "--n", "1", "--encoding", "cp850"]) == 0
+    assert "publiés" in pd.read_csv(view)["text"].iloc[0]
+    assert main(["audit", "news-scrape", "-o", str(tmp_path / "s.csv"), "--encoding", "cp850"]) == 2
+    assert "--encoding are for a corpus file" in capsys.readouterr().err

@@ -296,12 +296,12 @@ def test_real_markdown_folder_from_the_mirror(mirror):
 
 
 def test_the_first_invalid_byte_is_found_where_a_character_straddles_two_blocks(tmp_path):
-    from openness.core.readers import _first_invalid_utf8
+    from openness.core.readers import _first_invalid
 
     path = tmp_path / "cut.csv"
     path.write_bytes("text\né\n".encode() + b"\xe2\x80" + b"x\n")  # a three-byte character missing its last byte
     # offset 8 is the broken sequence's first byte, whatever block boundary falls inside it
-    assert [_first_invalid_utf8(path, block) for block in (1, 2, 3, 9, 1 << 20)] == [8] * 5
+    assert [_first_invalid(path, block=block) for block in (1, 2, 3, 9, 1 << 20)] == [8] * 5
 
 
 def test_a_missing_column_error_in_python_names_the_argument_that_picks_another(tmp_path):

@@ -138,11 +138,11 @@ def test_jsonl_keys_are_checked_on_the_first_chunk_with_a_record_whichever_worke
 
 
 def test_the_plan_finds_the_first_invalid_byte_where_the_reader_does(tmp_path):
-    from openness.core.readers import _first_invalid_utf8
+    from openness.core.readers import _first_invalid
 
     path = tmp_path / "latin1.csv"
     path.write_bytes(b"id,text\na,caf\xe9 au lait\nb,fine\n")
-    assert plan_csv(path, 1, block=5).invalid_utf8 == len(b"id,text\na,caf") == _first_invalid_utf8(path)
+    assert plan_csv(path, 1, block=5).invalid_utf8 == len(b"id,text\na,caf") == _first_invalid(path)
 
 
 @settings(max_examples=15, deadline=None, derandomize=True)

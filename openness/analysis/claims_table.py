@@ -33,7 +33,7 @@ def _dimension_key(name: str) -> str:
 
 def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str | None = None,
                   dimension: str | None = None, rubric: Rubric | str | None = None,
-                  method: str | None = None) -> RunSummary:
+                  method: str | None = None, encoding: str | None = None) -> RunSummary:
     """The `openness claims` command. With `dimension` (a column of index field names, in any
     case, singular or plural, with spaces, '_' or '-' between words: 'Model card' is `modelcard`,
     'Licence' is `licenses`): one row per
@@ -42,29 +42,29 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
     rubric, or "rules", the default with another; see openness.analysis.claims_model);
     duplicate texts are kept, since one note can rate several dimensions. Without: one row per claim found (see
     `find_claims`). Bad rows go to `<output stem>.rejects.csv`; both appear together, and a
-    path that would destroy an input is refused first."""
+    path that would destroy an input is refused first. `encoding` as for `read_corpus`."""
     check_outputs({"input": source, "rubric": rubric}, output=output)
     if dimension is None and method is not None:  # it would change nothing: refused rather than ignored
         raise ValueError("--method rates texts on a given dimension: add --dimension-column")
     output = Path(output)
     written = "claim rows"
     if dimension is None:
-        corpus = read_quietly(source, text=text, id=id)  # the summary counts the rejects
+        corpus = read_quietly(source, text=text, id=id, encoding=encoding)  # the summary counts the rejects
         table, rejects, n_read = find_claims(corpus, rubric)[CLI_CLAIM_COLUMNS], corpus.rejects, corpus.n_read
     else:
         method = method or ("model" if rubric is None else "rules")
-        table, rejects, n_read = _classify_table(source, text, id, dimension, rubric, method)
+        table, rejects, n_read = _classify_table(source, text, id, dimension, rubric, method, encoding)
         written += f" ({(table['level'] == UNDECIDED).sum()} {UNDECIDED}, method {method})"
     with OutputGroup() as group:
         group.write_csv(table, output)
         rejects_written = group.write_rejects(rejects, output)
-    return RunSummary(n_read, len(table), len(rejects), output, rejects_written, written, input_note(source))
+    return RunSummary(n_read, len(table), len(rejects), output, rejects_written, written, input_note(source, encoding))
 
 
 def _classify_table(source, text: str, id: str | None, dimension: str, rubric: Rubric | str | None,
-                    method: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+                    method: str, encoding: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """(levels, rejects, rows read) of a table with a text and a dimension column."""
-    records, name = read_table(source)
+    records, name = read_table(source, encoding)
     frame, _ = without_surrogates(records.frame, [])  # lone surrogates become U+FFFD, as read_quietly makes them
     text = same_column([str(column) for column in frame.columns], text)  # `Text` too, as read_corpus finds it
     for column, role in ((text, "text"), (dimension, "dimension"), (id, "id")):

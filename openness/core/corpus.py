@@ -82,18 +82,19 @@ def _named(columns: list[str], names: tuple[str, ...], other_than: str | None = 
     return None
 
 
-def _columns(source: str | os.PathLike | pd.DataFrame) -> list[str]:
+def _columns(source: str | os.PathLike | pd.DataFrame, encoding: str | None = None) -> list[str]:
     if isinstance(source, pd.DataFrame):
         return [str(name) for name in source.columns]
-    return first_columns(source) if Path(source).is_file() else []
+    return first_columns(source, encoding) if Path(source).is_file() else []
 
 
-def id_column(source: str | os.PathLike | pd.DataFrame, id: str | None = None, text: str = "text") -> str | None:
+def id_column(source: str | os.PathLike | pd.DataFrame, id: str | None = None, text: str = "text",
+              encoding: str | None = None) -> str | None:
     """The column whose values name the documents of `source`: `id` when given, else a table's
     column called doc_id or id, in any case (which a user means as ids), else None: row
     numbers from 0 (a folder: file paths). A file that cannot be read is left to the reader,
     which says why."""
-    return id if id is not None else _text_and_id(_columns(source), text, None)[1]
+    return id if id is not None else _text_and_id(_columns(source, encoding), text, None)[1]
 
 
 def same_column(columns: list[str], name: str) -> str:
@@ -112,25 +113,30 @@ def _text_and_id(columns: list[str], text: str, id: str | None) -> tuple[str, st
     return text, id if id is not None else _named(columns, ID_COLUMNS, other_than=text)
 
 
-def read_corpus(source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None) -> Corpus:
+def read_corpus(source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None,
+                encoding: str | None = None) -> Corpus:
     """Read a folder, a .csv/.jsonl/.ndjson/.parquet file or a DataFrame into one Corpus; ids
-    from the column `id`, else as `id_column` finds them (as `openness score` does). A
-    `RejectsWarning` says how many records went to `corpus.rejects`, and the first one."""
-    corpus = read_quietly(source, text, id)
+    from the column `id`, else as `id_column` finds them (as `openness score` does). A CSV
+    file or a folder's files are decoded from `encoding` (a Python codec name: "cp1252",
+    "gbk") when given, else as the reader guesses (UTF-8, UTF-16/32 with a byte order mark,
+    Windows-1252). A `RejectsWarning` says how many records went to `corpus.rejects`, and the
+    first one."""
+    corpus = read_quietly(source, text, id, encoding)
     _warn_rejects(len(corpus.rejects), corpus.n_read, corpus.rejects)
     return corpus
 
 
 def iter_corpus(
     source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None, chunksize: int = 10_000,
-    share: Share | None = None,
+    share: Share | None = None, encoding: str | None = None,
 ) -> Iterator[Corpus]:
     """Stream a table file as one Corpus per `chunksize` records with bounded memory. Row-number
     ids continue across chunks and duplicate ids/texts are found across chunks; folders and
     DataFrames come as a single Corpus. With `share`, chunks other workers read come back
     without documents or rejects, and are read no further than the format requires. After the
-    last chunk, a `RejectsWarning` says how many records were rejected over all chunks."""
-    chunks = iter_quietly(source, text, id, chunksize, share)
+    last chunk, a `RejectsWarning` says how many records were rejected over all chunks.
+    `encoding` as for `read_corpus`."""
+    chunks = iter_quietly(source, text, id, chunksize, share, encoding)
 
     def warning_at_the_end() -> Iterator[Corpus]:
         n_rejected, n_read, first = 0, 0, None
@@ -143,20 +149,22 @@ def iter_corpus(
     return warning_at_the_end()
 
 
-def read_quietly(source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None) -> Corpus:
+def read_quietly(source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None,
+                 encoding: str | None = None) -> Corpus:
     """`read_corpus` without the warning: for callers that report the rejects themselves."""
-    (corpus,) = _corpora(source, *_text_and_id(_columns(source), text, id), chunksize=None)  # unchunked: one Corpus
+    (corpus,) = _corpora(source, *_text_and_id(_columns(source, encoding), text, id), chunksize=None,
+                         encoding=encoding)  # unchunked: one Corpus
     return corpus
 
 
 def iter_quietly(
     source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None, chunksize: int = 10_000,
-    share: Share | None = None,
+    share: Share | None = None, encoding: str | None = None,
 ) -> Iterator[Corpus]:
     """`iter_corpus` without the warning: for callers that report the rejects themselves."""
     if chunksize < 1:
         raise ValueError(f"chunksize must be at least 1, not {chunksize}")
-    return _corpora(source, *_text_and_id(_columns(source), text, id), chunksize, share)
+    return _corpora(source, *_text_and_id(_columns(source, encoding), text, id), chunksize, share, encoding=encoding)
 
 
 def _warn_rejects(n_rejected: int, n_read: int, rejects: pd.DataFrame | None, stacklevel: int = 3) -> None:
@@ -166,9 +174,9 @@ def _warn_rejects(n_rejected: int, n_read: int, rejects: pd.DataFrame | None, st
 
 
 def _corpora(source, text: str, id: str | None, chunksize: int | None, share: Share | None = None,
-             seen: _Seen | None = None) -> Iterator[Corpus]:
+             seen: _Seen | None = None, encoding: str | None = None) -> Iterator[Corpus]:
     seen, start = _Seen(share=share) if seen is None else seen, 0
-    for records in read_records(source, text, id, chunksize, share):
+    for records in read_records(source, text, id, chunksize, share, encoding):
         if isinstance(records, int):
             yield seen.skipped(records)
             start += records

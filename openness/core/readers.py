@@ -47,6 +47,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import functools
 import io
 import itertools
 import json
@@ -96,16 +97,43 @@ def _bom(start: bytes) -> str | None:
     return None
 
 
-def csv_decoding(path: Path, plan: CsvPlan | None = None) -> tuple[str, str | None]:
+def asked_encoding(name: str) -> str:
+    """The codec a user named (`--encoding`, `encoding=`) as Python calls it; UTF-8 drops a
+    leading byte order mark, as when it is guessed. A name Python does not know, or a codec
+    that is no text encoding (base64), is a CorpusError."""
+    try:
+        codec = codecs.lookup(name)
+    except LookupError:
+        raise CorpusError(f"unknown encoding {name!r} (e.g. utf-8, cp1252, latin-1, utf-16, gbk, shift_jis)") from None
+    if not codec._is_text_encoding:
+        raise CorpusError(f"{name!r} is not a text encoding (e.g. utf-8, cp1252, latin-1, utf-16, gbk, shift_jis)")
+    return "utf-8-sig" if codec.name == "utf-8" else codec.name
+
+
+def _shown(codec: str) -> str:
+    """A codec as a note names it: 'utf-8', not the 'utf-8-sig' that drops a byte order mark."""
+    return codec.removesuffix("-sig")
+
+
+def csv_decoding(path: Path, plan: CsvPlan | None = None, asked: str | None = None) -> tuple[str, str | None]:
     """The codec a CSV file is read with, and the note that says so when it is not UTF-8:
-    the byte order mark's UTF-16/32, else UTF-8 (its BOM dropped), else, when the file is
-    not valid UTF-8, Windows-1252 (bytes undefined there become U+FFFD), unless
-    `_reads_as_utf8` finds it UTF-8 with broken bytes: then read as UTF-8, each invalid byte
-    U+FFFD. A `plan` of the file knows its first invalid byte already."""
+    the `asked` codec (see `asked_encoding`) when the user named one, noted only where bytes
+    are not valid in it (each then U+FFFD); else the byte order mark's UTF-16/32, else UTF-8
+    (its BOM dropped), else, when the file is not valid UTF-8, Windows-1252 (bytes undefined
+    there become U+FFFD), unless `_reads_as_utf8` finds it UTF-8 with broken bytes: then read
+    as UTF-8, each invalid byte U+FFFD. A `plan` of the file knows its first invalid byte already."""
+    if asked is not None:
+        try:
+            bad_byte = _first_invalid(path, asked)
+        except UnicodeError as error:  # "UTF-16 stream does not start with BOM": not a byte, the whole file
+            raise CorpusError(f"{path_name(path)}: cannot read as {asked}: {error}; without a byte order mark "
+                              f"name the byte order ({asked}-le or {asked}-be)") from None
+        where = f"not valid {_shown(asked)} (first invalid byte at offset {bad_byte})"
+        return asked, None if bad_byte is None else f"{REPLACED}: {where}"
     encoding = bom_encoding(path)
     if encoding:
         return encoding.lower(), f"decoded from {encoding} (byte order mark)"
-    bad_byte = _first_invalid_utf8(path) if plan is None else plan.invalid_utf8
+    bad_byte = _first_invalid(path) if plan is None else plan.invalid_utf8
     if bad_byte is None:
         return "utf-8-sig", None
     where = f"not valid UTF-8 (first invalid byte at offset {bad_byte})"
@@ -203,25 +231,28 @@ class Records:
 
 
 def read_records(source, text: str, id: str | None, chunksize: int | None,
-                 share: Share | None = None) -> Iterator[Records | int]:
+                 share: Share | None = None, encoding: str | None = None) -> Iterator[Records | int]:
     """The records of `source`, chunk by chunk; a chunk another worker reads (see `share`)
-    comes as its number of records only."""
+    comes as its number of records only. `encoding` names the codec of a CSV file or a
+    folder's files, when not the one the reader guesses (see `csv_decoding`)."""
     if id is not None and id == text:  # the ids go into every output table: the texts would follow them
         where = "DataFrame" if isinstance(source, pd.DataFrame) else path_name(Path(source))
         raise CorpusError(f"{where}: the id column and the text column are both {text!r}; name a column of "
                           "short ids, or none for row numbers")
+    asked = _asked_for(source, encoding)
     if isinstance(source, pd.DataFrame):
         yield _from_dataframe(source, text, id)
         return
     path = Path(source)
     try:
         if path.is_dir():
-            yield _from_folder(path, id)
+            yield _from_folder(path, id, asked)
             return
         if not path.is_file():
             raise CorpusError(f"{path_name(path)}: no such file or folder")
         suffix = path.suffix.lower()
-        readers = {".csv": _csv_chunks, ".jsonl": _jsonl_chunks, ".ndjson": _jsonl_chunks, ".parquet": _parquet_chunks}
+        readers = {".csv": functools.partial(_csv_chunks, asked=asked), ".jsonl": _jsonl_chunks,
+                   ".ndjson": _jsonl_chunks, ".parquet": _parquet_chunks}
         if suffix not in readers:
             one_document = (f"; a {suffix} document is read as one of a folder's: give the folder that holds it"
                             if suffix in FILE_TYPES else "")
@@ -232,15 +263,35 @@ def read_records(source, text: str, id: str | None, chunksize: int | None,
         raise CorpusError(f"{path_name(error.filename or path)}: cannot read: {error.strerror or error}") from None
 
 
+# the inputs whose text is decoded already or UTF-8 by definition: what to tell a user who names an encoding
+_DECODED = {"DataFrame": "a DataFrame holds text already",
+            ".jsonl": "JSON Lines are UTF-8 (UTF-16/32 with a byte order mark is read too)",
+            ".ndjson": "JSON Lines are UTF-8 (UTF-16/32 with a byte order mark is read too)",
+            ".parquet": "Parquet text is UTF-8"}
+
+
+def _asked_for(source, encoding: str | None) -> str | None:
+    """The codec a user named for `source` (see `asked_encoding`), None when none was named;
+    naming one for an input whose text needs no decoding is a CorpusError."""
+    if encoding is None:
+        return None
+    asked = asked_encoding(encoding)
+    kind = "DataFrame" if isinstance(source, pd.DataFrame) else Path(source).suffix.lower()
+    if kind in _DECODED:
+        where = "DataFrame" if isinstance(source, pd.DataFrame) else path_name(Path(source))
+        raise CorpusError(f"{where}: an encoding is for a CSV file or a folder's files; {_DECODED[kind]}")
+    return asked
+
+
 # -- folders --------------------------------------------------------------------------------------
 
 
-def _from_folder(root: Path, id: str | None) -> Records:
+def _from_folder(root: Path, id: str | None, encoding: str | None = None) -> Records:
     records, reasons, flags, locations = [], [], [], []
     unlisted: dict[Path, str] = {}
     for relative in _walk(root, unlisted):
         record, reason, notes = ({}, f"cannot list folder: {unlisted[relative]}", []) if relative in unlisted \
-            else _read_file(root, relative)
+            else _read_file(root, relative, encoding)
         flags += [(len(records), note) for note in notes]
         records.append({"doc_id": path_name(relative.with_suffix("").as_posix()), **record})
         reasons.append(reason)
@@ -268,8 +319,9 @@ def _walk(root: Path, unlisted: dict[Path, str]) -> list[Path]:
     return sorted(found + list(unlisted), key=lambda path: path.parts)
 
 
-def _read_file(root: Path, relative: Path) -> tuple[dict, str | None, list[str]]:
-    """One file's text and variables, or the reason it cannot be a document, plus flags."""
+def _read_file(root: Path, relative: Path, encoding: str | None = None) -> tuple[dict, str | None, list[str]]:
+    """One file's text and variables, or the reason it cannot be a document, plus flags;
+    decoded from `encoding` when the user named one."""
     path = root / relative
     if path.is_symlink():
         target = Path(os.path.realpath(path))  # unlike resolve(), never raises on a symlink loop
@@ -288,10 +340,10 @@ def _read_file(root: Path, relative: Path) -> tuple[dict, str | None, list[str]]
         data = path.read_bytes()
     except OSError as error:
         return {}, f"cannot read: {error.strerror or error}", []
-    encoding = _bom(data[:4])
-    if encoding is None and b"\x00" in data:
+    bom = _bom(data[:4])
+    if bom is None and b"\x00" in data and (encoding is None or _ascii_compatible(encoding)):
         return {}, "binary content (NUL bytes)" + _utf16_hint(data), []
-    content, notes = _decode_file(data, encoding)
+    content, notes = _decode_file(data, bom) if encoding is None else _decode_as(data, encoding)
     if suffix in (".md", ".markdown"):
         front = split_front_matter(content)
         if front.refused:
@@ -332,6 +384,20 @@ def _decode_file(data: bytes, bom: str | None) -> tuple[str, list[str]]:
         if _utf8_with_broken_bytes(data):
             return _utf8(data)
         return data.decode("cp1252", errors="replace"), [f"{CP1252} (invalid UTF-8 at byte {error.start})"]
+
+
+def _decode_as(data: bytes, encoding: str) -> tuple[str, list[str]]:
+    """A folder file's text in the codec the user named, each invalid byte U+FFFD and noted."""
+    try:
+        return data.decode(encoding), []
+    except UnicodeDecodeError as error:
+        return data.decode(encoding, errors="replace"), [f"{REPLACED} (not valid {_shown(encoding)} at byte {error.start})"]
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    """Whether ASCII text reads the same in `encoding` (cp1252, gbk; not UTF-16, whose NUL
+    bytes are text)."""
+    return b"a\n".decode(encoding, errors="replace") == "a\n"
 
 
 def _utf8(data: bytes) -> tuple[str, list[str]]:
@@ -438,11 +504,13 @@ def _from_dataframe(table: pd.DataFrame, text: str, id: str | None) -> Records:
     return Records(frame)
 
 
-def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, share: Share | None) -> Iterator[Records | int]:
-    encoding, note = csv_decoding(path, share.csv_plan if share else None)
+def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, share: Share | None,
+                asked: str | None = None) -> Iterator[Records | int]:
+    encoding, note = csv_decoding(path, share.csv_plan if share else None, asked)
     separator = csv_separator(path, encoding)
-    # a plan cuts the file by the quoting rules of commas: another separator reads from the top
-    plan = share.csv_plan if share and separator == "," else None
+    # a plan cuts the bytes of UTF-8 by the quoting rules of commas: another separator or a
+    # codec the user named reads from the top
+    plan = share.csv_plan if share and separator == "," and asked is None else None
     lines = CsvLines(path, encoding, delimiter=separator) if plan is None else None  # one pass, as far as rejects ask
     first = 0  # the number of the chunk's first record
     chunks = _read_csv(path, chunksize, encoding) if plan is None else _planned_csv(path, plan, share, encoding)
@@ -456,8 +524,8 @@ def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, sh
         if id is not None:
             _require(chunk, id, "id", path)
         flags = [(position, note) for position in range(len(chunk))] if note else []
-        if note and encoding in ("cp1252", "utf-8-sig"):  # the rows whose text the guess decides, or that hold U+FFFD
-            pattern = r"[^\x00-\x7f]" if encoding == "cp1252" else "\ufffd"
+        pattern = {CP1252: r"[^\x00-\x7f]", REPLACED: "\ufffd"}.get(note.split(":")[0]) if note else None
+        if pattern:  # the rows whose text the guess decides, or that hold U+FFFD
             marked = chunk.apply(lambda column: column.str.contains(pattern, na=False)).any(axis=1)
             flags = [(position, note) for position in np.flatnonzero(marked.to_numpy())]
         here = lines if plan is None else CsvLines(path, encoding, *plan.start(path, index))
@@ -489,11 +557,13 @@ def _planned_csv(path: Path, plan: CsvPlan, share: Share, encoding: str) -> Iter
         yield chunk
 
 
-def read_table(source) -> tuple[Records, str]:
+def read_table(source, encoding: str | None = None) -> tuple[Records, str]:
     """A table as read, every row kept (duplicates too), and the name to report it by: for
     commands that need one output row per input row, where `read_corpus` drops duplicates.
     Text columns come as Python strings, None where missing, whatever the dtype. A JSONL
-    line that holds no JSON object is an empty record with its reason, as `read_corpus` reads it."""
+    line that holds no JSON object is an empty record with its reason, as `read_corpus` reads it.
+    `encoding` names a CSV file's codec, as for `read_records`."""
+    asked = _asked_for(source, encoding)
     if isinstance(source, pd.DataFrame):
         _unique_columns(source.columns, "DataFrame")
         return Records(plain_strings(source.reset_index(drop=True), set(source.columns))), "DataFrame"
@@ -504,7 +574,7 @@ def read_table(source) -> tuple[Records, str]:
     try:
         encoding = None if suffix == ".parquet" else bom_encoding(path)
         if suffix == ".csv":
-            encoding = csv_decoding(path)[0]
+            encoding = csv_decoding(path, asked=asked)[0]
             lines = CsvLines(path, encoding, delimiter=csv_separator(path, encoding))
             with contextlib.closing(_read_csv(path, None, encoding)) as chunks:
                 records = Records(next(chunks), locate=lambda positions:
@@ -522,15 +592,16 @@ def read_table(source) -> tuple[Records, str]:
     return records, path_name(path)
 
 
-def first_columns(path: str | os.PathLike) -> list[str]:
+def first_columns(path: str | os.PathLike, encoding: str | None = None) -> list[str]:
     """The columns of a table file as its header or first record names them (a CSV header
-    decoded and split as the run reads it: that takes a pass for invalid UTF-8); [] for a
-    folder, an unknown type or a file that does not read: the run then says why."""
+    decoded, from `encoding` when named, and split as the run reads it: that takes a pass
+    for invalid UTF-8); [] for a folder, an unknown type or a file that does not read: the
+    run then says why."""
     path = Path(path)
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            with contextlib.closing(_read_csv(path, 1)) as chunks:
+            with contextlib.closing(_read_csv(path, 1, encoding and asked_encoding(encoding))) as chunks:
                 return [str(name) for name in next(chunks).columns]
         if suffix in (".jsonl", ".ndjson"):
             encoding = bom_encoding(path)
@@ -674,14 +745,16 @@ class CsvLines:
             csv.field_size_limit(limit)
 
 
-def _first_invalid_utf8(path: Path, block: int = 1 << 24) -> int | None:
-    """Byte offset of the first invalid UTF-8 byte, read in blocks so memory stays bounded."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+def _first_invalid(path: Path, encoding: str = "utf-8", block: int = 1 << 24) -> int | None:
+    """Byte offset of the first byte not valid in `encoding` (UTF-8 by default), read in
+    blocks so memory stays bounded."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    ascii_is_valid = codecs.lookup(encoding).name == "utf-8"  # ASCII is no UTF-32, for one
     offset = 0  # of the bytes the decoder holds back (a character cut by the block's end)
     with open(path, "rb") as handle:
         while data := handle.read(block):
             held = decoder.getstate()[0]
-            if not held and data.isascii():
+            if ascii_is_valid and not held and data.isascii():
                 offset += len(data)
                 continue
             try:

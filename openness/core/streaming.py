@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 
 from .corpus import Corpus, iter_quietly, read_quietly
 from .io import RunSummary, round_floats
-from .readers import bom_encoding, csv_decoding, csv_separator, separator_name
+from .readers import asked_encoding, bom_encoding, csv_decoding, csv_separator, separator_name
 from .outputs import OutputGroup, check_outputs, exit_with_parent
 from .scoring import Scores, get_scorer
 from .shards import CsvPlan, Share, plan_csv
@@ -28,19 +28,20 @@ DOCUMENT_COLUMNS = [
 SENTENCE_COLUMNS = ["doc_id", "sentence", "start", "end"] + DOCUMENT_COLUMNS[1:]
 
 
-def _chunks(source, text: str, id: str | None, chunksize: int, share: Share | None = None) -> Iterator[Corpus]:
+def _chunks(source, text: str, id: str | None, chunksize: int, share: Share | None = None,
+            encoding: str | None = None) -> Iterator[Corpus]:
     if isinstance(source, Corpus):
         yield source
     elif isinstance(source, pd.DataFrame) or Path(source).is_dir():
-        yield read_quietly(source, text=text, id=id)  # the rejects are the caller's to report
+        yield read_quietly(source, text=text, id=id, encoding=encoding)  # the rejects are the caller's to report
     else:
-        yield from iter_quietly(source, text=text, id=id, chunksize=chunksize, share=share)
+        yield from iter_quietly(source, text=text, id=id, chunksize=chunksize, share=share, encoding=encoding)
 
 
-def _scored_chunks(source, text, id, chunksize, rubric, labs, keep, share: Share | None = None):
+def _scored_chunks(source, text, id, chunksize, rubric, labs, keep, encoding=None, share: Share | None = None):
     """(index, keep(chunk, scores)) for the chunks of `source` this process reads."""
     scorer = get_scorer(rubric, labs)
-    for index, chunk in enumerate(_chunks(source, text, id, chunksize, share)):
+    for index, chunk in enumerate(_chunks(source, text, id, chunksize, share, encoding)):
         if share is None or share.wants(index):
             yield index, keep(chunk, scorer.score(chunk.docs))
 
@@ -100,12 +101,12 @@ def _next_result(results, worker) -> object:
                                        "finished; no output was written") from None
 
 
-def _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs: int) -> Iterator:
+def _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs: int, encoding: str | None = None) -> Iterator:
     """keep(chunk, scores) for every chunk, in input order. With n_jobs > 1 and a file
     input, each worker process reads its own chunks of the file (a CSV file is first cut
     at record boundaries, see `openness.core.shards`) and scores them; no text travels between
     processes, and the parent only puts the results back in order."""
-    arguments = (source, text, id, chunksize, rubric, labs, keep)
+    arguments = (source, text, id, chunksize, rubric, labs, keep, encoding)
     if n_jobs <= 1 or isinstance(source, (Corpus, pd.DataFrame)) or Path(source).is_dir():
         for _, item in _scored_chunks(*arguments):
             yield item
@@ -148,13 +149,14 @@ def score_iter(
     id: str | None = None,
     n_jobs: int = 1,
     progress: bool | None = None,
+    encoding: str | None = None,
 ) -> Iterator[Scores]:
     """Yield the Scores of each chunk of `source` (a CSV, JSONL or Parquet file, a folder,
     a DataFrame or a Corpus), in input order, whatever `n_jobs`; each holds its chunk's
     rejects, so that read = scored + rejected over the chunks. `progress=True` shows a bar
-    (a widget in JupyterLab); by default only in a terminal."""
+    (a widget in JupyterLab); by default only in a terminal. `encoding` as for `read_corpus`."""
     with _progress_bar(progress) as bar:
-        for scores in _in_order(source, text, id, chunksize, rubric, labs, _with_rejects, n_jobs):
+        for scores in _in_order(source, text, id, chunksize, rubric, labs, _with_rejects, n_jobs, encoding):
             bar.update(len(scores.documents) + len(scores.rejects))
             yield scores
 
@@ -180,11 +182,13 @@ def score_to_csv(
     n_jobs: int = 1,
     progress: bool | None = None,
     stance: str = "rubric",
+    encoding: str | None = None,
 ) -> RunSummary:
     """Score `source` into `output` (one row per document or sentence), writing chunk by
     chunk; bad rows go to `<output stem>.rejects.csv`. The files appear only when all are
     complete; a path that would destroy an input or another output is refused first.
-    `stance="model"` takes the stance column from `openness.core.stance_model`."""
+    `stance="model"` takes the stance column from `openness.core.stance_model`; `encoding`
+    is as for `read_corpus`."""
     check_outputs({"input": source, "rubric": rubric, "labs": labs}, output=output, evidence=evidence)
     output = Path(output)
     if stance == "model":  # loaded once here, so that worker processes start with it
@@ -196,7 +200,8 @@ def score_to_csv(
     with OutputGroup() as group, _progress_bar(progress) as bar:
         table, hits = _CsvSink(group, output), _CsvSink(group, evidence)
         keep = functools.partial(_for_csv, unit=unit, evidence=evidence is not None, stance=stance)
-        for chunk_read, chunk_rejects, rows, chunk_hits in _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs):
+        for chunk_read, chunk_rejects, rows, chunk_hits in _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs,
+                                                                            encoding):
             table.append(rows)
             hits.append(chunk_hits)
             rejects.append(chunk_rejects)
@@ -205,20 +210,22 @@ def score_to_csv(
             bar.update(chunk_read)
         rejected = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame()
         rejects_written = group.write_rejects(rejected, output)
-    return RunSummary(n_read, n_scored, len(rejected), output, rejects_written, "scored", input_note(source),
+    return RunSummary(n_read, n_scored, len(rejected), output, rejects_written, "scored", input_note(source, encoding),
                       Path(evidence) if evidence is not None else None)
 
 
-def input_note(source) -> str | None:
+def input_note(source, encoding: str | None = None) -> str | None:
     """How a table file was read when a user may not expect it, for the summary: 'input decoded
     from UTF-16 (byte order mark)', 'input decoded as Windows-1252: not valid UTF-8 (first
-    invalid byte at offset N)' (a CSV file), 'fields separated by ';', as in the header'."""
+    invalid byte at offset N)' (a CSV file), 'input decoded with replacement: not valid gbk
+    (...)' (a CSV file in the `encoding` the user named), 'fields separated by ';', as in
+    the header'."""
     if isinstance(source, (Corpus, pd.DataFrame)) or Path(source).suffix.lower() not in (".csv", ".jsonl", ".ndjson"):
         return None
     if Path(source).suffix.lower() != ".csv":
         encoding = bom_encoding(source)
         return f"input decoded from {encoding} (byte order mark)" if encoding else None
-    encoding, decoded = csv_decoding(Path(source))
+    encoding, decoded = csv_decoding(Path(source), asked=encoding and asked_encoding(encoding))
     separator = csv_separator(Path(source), encoding)
     notes = ([f"input {decoded}"] if decoded else []) + \
         ([f"fields separated by {separator_name(separator)}, as in the header"] if separator != "," else [])
