@@ -163,13 +163,13 @@ def _audit(args: argparse.Namespace) -> None:
 def _about_input(source, corpus, encoding: str | None) -> str:
     """For the audit's summary: the records left out (as `openness score` rejects them; it writes
     them with their reasons) and how a table file was read."""
+    from openness.core.corpus import rejects_line
     from openness.core.streaming import input_note
 
     notes = [note] if (note := input_note(source, encoding)) else []  # once: it decodes the whole file
     if len(corpus.rejects):
-        first = corpus.rejects.iloc[0]
-        notes.insert(0, f"{len(corpus.rejects)} of {corpus.n_read} records left out (first: {first['location']}, "
-                        f"{first['reason']}; `openness score` writes them all with their reasons)")
+        left_out = rejects_line(len(corpus.rejects), corpus.n_read, corpus.rejects, "records left out")
+        notes.insert(0, f"{left_out}, which `openness score` writes with their reasons")
     return f" ({'; '.join(notes)})" if notes else ""
 
 

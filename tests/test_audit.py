@@ -200,7 +200,8 @@ def test_the_summary_says_what_was_left_out_and_how_the_file_was_read(tmp_path, 
     corpus.write_bytes("id;text\n1;Caf\xe9 owners fear the risk of misuse of open weights.\n2;\n".encode("cp1252"))
     assert main(["audit", str(corpus), "-o", str(tmp_path / "sheet.csv"), "--n", "2"]) == 0
     summary = capsys.readouterr().err
-    assert f"(1 of 2 records left out (first: {corpus}:line 3, empty text; `openness score` writes them all" in summary
+    assert f"(1 of 2 records left out (first: {corpus}:line 3, empty text), which `openness score` writes with their " \
+           "reasons" in summary
     assert "; input decoded as Windows-1252: not valid UTF-8 (first invalid byte at offset 13); fields separated by ';'" \
         in summary
     clean = tmp_path / "clean.csv"

@@ -167,10 +167,17 @@ def iter_quietly(
     return _corpora(source, *_text_and_id(_columns(source, encoding), text, id), chunksize, share, encoding=encoding)
 
 
+def rejects_line(n_rejected: int, n_read: int, rejects: pd.DataFrame, what: str = "records rejected") -> str:
+    """'N of M records rejected (first: location, reason)': how every warning and summary
+    counts the rejects, naming the first so that a user can open the file there."""
+    first = rejects.iloc[0]
+    return f"{n_rejected} of {n_read} {what} (first: {first['location']}, {first['reason']})"
+
+
 def _warn_rejects(n_rejected: int, n_read: int, rejects: pd.DataFrame | None, stacklevel: int = 3) -> None:
     if n_rejected:
-        warnings.warn(f"{n_rejected} of {n_read} records rejected (first: {rejects['location'].iloc[0]}, "
-                      f"{rejects['reason'].iloc[0]}); see corpus.rejects", RejectsWarning, stacklevel=stacklevel)
+        warnings.warn(f"{rejects_line(n_rejected, n_read, rejects)}; see corpus.rejects", RejectsWarning,
+                      stacklevel=stacklevel)
 
 
 def _corpora(source, text: str, id: str | None, chunksize: int | None, share: Share | None = None,

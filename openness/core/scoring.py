@@ -40,7 +40,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .corpus import LONE_SURROGATE, Corpus, RejectsWarning, read_quietly
+from .corpus import LONE_SURROGATE, Corpus, RejectsWarning, read_quietly, rejects_line
 from .labs import LabRegistry, load_labs
 from .matcher import Matcher, code_points, leftmost_longest, stays_in_word
 from .references import in_references
@@ -551,8 +551,7 @@ def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, lab
         # its own warning below; a missing text column is a CorpusError naming the columns there are
         corpus = read_quietly(corpus, id="doc_id" if "doc_id" in corpus.columns else None)
         if len(corpus.rejects):
-            warnings.warn(f"{len(corpus.rejects)} of {corpus.n_read} rows not scored (first: "
-                          f"{corpus.rejects['location'].iloc[0]}, {corpus.rejects['reason'].iloc[0]}); "
+            warnings.warn(f"{rejects_line(len(corpus.rejects), corpus.n_read, corpus.rejects, 'rows not scored')}; "
                           "see scores.rejects", RejectsWarning, stacklevel=2)
     scores = score_rows(corpus.docs, rubric, labs)
     scores.rejects = corpus.rejects
