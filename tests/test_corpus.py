@@ -369,6 +369,35 @@ def test_id_and_date_columns_are_found_in_any_case(tmp_path, header, ids, dates)
     assert ids is None or corpus.docs[ids].tolist() == ["x7"]
 
 
+def test_a_named_date_column_gives_the_dates_whatever_else_is_called_published(tmp_path):
+    """`date=` picks the column (a scraper's `pub_date`); a `published` column of another
+    meaning (a yes/no field) is kept beside it as `published_original`; a value that is no
+    date is NaT and flagged, naming the column."""
+    path = tmp_path / "scraped.csv"
+    path.write_text("id,pub_date,published,text\na,11.03.2024,yes,Open weights.\nb,2024-04-02,no,Closed models.\n"
+                    "c,soon,yes,A third text.\n")
+    assert read_corpus(path).docs["published"].isna().all()  # without date=, the yes/no column is no date
+    corpus = read_corpus(path, date="pub_date")
+    docs = corpus.docs
+    assert docs["published"].tolist()[:2] == [pd.Timestamp("2024-03-11"), pd.Timestamp("2024-04-02")]
+    assert pd.isna(docs["published"].iloc[2]) and docs["published_original"].tolist() == ["yes", "no", "yes"]
+    assert corpus.flags.values.tolist() == [["c", "pub_date not a date: 'soon'"]]
+    chunks = list(iter_corpus(path, date="pub_date", chunksize=1))
+    assert pd.concat([chunk.docs for chunk in chunks])["published"].tolist()[:2] == docs["published"].tolist()[:2]
+
+
+@pytest.mark.parametrize("date, message", [
+    ("Date", "scraped.csv: date column 'Date' not found; available columns: id, pub_date, text (pick one with date=\"...\")"),
+    ("text", "scraped.csv: the date column and the text column are both 'text'"),
+])
+def test_a_named_date_column_that_is_not_there_is_one_clear_error(tmp_path, date, message):
+    path = tmp_path / "scraped.csv"
+    path.write_text("id,pub_date,text\na,2024-03-11,Open weights.\n")
+    with pytest.raises(CorpusError) as error:
+        read_corpus(path, date=date)
+    assert str(error.value).endswith(message)
+
+
 def test_the_text_column_is_found_in_another_case_unless_two_compete(tmp_path):
     """Excel's `Text`: found as `text` is, by `read_corpus` and `openness claims`; with both
     `Text` and `TEXT` and no `text`, neither is guessed."""

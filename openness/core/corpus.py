@@ -10,8 +10,8 @@ Decisions worth knowing:
   (`Records.where`): `path:line N` in a CSV or JSONL file, `path:row N` in Parquet, the file
   in a folder, `row N` in a DataFrame. Only kept documents claim an id or a text,
   so "first kept" always points at a document in `docs` (possibly of an earlier chunk).
-- `published`: from the first column named `published`, else `date` (any case: `Date` and
-  `Published` from a spreadsheet too). ISO 8601 first (vectorised); dotted dates (`11.03.2024`,
+- `published`: from the column the user names (`date=`), else the first column named
+  `published`, else `date` (any case: `Date` and `Published` from a spreadsheet too). ISO 8601 first (vectorised); dotted dates (`11.03.2024`,
   `11.03.24`, as written in Germany) day first; other spellings ("5 March 2024") one by one,
   where slashed dates are month first (`05/03/2024` is 3 May) unless the first number exceeds
   12 (`25/03/2024` is 25 March). Offsets are converted to UTC and dropped, so the column is
@@ -36,7 +36,8 @@ from typing import Callable, Iterator
 import numpy as np
 import pandas as pd
 
-from .readers import CorpusError, Records, first_columns, plain_strings, read_records
+from .io import path_name
+from .readers import CorpusError, Records, first_columns, missing_column, plain_strings, read_records
 from .shards import Share
 
 __all__ = ["Corpus", "CorpusError", "RejectsWarning", "id_column", "iter_corpus", "read_corpus"]
@@ -114,29 +115,30 @@ def _text_and_id(columns: list[str], text: str, id: str | None) -> tuple[str, st
 
 
 def read_corpus(source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None,
-                encoding: str | None = None) -> Corpus:
+                encoding: str | None = None, date: str | None = None) -> Corpus:
     """Read a folder, a .csv/.jsonl/.ndjson/.parquet file or a DataFrame into one Corpus; ids
     from the column `id`, else as `id_column` finds them (as `openness score` does). A CSV
     file or a folder's files are decoded from `encoding` (a Python codec name: "cp1252",
     "gbk") when given, else as the reader guesses (UTF-8, UTF-16/32 with a byte order mark,
-    Windows-1252). A `RejectsWarning` says how many records went to `corpus.rejects`, and the
-    first one."""
-    corpus = read_quietly(source, text, id, encoding)
+    Windows-1252). `published` is parsed from the column `date` when given, else from one
+    called `published` or `date`. A `RejectsWarning` says how many records went to
+    `corpus.rejects`, and the first one."""
+    corpus = read_quietly(source, text, id, encoding, date)
     _warn_rejects(len(corpus.rejects), corpus.n_read, corpus.rejects)
     return corpus
 
 
 def iter_corpus(
     source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None, chunksize: int = 10_000,
-    share: Share | None = None, encoding: str | None = None,
+    share: Share | None = None, encoding: str | None = None, date: str | None = None,
 ) -> Iterator[Corpus]:
     """Stream a table file as one Corpus per `chunksize` records with bounded memory. Row-number
     ids continue across chunks and duplicate ids/texts are found across chunks; folders and
     DataFrames come as a single Corpus. With `share`, chunks other workers read come back
     without documents or rejects, and are read no further than the format requires. After the
     last chunk, a `RejectsWarning` says how many records were rejected over all chunks.
-    `encoding` as for `read_corpus`."""
-    chunks = iter_quietly(source, text, id, chunksize, share, encoding)
+    `encoding` and `date` as for `read_corpus`."""
+    chunks = iter_quietly(source, text, id, chunksize, share, encoding, date)
 
     def warning_at_the_end() -> Iterator[Corpus]:
         n_rejected, n_read, first = 0, 0, None
@@ -150,21 +152,22 @@ def iter_corpus(
 
 
 def read_quietly(source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None,
-                 encoding: str | None = None) -> Corpus:
+                 encoding: str | None = None, date: str | None = None) -> Corpus:
     """`read_corpus` without the warning: for callers that report the rejects themselves."""
     (corpus,) = _corpora(source, *_text_and_id(_columns(source, encoding), text, id), chunksize=None,
-                         encoding=encoding)  # unchunked: one Corpus
+                         encoding=encoding, date=date)  # unchunked: one Corpus
     return corpus
 
 
 def iter_quietly(
     source: str | os.PathLike | pd.DataFrame, text: str = "text", id: str | None = None, chunksize: int = 10_000,
-    share: Share | None = None, encoding: str | None = None,
+    share: Share | None = None, encoding: str | None = None, date: str | None = None,
 ) -> Iterator[Corpus]:
     """`iter_corpus` without the warning: for callers that report the rejects themselves."""
     if chunksize < 1:
         raise ValueError(f"chunksize must be at least 1, not {chunksize}")
-    return _corpora(source, *_text_and_id(_columns(source, encoding), text, id), chunksize, share, encoding=encoding)
+    return _corpora(source, *_text_and_id(_columns(source, encoding), text, id), chunksize, share, encoding=encoding,
+                    date=date)
 
 
 def rejects_line(n_rejected: int, n_read: int, rejects: pd.DataFrame, what: str = "records rejected") -> str:
@@ -181,14 +184,19 @@ def _warn_rejects(n_rejected: int, n_read: int, rejects: pd.DataFrame | None, st
 
 
 def _corpora(source, text: str, id: str | None, chunksize: int | None, share: Share | None = None,
-             seen: _Seen | None = None, encoding: str | None = None) -> Iterator[Corpus]:
+             seen: _Seen | None = None, encoding: str | None = None, date: str | None = None) -> Iterator[Corpus]:
     seen, start = _Seen(share=share) if seen is None else seen, 0
     for records in read_records(source, text, id, chunksize, share, encoding):
         if isinstance(records, int):
             yield seen.skipped(records)
             start += records
             continue
-        yield _rows(records, text, id, start, seen)
+        if date is not None and (date not in records.frame.columns or date == text):
+            where = "DataFrame" if isinstance(source, pd.DataFrame) else path_name(Path(source))
+            if date == text:
+                raise CorpusError(f"{where}: the date column and the text column are both {text!r}")
+            raise missing_column(where, date, "date", records.frame.columns)
+        yield _rows(records, text, id, start, seen, date)
         start += len(records.frame)
 
 
@@ -274,10 +282,10 @@ class _Recorder(_Seen):
 
 
 def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locate: Callable[[list[int]], list[str]], seen: _Seen,
-              reasons: pd.Series | None = None, flags: list[tuple[int, str]] = ()) -> Corpus:
+              reasons: pd.Series | None = None, flags: list[tuple[int, str]] = (), date: str | None = None) -> Corpus:
     """Check every record of `frame` (positionally aligned with `ids`, any reasons found while
     reading and flags keyed by position) and split them into docs and rejects, located by
-    `locate` (positions -> locations)."""
+    `locate` (positions -> locations); dates from the column `date` (see `_parse_published`)."""
     frame, flags = without_surrogates(frame.reset_index(drop=True), list(flags))
     ids = ids.reset_index(drop=True).astype(object)
     reason = pd.Series(None, index=frame.index, dtype=object) if reasons is None else reasons.reset_index(drop=True)
@@ -309,7 +317,7 @@ def _assemble(frame: pd.DataFrame, text: str, ids: pd.Series, locate: Callable[[
         kept_here = [index for index in range(len(positions)) if index not in repeated]
         seen.share.tell(seen.chunk, [claimed_ids[index] for index in kept_here], [digests[index] for index in kept_here])
     seen.chunk += 1
-    docs, date_flags = _parse_published(_docs(frame[kept], text, ids[kept]))
+    docs, date_flags = _parse_published(_docs(frame[kept], text, ids[kept]), date)
     doc_position = kept.cumsum() - 1
     flag_rows = [(doc_position[position], ids[position], note) for position, note in flags if kept[position]]
     flag_rows = sorted(flag_rows + date_flags, key=lambda row: row[0])
@@ -341,10 +349,11 @@ def _docs(kept: pd.DataFrame, text: str, ids: pd.Series) -> pd.DataFrame:
     return _as_str(pd.concat([docs, variables], axis=1), ("doc_id", "text"))
 
 
-def _parse_published(docs: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
-    """Add `published` (datetime64, UTC made naive) from a `published` or `date` column (in any
-    case); values that do not parse become NaT and are flagged. The original column is kept."""
-    source = _named([str(name) for name in docs.columns], DATE_COLUMNS, other_than="text")
+def _parse_published(docs: pd.DataFrame, date: str | None = None) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
+    """Add `published` (datetime64, UTC made naive) from the column `date`, else a `published`
+    or `date` column (in any case); values that do not parse become NaT and are flagged. The
+    original column is kept."""
+    source = _named([str(name) for name in docs.columns], DATE_COLUMNS, other_than="text") if date is None else date
     if source is None:
         return docs, []
     raw = docs[source].astype("string").str.strip()  # YAML dates and datetimes print as ISO 8601
@@ -375,7 +384,7 @@ def _day_first(match: re.Match) -> str:
     return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
-def _rows(records: Records, text: str, id: str | None, start: int, seen: _Seen) -> Corpus:
+def _rows(records: Records, text: str, id: str | None, start: int, seen: _Seen, date: str | None = None) -> Corpus:
     """Assemble a chunk: doc_ids from the id column (the user's, else the reader's), else the
     0-based row number counted from `start`; rejects located as the reader knows them
     (`Records.where`: a file's path, `path:line N` of a CSV or JSONL file, `path:row N` of a
@@ -386,7 +395,7 @@ def _rows(records: Records, text: str, id: str | None, start: int, seen: _Seen) 
     if id == "doc_id":
         frame = frame.drop(columns="doc_id")
     return _assemble(frame, text, ids, lambda positions: records.where(positions, start), seen, records.reasons,
-                     records.flags)
+                     records.flags, date)
 
 
 def _ids(values: pd.Series) -> pd.Series:
