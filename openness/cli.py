@@ -103,6 +103,17 @@ def _source_frames(name: str) -> dict[str, pd.DataFrame] | None:
     return frames
 
 
+def _refuse_corpus_options(args: argparse.Namespace, name: str) -> None:
+    """A registered source is read with its own text, ids and decoding: a corpus file's
+    options for it are a mistake, said before its raw files are looked for."""
+    from openness.data.catalogue import PARSERS
+
+    given = args.text_column != "text" or args.id_column is not None or args.encoding is not None
+    if given and name in {parser.id for parser in PARSERS}:
+        raise ValueError(f"--text-column, --id-column and --encoding are for a corpus file; {name} is a "
+                         "registered source, read with its own text and ids")
+
+
 def _source_documents(name: str) -> pd.DataFrame | None:
     """The documents (doc_id, text) of a registered text source, None for a corpus path."""
     frames = _source_frames(name)
@@ -124,6 +135,7 @@ def _audit(args: argparse.Namespace) -> None:
         for sheet_path in (args.output, args.view):  # a judge may fill in either
             if sheet_path is not None:
                 refuse_filled_sheet(sheet_path, tuple(CODES))
+        _refuse_corpus_options(args, args.corpus)
         frames = _source_frames(args.corpus)
         about_input = ""  # for a corpus of the user's: what was left out and how it was read, as `score` says
         if frames is None:  # a corpus of the user's: text and ids found as `openness score` finds them
@@ -131,9 +143,6 @@ def _audit(args: argparse.Namespace) -> None:
             corpus = read_quietly(args.corpus, text=args.text_column, id=id_column, encoding=args.encoding)
             docs = corpus.docs[["doc_id", "text"]]
             about_input = _about_input(args.corpus, corpus, args.encoding)
-        elif args.text_column != "text" or args.id_column is not None or args.encoding is not None:
-            raise ValueError(f"--text-column, --id-column and --encoding are for a corpus file; {args.corpus} is a "
-                             "registered source, read with its own text and ids")
         else:
             docs = frames["documents"][["doc_id", "text"]]
         scores = score_rows(docs)
@@ -154,10 +163,15 @@ def _audit(args: argparse.Namespace) -> None:
         raise _naming_the_option(error) from error
     if args.sentences:
         print(f"{args.output}: {len(sheet)} of {len(scores.sentences)} sentences in {len(docs)} documents drawn "
-              f"(seed {args.seed}){about_input}; code {', '.join(CODES)} with the codebook", file=sys.stderr)
+              f"(seed {args.seed}){about_input}; code {', '.join(CODES)} with the codebook ({CODEBOOK})", file=sys.stderr)
     else:
         print(f"{args.output}: {len(sheet)} of {len(scores.evidence)} hits in {len(docs)} documents drawn "
-              f"(seed {args.seed}){about_input}; fill in `verdict` with one of {', '.join(VERDICTS)}", file=sys.stderr)
+              f"(seed {args.seed}){about_input}; fill in `verdict` with one of {', '.join(VERDICTS)}, as the codebook "
+              f"defines the themes ({CODEBOOK})", file=sys.stderr)
+
+
+# where a user finds the codebook the coded and judged sheets follow
+CODEBOOK = "data/raw/gold/codebook.md after `openness data fetch gold`, or gold/codebook.md of a data mirror"
 
 
 def _about_input(source, corpus, encoding: str | None) -> str:
@@ -210,9 +224,8 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
 
     scorer, fired, n_docs, n_rejected = Scorer(rubric, load_labs()), set(), 0, 0
     try:
+        _refuse_corpus_options(args, args.corpus)
         source = _source_documents(args.corpus)
-        if source is not None and args.encoding is not None:
-            raise ValueError(f"--encoding is for a corpus file; {args.corpus} is a registered source, read with its own")
         chunks = [(source, 0)] if source is not None else (
             (chunk.docs, len(chunk.rejects)) for chunk in iter_quietly(args.corpus, text=args.text_column, id=args.id_column,
                                                                        encoding=args.encoding))

@@ -2,9 +2,10 @@
 dev sheet in turn, the classifier of `openness.analysis.classify` (TF-IDF of words and word
 pairs, no rubric features) is fitted on the gold dev sentences, gold2 and the other news dev
 sheets, and may add a theme to a sentence of the held-out sheet where no cue found it, when
-its probability passes a threshold. The rubric's figures are training figures (its cues were
-written from these sheets); the added sentences are out of sheet. The held-out news check
-sentences are not read.
+its probability passes a threshold (every threshold of `THRESHOLDS` is printed: one picked
+from them would be picked on these sheets). The rubric's figures are training figures where
+its cues were written from the sheet (all but news9); the added sentences are out of sheet.
+The held-out news check sentences are not read.
 
     python scripts/news_theme_model.py /work/shared/data
 """

@@ -59,6 +59,12 @@ def test_a_judged_sheet_with_an_unknown_verdict_is_refused_with_its_line(tmp_pat
         sheets(tmp_path)
 
 
+def test_a_verdict_is_read_in_any_case_and_without_surrounding_spaces(tmp_path):
+    """A spreadsheet capitalises the first letter of a cell, or keeps a space typed after it."""
+    judged(["Correct", " wrong-theme ", "BOILERPLATE"], ["safety"] * 3, [0] * 3).to_csv(tmp_path / "x-audit-a.csv", index=False)
+    assert sheets(tmp_path)["verdict"].tolist() == ["correct", "wrong-theme", "boilerplate"]
+
+
 def test_a_wrong_stance_verdict_on_a_hit_that_takes_no_side_is_refused_with_its_line_and_hit(tmp_path, capsys):
     sheet = judged(["correct", "wrong-stance", "correct", "wrong-stance", "wrong-stance"], ["safety"] * 5, [0, 1, 0, 0, 0])
     sheet.to_csv(tmp_path / "x-audit-a.csv", index=False)
@@ -204,6 +210,8 @@ def test_the_summary_says_what_was_left_out_and_how_the_file_was_read(tmp_path, 
            "reasons" in summary
     assert "; input decoded as Windows-1252: not valid UTF-8 (first invalid byte at offset 13); fields separated by ';'" \
         in summary
+    assert summary.rstrip().endswith("as the codebook defines the themes (data/raw/gold/codebook.md after `openness data "
+                                     "fetch gold`, or gold/codebook.md of a data mirror)")
     clean = tmp_path / "clean.csv"
     clean.write_text("id,text\n1,The risk of misuse of open weights.\n", encoding="utf-8")
     assert main(["audit", str(clean), "-o", str(tmp_path / "sheet2.csv"), "--n", "1"]) == 0

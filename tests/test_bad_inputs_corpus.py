@@ -222,6 +222,16 @@ def test_jsonl_truncated_last_line():
     assert corpus.n_read == 3 and balanced(corpus)
 
 
+def test_jsonl_line_missing_its_closing_brace_is_located_at_the_lines_end(tmp_path):
+    """The line break is not part of the JSON: the error sits where the line ends, not in
+    "column 1" of a line after it."""
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"id": "c1", "text": "Open weights."}\n{"id": "c2", "text": "No brace"\n')
+    corpus = read_corpus(path, id="id")
+    column = len('{"id": "c2", "text": "No brace"') + 1
+    assert corpus.rejects.values.tolist() == [[f"{path}:line 2", "", f"invalid JSON: Expecting ',' delimiter (column {column})"]]
+
+
 def test_parquet_without_text_column(tmp_path):
     path = tmp_path / "no_text.parquet"
     pq.write_table(pa.table({"id": ["p1"], "content": ["Words in the wrong column."]}), path)

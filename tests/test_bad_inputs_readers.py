@@ -445,12 +445,15 @@ def test_bytes_not_valid_in_the_named_codec_are_replaced_and_flagged_row_by_row(
     assert f"(input {note})" in capsys.readouterr().err
 
 
-def test_a_folder_in_a_named_codec_utf16_without_its_mark_included(tmp_path):
-    """Without a byte order mark, UTF-16's NUL bytes are text once the user names the codec."""
+def test_a_folder_in_a_named_codec_reads_utf16_without_its_mark_once_its_byte_order_is_named(tmp_path):
+    """Without a byte order mark, UTF-16's NUL bytes are text once the user names the codec and
+    its byte order; `utf-16` alone says no byte order, and the file is rejected saying so."""
     (tmp_path / "a.txt").write_bytes("Stra\u00dfe und Caf\u00e9.".encode("utf-16-le"))
     assert read_corpus(tmp_path).rejects["reason"].str.startswith("binary content (NUL bytes)").tolist() == [True]
     corpus = read_corpus(tmp_path, encoding="utf-16-le")
     assert corpus.docs["text"].tolist() == ["Stra\u00dfe und Caf\u00e9."] and corpus.flags.empty
+    assert read_corpus(tmp_path, encoding="utf-16").rejects["reason"].tolist() == [
+        "cannot read as UTF-16: no byte order mark; name the byte order (utf-16-le or utf-16-be)"]
     (tmp_path / "a.txt").write_bytes("Caf\u00e9 ".encode("latin-1") + b"\x00 binary.")
     assert read_corpus(tmp_path, encoding="latin-1").rejects["reason"].tolist() == ["binary content (NUL bytes)"]
 
@@ -462,13 +465,49 @@ def test_a_folder_file_not_valid_in_the_named_codec_is_flagged_where_it_breaks(t
     assert corpus.flags.values.tolist() == [["note", "decoded with replacement (not valid gbk at byte 6)"]]
 
 
+def test_a_byte_order_mark_wins_over_a_named_codec_and_the_note_says_so(tmp_path):
+    """Notepad's files carry the mark of what they are: named cp1252, a UTF-8 or UTF-16 file
+    with its mark is still read as the mark says (it was garbled, its first column renamed)."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(b"\xef\xbb\xbf" + "Caf\u00e9 open.".encode())
+    (folder / "b.txt").write_bytes("Open, caf\u00e9.".encode("utf-16"))
+    (folder / "c.txt").write_bytes("Caf\u00e9 plain.".encode("cp1252"))
+    corpus = read_corpus(folder, encoding="cp1252")
+    assert corpus.docs["text"].tolist() == ["Caf\u00e9 open.", "Open, caf\u00e9.", "Caf\u00e9 plain."]
+    assert corpus.flags.values.tolist() == [
+        ["a", "read as its byte order mark says (UTF-8), not as cp1252"],
+        ["b", "decoded from UTF-16 (byte order mark)"], ["b", "read as its byte order mark says (UTF-16), not as cp1252"]]
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "id,text\na,Caf\u00e9 open.\n".encode())
+    corpus = read_corpus(path, encoding="cp1252")
+    assert corpus.docs[["doc_id", "text"]].values.tolist() == [["a", "Caf\u00e9 open."]]
+    assert corpus.flags.values.tolist() == [["a", "read as its byte order mark says (UTF-8), not as cp1252"]]
+
+
+def test_the_invalid_byte_of_a_named_utf8_file_is_counted_from_the_files_start(tmp_path, capsys):
+    """As the guess counts it: the mark's three bytes included, whatever the block size."""
+    from openness.cli import main
+
+    path = tmp_path / "b.csv"
+    path.write_bytes(b"\xef\xbb\xbfid,text\na,caf\xc3\xa9.\nb,bad \xff.\n")
+    notes = []
+    for named in ([], ["--encoding", "utf-8"]):
+        assert main(["score", str(path), "-o", str(tmp_path / "out.csv"), *named]) == 0
+        notes.append(capsys.readouterr().err.split("(input ")[1].split(")")[0])
+    first_bad = path.read_bytes().index(b"\xff")
+    assert notes[0] == notes[1] == f"decoded with replacement: not valid UTF-8 (first invalid byte at offset {first_bad}"
+
+
 @pytest.mark.parametrize("name, encoding, message", [
     ("notes.jsonl", "cp1252", "notes.jsonl: an encoding is for a CSV file or a folder's files; JSON Lines are UTF-8"),
     ("notes.parquet", "cp1252", "notes.parquet: an encoding is for a CSV file or a folder's files; Parquet text is UTF-8"),
     ("notes.csv", "klingon", "unknown encoding 'klingon' (e.g. utf-8, cp1252"),
     ("notes.csv", "base64", "'base64' is not a text encoding"),
-    ("notes.csv", "utf-16", "notes.csv: cannot read as utf-16: UTF-16 stream does not start with BOM; without a byte "
+    ("notes.csv", "utf-16", "notes.csv: cannot read as UTF-16: UTF-16 stream does not start with BOM; without a byte "
                             "order mark name the byte order (utf-16-le or utf-16-be)"),
+    ("notes.csv", "utf-32", "notes.csv: cannot read as UTF-32: UTF-32 stream does not start with BOM"),
+    ("notes.csv", "punycode", "notes.csv: cannot read as punycode: "),
 ])
 def test_an_encoding_that_cannot_apply_is_one_clear_error(tmp_path, name, encoding, message):
     path = tmp_path / name
@@ -480,10 +519,21 @@ def test_an_encoding_that_cannot_apply_is_one_clear_error(tmp_path, name, encodi
     assert message in str(error.value)
 
 
-def test_a_dataframe_takes_no_encoding():
+def test_a_dataframe_or_a_corpus_takes_no_encoding():
+    from openness.core.streaming import score_iter
+
+    frame = pd.DataFrame({"text": ["Open weights."]})
     with pytest.raises(CorpusError, match="DataFrame: an encoding is for a CSV file or a folder's files; a DataFrame "
                                           "holds text already"):
-        read_corpus(pd.DataFrame({"text": ["Open weights."]}), encoding="cp1252")
+        read_corpus(frame, encoding="cp1252")
+    with pytest.raises(CorpusError, match="Corpus: an encoding is for a CSV file or a folder's files; a Corpus holds"):
+        list(score_iter(read_corpus(frame), encoding="cp1252"))
+
+
+def test_a_codec_that_cannot_read_a_folder_file_rejects_that_file_only(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"Open weights \xff here.")
+    corpus = read_corpus(tmp_path, encoding="punycode")
+    assert corpus.docs.empty and corpus.rejects["reason"].str.startswith("cannot read as punycode: ").tolist() == [True]
 
 
 def test_claims_and_audit_read_the_named_codec_as_score_does(tmp_path, capsys):
@@ -504,3 +554,24 @@ def test_claims_and_audit_read_the_named_codec_as_score_does(tmp_path, capsys):
     assert "publiés" in pd.read_csv(view)["text"].iloc[0]
     assert main(["audit", "news-scrape", "-o", str(tmp_path / "s.csv"), "--encoding", "cp850"]) == 2
     assert "--encoding are for a corpus file" in capsys.readouterr().err
+
+
+def test_the_summary_of_a_folder_says_how_many_files_were_flagged_and_the_first(tmp_path, capsys):
+    """`openness score`'s output has no flag column: a folder file decoded as Windows-1252 (or
+    from a codec's replacement) was said nowhere; a CSV's decoding is said once, as before."""
+    from openness.cli import main
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Plain text on open weights.", encoding="utf-8")
+    (folder / "b.txt").write_bytes("Caf\xe9 owners on open weights.".encode("cp1252"))
+    (folder / "c.md").write_text("---\ndate: soon\n---\nA third note on open weights.\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["score", str(folder), "-o", str(out)]) == 0
+    assert capsys.readouterr().err.strip() == (
+        f"3 read, 3 scored -> {out} (2 documents flagged (first: b, decoded as Windows-1252 (invalid UTF-8 at byte 3); "
+        "in Python `read_corpus(...).flags` lists them))")
+    path = tmp_path / "excel.csv"
+    path.write_bytes("id,text\na,Caf\xe9 owners.\n".encode("cp1252"))
+    assert main(["score", str(path), "-o", str(out)]) == 0
+    assert "flagged" not in capsys.readouterr().err

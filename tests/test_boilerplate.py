@@ -71,6 +71,15 @@ def test_each_kind_of_boilerplate_is_removed_by_its_rule(cleaned):
     assert (cleaned.loc[:, "chars"] - cleaned.loc[:, list(RULES)].sum(axis=1) == cleaned.text.map(visible)).all()
 
 
+def test_a_run_of_share_buttons_glued_between_the_byline_and_the_article_goes():
+    """Vox's buttons (Reddit, Pocket, Flipboard, Email) sit between its byline and the article."""
+    buttons = "Reddit Pocket Flipboard Email"
+    text = "\n".join(["By Ada Morel Mar 15, 2023, 9:20am " + buttons + " " + ESSAY[0], ESSAY[1]])
+    out = clean_pages(pd.Series({"v": text}), pd.Series({"v": "vox.com"}))
+    assert out.loc["v", "share/follow"] == visible(buttons)
+    assert out.loc["v", "text"] == "By Ada Morel Mar 15, 2023, 9:20am " + ESSAY[0] + "\n" + ESSAY[1]
+
+
 def test_a_page_repeating_its_own_lines_keeps_the_first(cleaned):
     twice = "\n".join([ARTICLES[0], "A line written once more for the test.", "A line written once more for the test."])
     out = clean_pages(pd.Series({"p": twice}), pd.Series({"p": "c.example"}))
@@ -367,6 +376,19 @@ def test_a_byline_without_a_bio_and_an_early_story_by_stay():
     tnw = "\n".join(["Story by Ada Morel, with reporting from the port. " + ESSAY[0], *ESSAY, *ARTICLES])
     out = clean_pages(pd.Series({"v": verge, "t": tnw}), pd.Series({"v": "theverge.com", "t": "thenextweb.com"}))
     assert out.loc["v", "byline bio"] == 0 and out.loc["t", "byline bio"] == 0
+
+
+def test_a_vox_header_goes_up_to_the_end_of_an_early_section_label_line():
+    """The picture's caption and credit, "Filed under:", the section and the headline share the
+    page's first line; the article starts on the next."""
+    header = "Ferry crews at dawn. Ada Morel for Vox Filed under: Technology The harbour's new cranes, explained."
+    text = "\n".join([header, ESSAY[0], ESSAY[1]])
+    out = clean_pages(pd.Series({"v": text, "g": text}), pd.Series({"v": "vox.com", "g": "theguardian.com"}))
+    assert out.loc["v", "page header"] == visible(header) and out.loc["v", "text"] == "\n".join(ESSAY[:2])
+    assert out.loc["g", "page header"] == 0
+    before = [*ARTICLES, ESSAY[0], ESSAY[2], *(f"On day {day} of the vote: {GLUED}" for day in range(1, 4))]
+    late = "\n".join([*before, header, ESSAY[1]])  # over 1,000 characters in: left to the other rules
+    assert clean_pages(pd.Series({"v": late}), pd.Series({"v": "vox.com"})).loc["v", "page header"] == 0
 
 
 def test_a_wired_header_goes_up_to_an_early_save_button():

@@ -64,6 +64,18 @@ def test_score_reads_a_frame_as_read_corpus_does():
         openness.score(pd.DataFrame({"body": GOOD}))
 
 
+def test_score_reads_a_file_or_folder_as_read_corpus_does(tmp_path):
+    """`openness.score("mine.csv")`, as `score_iter` and the command take a path (it was an
+    AttributeError); its rejects located by file line and counted in the warning."""
+    path = tmp_path / "mine.csv"
+    pd.DataFrame({"id": ["x", "y", "z", "w"], "text": [*GOOD, ""]}).to_csv(path, index=False)
+    with pytest.warns(openness.core.corpus.RejectsWarning, match=rf"1 of 4 rows not scored \(first: {path}:line 5, empty text\)"):
+        scores = openness.score(path)
+    expected = score_rows(pd.DataFrame({"doc_id": ["x", "y", "z"], "text": GOOD})).documents
+    pd.testing.assert_frame_equal(scores.documents, expected)
+    assert openness.score(str(path)).rejects["location"].tolist() == [f"{path}:line 5"]
+
+
 def test_dask_rejects_what_read_corpus_rejects(dask_client):
     import dask.dataframe as dd
 

@@ -174,7 +174,8 @@ def test_photo_credits_are_counted_where_the_pictures_are(mirrored):
 # credit, a WIRED newsletter's closing links, a New Yorker favourites list after "♦"; rounds 6
 # and 7: Mashable's related headlines glued into a paragraph, MIT Technology Review's stories
 # with bylines after its "hide by" share bar; round 8: a Guardian header over a video (no photo
-# credit before its dateline), Mashable's topic tags with the author's bio glued to them.
+# credit before its dateline), Mashable's topic tags with the author's bio glued to them;
+# round 13: a Vox picture credit and section label on the headline's line.
 AUDITED_BOILERPLATE = [("round2", "news-3234", "C2.federal", 1045, 1069),
                        ("round3", "news-10786", "C2.regulat*", 4616, 4626),
                        ("round4", "news-9369", "S1.hacker*", 15074, 15081),
@@ -182,7 +183,8 @@ AUDITED_BOILERPLATE = [("round2", "news-3234", "C2.federal", 1045, 1069),
                        ("round6", "news-227", "C1.competitor*", 2005, 2015),
                        ("round7", "news-570", "C2.white_house", 9408, 9419),
                        ("round8", "news-7024", "S1.harm", 105, 110),
-                       ("round8", "news-14288", "S1.bias*", 9635, 9639)]
+                       ("round8", "news-14288", "S1.bias*", 9635, 9639),
+                       ("round13", "news-10962", "S1.discriminat*", 276, 290)]
 
 
 # Found in the sweep of round 10 (seeded and targeted reading of about 400 hits): author bios by

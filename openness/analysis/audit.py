@@ -70,7 +70,9 @@ def refuse_filled_sheet(path, codes: tuple[str, ...]) -> None:
 def read_judged(path) -> pd.DataFrame:
     """A judged sheet, every row's verdict checked: a row left blank or a verdict mistyped
     would count as a wrong hit, and `wrong-stance` on a hit whose cue has stance 0 (it takes
-    no side to be wrong about) is a slip for another verdict. The separator is sniffed, as `refuse_filled_sheet` sniffs it."""
+    no side to be wrong about) is a slip for another verdict. A verdict is read in any case and
+    without the spaces around it (a spreadsheet's `Correct `). The separator is sniffed, as
+    `refuse_filled_sheet` sniffs it."""
     try:
         sheet = pd.read_csv(path, dtype={"doc_id": str, "cue": str, "theme": str, "verdict": str},
                             keep_default_na=False, sep=None, engine="python")
@@ -79,6 +81,7 @@ def read_judged(path) -> pd.DataFrame:
     missing = [c for c in SHEET_COLUMNS if c not in sheet.columns]
     if missing:
         raise AuditError(f"{path}: missing column(s) {', '.join(missing)}; start from `openness audit`'s sheet")
+    sheet["verdict"] = sheet["verdict"].str.strip().str.lower()
     blank = np.flatnonzero(sheet["verdict"].to_numpy() == "")
     if len(blank):
         raise AuditError(f"{path}, line {blank[0] + 2}: no verdict yet ({len(blank)} of {len(sheet)} rows unjudged); "

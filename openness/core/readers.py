@@ -81,6 +81,19 @@ _STOPPED, _LOST = "HTML parsing stopped early", "; text after that point is miss
 _LENIENT_LINE = re.compile(r"^([^\s:#][^:]*?)\s*:[ \t]*(.*?)\s*$")
 
 
+def _marked_codec(start: bytes) -> str | None:
+    """The codec a byte order mark at the start of a file names (Python's name; UTF-8's drops
+    the mark), None when there is none."""
+    if start.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    return None if (bom := _bom(start)) is None else bom.lower()
+
+
+def _family(codec: str) -> str:
+    """'utf-16' of 'utf-16-le', 'utf-8' of 'utf-8-sig': codecs that a byte order mark tells apart."""
+    return "-".join(codec.split("-")[:2])
+
+
 def bom_encoding(path: Path) -> str | None:
     """'UTF-16' or 'UTF-32' when the file starts with that byte order mark (an editor's
     'Unicode' save), else None (UTF-8, with or without its BOM)."""
@@ -105,31 +118,37 @@ def asked_encoding(name: str) -> str:
         codec = codecs.lookup(name)
     except LookupError:
         raise CorpusError(f"unknown encoding {name!r} (e.g. utf-8, cp1252, latin-1, utf-16, gbk, shift_jis)") from None
-    if not codec._is_text_encoding:
+    if not codec._is_text_encoding:  # no public name for what str.encode checks to refuse base64
         raise CorpusError(f"{name!r} is not a text encoding (e.g. utf-8, cp1252, latin-1, utf-16, gbk, shift_jis)")
     return "utf-8-sig" if codec.name == "utf-8" else codec.name
 
 
 def _shown(codec: str) -> str:
-    """A codec as a note names it: 'utf-8', not the 'utf-8-sig' that drops a byte order mark."""
-    return codec.removesuffix("-sig")
+    """A codec as a note names it: 'UTF-8' as the guessed notes spell it, not the 'utf-8-sig'
+    that drops a byte order mark."""
+    codec = codec.removesuffix("-sig")
+    return codec.upper() if codec.startswith("utf") else codec
 
 
 def csv_decoding(path: Path, plan: CsvPlan | None = None, asked: str | None = None) -> tuple[str, str | None]:
-    """The codec a CSV file is read with, and the note that says so when it is not UTF-8:
-    the `asked` codec (see `asked_encoding`) when the user named one, noted only where bytes
-    are not valid in it (each then U+FFFD); else the byte order mark's UTF-16/32, else UTF-8
-    (its BOM dropped), else, when the file is not valid UTF-8, Windows-1252 (bytes undefined
-    there become U+FFFD), unless `_reads_as_utf8` finds it UTF-8 with broken bytes: then read
-    as UTF-8, each invalid byte U+FFFD. A `plan` of the file knows its first invalid byte already."""
+    """The codec a CSV file is read with, and the note that says so when it is not UTF-8.
+
+    A byte order mark wins: UTF-16/32 as it says, UTF-8 with the mark dropped (noted when the
+    user named another codec). Else the `asked` codec (see `asked_encoding`) when the user
+    named one, noted only where bytes are not valid in it (each then U+FFFD). Else UTF-8, or,
+    when the file is not valid UTF-8, Windows-1252 (bytes undefined there become U+FFFD),
+    unless `_reads_as_utf8` finds it UTF-8 with broken bytes: then read as UTF-8, each invalid
+    byte U+FFFD. A `plan` of the file knows its first invalid byte already."""
     if asked is not None:
-        try:
-            bad_byte = _first_invalid(path, asked)
-        except UnicodeError as error:  # "UTF-16 stream does not start with BOM": not a byte, the whole file
-            raise CorpusError(f"{path_name(path)}: cannot read as {asked}: {error}; without a byte order mark "
-                              f"name the byte order ({asked}-le or {asked}-be)") from None
-        where = f"not valid {_shown(asked)} (first invalid byte at offset {bad_byte})"
-        return asked, None if bad_byte is None else f"{REPLACED}: {where}"
+        with open(path, "rb") as handle:
+            marked = _marked_codec(handle.read(4))
+        if marked is None:
+            return asked, _named_codec_note(path, asked)
+        encoding, note = csv_decoding(path, plan)
+        if _family(marked) != _family(asked):
+            note = "; ".join(filter(None, [note, f"read as its byte order mark says ({_shown(marked)}), not as "
+                                                 f"{_shown(asked)}"]))
+        return encoding, note
     encoding = bom_encoding(path)
     if encoding:
         return encoding.lower(), f"decoded from {encoding} (byte order mark)"
@@ -140,6 +159,20 @@ def csv_decoding(path: Path, plan: CsvPlan | None = None, asked: str | None = No
     if not _reads_as_utf8(path):
         return "cp1252", f"{CP1252}: {where}"
     return "utf-8-sig", f"{REPLACED}: {where}, in a file of UTF-8 characters"
+
+
+def _named_codec_note(path: Path, asked: str) -> str | None:
+    """The note on a file read in the codec the user named: None when every byte is valid in
+    it, else where the first invalid one is. A codec that cannot read the file at all (UTF-16
+    named for a file without the mark that gives its byte order) is a CorpusError."""
+    try:
+        bad_byte = _first_invalid(path, asked)
+        with open(path, encoding=asked, errors="replace", newline="") as handle:
+            handle.read(1 << 16)  # some codecs refuse the file, or replacement, whatever its bytes
+    except UnicodeError as error:
+        order = f"; without a byte order mark name the byte order ({asked}-le or {asked}-be)" if "BOM" in str(error) else ""
+        raise CorpusError(f"{path_name(path)}: cannot read as {_shown(asked)}: {error}{order}") from None
+    return None if bad_byte is None else f"{REPLACED}: not valid {_shown(asked)} (first invalid byte at offset {bad_byte})"
 
 
 # a valid multi-byte UTF-8 character (no overlong forms, surrogates or code points past U+10FFFF)
@@ -340,10 +373,18 @@ def _read_file(root: Path, relative: Path, encoding: str | None = None) -> tuple
         data = path.read_bytes()
     except OSError as error:
         return {}, f"cannot read: {error.strerror or error}", []
-    bom = _bom(data[:4])
+    bom, marked = _bom(data[:4]), _marked_codec(data[:4])
     if bom is None and b"\x00" in data and (encoding is None or _ascii_compatible(encoding)):
         return {}, "binary content (NUL bytes)" + _utf16_hint(data), []
-    content, notes = _decode_file(data, bom) if encoding is None else _decode_as(data, encoding)
+    if encoding is None or marked is not None:  # a byte order mark wins over a named codec
+        content, notes = _decode_file(data, bom)
+        if encoding is not None and _family(marked) != _family(encoding):
+            notes.append(f"read as its byte order mark says ({_shown(marked)}), not as {_shown(encoding)}")
+    else:
+        try:
+            content, notes = _decode_as(data, encoding)
+        except UnicodeError as error:
+            return {}, f"cannot read as {_shown(encoding)}: {error}", []
     if suffix in (".md", ".markdown"):
         front = split_front_matter(content)
         if front.refused:
@@ -387,7 +428,11 @@ def _decode_file(data: bytes, bom: str | None) -> tuple[str, list[str]]:
 
 
 def _decode_as(data: bytes, encoding: str) -> tuple[str, list[str]]:
-    """A folder file's text in the codec the user named, each invalid byte U+FFFD and noted."""
+    """A folder file without a byte order mark, in the codec the user named, each invalid byte
+    U+FFFD and noted. UTF-16 or UTF-32 named without the byte order is a UnicodeError: with
+    no mark, nothing says which (Python would take little-endian, silently)."""
+    if encoding in ("utf-16", "utf-32"):
+        raise UnicodeError(f"no byte order mark; name the byte order ({encoding}-le or {encoding}-be)")
     try:
         return data.decode(encoding), []
     except UnicodeDecodeError as error:
@@ -572,18 +617,18 @@ def read_table(source, encoding: str | None = None) -> tuple[Records, str]:
     if not path.is_file() or suffix not in (".csv", ".jsonl", ".ndjson", ".parquet"):
         raise CorpusError(f"{path_name(path)}: with a dimension column the input must be a .csv, .jsonl or .parquet file")
     try:
-        encoding = None if suffix == ".parquet" else bom_encoding(path)
         if suffix == ".csv":
-            encoding = csv_decoding(path, asked=asked)[0]
-            lines = CsvLines(path, encoding, delimiter=csv_separator(path, encoding))
-            with contextlib.closing(_read_csv(path, None, encoding)) as chunks:
+            codec = csv_decoding(path, asked=asked)[0]
+            lines = CsvLines(path, codec, delimiter=csv_separator(path, codec))
+            with contextlib.closing(_read_csv(path, None, codec)) as chunks:
                 records = Records(next(chunks), locate=lambda positions:
                                   [lines.where(position) for position in positions])
         elif suffix == ".parquet":
             records = Records(pd.read_parquet(path), locate=_parquet_rows(path, 0))
             _unique_columns(records.frame.columns, path_name(path))
         else:
-            records = _jsonl_records(path, list(_numbered_lines(path, encoding)), encoding)
+            bom = bom_encoding(path)
+            records = _jsonl_records(path, list(_numbered_lines(path, bom)), bom)
     except (ValueError, OSError, pa.ArrowException) as error:
         if isinstance(error, CorpusError):
             raise
@@ -594,19 +639,20 @@ def read_table(source, encoding: str | None = None) -> tuple[Records, str]:
 
 def first_columns(path: str | os.PathLike, encoding: str | None = None) -> list[str]:
     """The columns of a table file as its header or first record names them (a CSV header
-    decoded, from `encoding` when named, and split as the run reads it: that takes a pass
-    for invalid UTF-8); [] for a folder, an unknown type or a file that does not read: the
-    run then says why."""
+    decoded as the run decodes it, `encoding` the codec the user named if any, and split as
+    the run splits it: that takes a pass for invalid bytes); [] for a folder, an unknown type
+    or a file that does not read: the run then says why."""
     path = Path(path)
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            with contextlib.closing(_read_csv(path, 1, encoding and asked_encoding(encoding))) as chunks:
+            codec = csv_decoding(path, asked=encoding and asked_encoding(encoding))[0]
+            with contextlib.closing(_read_csv(path, 1, codec)) as chunks:
                 return [str(name) for name in next(chunks).columns]
         if suffix in (".jsonl", ".ndjson"):
-            encoding = bom_encoding(path)
-            first = next(_batches(_numbered_lines(path, encoding), 1), [])
-            return [str(name) for name in _jsonl_records(path, first, encoding).frame.columns]
+            bom = bom_encoding(path)
+            first = next(_batches(_numbered_lines(path, bom), 1), [])
+            return [str(name) for name in _jsonl_records(path, first, bom).frame.columns]
         if suffix == ".parquet":
             return list(pq.ParquetFile(path).schema_arrow.names)
     except (CorpusError, OSError, ValueError, pa.ArrowException, StopIteration):
@@ -748,8 +794,9 @@ class CsvLines:
 def _first_invalid(path: Path, encoding: str = "utf-8", block: int = 1 << 24) -> int | None:
     """Byte offset of the first byte not valid in `encoding` (UTF-8 by default), read in
     blocks so memory stays bounded."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    ascii_is_valid = codecs.lookup(encoding).name == "utf-8"  # ASCII is no UTF-32, for one
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding  # its mark is valid UTF-8, and counted
+    decoder = codecs.getincrementaldecoder(codec)()
+    ascii_is_valid = codec == "utf-8"  # every ASCII byte is a character (in UTF-32 four make one)
     offset = 0  # of the bytes the decoder holds back (a character cut by the block's end)
     with open(path, "rb") as handle:
         while data := handle.read(block):
@@ -811,7 +858,7 @@ def _json_object(content: str) -> tuple[dict, str | None]:
     """The record a JSONL line holds, or why it holds none: also a line nested deeper than
     Python's recursion limit or a number longer than int() takes is one bad line."""
     try:
-        value = json.loads(content)
+        value = json.loads(content.rstrip("\r\n"))  # else an error at the line's end is "column 1" of the next
     except json.JSONDecodeError as error:
         return {}, f"invalid JSON: {error.msg} (column {error.colno})"
     except RecursionError:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -534,10 +535,13 @@ def get_scorer(rubric: Rubric | str | None = None, labs: LabRegistry | str | Non
     return _cached_scorer(None if rubric is None else str(rubric), None if labs is None else str(labs))
 
 
-def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, labs: LabRegistry | str | None = None) -> Scores:
+def score(corpus: Corpus | pd.DataFrame | str | os.PathLike, rubric: Rubric | str | None = None,
+          labs: LabRegistry | str | None = None) -> Scores:
     """Score every document and sentence of `corpus` on `rubric` (default: the shipped openness
-    rubric): a Corpus, or a DataFrame with a `text` column, read with the rules of `read_corpus`
-    (ids from `doc_id`, else as it guesses them: an `id` column, else row numbers). The stance is the rubric's, as in the committed tables;
+    rubric): a Corpus, a DataFrame with a `text` column or a file or folder `read_corpus` reads
+    (with its defaults: `read_corpus` first to name a column or an encoding), read with the
+    rules of `read_corpus` (ids from `doc_id`, else as it guesses them: an `id` column, else
+    row numbers). The stance is the rubric's, as in the committed tables;
     `openness.with_model_stance(scores)` gives the stance model's, as `openness score` does.
 
     Rows those rules reject (a missing or repeated id, a missing, non-text, empty or
@@ -547,9 +551,10 @@ def score(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None, lab
     as `Corpus.rejects` sits beside `Corpus.docs`, rather than a second return value or an
     exception: good input gives the same Scores as ever, `score(df).documents` keeps
     working, and a pandas user finds what was left out where the tables are."""
-    if isinstance(corpus, pd.DataFrame):
+    if not isinstance(corpus, Corpus):
         # its own warning below; a missing text column is a CorpusError naming the columns there are
-        corpus = read_quietly(corpus, id="doc_id" if "doc_id" in corpus.columns else None)
+        doc_ids = isinstance(corpus, pd.DataFrame) and "doc_id" in corpus.columns
+        corpus = read_quietly(corpus, id="doc_id" if doc_ids else None)
         if len(corpus.rejects):
             warnings.warn(f"{rejects_line(len(corpus.rejects), corpus.n_read, corpus.rejects, 'rows not scored')}; "
                           "see scores.rejects", RejectsWarning, stacklevel=2)

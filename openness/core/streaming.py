@@ -14,7 +14,7 @@ from typing import Iterator
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .corpus import Corpus, iter_quietly, read_quietly
+from .corpus import Corpus, CorpusError, iter_quietly, read_quietly
 from .io import RunSummary, round_floats
 from .readers import asked_encoding, bom_encoding, csv_decoding, csv_separator, separator_name
 from .outputs import OutputGroup, check_outputs, exit_with_parent
@@ -31,6 +31,8 @@ SENTENCE_COLUMNS = ["doc_id", "sentence", "start", "end"] + DOCUMENT_COLUMNS[1:]
 def _chunks(source, text: str, id: str | None, chunksize: int, share: Share | None = None,
             encoding: str | None = None) -> Iterator[Corpus]:
     if isinstance(source, Corpus):
+        if encoding is not None:
+            raise CorpusError("Corpus: an encoding is for a CSV file or a folder's files; a Corpus holds text already")
         yield source
     elif isinstance(source, pd.DataFrame) or Path(source).is_dir():
         yield read_quietly(source, text=text, id=id, encoding=encoding)  # the rejects are the caller's to report
@@ -111,7 +113,8 @@ def _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs: int, enco
         for _, item in _scored_chunks(*arguments):
             yield item
         return
-    plan = plan_csv(source, chunksize) if Path(source).suffix.lower() == ".csv" else None
+    # the byte plan assumes UTF-8; a codec the user named is read from the top by every worker
+    plan = plan_csv(source, chunksize) if Path(source).suffix.lower() == ".csv" and encoding is None else None
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     queues = [context.Queue(maxsize=2) for _ in range(n_jobs)]
     inboxes = [context.Queue() for _ in range(n_jobs)]
@@ -196,22 +199,40 @@ def score_to_csv(
 
         load()
     rejects: list[pd.DataFrame] = []
+    flags: list[pd.DataFrame] = []
     n_read = n_scored = 0
     with OutputGroup() as group, _progress_bar(progress) as bar:
         table, hits = _CsvSink(group, output), _CsvSink(group, evidence)
         keep = functools.partial(_for_csv, unit=unit, evidence=evidence is not None, stance=stance)
-        for chunk_read, chunk_rejects, rows, chunk_hits in _in_order(source, text, id, chunksize, rubric, labs, keep, n_jobs,
-                                                                            encoding):
+        for chunk_read, chunk_rejects, rows, chunk_hits, chunk_flags in _in_order(source, text, id, chunksize, rubric,
+                                                                                         labs, keep, n_jobs, encoding):
             table.append(rows)
             hits.append(chunk_hits)
             rejects.append(chunk_rejects)
+            flags.append(chunk_flags)
             n_read += chunk_read
             n_scored += chunk_read - len(chunk_rejects)
             bar.update(chunk_read)
         rejected = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame()
         rejects_written = group.write_rejects(rejected, output)
-    return RunSummary(n_read, n_scored, len(rejected), output, rejects_written, "scored", input_note(source, encoding),
+    note = input_note(source, encoding)
+    notes = "; ".join(filter(None, [note, flags_note(pd.concat(flags, ignore_index=True) if flags else None, note)]))
+    return RunSummary(n_read, n_scored, len(rejected), output, rejects_written, "scored", notes or None,
                       Path(evidence) if evidence is not None else None)
+
+
+def flags_note(flags: pd.DataFrame | None, input_note: str | None) -> str | None:
+    """For the summary: how many documents carry a flag the input note does not say already (a
+    folder's file decoded as Windows-1252, a date that is none), and the first: the command's
+    output has no column for them."""
+    if flags is None:
+        return None
+    flags = flags[[input_note is None or flag not in input_note for flag in flags["flag"]]]
+    if flags.empty:
+        return None
+    first, n = flags.iloc[0], flags["doc_id"].nunique()
+    return (f"{n} document{'' if n == 1 else 's'} flagged (first: {first['doc_id']}, {first['flag']}; in Python "
+            "`read_corpus(...).flags` lists them)")
 
 
 def input_note(source, encoding: str | None = None) -> str | None:
@@ -223,10 +244,10 @@ def input_note(source, encoding: str | None = None) -> str | None:
     if isinstance(source, (Corpus, pd.DataFrame)) or Path(source).suffix.lower() not in (".csv", ".jsonl", ".ndjson"):
         return None
     if Path(source).suffix.lower() != ".csv":
-        encoding = bom_encoding(source)
-        return f"input decoded from {encoding} (byte order mark)" if encoding else None
-    encoding, decoded = csv_decoding(Path(source), asked=encoding and asked_encoding(encoding))
-    separator = csv_separator(Path(source), encoding)
+        bom = bom_encoding(source)
+        return f"input decoded from {bom} (byte order mark)" if bom else None
+    codec, decoded = csv_decoding(Path(source), asked=encoding and asked_encoding(encoding))
+    separator = csv_separator(Path(source), codec)
     notes = ([f"input {decoded}"] if decoded else []) + \
         ([f"fields separated by {separator_name(separator)}, as in the header"] if separator != "," else [])
     return "; ".join(notes) or None
@@ -242,7 +263,7 @@ def _for_csv(chunk: Corpus, scores: Scores, unit: str, evidence: bool, stance: s
     frame = scores.documents if unit == "document" else scores.sentences
     columns = DOCUMENT_COLUMNS if unit == "document" else SENTENCE_COLUMNS
     frame = frame[columns + [c for c in frame.columns if c not in columns]]
-    return chunk.n_read, chunk.rejects, _csv_text(frame), _csv_text(scores.evidence) if evidence else None
+    return chunk.n_read, chunk.rejects, _csv_text(frame), _csv_text(scores.evidence) if evidence else None, chunk.flags
 
 
 def _csv_text(frame: pd.DataFrame) -> tuple[str, str]:

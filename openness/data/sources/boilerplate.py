@@ -83,13 +83,15 @@ marks it (in this order), and the cleaned text is what is left:
    sentence end: the box of one to three headlines of the outlet's other stories, which the
    scrape glues without punctuation to the article's next sentence. That sentence goes with
    the box (where the last headline ends and the sentence starts is not written in the text).
-17. `page header` (The Guardian, WIRED): everything before the page's first dateline ("Tue 16 May
+17. `page header` (The Guardian, WIRED, Vox): everything before the page's first dateline ("Tue 16 May
    2023 13.45 EDT") and the dateline, when at most `HEADER_CHARS` characters are left before
    it: section, headline, standfirst and the caption of a video over the article, where no
    photo credit precedes the dateline (rule 8 takes the header where one does).
    WIRED: everything up to its save button ("Save this story Save", "Save Story") or the video
    player's "Pause Video:", under the same limit: author, section, headline, dek, the picture's
    caption and the magazine issue's contents list over the article.
+   Vox: everything up to the end of the line holding its section label ("Filed under:"),
+   under the same limit: the picture's caption and credit, the section and the headline.
 18. `topics and bio` (Mashable): a line opening with "Topics " among the last
    `TOPICS_LINES` lines that earlier rules left, and everything after it: the topic tags and
    the author's bio glued to them.
@@ -153,7 +155,7 @@ CAPTION_OUTLETS = frozenset({"venturebeat.com"})
 HEADLINE_RUN_OUTLETS = frozenset({"mashable.com"})
 RELATED_OUTLETS = frozenset({"technologyreview.com"})
 RELATED_BOX_OUTLETS = frozenset({"vox.com", "theverge.com", "wired.com", "theatlantic.com"})
-HEADER_OUTLETS = frozenset({"theguardian.com", "wired.com"})
+HEADER_OUTLETS = frozenset({"theguardian.com", "wired.com", "vox.com"})
 TOPICS_OUTLETS = frozenset({"mashable.com"})
 # rule 19: (where the bio starts, whether it runs to the page's end) by outlet
 BYLINE_BIOS = {"theverge.com": re.compile(r"\bBy (?:[A-Z][\w.'’-]* ){1,4}, an? [^|]{1,600}\|"),
@@ -168,7 +170,7 @@ _QUOTATION = re.compile(r"[\"“”]")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _SCRIPT = re.compile(r"document\.\w|window\.\w|function\s*\(|addEventListener|getElementById|=>|\bvar\s+\w+\s*=|"
                      r"\}\s*\)|\);\s*\}|\bif\s*\(\s*!|e\.preventDefault|keyCode")
-_NETWORKS = r"(?:Facebook|Twitter|X|LinkedIn|Instagram|YouTube|Pinterest|TikTok|Tiktok|Reddit|Flipboard|WhatsApp|Email|RSS|Threads)"
+_NETWORKS = r"(?:Facebook|Twitter|X|LinkedIn|Instagram|YouTube|Pinterest|TikTok|Tiktok|Reddit|Pocket|Flipboard|WhatsApp|Email|RSS|Threads)"
 _SHARE = re.compile(rf"\b(?:Share|Follow)(?: us| this(?: story| article)?| all sharing options)? on {_NETWORKS}\b|"
                     rf"\bShare this (?:story|article)\b|\bShare All sharing options\b|"
                     rf"\b{_NETWORKS}(?:\s+{_NETWORKS}){{2,}}\b")
@@ -191,6 +193,7 @@ _RELATED = re.compile(r"\bRelated Story\b")
 _RELATED_BOX = re.compile(r"\bRelated(?: Stories\b|:| (?=[A-Z0-9“\"‘']))")  # a headline follows; "Related to ..." opens a sentence
 _HEADLINE_BREAK = re.compile(r"(?<![^\s])[a-z][\w'’-]*[a-z0-9]\s+(?=[A-Z0-9])")
 _WIRED_HEAD_END = re.compile(r"\bSave this story Save\b|\bSave Story\b|\bPause Video:")
+_VOX_SECTION = re.compile(r"\bFiled under:")
 _CREDIT_NAME = re.compile(r"[ \t]*(\S+)")
 _DATELINE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                        r"\d{4} \d{1,2}\.\d{2} [A-Z]{2,4}\b")
@@ -426,7 +429,13 @@ def _mark_related_boxes(page: _Page) -> None:
 
 
 def _mark_header(page: _Page, outlet: str) -> None:
-    """Rule 17: the page's head up to its dateline (WIRED: its save button), when that comes early."""
+    """Rule 17: the page's head up to its dateline (WIRED: its save button; Vox: the line of its
+    section label), when that comes early."""
+    if outlet == "vox.com":
+        found = _VOX_SECTION.search(page.text)
+        if found and len(page.kept(0, found.start())) <= HEADER_CHARS:
+            page.mark(0, page.line_end(found.end()), HEADER)
+        return
     if outlet == "wired.com":
         found = _WIRED_HEAD_END.search(page.text)
         if found and len(page.kept(0, found.start())) <= HEADER_CHARS:
