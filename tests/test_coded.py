@@ -148,11 +148,11 @@ def test_the_committed_coded_news_sentences_resolve_in_the_mirror(mirror):
     assert coded["sample"].value_counts().to_dict() == {"news-coded": 200, "news-check": 200, "news2-coded": 200,
                                                         "news3-coded": 200, "news4-stance": 156, "news5-stance": 154,
                                                         "news6-stance": 152, "news7-coded": 193,
-                                                        "news8-coded": 194}
+                                                        "news8-coded": 194, "news9-coded": 195}
     assert coded.columns.tolist() == [*SHEET_COLUMNS, "sample"]
     leant_on = coded["sample"].str.endswith("-stance").map({True: CUE_HIT, False: LEANING})
     assert coded.groupby(leant_on)["drawn"].value_counts().to_dict() == {
-        (LEANING, LEANING): 711, (LEANING, RANDOM): 476, (CUE_HIT, CUE_HIT): 415, (CUE_HIT, RANDOM): 47}
+        (LEANING, LEANING): 826, (LEANING, RANDOM): 556, (CUE_HIT, CUE_HIT): 415, (CUE_HIT, RANDOM): 47}
     scraped = news.PARSER.frames(mirror / "raw" / news.SOURCE)["scraped"].set_index("doc_id")["raw"]
     texts = coding_view(coded, scraped)["text"]
     assert texts.str.contains("[A-Za-z]").all()  # no span of white space or punctuation ("Why?" is a sentence)
