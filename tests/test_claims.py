@@ -85,6 +85,16 @@ def test_open_washing_is_no_open_claim():
     assert not claims.cue.str.contains("level.open.open").any()
 
 
+def test_a_question_is_no_claim():
+    """A consultation's questions, quoted in the comments, and a reporter's asked nothing of a
+    lab's openness; the statement after them still counts."""
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": [
+        "Are Meta's open weights safer than closed models? Meta released the weights of Llama 2 openly.",
+        "Should Mistral publish its training data (as its rivals do)?"]})
+    claims = find_claims(docs)
+    assert claims[["doc_id", "sentence", "dimension", "level"]].values.tolist() == [["a", 1, "weights_endmodel", "open"]]
+
+
 def test_claims_to_csv_free_text(fixtures, tmp_path):
     out = tmp_path / "claims.csv"
     summary = claims_to_csv(fixtures / "claims" / "docs.csv", out, text="body", id="id")

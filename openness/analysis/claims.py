@@ -5,7 +5,8 @@ The cues and the rules live in the `claims` section of the rubric (read its comm
 the levels mean, how base and end model are told apart, how negation works and how several
 levels for one claim resolve). Two uses:
 - `find_claims`: free text; one row per sentence x dimension claimed, attributed to the labs
-  (and models) the sentence names;
+  (and models) the sentence names; a question claims nothing ("Are open weights safer?", the
+  questions a consultation asks and its comments quote), so a sentence ending in "?" gives none;
 - `classify_dimension`: a text known to be about one dimension (the index's own notes); the
   level it states, or `UNDECIDED`; `openness claims` weighs that level and the words with
   a shipped model by default (openness.analysis.claims_model).
@@ -34,6 +35,7 @@ CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|however|although|though|while|where
 # are open"), nor words that also sit inside a clause ("the data, however, was never disclosed").
 CONTRAST = re.compile(r";|\b(?:but|although|while|whereas)\b", re.IGNORECASE)
 UNDECIDED = "undecided"  # a note whose level cannot be told: said, never left empty
+QUESTION = re.compile(r"\?[\"'”’)\]]*\s*$")  # a sentence that asks, its closing quotes or brackets after the mark
 CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue", "called_open"]
 
 
@@ -223,7 +225,7 @@ def find_claims(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = Non
     """Every claim in a corpus (a Corpus, or a DataFrame with doc_id and text): doc_id,
     sentence, start, end (the span from the first to the last cue of the claim), dimension,
     level, labs and models named in the sentence (';'-joined), cue (ids, '~' = negated),
-    called_open (the words call it open, not negated)."""
+    called_open (the words call it open, not negated). A question is no claim (see above)."""
     docs = corpus.docs if isinstance(corpus, Corpus) else corpus
     missing = {"doc_id", "text"} - set(docs.columns)
     if missing:
@@ -239,6 +241,8 @@ def find_claims(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = Non
         mentions, models = _named(text, registry, products)
         for claim in found:
             low, high = claim.pop("sentence_span")
+            if QUESTION.search(text, low, high):
+                continue
             inside = [(lab, s, e) for lab, s, e in mentions if low <= s < high]
             claim["labs"] = ";".join(sorted({lab for lab, _, _ in inside}))
             claim["models"] = ";".join(sorted({text[s:e] for _, s, e in inside if (s, e) in models}))
