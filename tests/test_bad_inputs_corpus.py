@@ -159,6 +159,14 @@ def test_the_separator_is_read_from_the_header_outside_its_quotes(tmp_path, head
     assert corpus.docs[["doc_id", "text"]].values.tolist() == [["r1", "Open weights."]] and balanced(corpus)
 
 
+def test_a_column_name_holding_a_comma_is_quoted_in_the_list_of_columns(tmp_path):
+    """`Note, internal` read as two columns in the error that lists them."""
+    path = tmp_path / "excel.csv"
+    path.write_text("ID;Titre;Note, internal;Texte\nr1;x;y;Open weights.\n")
+    with pytest.raises(CorpusError, match=r"available columns: ID, Titre, 'Note, internal', Texte \(pick one with"):
+        read_corpus(path)
+
+
 def test_a_tab_separated_row_of_empty_fields_is_located_on_its_line(tmp_path):
     """A line holding only a tab (or spaces and a tab) is a row of empty fields in a
     tab-separated file (pandas reads it so), not a blank line: the rejects after it keep their

@@ -928,7 +928,8 @@ def _require(frame: pd.DataFrame, column: str, role: str, where: Path | str) -> 
 
 
 def missing_column(where: str, column: str, role: str, columns: pd.Index) -> CorpusError:
-    available = ", ".join(map(str, columns)) or "(none)"
+    # a name holding a comma (Excel's `Note, internal`) is quoted, so that it reads as one
+    available = ", ".join(repr(name) if "," in name else name for name in map(str, columns)) or "(none)"
     hint = _separator_hint(columns)
     return CorpusError(f"{where}: {role} column {column!r} not found; available columns: {available}{hint}",
                        missing=None if hint else role)
