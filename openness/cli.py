@@ -13,6 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 
+# where a user finds the codebook the coded and judged sheets follow
+CODEBOOK = "data/raw/gold/codebook.md after `openness data fetch gold`, or gold/codebook.md of a data mirror"
+
+
 class UserError(Exception):
     """A fatal problem with the user's input, reported as one line on stderr."""
 
@@ -170,17 +174,14 @@ def _audit(args: argparse.Namespace) -> None:
               f"defines the themes ({CODEBOOK})", file=sys.stderr)
 
 
-# where a user finds the codebook the coded and judged sheets follow
-CODEBOOK = "data/raw/gold/codebook.md after `openness data fetch gold`, or gold/codebook.md of a data mirror"
-
-
 def _about_input(source, corpus, encoding: str | None) -> str:
     """For the audit's summary: the records left out (as `openness score` rejects them; it writes
     them with their reasons) and how a table file was read."""
     from openness.core.corpus import rejects_line
-    from openness.core.streaming import input_note
+    from openness.core.streaming import flagged, flags_note, input_note
 
-    notes = [note] if (note := input_note(source, encoding)) else []  # once: it decodes the whole file
+    note = input_note(source, encoding)  # once: it decodes the whole file
+    notes = [text for text in (note, flags_note(*flagged(corpus.flags, note))) if text]
     if len(corpus.rejects):
         left_out = rejects_line(len(corpus.rejects), corpus.n_read, corpus.rejects, "records left out")
         notes.insert(0, f"{left_out}, which `openness score` writes with their reasons")

@@ -477,12 +477,15 @@ def test_a_byte_order_mark_wins_over_a_named_codec_and_the_note_says_so(tmp_path
     assert corpus.docs["text"].tolist() == ["Caf\u00e9 open.", "Open, caf\u00e9.", "Caf\u00e9 plain."]
     assert corpus.flags.values.tolist() == [
         ["a", "read as its byte order mark says (UTF-8), not as cp1252"],
-        ["b", "decoded from UTF-16 (byte order mark)"], ["b", "read as its byte order mark says (UTF-16), not as cp1252"]]
+        ["b", "read as its byte order mark says (UTF-16), not as cp1252"]]
     path = tmp_path / "excel.csv"
     path.write_bytes(b"\xef\xbb\xbf" + "id,text\na,Caf\u00e9 open.\n".encode())
     corpus = read_corpus(path, encoding="cp1252")
     assert corpus.docs[["doc_id", "text"]].values.tolist() == [["a", "Caf\u00e9 open."]]
     assert corpus.flags.values.tolist() == [["a", "read as its byte order mark says (UTF-8), not as cp1252"]]
+    path.write_bytes("id,text\na,Caf\u00e9 open.\n".encode("utf-16"))  # the mark's note says it once, not twice
+    assert read_corpus(path, encoding="cp1252").flags["flag"].tolist() == [
+        "read as its byte order mark says (UTF-16), not as cp1252"]
 
 
 def test_the_invalid_byte_of_a_named_utf8_file_is_counted_from_the_files_start(tmp_path, capsys):
@@ -571,6 +574,11 @@ def test_the_summary_of_a_folder_says_how_many_files_were_flagged_and_the_first(
     assert capsys.readouterr().err.strip() == (
         f"3 read, 3 scored -> {out} (2 documents flagged (first: b, decoded as Windows-1252 (invalid UTF-8 at byte 3); "
         "in Python `read_corpus(...).flags` lists them))")
+    flags = "2 documents flagged (first: b, decoded as Windows-1252 (invalid UTF-8 at byte 3)"
+    assert main(["claims", str(folder), "-o", str(tmp_path / "claims.csv")]) == 0
+    assert flags in capsys.readouterr().err
+    assert main(["audit", str(folder), "-o", str(tmp_path / "sheet.csv"), "--n", "1"]) == 0
+    assert flags in capsys.readouterr().err
     path = tmp_path / "excel.csv"
     path.write_bytes("id,text\na,Caf\xe9 owners.\n".encode("cp1252"))
     assert main(["score", str(path), "-o", str(out)]) == 0

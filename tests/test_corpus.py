@@ -386,9 +386,25 @@ def test_a_named_date_column_gives_the_dates_whatever_else_is_called_published(t
     assert pd.concat([chunk.docs for chunk in chunks])["published"].tolist()[:2] == docs["published"].tolist()[:2]
 
 
+def test_a_named_date_column_is_read_where_the_text_or_id_column_pushed_it_and_from_jsonl_records_that_have_it(tmp_path):
+    """A variable called `text` beside another text column is renamed `text_original`: the dates
+    come from it, not from the text. JSON Lines records name their own keys: a record (or a
+    whole chunk) without the named one has no date, as one without `published`."""
+    path = tmp_path / "r.csv"
+    path.write_text("id,body,text\na,Open weights are out.,2024-03-11\n")
+    corpus = read_corpus(path, text="body", date="text")
+    assert corpus.docs["published"].tolist() == [pd.Timestamp("2024-03-11")] and corpus.flags.empty
+    lines = tmp_path / "b.jsonl"
+    lines.write_text('{"id": "a", "text": "Open.", "pub_date": "2024-01-02"}\n{"id": "b", "text": "Closed."}\n')
+    chunks = list(iter_corpus(lines, date="pub_date", chunksize=1))
+    assert [chunk.docs["published"].tolist() for chunk in chunks][0] == [pd.Timestamp("2024-01-02")]
+    assert pd.isna(chunks[1].docs["published"].iloc[0]) and all(chunk.flags.empty for chunk in chunks)
+
+
 @pytest.mark.parametrize("date, message", [
     ("Date", "scraped.csv: date column 'Date' not found; available columns: id, pub_date, text (pick one with date=\"...\")"),
     ("text", "scraped.csv: the date column and the text column are both 'text'"),
+    ("id", "scraped.csv: the date column and the id column are both 'id'"),
 ])
 def test_a_named_date_column_that_is_not_there_is_one_clear_error(tmp_path, date, message):
     path = tmp_path / "scraped.csv"

@@ -191,13 +191,24 @@ def _corpora(source, text: str, id: str | None, chunksize: int | None, share: Sh
             yield seen.skipped(records)
             start += records
             continue
-        if date is not None and (date not in records.frame.columns or date == text):
-            where = "DataFrame" if isinstance(source, pd.DataFrame) else path_name(Path(source))
-            if date == text:
-                raise CorpusError(f"{where}: the date column and the text column are both {text!r}")
-            raise missing_column(where, date, "date", records.frame.columns)
+        if date is not None:
+            _check_date_column(source, date, text, id or records.id, records.frame.columns)
         yield _rows(records, text, id, start, seen, date)
         start += len(records.frame)
+
+
+def _check_date_column(source, date: str, text: str, id: str | None, columns: pd.Index) -> None:
+    """A CorpusError when the column named for the dates is the text or the id column, or is not
+    in a table whose columns are fixed (a DataFrame, CSV or Parquet file). A JSONL file's or a
+    folder's records name their own keys: a record without it has no date, as without
+    `published`."""
+    where = "DataFrame" if isinstance(source, pd.DataFrame) else path_name(Path(source))
+    for role, column in (("text", text), ("id", id)):
+        if date == column:
+            raise CorpusError(f"{where}: the date column and the {role} column are both {date!r}")
+    fixed = isinstance(source, pd.DataFrame) or Path(source).suffix.lower() in (".csv", ".parquet")
+    if fixed and date not in columns:
+        raise missing_column(where, date, "date", columns)
 
 
 # -- a DataFrame read in parts (Dask partitions), each on its own, as read_corpus reads the whole --
@@ -353,10 +364,14 @@ def _parse_published(docs: pd.DataFrame, date: str | None = None) -> tuple[pd.Da
     """Add `published` (datetime64, UTC made naive) from the column `date`, else a `published`
     or `date` column (in any case); values that do not parse become NaT and are flagged. The
     original column is kept."""
-    source = _named([str(name) for name in docs.columns], DATE_COLUMNS, other_than="text") if date is None else date
+    if date is None:
+        source = _named([str(name) for name in docs.columns], DATE_COLUMNS, other_than="text")
+    else:  # a variable called like the text or id column was renamed by `_docs`
+        source = f"{date}_original" if date in RESERVED else date
     if source is None:
         return docs, []
-    raw = docs[source].astype("string").str.strip()  # YAML dates and datetimes print as ISO 8601
+    column = docs[source] if source in docs.columns else pd.Series(None, index=docs.index, dtype=object)
+    raw = column.astype("string").str.strip()  # YAML dates and datetimes print as ISO 8601
     given = raw.fillna("") != ""
     iso = raw.str.replace(_DOTTED, _day_first, regex=True)  # 11.03.2024 is 11 March, as written in Germany
     parsed = pd.to_datetime(iso, errors="coerce", format="ISO8601", utc=True)

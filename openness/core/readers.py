@@ -94,6 +94,16 @@ def _family(codec: str) -> str:
     return "-".join(codec.split("-")[:2])
 
 
+def _mark_over_named(notes: list[str], marked: str, asked: str) -> list[str]:
+    """The notes on a file read as its byte order mark says (`marked`) though the user named
+    `asked`: the mark's own note gives way to one saying the named codec was not used; none
+    when both are of one family (utf-16-le named, a UTF-16 mark)."""
+    if _family(marked) == _family(asked):
+        return notes
+    return [note for note in notes if not note.startswith("decoded from ")] + [
+        f"read as its byte order mark says ({_shown(marked)}), not as {_shown(asked)}"]
+
+
 def bom_encoding(path: Path) -> str | None:
     """'UTF-16' or 'UTF-32' when the file starts with that byte order mark (an editor's
     'Unicode' save), else None (UTF-8, with or without its BOM)."""
@@ -145,10 +155,7 @@ def csv_decoding(path: Path, plan: CsvPlan | None = None, asked: str | None = No
         if marked is None:
             return asked, _named_codec_note(path, asked)
         encoding, note = csv_decoding(path, plan)
-        if _family(marked) != _family(asked):
-            note = "; ".join(filter(None, [note, f"read as its byte order mark says ({_shown(marked)}), not as "
-                                                 f"{_shown(asked)}"]))
-        return encoding, note
+        return encoding, "; ".join(_mark_over_named([note] if note else [], marked, asked)) or None
     encoding = bom_encoding(path)
     if encoding:
         return encoding.lower(), f"decoded from {encoding} (byte order mark)"
@@ -168,7 +175,7 @@ def _named_codec_note(path: Path, asked: str) -> str | None:
     try:
         bad_byte = _first_invalid(path, asked)
         with open(path, encoding=asked, errors="replace", newline="") as handle:
-            handle.read(1 << 16)  # some codecs refuse the file, or replacement, whatever its bytes
+            handle.read(1 << 16)  # as the reader will: a codec may refuse replacement (idna) or the file
     except UnicodeError as error:
         order = f"; without a byte order mark name the byte order ({asked}-le or {asked}-be)" if "BOM" in str(error) else ""
         raise CorpusError(f"{path_name(path)}: cannot read as {_shown(asked)}: {error}{order}") from None
@@ -378,8 +385,7 @@ def _read_file(root: Path, relative: Path, encoding: str | None = None) -> tuple
         return {}, "binary content (NUL bytes)" + _utf16_hint(data), []
     if encoding is None or marked is not None:  # a byte order mark wins over a named codec
         content, notes = _decode_file(data, bom)
-        if encoding is not None and _family(marked) != _family(encoding):
-            notes.append(f"read as its byte order mark says ({_shown(marked)}), not as {_shown(encoding)}")
+        notes = notes if encoding is None else _mark_over_named(notes, marked, encoding)
     else:
         try:
             content, notes = _decode_as(data, encoding)
@@ -442,7 +448,10 @@ def _decode_as(data: bytes, encoding: str) -> tuple[str, list[str]]:
 def _ascii_compatible(encoding: str) -> bool:
     """Whether ASCII text reads the same in `encoding` (cp1252, gbk; not UTF-16, whose NUL
     bytes are text)."""
-    return b"a\n".decode(encoding, errors="replace") == "a\n"
+    try:
+        return b"a\n".decode(encoding) == "a\n"
+    except UnicodeError:  # a codec that reads no plain text (idna, punycode): NUL bytes stay binary
+        return True
 
 
 def _utf8(data: bytes) -> tuple[str, list[str]]:

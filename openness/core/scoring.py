@@ -538,10 +538,9 @@ def get_scorer(rubric: Rubric | str | None = None, labs: LabRegistry | str | Non
 def score(corpus: Corpus | pd.DataFrame | str | os.PathLike, rubric: Rubric | str | None = None,
           labs: LabRegistry | str | None = None) -> Scores:
     """Score every document and sentence of `corpus` on `rubric` (default: the shipped openness
-    rubric): a Corpus, a DataFrame with a `text` column or a file or folder `read_corpus` reads
-    (with its defaults: `read_corpus` first to name a column or an encoding), read with the
-    rules of `read_corpus` (ids from `doc_id`, else as it guesses them: an `id` column, else
-    row numbers). The stance is the rubric's, as in the committed tables;
+    rubric): a Corpus, or a DataFrame with a `text` column or a file or folder, read as
+    `read_corpus` reads them with its defaults (ids from `doc_id`, else an `id` column, else
+    row numbers; call it first to name a column or an encoding, or to see its flags). The stance is the rubric's, as in the committed tables;
     `openness.with_model_stance(scores)` gives the stance model's, as `openness score` does.
 
     Rows those rules reject (a missing or repeated id, a missing, non-text, empty or

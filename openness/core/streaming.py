@@ -199,39 +199,44 @@ def score_to_csv(
 
         load()
     rejects: list[pd.DataFrame] = []
-    flags: list[pd.DataFrame] = []
-    n_read = n_scored = 0
+    n_read = n_scored = n_flagged = 0
+    first_flag = None
+    # a file that is not there, or not readable, is the reader's to say
+    note = input_note(source, encoding) if isinstance(source, (Corpus, pd.DataFrame)) or Path(source).is_file() else None
     with OutputGroup() as group, _progress_bar(progress) as bar:
         table, hits = _CsvSink(group, output), _CsvSink(group, evidence)
-        keep = functools.partial(_for_csv, unit=unit, evidence=evidence is not None, stance=stance)
-        for chunk_read, chunk_rejects, rows, chunk_hits, chunk_flags in _in_order(source, text, id, chunksize, rubric,
-                                                                                         labs, keep, n_jobs, encoding):
+        keep = functools.partial(_for_csv, unit=unit, evidence=evidence is not None, stance=stance, said=note)
+        for chunk_read, chunk_rejects, rows, chunk_hits, (flagged, first) in _in_order(source, text, id, chunksize, rubric,
+                                                                                           labs, keep, n_jobs, encoding):
             table.append(rows)
             hits.append(chunk_hits)
             rejects.append(chunk_rejects)
-            flags.append(chunk_flags)
+            n_flagged, first_flag = n_flagged + flagged, first_flag or first
             n_read += chunk_read
             n_scored += chunk_read - len(chunk_rejects)
             bar.update(chunk_read)
         rejected = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame()
         rejects_written = group.write_rejects(rejected, output)
-    note = input_note(source, encoding)
-    notes = "; ".join(filter(None, [note, flags_note(pd.concat(flags, ignore_index=True) if flags else None, note)]))
+    notes = "; ".join(filter(None, [note, flags_note(n_flagged, first_flag)]))
     return RunSummary(n_read, n_scored, len(rejected), output, rejects_written, "scored", notes or None,
                       Path(evidence) if evidence is not None else None)
 
 
-def flags_note(flags: pd.DataFrame | None, input_note: str | None) -> str | None:
-    """For the summary: how many documents carry a flag the input note does not say already (a
-    folder's file decoded as Windows-1252, a date that is none), and the first: the command's
-    output has no column for them."""
-    if flags is None:
+def flagged(flags: pd.DataFrame, said: str | None) -> tuple[int, tuple[str, str] | None]:
+    """(documents carrying a flag that the input note `said` does not say already, the first
+    (doc_id, flag)): a folder's file decoded as Windows-1252, a date that is none. A CSV
+    file's decoding flags every row it touches with the note that `input_note` holds, so those
+    are left to the note."""
+    flags = flags[[said is None or flag not in said for flag in flags["flag"]]]
+    return (0, None) if flags.empty else (flags["doc_id"].nunique(), tuple(flags.iloc[0][["doc_id", "flag"]]))
+
+
+def flags_note(n_flagged: int, first: tuple[str, str] | None) -> str | None:
+    """For a command's summary, whose output has no column for the flags: how many documents
+    carry one (see `flagged`), and the first."""
+    if not n_flagged:
         return None
-    flags = flags[[input_note is None or flag not in input_note for flag in flags["flag"]]]
-    if flags.empty:
-        return None
-    first, n = flags.iloc[0], flags["doc_id"].nunique()
-    return (f"{n} document{'' if n == 1 else 's'} flagged (first: {first['doc_id']}, {first['flag']}; in Python "
+    return (f"{n_flagged} document{'' if n_flagged == 1 else 's'} flagged (first: {first[0]}, {first[1]}; in Python "
             "`read_corpus(...).flags` lists them)")
 
 
@@ -253,9 +258,10 @@ def input_note(source, encoding: str | None = None) -> str | None:
     return "; ".join(notes) or None
 
 
-def _for_csv(chunk: Corpus, scores: Scores, unit: str, evidence: bool, stance: str = "rubric"):
-    """Only what score_to_csv writes, already as CSV text (header, rows): workers send back
-    no document texts, and the process putting the chunks together has little to do."""
+def _for_csv(chunk: Corpus, scores: Scores, unit: str, evidence: bool, stance: str = "rubric", said: str | None = None):
+    """Only what score_to_csv writes, already as CSV text (header, rows), and its flags counted
+    (`flagged`, against the input note `said`): workers send back no document texts, and the
+    process putting the chunks together has little to do."""
     if stance == "model":
         from .stance_model import with_model_stance
 
@@ -263,7 +269,8 @@ def _for_csv(chunk: Corpus, scores: Scores, unit: str, evidence: bool, stance: s
     frame = scores.documents if unit == "document" else scores.sentences
     columns = DOCUMENT_COLUMNS if unit == "document" else SENTENCE_COLUMNS
     frame = frame[columns + [c for c in frame.columns if c not in columns]]
-    return chunk.n_read, chunk.rejects, _csv_text(frame), _csv_text(scores.evidence) if evidence else None, chunk.flags
+    return (chunk.n_read, chunk.rejects, _csv_text(frame), _csv_text(scores.evidence) if evidence else None,
+            flagged(chunk.flags, said))
 
 
 def _csv_text(frame: pd.DataFrame) -> tuple[str, str]:

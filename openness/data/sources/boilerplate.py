@@ -91,7 +91,8 @@ marks it (in this order), and the cleaned text is what is left:
    player's "Pause Video:", under the same limit: author, section, headline, dek, the picture's
    caption and the magazine issue's contents list over the article.
    Vox: everything up to the end of the line holding its section label ("Filed under:"),
-   under the same limit: the picture's caption and credit, the section and the headline.
+   under the same limit: the picture's caption and credit, the section, the headline and
+   whatever the scrape glued to them on that line (standfirst, byline, share buttons).
 18. `topics and bio` (Mashable): a line opening with "Topics " among the last
    `TOPICS_LINES` lines that earlier rules left, and everything after it: the topic tags and
    the author's bio glued to them.
