@@ -458,6 +458,11 @@ def test_a_folder_in_a_named_codec_reads_utf16_without_its_mark_once_its_byte_or
     assert read_corpus(tmp_path, encoding="latin-1").rejects["reason"].tolist() == ["binary content (NUL bytes)"]
 
 
+def test_a_folder_in_utf32_is_text_once_named(tmp_path):
+    (tmp_path / "a.txt").write_bytes("Stra\u00dfe und Caf\u00e9.".encode("utf-32-le"))
+    assert read_corpus(tmp_path, encoding="utf-32-le").docs["text"].tolist() == ["Stra\u00dfe und Caf\u00e9."]
+
+
 def test_a_folder_file_not_valid_in_the_named_codec_is_flagged_where_it_breaks(tmp_path):
     (tmp_path / "note.txt").write_bytes("記事.".encode("gbk") + b" \xff end.")
     corpus = read_corpus(tmp_path, encoding="gbk")
@@ -578,6 +583,10 @@ def test_the_summary_of_a_folder_says_how_many_files_were_flagged_and_the_first(
     assert main(["claims", str(folder), "-o", str(tmp_path / "claims.csv")]) == 0
     assert flags in capsys.readouterr().err
     assert main(["audit", str(folder), "-o", str(tmp_path / "sheet.csv"), "--n", "1"]) == 0
+    assert flags in capsys.readouterr().err
+    named_like_a_file = tmp_path / "notes.csv"  # a folder: no input note to look for, no crash
+    folder.rename(named_like_a_file)
+    assert main(["claims", str(named_like_a_file), "-o", str(tmp_path / "claims.csv")]) == 0
     assert flags in capsys.readouterr().err
     path = tmp_path / "excel.csv"
     path.write_bytes("id,text\na,Caf\xe9 owners.\n".encode("cp1252"))

@@ -401,6 +401,21 @@ def test_a_named_date_column_is_read_where_the_text_or_id_column_pushed_it_and_f
     assert pd.isna(chunks[1].docs["published"].iloc[0]) and all(chunk.flags.empty for chunk in chunks)
 
 
+def test_a_named_date_key_no_record_has_is_one_error_after_the_records(tmp_path):
+    """Misspelt for JSON Lines or a folder's front matter, whose records name their own keys:
+    said once every record was read (a folder called like a CSV file is still a folder)."""
+    lines = tmp_path / "d.jsonl"
+    lines.write_text('{"id": "a", "text": "Open.", "when": "2024-01-02"}\n')
+    with pytest.raises(CorpusError, match=r"d\.jsonl: date column 'whn' not found; available columns: id, text, when"):
+        read_corpus(lines, date="whn")
+    folder = tmp_path / "notes.csv"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\nwhen: 2024-01-02\n---\nOpen weights.\n")
+    with pytest.raises(CorpusError, match=r"date column 'whn' not found; available columns: doc_id, text, when"):
+        read_corpus(folder, date="whn")
+    assert read_corpus(folder, date="when").docs["published"].tolist() == [pd.Timestamp("2024-01-02")]
+
+
 @pytest.mark.parametrize("date, message", [
     ("Date", "scraped.csv: date column 'Date' not found; available columns: id, pub_date, text (pick one with date=\"...\")"),
     ("text", "scraped.csv: the date column and the text column are both 'text'"),

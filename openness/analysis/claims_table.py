@@ -48,11 +48,11 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
         raise ValueError("--method rates texts on a given dimension: add --dimension-column")
     output = Path(output)
     written = "claim rows"
-    notes = []
+    notes = [input_note(source, encoding)]  # once: it decodes the whole file
     if dimension is None:
         corpus = read_quietly(source, text=text, id=id, encoding=encoding)  # the summary counts the rejects
         table, rejects, n_read = find_claims(corpus, rubric)[CLI_CLAIM_COLUMNS], corpus.rejects, corpus.n_read
-        notes.append(flags_note(*flagged(corpus.flags, input_note(source, encoding))))
+        notes.append(flags_note(*flagged(corpus.flags, notes[0])))
     else:
         method = method or ("model" if rubric is None else "rules")
         table, rejects, n_read = _classify_table(source, text, id, dimension, rubric, method, encoding)
@@ -60,7 +60,6 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
     with OutputGroup() as group:
         group.write_csv(table, output)
         rejects_written = group.write_rejects(rejects, output)
-    notes.insert(0, input_note(source, encoding))
     return RunSummary(n_read, len(table), len(rejects), output, rejects_written, written,
                       "; ".join(filter(None, notes)) or None)
 

@@ -186,6 +186,7 @@ def _warn_rejects(n_rejected: int, n_read: int, rejects: pd.DataFrame | None, st
 def _corpora(source, text: str, id: str | None, chunksize: int | None, share: Share | None = None,
              seen: _Seen | None = None, encoding: str | None = None, date: str | None = None) -> Iterator[Corpus]:
     seen, start = _Seen(share=share) if seen is None else seen, 0
+    keys: set[str] = set()  # every column or key read, to tell a date column no record has
     for records in read_records(source, text, id, chunksize, share, encoding):
         if isinstance(records, int):
             yield seen.skipped(records)
@@ -193,22 +194,28 @@ def _corpora(source, text: str, id: str | None, chunksize: int | None, share: Sh
             continue
         if date is not None:
             _check_date_column(source, date, text, id or records.id, records.frame.columns)
+            keys.update(map(str, records.frame.columns))
         yield _rows(records, text, id, start, seen, date)
         start += len(records.frame)
+    if date is not None and share is None and keys and date not in keys:  # a misspelt key of JSONL records
+        raise missing_column(_where(source), date, "date", pd.Index(sorted(keys)))
+
+
+def _where(source) -> str:
+    return "DataFrame" if isinstance(source, pd.DataFrame) else path_name(Path(source))
 
 
 def _check_date_column(source, date: str, text: str, id: str | None, columns: pd.Index) -> None:
     """A CorpusError when the column named for the dates is the text or the id column, or is not
     in a table whose columns are fixed (a DataFrame, CSV or Parquet file). A JSONL file's or a
     folder's records name their own keys: a record without it has no date, as without
-    `published`."""
-    where = "DataFrame" if isinstance(source, pd.DataFrame) else path_name(Path(source))
+    `published`; `_corpora` says so once no record had it."""
     for role, column in (("text", text), ("id", id)):
         if date == column:
-            raise CorpusError(f"{where}: the date column and the {role} column are both {date!r}")
-    fixed = isinstance(source, pd.DataFrame) or Path(source).suffix.lower() in (".csv", ".parquet")
+            raise CorpusError(f"{_where(source)}: the date column and the {role} column are both {date!r}")
+    fixed = isinstance(source, pd.DataFrame) or (Path(source).is_file() and Path(source).suffix.lower() in (".csv", ".parquet"))
     if fixed and date not in columns:
-        raise missing_column(where, date, "date", columns)
+        raise missing_column(_where(source), date, "date", columns)
 
 
 # -- a DataFrame read in parts (Dask partitions), each on its own, as read_corpus reads the whole --

@@ -446,11 +446,13 @@ def _decode_as(data: bytes, encoding: str) -> tuple[str, list[str]]:
 
 
 def _ascii_compatible(encoding: str) -> bool:
-    """Whether ASCII text reads the same in `encoding` (cp1252, gbk; not UTF-16, whose NUL
-    bytes are text)."""
+    """Whether ASCII text reads the same in `encoding` (cp1252, gbk; not UTF-16 or UTF-32, whose
+    NUL bytes are text)."""
+    if _family(codecs.lookup(encoding).name) in ("utf-16", "utf-32"):
+        return False
     try:
         return b"a\n".decode(encoding) == "a\n"
-    except UnicodeError:  # a codec that reads no plain text (idna, punycode): NUL bytes stay binary
+    except UnicodeError:  # a codec that reads no plain text (punycode): NUL bytes stay binary
         return True
 
 

@@ -540,8 +540,9 @@ def score(corpus: Corpus | pd.DataFrame | str | os.PathLike, rubric: Rubric | st
     """Score every document and sentence of `corpus` on `rubric` (default: the shipped openness
     rubric): a Corpus, or a DataFrame with a `text` column or a file or folder, read as
     `read_corpus` reads them with its defaults (ids from `doc_id`, else an `id` column, else
-    row numbers; call it first to name a column or an encoding, or to see its flags). The stance is the rubric's, as in the committed tables;
-    `openness.with_model_stance(scores)` gives the stance model's, as `openness score` does.
+    row numbers; call it first to name a column or an encoding, or to see its flags). The
+    stance is the rubric's, as in the committed tables; `openness.with_model_stance(scores)`
+    gives the stance model's, as `openness score` does.
 
     Rows those rules reject (a missing or repeated id, a missing, non-text, empty or
     repeated text) are not scored: they are in `scores.rejects` (location `row N` counted

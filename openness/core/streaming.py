@@ -201,17 +201,16 @@ def score_to_csv(
     rejects: list[pd.DataFrame] = []
     n_read = n_scored = n_flagged = 0
     first_flag = None
-    # a file that is not there, or not readable, is the reader's to say
-    note = input_note(source, encoding) if isinstance(source, (Corpus, pd.DataFrame)) or Path(source).is_file() else None
+    note = input_note(source, encoding)
     with OutputGroup() as group, _progress_bar(progress) as bar:
         table, hits = _CsvSink(group, output), _CsvSink(group, evidence)
         keep = functools.partial(_for_csv, unit=unit, evidence=evidence is not None, stance=stance, said=note)
-        for chunk_read, chunk_rejects, rows, chunk_hits, (flagged, first) in _in_order(source, text, id, chunksize, rubric,
-                                                                                           labs, keep, n_jobs, encoding):
+        for chunk_read, chunk_rejects, rows, chunk_hits, (chunk_flagged, first) in _in_order(
+                source, text, id, chunksize, rubric, labs, keep, n_jobs, encoding):
             table.append(rows)
             hits.append(chunk_hits)
             rejects.append(chunk_rejects)
-            n_flagged, first_flag = n_flagged + flagged, first_flag or first
+            n_flagged, first_flag = n_flagged + chunk_flagged, first_flag or first
             n_read += chunk_read
             n_scored += chunk_read - len(chunk_rejects)
             bar.update(chunk_read)
@@ -245,8 +244,9 @@ def input_note(source, encoding: str | None = None) -> str | None:
     from UTF-16 (byte order mark)', 'input decoded as Windows-1252: not valid UTF-8 (first
     invalid byte at offset N)' (a CSV file), 'input decoded with replacement: not valid gbk
     (...)' (a CSV file in the `encoding` the user named), 'fields separated by ';', as in
-    the header'."""
-    if isinstance(source, (Corpus, pd.DataFrame)) or Path(source).suffix.lower() not in (".csv", ".jsonl", ".ndjson"):
+    the header'. None for anything else, and for a path that is no file: the reader says why."""
+    if isinstance(source, (Corpus, pd.DataFrame)) or Path(source).suffix.lower() not in (".csv", ".jsonl", ".ndjson") \
+            or not Path(source).is_file():
         return None
     if Path(source).suffix.lower() != ".csv":
         bom = bom_encoding(source)
