@@ -387,14 +387,6 @@ NARROWED = [
 ]
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("text, fires, silent", NARROWED)
-def test_narrowed_cues_fire_on_their_meaning_only(rubric, engine, text, fires, silent):
-    found = cue_ids_found(rubric, text, engine)
-    assert fires is None or fires in found
-    assert not found & set(silent)
-
-
 # Cues written from the codebook for what the second dev set (gold2) missed, each with a
 # sentence in its sense and one in another (text, the cue that must fire, cues that must not).
 GOLD2 = [
@@ -430,14 +422,6 @@ GOLD2 = [
 ]
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("text, fires, silent", GOLD2)
-def test_gold2_cues_fire_on_their_meaning_only(rubric, engine, text, fires, silent):
-    found = cue_ids_found(rubric, text, engine)
-    assert fires is None or fires in found
-    assert not found & set(silent)
-
-
 # Control cues written from the codebook's governance and access terms in general policy words (not from
 # dev sentences), each with a sentence in its sense and one in another (text, the cue that must fire, cues
 # that must not): governments as the ones who act, voluntary governance, rule-triggering thresholds, the
@@ -461,14 +445,6 @@ GOVERNANCE = [
     ("These restrictions were lifted once the weights were already public.", "C4.restrictions", []),
     ("Users found a jailbreak that bypasses the chatbot's safety restrictions.", None, ["C4.restrictions"]),
 ]
-
-
-@pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("text, fires, silent", GOVERNANCE)
-def test_governance_cues_fire_on_their_meaning_only(rubric, engine, text, fires, silent):
-    found = cue_ids_found(rubric, text, engine)
-    assert fires is None or fires in found
-    assert not found & set(silent)
 
 
 # (text, sentence stance the rubric gives): the signed gold2 cues take their side only where the codebook does
@@ -889,9 +865,15 @@ NEWS8 = [
 ]
 
 
+# the tables above of cues in their sense and in another: (text, the cue that must fire, cues that must not)
+MEANINGS = {"narrowed": NARROWED, "gold2": GOLD2, "governance": GOVERNANCE, "news8": NEWS8}
+
+
 @pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("text, fires, silent", NEWS8)
-def test_news8_cues_fire_on_their_meaning_only(rubric, engine, text, fires, silent):
+@pytest.mark.parametrize("text, fires, silent", [pytest.param(*case, id=f"{table}-{number}")
+                                                 for table, cases in MEANINGS.items()
+                                                 for number, case in enumerate(cases)])
+def test_cues_fire_on_their_meaning_only(rubric, engine, text, fires, silent):
     found = cue_ids_found(rubric, text, engine)
     assert fires is None or fires in found
     assert not found & set(silent)
