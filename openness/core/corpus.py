@@ -36,8 +36,7 @@ from typing import Callable, Iterator
 import numpy as np
 import pandas as pd
 
-from .io import path_name
-from .readers import CorpusError, Records, first_columns, missing_column, plain_strings, read_records
+from .readers import CorpusError, Records, first_columns, missing_column, plain_strings, read_records, source_name
 from .shards import Share
 
 __all__ = ["Corpus", "CorpusError", "RejectsWarning", "id_column", "iter_corpus", "read_corpus"]
@@ -198,11 +197,7 @@ def _corpora(source, text: str, id: str | None, chunksize: int | None, share: Sh
         yield _rows(records, text, id, start, seen, date)
         start += len(records.frame)
     if date is not None and share is None and keys and date not in keys:  # a misspelt key of JSONL records
-        raise missing_column(_where(source), date, "date", pd.Index(sorted(keys)))
-
-
-def _where(source) -> str:
-    return "DataFrame" if isinstance(source, pd.DataFrame) else path_name(Path(source))
+        raise missing_column(source_name(source), date, "date", pd.Index(sorted(keys)))
 
 
 def _check_date_column(source, date: str, text: str, id: str | None, columns: pd.Index) -> None:
@@ -212,10 +207,10 @@ def _check_date_column(source, date: str, text: str, id: str | None, columns: pd
     `published`; `_corpora` says so once no record had it."""
     for role, column in (("text", text), ("id", id)):
         if date == column:
-            raise CorpusError(f"{_where(source)}: the date column and the {role} column are both {date!r}")
+            raise CorpusError(f"{source_name(source)}: the date column and the {role} column are both {date!r}")
     fixed = isinstance(source, pd.DataFrame) or (Path(source).is_file() and Path(source).suffix.lower() in (".csv", ".parquet"))
     if fixed and date not in columns:
-        raise missing_column(_where(source), date, "date", columns)
+        raise missing_column(source_name(source), date, "date", columns)
 
 
 # -- a DataFrame read in parts (Dask partitions), each on its own, as read_corpus reads the whole --

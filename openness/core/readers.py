@@ -276,9 +276,8 @@ def read_records(source, text: str, id: str | None, chunksize: int | None,
     comes as its number of records only. `encoding` names the codec of a CSV file or a
     folder's files, when not the one the reader guesses (see `csv_decoding`)."""
     if id is not None and id == text:  # the ids go into every output table: the texts would follow them
-        where = "DataFrame" if isinstance(source, pd.DataFrame) else path_name(Path(source))
-        raise CorpusError(f"{where}: the id column and the text column are both {text!r}; name a column of "
-                          "short ids, or none for row numbers")
+        raise CorpusError(f"{source_name(source)}: the id column and the text column are both {text!r}; name a "
+                          "column of short ids, or none for row numbers")
     asked = _asked_for(source, encoding)
     if isinstance(source, pd.DataFrame):
         yield _from_dataframe(source, text, id)
@@ -318,9 +317,13 @@ def _asked_for(source, encoding: str | None) -> str | None:
     asked = asked_encoding(encoding)
     kind = "DataFrame" if isinstance(source, pd.DataFrame) else Path(source).suffix.lower()
     if kind in _DECODED:
-        where = "DataFrame" if isinstance(source, pd.DataFrame) else path_name(Path(source))
-        raise CorpusError(f"{where}: an encoding is for a CSV file or a folder's files; {_DECODED[kind]}")
+        raise CorpusError(f"{source_name(source)}: an encoding is for a CSV file or a folder's files; {_DECODED[kind]}")
     return asked
+
+
+def source_name(source) -> str:
+    """How a message names an input: its path as given, or "DataFrame"."""
+    return "DataFrame" if isinstance(source, pd.DataFrame) else path_name(Path(source))
 
 
 # -- folders --------------------------------------------------------------------------------------
