@@ -178,10 +178,9 @@ def _about_input(source, corpus, encoding: str | None) -> str:
     """For the audit's summary: the records left out (as `openness score` rejects them; it writes
     them with their reasons) and how a table file was read."""
     from openness.core.corpus import rejects_line
-    from openness.core.streaming import flagged, flags_note, input_note
+    from openness.core.streaming import reading_notes
 
-    note = input_note(source, encoding)  # once: it decodes the whole file
-    notes = [text for text in (note, flags_note(*flagged(corpus.flags, note))) if text]
+    notes = reading_notes(source, encoding, corpus.flags)
     if len(corpus.rejects):
         left_out = rejects_line(len(corpus.rejects), corpus.n_read, corpus.rejects, "records left out")
         notes.insert(0, f"{left_out}, which `openness score` writes with their reasons")

@@ -17,7 +17,7 @@ from openness.core.io import RunSummary
 from openness.core.outputs import OutputGroup, check_outputs
 from openness.core.readers import missing_column, read_table
 from openness.core.rubric import Rubric
-from openness.core.streaming import flagged, flags_note, input_note
+from openness.core.streaming import reading_notes
 
 CLI_CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue"]
 DIMENSION_COLUMNS = ["doc_id", "dimension", "level"]
@@ -48,20 +48,20 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
         raise ValueError("--method rates texts on a given dimension: add --dimension-column")
     output = Path(output)
     written = "claim rows"
-    notes = [input_note(source, encoding)]  # once: it decodes the whole file
     if dimension is None:
         corpus = read_quietly(source, text=text, id=id, encoding=encoding)  # the summary counts the rejects
         table, rejects, n_read = find_claims(corpus, rubric)[CLI_CLAIM_COLUMNS], corpus.rejects, corpus.n_read
-        notes.append(flags_note(*flagged(corpus.flags, notes[0])))
+        notes = reading_notes(source, encoding, corpus.flags)
     else:
         method = method or ("model" if rubric is None else "rules")
         table, rejects, n_read = _classify_table(source, text, id, dimension, rubric, method, encoding)
+        notes = reading_notes(source, encoding)
         written += f" ({(table['level'] == UNDECIDED).sum()} {UNDECIDED}, method {method})"
     with OutputGroup() as group:
         group.write_csv(table, output)
         rejects_written = group.write_rejects(rejects, output)
     return RunSummary(n_read, len(table), len(rejects), output, rejects_written, written,
-                      "; ".join(filter(None, notes)) or None)
+                      "; ".join(notes) or None)
 
 
 def _classify_table(source, text: str, id: str | None, dimension: str, rubric: Rubric | str | None,

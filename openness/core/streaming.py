@@ -230,6 +230,14 @@ def flagged(flags: pd.DataFrame, said: str | None) -> tuple[int, tuple[str, str]
     return (0, None) if flags.empty else (flags["doc_id"].nunique(), tuple(flags.iloc[0][["doc_id", "flag"]]))
 
 
+def reading_notes(source, encoding: str | None, flags: pd.DataFrame | None = None) -> list[str]:
+    """For the summary of a command that reads its input whole (claims, audit): the input note
+    and, of `flags`, what it does not say already (see `flagged`), those that apply."""
+    note = input_note(source, encoding)  # once: it decodes the whole file
+    counted = flags_note(*flagged(flags, note)) if flags is not None else None
+    return [text for text in (note, counted) if text]
+
+
 def flags_note(n_flagged: int, first: tuple[str, str] | None) -> str | None:
     """For a command's summary, whose output has no column for the flags: how many documents
     carry one (see `flagged`), and the first."""
