@@ -95,6 +95,17 @@ def test_a_question_is_no_claim():
     assert claims[["doc_id", "sentence", "dimension", "level"]].values.tolist() == [["a", 1, "weights_endmodel", "open"]]
 
 
+def test_open_in_another_sense_is_no_claim():
+    """An open letter, an open question or an open-ended task say nothing of a model's openness
+    (a blocker takes the word); "open" about the model still claims."""
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": [
+        "Meta researchers signed an open letter about AI risk.",
+        "Whether xAI will keep Grok free is an open question.",
+        "Meta released Llama 2 as an open model."]})
+    claims = find_claims(docs)
+    assert claims[["doc_id", "dimension", "level"]].values.tolist() == [["c", "weights_endmodel", "open"]]
+
+
 def test_claims_to_csv_free_text(fixtures, tmp_path):
     out = tmp_path / "claims.csv"
     summary = claims_to_csv(fixtures / "claims" / "docs.csv", out, text="body", id="id")
@@ -195,6 +206,12 @@ GOOD = {"dimensions": {"weights": {"fields": {"base": "weights_basemodel", "end"
     ({"resolution": "vote"}, r"claims: resolution: must be one of"),
     ({"fallback": "paper"}, r"claims: fallback: 'paper' is not a dimension"),
     ({"levels": {"open": ["released", "released"]}}, r"claims: cue level.open.released: duplicate cue id"),
+    ({"levels": {"open": [{"phrase": "open letter", "blocks": "yes"}]}}, r"levels: open: cue #1: blocks must be true or false"),
+    ({"levels": {"open": [{"phrase": "open letter", "blocks": True, "calls_open": True}]}},
+     r"levels: open: cue #1: a blocker \(blocks: true\) claims nothing"),
+    ({"dimensions": {"weights": {"fields": {"base": "weights_basemodel", "end": "weights_endmodel"},
+                                 "cues": [{"phrase": "weights", "blocks": True}]}}},
+     r"apply to level cues only"),
 ])
 def test_bad_claims_sections_name_file_entry_and_fault(tmp_path, fixtures, change, message):
     path = _rubric_with_claims(tmp_path, fixtures, {**GOOD, **change})

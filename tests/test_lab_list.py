@@ -78,11 +78,12 @@ def test_names_are_shown_readably_and_patterns_only_on_request(capsys):
     text = run(capsys)
     assert "(?:" not in text and "\\" not in text and "[0-9]" not in text
     meta = lab_block(text, "meta")
-    assert "    aliases:  Meta / META, Meta AI, Meta Platforms, Facebook, FAIR, Facebook AI Research\n" in meta
-    assert "Llama / LLaMA 2 / Llama-3.1 / llama3, Code Llama" in meta
+    assert "    aliases:  Meta / META, Meta AI, Meta Platforms, Facebook, FAIR*, Facebook AI Research\n" in meta
+    assert "LLaMA 2 / Llama-3.1 / llama3, Llama / LLaMA / LLAMA / LLaMa, llama*, Code Llama" in meta
     assert re.search(r"^    why:      releases weights \(OSAI: .*\n(?:              .*\n)*", meta, re.M)
     patterns = lab_block(run(capsys, "--patterns"), "meta")
-    assert "    products: llama(?:[- ]?[0-9]+(?:\\.[0-9])?)?  (regex, any case)\n" in patterns
+    assert "    products: llama[- ]?[0-9]+(?:\\.[0-9])?  (regex, any case)\n" in patterns
+    assert "              llama  (phrase, exact case, needs a context)\n" in patterns
     assert "              Facebook  (phrase, exact case)\n" in patterns
 
 
@@ -157,9 +158,12 @@ def test_csv_is_one_row_per_alias_or_product(capsys):
     groups = {row["lab"]: row["openness_group"] for row in rows}
     reference = read_reference().set_index("lab")["openness_group"].to_dict()
     assert groups == reference and groups["anthropic"] == "closed" and groups["ai2"] == "open"
-    llama = next(row for row in rows if row["shown"].startswith("Llama /"))
-    assert (llama["lab"], llama["kind"], llama["regex"], llama["case_sensitive"]) == ("meta", "product", "True", "False")
-    assert llama["pattern"] == r"llama(?:[- ]?[0-9]+(?:\.[0-9])?)?"
+    llama = next(row for row in rows if row["shown"].startswith("LLaMA 2 /"))
+    assert (llama["lab"], llama["kind"], llama["regex"], llama["case_sensitive"], llama["needs_context"]) == \
+        ("meta", "product", "True", "False", "False")
+    assert llama["pattern"] == r"llama[- ]?[0-9]+(?:\.[0-9])?"
+    animal = next(row for row in rows if row["pattern"] == "llama")
+    assert (animal["shown"], animal["case_sensitive"], animal["needs_context"]) == ("llama", "True", "True")
     claude = next(row for row in rows if row["pattern"] == "Claude")
     assert (claude["lab"], claude["shown"], claude["regex"], claude["case_sensitive"]) == ("anthropic", "Claude", "False", "True")
     assert [row["lab"] for row in rows[:1]] == ["ai2"]  # the open group first, by name

@@ -7,6 +7,7 @@ import textwrap
 import pandas as pd
 import pytest
 
+import openness
 from openness.core import labs
 from openness.core.labs import LabsError, find_labs, find_mentions, load_labs
 from openness.core.matcher import ENGINES, Matcher
@@ -88,6 +89,30 @@ NEGATIVE = [
     "Jean-Claude Juncker led the Commission.",
     "AutoGPT chains calls to a language model.",
     "Explainable AI is a research field.",
+    # names that are also words or names, in texts with no word of AI (`needs_context`)
+    "The Mistral winds blew hard across Provence all week.",
+    "She read Shakespeare's Sonnet 18 aloud, then a Haiku of her own.",
+    "Beethoven's Opus 131 closed the concert.",
+    "The farm keeps a llama and two alpacas.",
+    "People born under Gemini are said to be curious.",
+    "A Whisper of wind crossed the Zephyr-cooled terrace.",
+    "The Pythia spoke at Delphi.",
+    "The children traded Megatron toys.",
+    "We buy FAIR trade coffee whenever we can.",
+    "Stable diffusion of heat through the rod was observed.",
+    "The Falcon 9 rocket landed on the barge.",
+]
+# The same names in texts about AI, or beside another name of a lab, are the labs'.
+IN_CONTEXT = [
+    ("Sonnet writes better code than any model before it.", ["anthropic"]),
+    ("The new Haiku model is cheap to run.", ["anthropic"]),
+    ("Mistral released its weights under Apache 2.0.", ["mistral"]),
+    ("You can fine-tune a small llama on a laptop.", ["meta"]),
+    ("Whisper transcribes speech from many languages with one model.", ["openai"]),
+    ("Gemini answers questions about images, Google said.", ["google"]),
+    ("Claude 3 Opus and Claude 3.5 Sonnet were compared.", ["anthropic"]),
+    ("Reviewers prefer 3.5 Sonnet to its rivals.", ["anthropic"]),
+    ("Meta's FAIR team wrote the paper.", ["meta"]),
 ]
 
 
@@ -137,6 +162,29 @@ def test_a_lab_or_its_product_is_found(sentence, expected):
 @pytest.mark.parametrize("sentence", NEGATIVE)
 def test_a_homonym_is_not_a_lab(sentence):
     assert find_mentions(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", IN_CONTEXT)
+def test_a_name_that_needs_a_context_counts_in_a_text_about_ai(sentence, expected):
+    assert sorted({lab for lab, _, _ in find_mentions(sentence)}) == expected
+
+
+@pytest.mark.parametrize("field, expected", [("Mistral", ["mistral"]), ("Sonnet", ["anthropic"]), ("llama", ["meta"])])
+def test_a_name_alone_is_a_labs_without_a_context(field, expected):
+    """A metadata field (an index's developer, a model name) is about AI already."""
+    assert find_labs(field) == expected
+    assert find_mentions(field) == []
+
+
+def test_the_scorer_asks_the_context_of_the_whole_document():
+    """A name that needs a context keeps it in a document whose other sentence is about AI,
+    and counts in neither sentence of a document with no word of AI."""
+    docs = pd.DataFrame({"doc_id": ["poem", "review"],
+                         "text": ["Sonnet 18 is read aloud. Then comes a Haiku.",
+                                  "Sonnet 18 is read aloud. Then the model writes a Haiku."]})
+    mentions = openness.score(docs).mentions
+    assert mentions[["doc_id", "sentence", "lab"]].values.tolist() == [["review", 0, "anthropic"],
+                                                                         ["review", 1, "anthropic"]]
 
 
 def spans(text: str) -> list[tuple[str, str]]:
@@ -208,7 +256,8 @@ def test_every_lab_is_found_by_its_own_name():
 def test_every_shipped_regex_lists_examples_it_finds_whole_as_its_lab():
     """`openness labs` shows a regex by its examples: each must be a text that regex finds from
     its first to its last character (not a shorter prefix), and that the registry, blockers
-    and all, reads as that lab and nothing else."""
+    and all, reads as that lab and nothing else (as a name alone: one that needs a context in a
+    document needs none there)."""
     registry = load_labs()
     hits = {}
     for lab in registry.labs.values():
@@ -220,7 +269,8 @@ def test_every_shipped_regex_lists_examples_it_finds_whole_as_its_lab():
             for example in entry.examples:
                 found, starts, ends = registry.matcher.scan(example)
                 whole = any((int(i), int(s), int(e)) == (index, 0, len(example)) for i, s, e in zip(found, starts, ends))
-                hits[lab.id, example] = (whole, find_mentions(example, registry) == [(lab.id, 0, len(example))])
+                named = labs.resolve_mentions(registry, found, starts, ends)  # a name alone, as `find_labs` reads it
+                hits[lab.id, example] = (whole, named == [(lab.id, 0, len(example))])
     assert len(hits) > 100 and {key: hit for key, hit in hits.items() if hit != (True, True)} == {}
     assert hits["meta", "Llama-3.1"] == hits["ai2", "Tülu 3"] == (True, True)
 
@@ -231,7 +281,9 @@ def test_entries_keep_kind_flags_and_examples_in_file_order():
     assert tuple(entry.text for entry in meta.entries) == meta.aliases + meta.products
     first, llama = meta.entries[0], meta.entries[len(meta.aliases)]
     assert (first.regex, first.case_sensitive, first.shown) == (True, True, "Meta / META")
-    assert (llama.regex, llama.case_sensitive, llama.shown) == (True, False, "Llama / LLaMA 2 / Llama-3.1 / llama3")
+    assert (llama.regex, llama.case_sensitive, llama.shown) == (True, False, "LLaMA 2 / Llama-3.1 / llama3")
+    animal = next(entry for entry in meta.entries if entry.text == "llama")
+    assert (animal.regex, animal.case_sensitive, animal.needs_context) == (False, True, True)
     facebook = next(entry for entry in meta.entries if entry.text == "Facebook")
     assert (facebook.regex, facebook.case_sensitive, facebook.examples, facebook.shown) == (False, True, (), "Facebook")
 
@@ -302,6 +354,13 @@ def test_a_custom_registry_and_its_blockers(tmp_path):
      ["lab acme product", "examples must be a non-empty list"]),
     ("labs:\n  acme:\n    name: Acme\n    products: [{regex: 'R-[0-9]', examples: [R-1, '']}]\n",
      ["lab acme product", "examples must be a non-empty list"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [{phrase: Acme, needs_context: 'yes'}]\n",
+     ["lab acme alias", "needs_context must be true or false"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\nnot_labs: [{phrase: Acme Corner, needs_context: true}]\n",
+     ["not_labs entry", "a blocker names no lab"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\ncontext: AI\n", ["context", "expected a list of phrases"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\ncontext: [{regex: 'A.'}]\n",
+     ["context entry", "a context word is a phrase"]),
 ])
 def test_a_malformed_registry_names_file_entry_and_fault(tmp_path, body, fragments):
     path = write(tmp_path, body)

@@ -60,7 +60,9 @@ def test_score_reads_a_frame_as_read_corpus_does():
     assert by_row.documents["doc_id"].tolist() == ["0", "1", "2"]
     assert by_row.documents["doc_id"].tolist() == openness.read_corpus(pd.DataFrame({"text": GOOD})).docs["doc_id"].tolist()
     assert openness.score(pd.DataFrame({"ID": ["x", "y", "z"], "text": GOOD})).documents["doc_id"].tolist() == ["x", "y", "z"]
-    with pytest.raises(ValueError, match=r"text column 'text' not found; available columns: body \(pick one with text="):
+    # score() takes no column names: the hint says the call that does
+    with pytest.raises(ValueError, match=r"text column 'text' not found; available columns: body \(read it first to pick "
+                                         r'one: openness.score\(openness.read_corpus\(\.\.\., text="\.\.\."\)\)\)$'):
         openness.score(pd.DataFrame({"body": GOOD}))
 
 
@@ -74,6 +76,11 @@ def test_score_reads_a_file_or_folder_as_read_corpus_does(tmp_path):
     expected = score_rows(pd.DataFrame({"doc_id": ["x", "y", "z"], "text": GOOD})).documents
     pd.testing.assert_frame_equal(scores.documents, expected)
     assert openness.score(str(path)).rejects["location"].tolist() == [f"{path}:line 5"]
+    other = tmp_path / "other.csv"
+    pd.DataFrame({"url": ["u"], "body": GOOD[:1]}).to_csv(other, index=False)
+    with pytest.raises(ValueError, match=r"other.csv: text column 'text' not found; available columns: url, "
+                                                   r"body \(read it first to pick one: .*read_corpus\(\.\.\., text="):
+        openness.score(other)
 
 
 def test_dask_rejects_what_read_corpus_rejects(dask_client):

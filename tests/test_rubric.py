@@ -533,7 +533,7 @@ OPEN_SOURCE = [
 
 
 # Words in another sense than their theme's, taken by a blocker or left out of a cue, found in the
-# precision audits of news (rounds 2-11): (text, cue, whether it counts). Each blocked sense has a
+# precision audits of news (rounds 2-11 and 14): (text, cue, whether it counts). Each blocked sense has a
 # sentence in the theme's own sense that still counts.
 BLOCKED = [
     ("Analysts call the chatbot a competitive threat to the search business.", "S1.threat", False),
@@ -548,6 +548,8 @@ BLOCKED = [
     ("A driverless AI car went hurtling down the hill.", "S1.hurt*", False),
     ("Bad advice from the chatbot could hurt patients.", "S1.hurt*", True),
     ("Training nudges the weights and biases of the model.", "S1.bias*", False),
+    ("The model was trained with computing power over several weeks.", "C1.power_over", False),
+    ("A few firms hold power over the future of AI.", "C1.power_over", True),
     ("The model shows gender bias in its answers.", "S1.bias*", True),
     ("The AI app collects avalanche safety reports from skiers.", "S2.safety", False),
     ("The lab published a safety report on its AI model.", "S2.safety", True),
@@ -709,6 +711,18 @@ def test_framed_cues_take_a_side_only_about_open_or_closed_release(rubric, text,
     hit = evidence[evidence["cue"] == cue_id]
     assert len(hit) == 1  # the theme is marked either way
     assert int(hit["stance"].iloc[0]) == signed
+
+
+@pytest.mark.parametrize("text, cue_id, signed", [
+    ("Lawmakers warned that open models could help adversaries.", "T1.open_enables_harm", -1),
+    ("Open weights enable misuse by bad actors.", "T1.open_enables_harm", -1),
+    ("Open models help researchers catch up.", "T1.open_enables", 1),
+])
+def test_what_openness_is_said_to_help_decides_its_side(rubric, text, cue_id, signed):
+    """Openness that helps harm argues against it (a newcomer's sentence read as pro-open)."""
+    evidence = Scorer(rubric, load_labs()).score(pd.DataFrame({"doc_id": ["d"], "text": [text]})).evidence
+    transparency = evidence[evidence["theme"] == "transparency"]
+    assert transparency[["cue", "stance"]].values.tolist() == [[cue_id, signed]]
 
 
 def test_cues_that_name_a_release_keep_their_side_without_a_frame(rubric):

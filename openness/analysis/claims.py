@@ -104,6 +104,8 @@ class ClaimFinder:
         levels = []
         for only in ["", *self.families]:
             for i, s, e in layer(lambda i: i < n_cues and self.cues[i].kind == "level" and self.cues[i].only == only):
+                if self.cues[i].blocks:
+                    continue  # it has taken its words from the level cues it overlaps
                 sentence = sentence_of(s)
                 negated = after_negator(sentence, s, negator_ends + negated_dimension_ends)
                 absent = self.cues[i].value == "open" and in_absent_clause(sentence, s)

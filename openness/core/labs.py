@@ -5,6 +5,10 @@ of what it finds, which `openness labs` shows in its place), plus `not_labs`: bl
 phrases ("Claude Shannon", "meta-analysis", "Nova Scotia") that shadow an alias they
 overlap. All entries go into one `Matcher`; overlapping hits are resolved leftmost-longest,
 so a blocker wins where it starts earlier or runs longer, and every mention keeps its span.
+A name that is also a common word or name (Sonnet, Haiku, the Mistral wind, a llama) is marked
+`needs_context`: in a document it counts only where the document also names a lab by an
+unmarked entry or holds a word of the registry's `context` (words of AI), so that a poem or a
+weather report names no lab. A name or a metadata field alone (`find_labs`) needs no context.
 """
 from __future__ import annotations
 
@@ -19,11 +23,11 @@ import pandas as pd
 
 from openness import paths
 from openness.core import strict_yaml
-from openness.core.matcher import Matcher, Pattern, check_pattern, leftmost_longest, phrase_to_regex
+from openness.core.matcher import Matcher, Pattern, bounded, check_pattern, leftmost_longest, phrase_to_regex
 
-_TOP_KEYS = {"labs", "not_labs"}
+_TOP_KEYS = {"labs", "not_labs", "context"}
 _LAB_KEYS = {"name", "aliases", "products"}
-_ENTRY_KEYS = {"phrase", "regex", "case_sensitive", "examples"}
+_ENTRY_KEYS = {"phrase", "regex", "case_sensitive", "examples", "needs_context"}
 _LAB_ID = re.compile(r"[a-z0-9][a-z0-9_]*")
 
 
@@ -40,6 +44,7 @@ class Entry:
     regex: bool
     case_sensitive: bool
     examples: tuple[str, ...] = ()  # what a regex finds, for people to read
+    needs_context: bool = False  # counts in a document only beside a word of AI or another lab name
 
     @property
     def shown(self) -> str:
@@ -63,6 +68,12 @@ class LabRegistry:
     patterns: tuple[Pattern, ...]
     pattern_lab: tuple[str | None, ...]
     source: str
+    pattern_needs_context: tuple[bool, ...] = ()  # per pattern; () for none
+    context: re.Pattern | None = None  # the words that show a document is about AI
+
+    def about_ai(self, text: str) -> bool:
+        """Whether `text` holds a word of the registry's `context`."""
+        return self.context is not None and self.context.search(text) is not None
 
     @functools.cached_property
     def matcher(self) -> Matcher:
@@ -91,10 +102,16 @@ def load_labs(path: str | Path | None = None) -> LabRegistry:
     labs: dict[str, Lab] = {}
     patterns: list[Pattern] = []
     pattern_lab: list[str | None] = []
+    needs_context: list[bool] = []
     claimed: dict[str, str] = {}  # folded regex -> who claimed it first
 
     def add(raw: Any, owner: str | None, where: str) -> tuple[str, Pattern, tuple[str, ...]]:
         text, pattern, examples = _entry_pattern(raw, lambda fault: fail(where, fault))
+        needs = isinstance(raw, dict) and raw.get("needs_context", False)
+        if not isinstance(needs, bool):
+            raise fail(where, "needs_context must be true or false")
+        if needs and owner is None:
+            raise fail(where, "a blocker names no lab, so needs_context means nothing there")
         problem = check_pattern(pattern)
         if problem:
             raise fail(where, problem)
@@ -104,6 +121,7 @@ def load_labs(path: str | Path | None = None) -> LabRegistry:
         claimed[key] = where
         patterns.append(pattern)
         pattern_lab.append(owner)
+        needs_context.append(needs)
         return text, pattern, examples
 
     for lab_id, body in document["labs"].items():
@@ -123,7 +141,7 @@ def load_labs(path: str | Path | None = None) -> LabRegistry:
             for value in values:
                 text, pattern, examples = add(value, lab_id, f"lab {lab_id} {singular} {value!r}")
                 is_regex = isinstance(value, dict) and "regex" in value
-                entries.append(Entry(singular, text, is_regex, pattern.case_sensitive, examples))
+                entries.append(Entry(singular, text, is_regex, pattern.case_sensitive, examples, needs_context[-1]))
         if not entries:
             raise fail(f"lab {lab_id}", "no aliases or products to find it by")
         labs[lab_id] = Lab(lab_id, name.strip(), tuple(e.text for e in entries if e.kind == "alias"),
@@ -134,7 +152,22 @@ def load_labs(path: str | Path | None = None) -> LabRegistry:
         raise fail("not_labs", "expected a list")
     for value in blockers:
         add(value, None, f"not_labs entry {value!r}")
-    return LabRegistry(labs, tuple(patterns), tuple(pattern_lab), str(source))
+    context = _context_regex(document.get("context") or [], fail)
+    return LabRegistry(labs, tuple(patterns), tuple(pattern_lab), str(source), tuple(needs_context), context)
+
+
+def _context_regex(entries: Any, fail) -> re.Pattern | None:
+    """The `context` words (phrases, each a string or {phrase, case_sensitive}) as one regex."""
+    if not isinstance(entries, list):
+        raise fail("context", "expected a list of phrases")
+    parts = []
+    for raw in entries:
+        where = f"context entry {raw!r}"
+        if isinstance(raw, dict) and ("regex" in raw or "examples" in raw or "needs_context" in raw):
+            raise fail(where, "a context word is a phrase, with case_sensitive if need be")
+        _, pattern, _ = _entry_pattern(raw, lambda fault: fail(where, fault))
+        parts.append(f"(?{'-' if pattern.case_sensitive else ''}i:{bounded(pattern.regex)})")
+    return re.compile("|".join(parts)) if parts else None
 
 
 def _no_unknown_keys(mapping: dict, allowed: set[str], entry: str, fail) -> None:
@@ -184,27 +217,36 @@ def default_registry() -> LabRegistry:
 
 
 def resolve_mentions(
-    registry: LabRegistry, pattern_idx: np.ndarray, starts: np.ndarray, ends: np.ndarray
+    registry: LabRegistry, pattern_idx: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+    document: str | None = None,
 ) -> list[tuple[str, int, int]]:
     """Lab mentions from registry hits (indices into `registry.patterns`, ordered as
-    `Matcher.scan` returns them): leftmost-longest among them, blockers dropped."""
-    mentions = []
+    `Matcher.scan` returns them): leftmost-longest among them, blockers dropped; with the
+    `document` they were found in, a name that needs a context only where it has one."""
+    mentions, doubtful = [], []
     for kept in leftmost_longest(starts, ends).tolist():
-        lab = registry.pattern_lab[int(pattern_idx[kept])]
+        index = int(pattern_idx[kept])
+        lab = registry.pattern_lab[index]
         if lab is not None:
             mentions.append((lab, int(starts[kept]), int(ends[kept])))
+            doubtful.append(document is not None and bool(registry.pattern_needs_context)
+                            and registry.pattern_needs_context[index])
+    if any(doubtful) and all(doubtful) and not registry.about_ai(document):
+        return []
     return mentions
 
 
 def find_mentions(text: str, registry: LabRegistry | None = None) -> list[tuple[str, int, int]]:
-    """Every lab mention in `text` as (lab id, start, end), in text order."""
+    """Every lab mention in `text`, a document, as (lab id, start, end), in text order."""
     registry = default_registry() if registry is None else registry
-    return resolve_mentions(registry, *registry.matcher.scan(text))
+    return resolve_mentions(registry, *registry.matcher.scan(text), document=text)
 
 
 def find_labs(text: str, registry: LabRegistry | None = None) -> list[str]:
-    """The sorted ids of the labs `text` mentions."""
-    return sorted({lab for lab, _, _ in find_mentions(text, registry)})
+    """The sorted ids of the labs a name or a metadata field names (an index's developer,
+    "Mistral"): it is about AI, so no name needs a context there."""
+    registry = default_registry() if registry is None else registry
+    return sorted({lab for lab, _, _ in resolve_mentions(registry, *registry.matcher.scan(text))})
 
 
 def split_ids(values: pd.Series, name: str = "lab") -> pd.Series:

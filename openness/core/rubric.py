@@ -49,7 +49,7 @@ CLAIM_FIELDS = (
 CLAIM_RESOLUTIONS = ("mixed", "strictest")
 _CLAIMS_KEYS = {"description", "resolution", "fallback", "window", "dimensions", "qualifiers",
                 "levels", "by_dimension"}
-_CLAIM_CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "negated", "calls_open", "weak", "note"}
+_CLAIM_CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "negated", "calls_open", "weak", "blocks", "note"}
 _REGEX_SYNTAX = re.compile(r"[\[\]{}|\\^$]")  # regex syntax a phrase would match literally
 
 
@@ -89,7 +89,9 @@ class ClaimCue:
     is open, partial or closed, `negated` the level a negated hit claims, `only` the family a
     by_dimension cue is limited to ('' = every family), `calls_open` whether the words call
     the thing open (open source, open weights), `weak` whether the hit counts only when no
-    other level hit does (words saying a thing exists, not how complete it is)."""
+    other level hit does (words saying a thing exists, not how complete it is), `blocks` whether
+    it is a blocker: a level cue that claims nothing but takes its words from the level cues
+    it overlaps ("open letter" is no open claim)."""
 
     id: str
     kind: str
@@ -99,6 +101,7 @@ class ClaimCue:
     only: str = ""
     calls_open: bool = False
     weak: bool = False
+    blocks: bool = False
 
 
 @dataclass(frozen=True)
@@ -327,15 +330,17 @@ class _Builder:
         spec = {"phrase": item} if isinstance(item, str) else self.mapping(item, entry, _CLAIM_CUE_KEYS)
         regex, cue_id = self.phrase_or_regex(spec, entry, f"{only or kind}.{value}")
         case_sensitive = self.flag(spec, "case_sensitive", entry)
-        if kind != "level" and ({"negated", "calls_open", "weak"} & set(spec)):
-            raise self.fail(entry, "negated, calls_open and weak apply to level cues only")
+        if kind != "level" and ({"negated", "calls_open", "weak", "blocks"} & set(spec)):
+            raise self.fail(entry, "negated, calls_open, weak and blocks apply to level cues only")
         negated = spec.get("negated", {"open": "closed"}.get(value, value)) if kind == "level" else ""
         if kind == "level" and negated not in LEVELS:
             raise self.fail(entry, f"negated must be one of {list(LEVELS)}, got {negated!r}")
-        flags = {key: spec.get(key, False) for key in ("calls_open", "weak")}
+        flags = {key: spec.get(key, False) for key in ("calls_open", "weak", "blocks")}
         for key, flag in flags.items():
             if not isinstance(flag, bool):
                 raise self.fail(entry, f"{key} must be true or false, got {flag!r}")
+        if flags["blocks"] and (flags["calls_open"] or flags["weak"] or "negated" in spec):
+            raise self.fail(entry, "a blocker (blocks: true) claims nothing, so calls_open, weak and negated mean nothing there")
         return ClaimCue(cue_id, kind, value, self.pattern(regex, case_sensitive, entry), negated, only, **flags)
 
     def phrase_or_regex(self, spec: dict, entry: str, id_prefix: str) -> tuple[str, str]:

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from .corpus import LONE_SURROGATE, Corpus, RejectsWarning, read_quietly, rejects_line
+from .readers import CorpusError
 from .labs import LabRegistry, load_labs
 from .matcher import Matcher, code_points, leftmost_longest, stays_in_word
 from .references import in_references
@@ -190,6 +191,7 @@ class Scorer:
         self.lab_ids = np.array(sorted({lab for lab in labs.pattern_lab if lab}), dtype=object)
         code = {lab: index for index, lab in enumerate(self.lab_ids)}
         self.pattern_lab = np.array([code.get(lab, -1) for lab in labs.pattern_lab], dtype=np.int64)
+        self.lab_needs_context = np.array(labs.pattern_needs_context or [False] * len(labs.patterns), dtype=bool)
         self.cue_criterion = np.array([c.criterion for c in rubric.cues], dtype=object)
         self.cue_id = np.array([c.id for c in rubric.cues], dtype=object)
         self.cue_skips_references = np.array([c.skip_in_references for c in rubric.cues], dtype=bool)
@@ -222,7 +224,7 @@ class Scorer:
         is_cue, is_lab = pattern < self.n_cues, (pattern >= self.n_cues) & (pattern < self.n_cues + self.n_labs)
         first_context = self.n_cues + self.n_labs + self.n_negator_phrases
         is_neg = (pattern >= self.n_cues + self.n_labs) & (pattern < first_context)
-        lab = _resolve(pattern, start, end, is_lab)
+        lab = self._in_context(_resolve(pattern, start, end, is_lab), pattern, start, doc_start, texts)
         words_before = np.searchsorted(word_start, sent_span)  # at each sentence start and end
         sent_words = words_before[:, 1] - words_before[:, 0]
         lab_sent = _sentence_of(sent_span, start[lab])
@@ -307,6 +309,20 @@ class Scorer:
             rubric=self.rubric,
             texts=pd.Series(texts, index=pd.Index(ids, name="doc_id"), dtype=object),
         )
+
+    def _in_context(self, lab: np.ndarray, pattern: np.ndarray, start: np.ndarray, doc_start: np.ndarray,
+                    texts: list[str]) -> np.ndarray:
+        """The lab hits `lab` less those of a name that needs a context (`needs_context`) in a
+        document that names no lab by another entry and holds no word of AI: few documents, so
+        their text is searched again, by `re`."""
+        needs = self.lab_needs_context[pattern[lab] - self.n_cues]
+        if not needs.any():
+            return lab
+        doc = np.searchsorted(doc_start, start[lab], side="right") - 1
+        named = self.pattern_lab[pattern[lab] - self.n_cues] >= 0  # blockers name nothing
+        doubtful = np.setdiff1d(doc[needs], doc[named & ~needs])
+        unrelated = [d for d in doubtful.tolist() if not self.labs.about_ai(texts[d])]
+        return lab[~(needs & np.isin(doc, unrelated))]
 
     def _contexts_held(self, pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context,
                        joined) -> np.ndarray:
@@ -554,7 +570,13 @@ def score(corpus: Corpus | pd.DataFrame | str | os.PathLike, rubric: Rubric | st
     if not isinstance(corpus, Corpus):
         # its own warning below; a missing text column is a CorpusError naming the columns there are
         doc_ids = isinstance(corpus, pd.DataFrame) and "doc_id" in corpus.columns
-        corpus = read_quietly(corpus, id="doc_id" if doc_ids else None)
+        try:
+            corpus = read_quietly(corpus, id="doc_id" if doc_ids else None)
+        except CorpusError as error:
+            if not error.missing:
+                raise
+            raise CorpusError(f"{error.reason} (read it first to pick one: "
+                              f'openness.score(openness.read_corpus(..., {error.missing}="...")))') from None
         if len(corpus.rejects):
             warnings.warn(f"{rejects_line(len(corpus.rejects), corpus.n_read, corpus.rejects, 'rows not scored')}; "
                           "see scores.rejects", RejectsWarning, stacklevel=2)

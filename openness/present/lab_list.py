@@ -23,7 +23,7 @@ UNLISTED = "not in the reference"  # a lab of the registry that the reference do
 ORDER = (*GROUPS, "unrated", UNLISTED)
 RULES = {**GROUP_RULES, UNLISTED: "the lab reference does not list it (a lab of your own registry, "
                                   "or a reference built before the lab was added)"}
-ENTRY_COLUMNS = ["lab", "name", "openness_group", "kind", "shown", "pattern", "regex", "case_sensitive"]
+ENTRY_COLUMNS = ["lab", "name", "openness_group", "kind", "shown", "pattern", "regex", "case_sensitive", "needs_context"]
 _LABEL = "    {:<10}"  # "    products: " and the like: the names start in column 15
 
 
@@ -80,7 +80,8 @@ def entry_table(registry: LabRegistry, reference: pd.DataFrame | None, only: lis
     reason for a lab's group is the reference's `group_reason`, joined by `lab`)."""
     decided = groups(registry, reference)
     rows = [{"lab": lab.id, "name": lab.name, "openness_group": decided[lab.id][0], "kind": entry.kind,
-             "shown": entry.shown, "pattern": entry.text, "regex": entry.regex, "case_sensitive": entry.case_sensitive}
+             "shown": entry.shown, "pattern": entry.text, "regex": entry.regex, "case_sensitive": entry.case_sensitive,
+             "needs_context": entry.needs_context}
             for lab in ordered(registry, decided, only) for entry in lab.entries]
     return pd.DataFrame(rows, columns=ENTRY_COLUMNS)
 
@@ -106,7 +107,9 @@ def describe(registry: LabRegistry, reference: pd.DataFrame | None, reference_pa
     lines += _wrap("Each lab is found by its aliases (the organisation) and products (models, apps, data). "
                    + ("Patterns as the registry writes them, with their case rule."
                       if patterns else '"A / B": spellings that one pattern finds (--patterns shows the '
-                      "patterns, --format csv gives one row per name)."), width)
+                      "patterns, --format csv gives one row per name).")
+                   + " A name marked * is also a common word or name (Sonnet, the Mistral wind): it counts in a "
+                     "document only beside a word of AI or another name of a lab.", width)
     for group in dict.fromkeys(decided[lab.id][0] for lab in labs):  # in the order `ordered` gives
         members = [lab for lab in labs if decided[lab.id][0] == group]
         rule = f": {RULES[group]}" if group in RULES else ""
@@ -127,13 +130,15 @@ def describe(registry: LabRegistry, reference: pd.DataFrame | None, reference_pa
 def _field(label: str, entries: list[Entry], width: int, patterns: bool) -> list[str]:
     first, indent = _LABEL.format(label), _LABEL.format("")
     if not patterns:
-        spellings = [list(entry.examples or [entry.text]) for entry in entries]
+        spellings = [[*(entry.examples or [entry.text])[:-1], (entry.examples or [entry.text])[-1] + "*" * entry.needs_context]
+                     for entry in entries]
         groups = [[*(f"{word} /" for word in words[:-1]), words[-1] + ("," if i < len(entries) - 1 else "")]
                   for i, words in enumerate(spellings)]
         return _pack(groups, width, first, indent)
     lines = []
     for i, entry in enumerate(entries):
-        rule = f"({'regex' if entry.regex else 'phrase'}, {'exact case' if entry.case_sensitive else 'any case'})"
+        rule = (f"({'regex' if entry.regex else 'phrase'}, {'exact case' if entry.case_sensitive else 'any case'}"
+                f"{', needs a context' if entry.needs_context else ''})")
         lines += _wrap(f"{entry.text}  {rule}", width, first=first if i == 0 else indent, indent=indent + "  ")
     return lines
 
