@@ -78,8 +78,8 @@ def test_names_are_shown_readably_and_patterns_only_on_request(capsys):
     text = run(capsys)
     assert "(?:" not in text and "\\" not in text and "[0-9]" not in text
     meta = lab_block(text, "meta")
-    assert "    aliases:  Meta / META, Meta AI, Meta Platforms, Facebook, FAIR*, Facebook AI Research\n" in meta
-    assert "LLaMA 2 / Llama-3.1 / llama3, Llama / LLaMA / LLAMA / LLaMa, llama*, Code Llama" in meta
+    assert "    aliases:  Meta / META, Meta AI, Meta Platforms, Facebook, FAIR~, Facebook AI Research\n" in meta
+    assert "LLaMA 2 / Llama-3.1 / llama3, Llama / LLaMA / LLAMA / LLaMa / LLama, llama~,\n              Code Llama" in meta
     assert re.search(r"^    why:      releases weights \(OSAI: .*\n(?:              .*\n)*", meta, re.M)
     patterns = lab_block(run(capsys, "--patterns"), "meta")
     assert "    products: llama[- ]?[0-9]+(?:\\.[0-9])?  (regex, any case)\n" in patterns

@@ -101,18 +101,23 @@ NEGATIVE = [
     "We buy FAIR trade coffee whenever we can.",
     "Stable diffusion of heat through the rod was observed.",
     "The Falcon 9 rocket landed on the barge.",
+    "Flamingo chicks and a Chinchilla drew crowds at the zoo.",
+    "Alexa and Rosa sang Dolma recipes in Spanish: Veo, veo.",
+    "Fit T5 tubes in the garage lights.",
+    "The Codex was copied by monks in the ninth century.",
 ]
 # The same names in texts about AI, or beside another name of a lab, are the labs'.
 IN_CONTEXT = [
-    ("Sonnet writes better code than any model before it.", ["anthropic"]),
-    ("The new Haiku model is cheap to run.", ["anthropic"]),
-    ("Mistral released its weights under Apache 2.0.", ["mistral"]),
-    ("You can fine-tune a small llama on a laptop.", ["meta"]),
-    ("Whisper transcribes speech from many languages with one model.", ["openai"]),
-    ("Gemini answers questions about images, Google said.", ["google"]),
-    ("Claude 3 Opus and Claude 3.5 Sonnet were compared.", ["anthropic"]),
-    ("Reviewers prefer 3.5 Sonnet to its rivals.", ["anthropic"]),
-    ("Meta's FAIR team wrote the paper.", ["meta"]),
+    ("Sonnet writes better code than any model before it.", [("anthropic", "Sonnet")]),
+    ("The new Haiku model is cheap to run.", [("anthropic", "Haiku")]),
+    ("Mistral released its weights under Apache 2.0.", [("mistral", "Mistral")]),
+    ("You can fine-tune a small llama on a laptop.", [("meta", "llama")]),
+    ("Whisper transcribes speech from many languages with one model.", [("openai", "Whisper")]),
+    ("Gemini answers questions about images, Google said.", [("google", "Gemini"), ("google", "Google")]),
+    ("Claude 3 Opus and Claude 3.5 Sonnet were compared.",
+     [("anthropic", "Claude"), ("anthropic", "Opus"), ("anthropic", "Claude"), ("anthropic", "3.5 Sonnet")]),
+    ("Reviewers prefer 3.5 Sonnet to its rivals.", [("anthropic", "3.5 Sonnet")]),
+    ("Meta's FAIR team wrote the paper.", [("meta", "Meta"), ("meta", "FAIR")]),
 ]
 
 
@@ -166,7 +171,7 @@ def test_a_homonym_is_not_a_lab(sentence):
 
 @pytest.mark.parametrize("sentence, expected", IN_CONTEXT)
 def test_a_name_that_needs_a_context_counts_in_a_text_about_ai(sentence, expected):
-    assert sorted({lab for lab, _, _ in find_mentions(sentence)}) == expected
+    assert spans(sentence) == expected
 
 
 @pytest.mark.parametrize("field, expected", [("Mistral", ["mistral"]), ("Sonnet", ["anthropic"]), ("llama", ["meta"])])
@@ -359,8 +364,14 @@ def test_a_custom_registry_and_its_blockers(tmp_path):
     ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\nnot_labs: [{phrase: Acme Corner, needs_context: true}]\n",
      ["not_labs entry", "a blocker names no lab"]),
     ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\ncontext: AI\n", ["context", "expected a list of phrases"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\ncontext: ''\n", ["context", "expected a list of phrases"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\ncontext: false\n", ["context", "expected a list of phrases"]),
     ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\ncontext: [{regex: 'A.'}]\n",
-     ["context entry", "a context word is a phrase"]),
+     ["context entry", "unknown key(s) regex; allowed: case_sensitive, phrase"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\ncontext: ['']\n", ["context entry ''", "a context word is a phrase"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\ncontext: [AI, AI]\n", ["context entry 'AI'", "listed twice"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\ncontext: [Künstliche Intelligenz]\n",
+     ["context entry 'Künstliche Intelligenz'", "ASCII"]),
 ])
 def test_a_malformed_registry_names_file_entry_and_fault(tmp_path, body, fragments):
     path = write(tmp_path, body)

@@ -717,6 +717,8 @@ def test_framed_cues_take_a_side_only_about_open_or_closed_release(rubric, text,
     ("Lawmakers warned that open models could help adversaries.", "T1.open_enables_harm", -1),
     ("Open weights enable misuse by bad actors.", "T1.open_enables_harm", -1),
     ("Open models help researchers catch up.", "T1.open_enables", 1),
+    ("Transparency helps prevent misuse of AI models.", "T1.open_enables", 1),  # what fights harm is no harm
+    ("Open source helps fight hackers.", "T1.open_enables", 1),
 ])
 def test_what_openness_is_said_to_help_decides_its_side(rubric, text, cue_id, signed):
     """Openness that helps harm argues against it (a newcomer's sentence read as pro-open)."""

@@ -189,6 +189,13 @@ def test_name_terms_marks_lab_and_product_names():
     assert marked.tolist() == [True, False, True, True, False]
 
 
+def test_a_term_is_a_name_whatever_the_other_terms_are():
+    """Each term is read as a name alone: one that needs a context in a document ("sonnet")
+    is a name here, with or without a word of AI among the other terms."""
+    assert keyness.name_terms(["sonnet", "mistral"]).tolist() == [True, True]
+    assert keyness.name_terms(["sonnet", "mistral", "training"]).tolist() == [True, True, False]
+
+
 def test_logit_recovers_a_planted_effect():
     rng = np.random.default_rng(7)
     n_docs, per_doc = 400, 15

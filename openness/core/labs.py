@@ -152,22 +152,31 @@ def load_labs(path: str | Path | None = None) -> LabRegistry:
         raise fail("not_labs", "expected a list")
     for value in blockers:
         add(value, None, f"not_labs entry {value!r}")
-    context = _context_regex(document.get("context") or [], fail)
+    context = _context_regex(document.get("context", []), fail)
     return LabRegistry(labs, tuple(patterns), tuple(pattern_lab), str(source), tuple(needs_context), context)
 
 
 def _context_regex(entries: Any, fail) -> re.Pattern | None:
-    """The `context` words (phrases, each a string or {phrase, case_sensitive}) as one regex."""
+    """The `context` words (phrases, each a string or {phrase, case_sensitive}) as one regex,
+    matched by the rules of every other pattern: ASCII words and ASCII case."""
     if not isinstance(entries, list):
         raise fail("context", "expected a list of phrases")
-    parts = []
+    parts, seen = [], set()
     for raw in entries:
         where = f"context entry {raw!r}"
-        if isinstance(raw, dict) and ("regex" in raw or "examples" in raw or "needs_context" in raw):
-            raise fail(where, "a context word is a phrase, with case_sensitive if need be")
+        if isinstance(raw, dict):
+            _no_unknown_keys(raw, {"phrase", "case_sensitive"}, where, fail)
+        if not isinstance(raw, (str, dict)) or not str(raw.get("phrase", "") if isinstance(raw, dict) else raw).strip():
+            raise fail(where, "a context word is a phrase (a string, or {phrase: ..., case_sensitive: true})")
         _, pattern, _ = _entry_pattern(raw, lambda fault: fail(where, fault))
+        problem = check_pattern(pattern)
+        if problem:
+            raise fail(where, problem)
+        if pattern in seen:
+            raise fail(where, "listed twice")
+        seen.add(pattern)
         parts.append(f"(?{'-' if pattern.case_sensitive else ''}i:{bounded(pattern.regex)})")
-    return re.compile("|".join(parts)) if parts else None
+    return re.compile("|".join(parts), re.ASCII) if parts else None
 
 
 def _no_unknown_keys(mapping: dict, allowed: set[str], entry: str, fail) -> None:

@@ -575,8 +575,10 @@ def score(corpus: Corpus | pd.DataFrame | str | os.PathLike, rubric: Rubric | st
         except CorpusError as error:
             if not error.missing:
                 raise
-            raise CorpusError(f"{error.reason} (read it first to pick one: "
-                              f'openness.score(openness.read_corpus(..., {error.missing}="...")))') from None
+            hinted = CorpusError(f"{error.reason} (read it first to pick one: "
+                                 f'openness.score(openness.read_corpus(..., {error.missing}="...")))')
+            hinted.reason, hinted.missing = error.reason, error.missing  # as CorpusError keeps them
+            raise hinted from None
         if len(corpus.rejects):
             warnings.warn(f"{rejects_line(len(corpus.rejects), corpus.n_read, corpus.rejects, 'rows not scored')}; "
                           "see scores.rejects", RejectsWarning, stacklevel=2)

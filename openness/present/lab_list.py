@@ -108,8 +108,8 @@ def describe(registry: LabRegistry, reference: pd.DataFrame | None, reference_pa
                    + ("Patterns as the registry writes them, with their case rule."
                       if patterns else '"A / B": spellings that one pattern finds (--patterns shows the '
                       "patterns, --format csv gives one row per name).")
-                   + " A name marked * is also a common word or name (Sonnet, the Mistral wind): it counts in a "
-                     "document only beside a word of AI or another name of a lab.", width)
+                   + " A name marked ~ is also a common word or name (Sonnet, the Mistral wind): it counts in a "
+                     "document only where the document holds a word of AI or names a lab by an unmarked name.", width)
     for group in dict.fromkeys(decided[lab.id][0] for lab in labs):  # in the order `ordered` gives
         members = [lab for lab in labs if decided[lab.id][0] == group]
         rule = f": {RULES[group]}" if group in RULES else ""
@@ -130,7 +130,8 @@ def describe(registry: LabRegistry, reference: pd.DataFrame | None, reference_pa
 def _field(label: str, entries: list[Entry], width: int, patterns: bool) -> list[str]:
     first, indent = _LABEL.format(label), _LABEL.format("")
     if not patterns:
-        spellings = [[*(entry.examples or [entry.text])[:-1], (entry.examples or [entry.text])[-1] + "*" * entry.needs_context]
+        marker = {True: "~", False: ""}  # not "*", which a phrase uses for word endings
+        spellings = [[*(entry.examples or [entry.text])[:-1], (entry.examples or [entry.text])[-1] + marker[entry.needs_context]]
                      for entry in entries]
         groups = [[*(f"{word} /" for word in words[:-1]), words[-1] + ("," if i < len(entries) - 1 else "")]
                   for i, words in enumerate(spellings)]
