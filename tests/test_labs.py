@@ -174,6 +174,19 @@ def test_a_name_that_needs_a_context_counts_in_a_text_about_ai(sentence, expecte
     assert spans(sentence) == expected
 
 
+def test_a_name_without_the_mark_wins_the_same_words_whatever_the_order(tmp_path):
+    """Where an entry that needs a context and one that does not match the same words, the
+    second counts, in whichever order the file lists them."""
+    for aliases in ("[{phrase: Orion, case_sensitive: true, needs_context: true}, {regex: 'Orion(?: [0-9])?', case_sensitive: true}]",
+                    "[{regex: 'Orion(?: [0-9])?', case_sensitive: true}, {phrase: Orion, case_sensitive: true, needs_context: true}]"):
+        path = write(tmp_path, f"labs:\n  orion:\n    name: Orion Labs\n    aliases: {aliases}\ncontext: [model]\n")
+        registry = load_labs(path)
+        assert find_mentions("Orion rose over the hills.", registry) == [("orion", 0, 5)]
+        text = "Orion rose over the hills."
+        scored = openness.score(pd.DataFrame({"doc_id": ["d"], "text": [text]}), labs=registry).mentions
+        assert scored[["lab", "start", "end"]].values.tolist() == [["orion", 0, 5]]
+
+
 @pytest.mark.parametrize("field, expected", [("Mistral", ["mistral"]), ("Sonnet", ["anthropic"]), ("llama", ["meta"])])
 def test_a_name_alone_is_a_labs_without_a_context(field, expected):
     """A metadata field (an index's developer, a model name) is about AI already."""
@@ -370,6 +383,9 @@ def test_a_custom_registry_and_its_blockers(tmp_path):
      ["context entry", "unknown key(s) regex; allowed: case_sensitive, phrase"]),
     ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\ncontext: ['']\n", ["context entry ''", "a context word is a phrase"]),
     ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\ncontext: [AI, AI]\n", ["context entry 'AI'", "listed twice"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\ncontext: [model, Model]\n", ["context entry 'Model'", "listed twice"]),
+    ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\ncontext: [{phrase: 42}]\n",
+     ["context entry {'phrase': 42}", "a context word is a phrase"]),
     ("labs:\n  acme:\n    name: Acme\n    aliases: [Acme]\ncontext: [Künstliche Intelligenz]\n",
      ["context entry 'Künstliche Intelligenz'", "ASCII"]),
 ])

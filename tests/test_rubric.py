@@ -550,6 +550,7 @@ BLOCKED = [
     ("Training nudges the weights and biases of the model.", "S1.bias*", False),
     ("The model was trained with computing power over several weeks.", "C1.power_over", False),
     ("A few firms hold power over the future of AI.", "C1.power_over", True),
+    ("Nvidia's GPU power over the AI industry worries regulators.", "C1.power_over", True),
     ("The model shows gender bias in its answers.", "S1.bias*", True),
     ("The AI app collects avalanche safety reports from skiers.", "S2.safety", False),
     ("The lab published a safety report on its AI model.", "S2.safety", True),
@@ -715,7 +716,9 @@ def test_framed_cues_take_a_side_only_about_open_or_closed_release(rubric, text,
 
 @pytest.mark.parametrize("text, cue_id, signed", [
     ("Lawmakers warned that open models could help adversaries.", "T1.open_enables_harm", -1),
-    ("Open weights enable misuse by bad actors.", "T1.open_enables_harm", -1),
+    ("Open weights enable misuse by bad actors.", "T1.open_enables_misuse", -1),
+    ("Openness helps misuse detection teams.", "T1.open_enables", 1),  # a compound noun, not harm
+    ("Open science helps weapons inspectors.", "T1.open_enables", 1),
     ("Open models help researchers catch up.", "T1.open_enables", 1),
     ("Transparency helps prevent misuse of AI models.", "T1.open_enables", 1),  # what fights harm is no harm
     ("Open source helps fight hackers.", "T1.open_enables", 1),

@@ -153,7 +153,11 @@ def load_labs(path: str | Path | None = None) -> LabRegistry:
     for value in blockers:
         add(value, None, f"not_labs entry {value!r}")
     context = _context_regex(document.get("context", []), fail)
-    return LabRegistry(labs, tuple(patterns), tuple(pattern_lab), str(source), tuple(needs_context), context)
+    # on the same words leftmost-longest keeps the earlier pattern: a name that needs no context
+    # before one that does, and both before the blockers (which come last already)
+    order = sorted(range(len(patterns)), key=lambda i: (pattern_lab[i] is None, needs_context[i]))
+    return LabRegistry(labs, tuple(patterns[i] for i in order), tuple(pattern_lab[i] for i in order), str(source),
+                       tuple(needs_context[i] for i in order), context)
 
 
 def _context_regex(entries: Any, fail) -> re.Pattern | None:
@@ -166,15 +170,17 @@ def _context_regex(entries: Any, fail) -> re.Pattern | None:
         where = f"context entry {raw!r}"
         if isinstance(raw, dict):
             _no_unknown_keys(raw, {"phrase", "case_sensitive"}, where, fail)
-        if not isinstance(raw, (str, dict)) or not str(raw.get("phrase", "") if isinstance(raw, dict) else raw).strip():
+        phrase = raw.get("phrase") if isinstance(raw, dict) else raw
+        if not isinstance(phrase, str) or not phrase.strip():
             raise fail(where, "a context word is a phrase (a string, or {phrase: ..., case_sensitive: true})")
         _, pattern, _ = _entry_pattern(raw, lambda fault: fail(where, fault))
         problem = check_pattern(pattern)
         if problem:
             raise fail(where, problem)
-        if pattern in seen:
+        key = pattern.regex if pattern.case_sensitive else pattern.regex.lower()
+        if key in seen:
             raise fail(where, "listed twice")
-        seen.add(pattern)
+        seen.add(key)
         parts.append(f"(?{'-' if pattern.case_sensitive else ''}i:{bounded(pattern.regex)})")
     return re.compile("|".join(parts), re.ASCII) if parts else None
 

@@ -131,7 +131,7 @@ def _field(label: str, entries: list[Entry], width: int, patterns: bool) -> list
     first, indent = _LABEL.format(label), _LABEL.format("")
     if not patterns:
         marker = {True: "~", False: ""}  # not "*", which a phrase uses for word endings
-        spellings = [[*(entry.examples or [entry.text])[:-1], (entry.examples or [entry.text])[-1] + marker[entry.needs_context]]
+        spellings = [[spelling + marker[entry.needs_context] for spelling in entry.examples or [entry.text]]
                      for entry in entries]
         groups = [[*(f"{word} /" for word in words[:-1]), words[-1] + ("," if i < len(entries) - 1 else "")]
                   for i, words in enumerate(spellings)]
