@@ -44,7 +44,7 @@ class Entry:
     regex: bool
     case_sensitive: bool
     examples: tuple[str, ...] = ()  # what a regex finds, for people to read
-    needs_context: bool = False  # counts in a document only beside a word of AI or another lab name
+    needs_context: bool = False  # counts in a document only beside a word of AI or a name without the mark
 
     @property
     def shown(self) -> str:
@@ -68,8 +68,8 @@ class LabRegistry:
     patterns: tuple[Pattern, ...]
     pattern_lab: tuple[str | None, ...]
     source: str
-    pattern_needs_context: tuple[bool, ...] = ()  # per pattern; () for none
-    context: re.Pattern | None = None  # the words that show a document is about AI
+    pattern_needs_context: tuple[bool, ...]  # per pattern: a name that counts only in a context
+    context: re.Pattern | None  # the words that show a document is about AI; None: no such word
 
     def about_ai(self, text: str) -> bool:
         """Whether `text` holds a word of the registry's `context`."""
@@ -244,8 +244,7 @@ def resolve_mentions(
         lab = registry.pattern_lab[index]
         if lab is not None:
             mentions.append((lab, int(starts[kept]), int(ends[kept])))
-            doubtful.append(document is not None and bool(registry.pattern_needs_context)
-                            and registry.pattern_needs_context[index])
+            doubtful.append(document is not None and registry.pattern_needs_context[index])
     if any(doubtful) and all(doubtful) and not registry.about_ai(document):
         return []
     return mentions

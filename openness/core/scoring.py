@@ -42,9 +42,9 @@ import numpy as np
 import pandas as pd
 
 from .corpus import LONE_SURROGATE, Corpus, RejectsWarning, read_quietly, rejects_line
-from .readers import CorpusError
 from .labs import LabRegistry, load_labs
 from .matcher import Matcher, code_points, leftmost_longest, stays_in_word
+from .readers import CorpusError
 from .references import in_references
 from .rubric import Rubric, load_rubric
 from .text import sentence_bounds
@@ -191,7 +191,7 @@ class Scorer:
         self.lab_ids = np.array(sorted({lab for lab in labs.pattern_lab if lab}), dtype=object)
         code = {lab: index for index, lab in enumerate(self.lab_ids)}
         self.pattern_lab = np.array([code.get(lab, -1) for lab in labs.pattern_lab], dtype=np.int64)
-        self.lab_needs_context = np.array(labs.pattern_needs_context or [False] * len(labs.patterns), dtype=bool)
+        self.lab_needs_context = np.array(labs.pattern_needs_context, dtype=bool)
         self.cue_criterion = np.array([c.criterion for c in rubric.cues], dtype=object)
         self.cue_id = np.array([c.id for c in rubric.cues], dtype=object)
         self.cue_skips_references = np.array([c.skip_in_references for c in rubric.cues], dtype=bool)
