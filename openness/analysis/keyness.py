@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from openness.core.labs import LabRegistry, default_registry, resolve_mentions
+from openness.core.labs import LabRegistry, find_mentions
 
 
 def log_odds_dirichlet(y_target: np.ndarray, y_reference: np.ndarray, prior: np.ndarray,
@@ -85,7 +85,6 @@ def name_terms(terms: Sequence[str], registry: LabRegistry | None = None) -> pd.
     common word that is also a case-sensitive name ("stability") counts as one. Fragments of
     multi-word names ("hugging" of Hugging Face) are not names on their own and stay False."""
     terms = list(terms)
-    registry = default_registry() if registry is None else registry
     candidates = [(i, variant) for i, term in enumerate(terms)
                   for piece in dict.fromkeys([term, *term.split()])
                   for variant in (piece, piece.title())]
@@ -93,7 +92,7 @@ def name_terms(terms: Sequence[str], registry: LabRegistry | None = None) -> pd.
     text = separator.join(variant for _, variant in candidates)
     starts = np.cumsum([0] + [len(v) + len(separator) for _, v in candidates[:-1]])
     hit = np.zeros(len(terms), dtype=bool)
-    for _, start, _ in resolve_mentions(registry, *registry.matcher.scan(text)):  # names alone: no context asked
+    for _, start, _ in find_mentions(text, registry, alone=True):
         hit[candidates[int(np.searchsorted(starts, start, side="right")) - 1][0]] = True
     return pd.Series(hit, index=pd.Index(terms, name="term"), name="is_name")
 

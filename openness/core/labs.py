@@ -231,6 +231,20 @@ def default_registry() -> LabRegistry:
     return load_labs()
 
 
+def without_context(registry: LabRegistry, pattern_idx: np.ndarray, doc: np.ndarray, texts) -> np.ndarray:
+    """For resolved hits (indices into `registry.patterns`, each with the index of its document
+    in `texts`), whether it is a name that needs a context in a document that has none: no
+    hit there of a name without the mark (a blocker names nothing) and no word of AI. Few
+    documents are in doubt, so only their text is searched again."""
+    needs = np.array(registry.pattern_needs_context, dtype=bool)[pattern_idx]
+    if not needs.any():
+        return needs
+    names = np.array([lab is not None for lab in registry.pattern_lab], dtype=bool)[pattern_idx]
+    doubtful = np.setdiff1d(doc[needs], doc[names & ~needs])
+    unrelated = [d for d in doubtful.tolist() if not registry.about_ai(texts[d])]
+    return needs & np.isin(doc, unrelated)
+
+
 def resolve_mentions(
     registry: LabRegistry, pattern_idx: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     document: str | None = None,
@@ -238,29 +252,24 @@ def resolve_mentions(
     """Lab mentions from registry hits (indices into `registry.patterns`, ordered as
     `Matcher.scan` returns them): leftmost-longest among them, blockers dropped; with the
     `document` they were found in, a name that needs a context only where it has one."""
-    mentions, doubtful = [], []
-    for kept in leftmost_longest(starts, ends).tolist():
-        index = int(pattern_idx[kept])
-        lab = registry.pattern_lab[index]
-        if lab is not None:
-            mentions.append((lab, int(starts[kept]), int(ends[kept])))
-            doubtful.append(document is not None and registry.pattern_needs_context[index])
-    if any(doubtful) and all(doubtful) and not registry.about_ai(document):
-        return []
-    return mentions
+    kept = leftmost_longest(starts, ends)
+    if document is not None:
+        kept = kept[~without_context(registry, pattern_idx[kept], np.zeros(len(kept), dtype=np.int64), [document])]
+    return [(registry.pattern_lab[int(pattern_idx[k])], int(starts[k]), int(ends[k])) for k in kept.tolist()
+            if registry.pattern_lab[int(pattern_idx[k])] is not None]
 
 
-def find_mentions(text: str, registry: LabRegistry | None = None) -> list[tuple[str, int, int]]:
-    """Every lab mention in `text`, a document, as (lab id, start, end), in text order."""
+def find_mentions(text: str, registry: LabRegistry | None = None, alone: bool = False) -> list[tuple[str, int, int]]:
+    """Every lab mention in `text` as (lab id, start, end), in text order. `text` is a
+    document; with `alone`, a name or a metadata field (an index's developer, "Mistral"),
+    which is about AI already, so no name needs a context there."""
     registry = default_registry() if registry is None else registry
-    return resolve_mentions(registry, *registry.matcher.scan(text), document=text)
+    return resolve_mentions(registry, *registry.matcher.scan(text), document=None if alone else text)
 
 
 def find_labs(text: str, registry: LabRegistry | None = None) -> list[str]:
-    """The sorted ids of the labs a name or a metadata field names (an index's developer,
-    "Mistral"): it is about AI, so no name needs a context there."""
-    registry = default_registry() if registry is None else registry
-    return sorted({lab for lab, _, _ in resolve_mentions(registry, *registry.matcher.scan(text))})
+    """The sorted ids of the labs a name or a metadata field names (`find_mentions` alone)."""
+    return sorted({lab for lab, _, _ in find_mentions(text, registry, alone=True)})
 
 
 def split_ids(values: pd.Series, name: str = "lab") -> pd.Series:

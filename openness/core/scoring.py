@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from .corpus import LONE_SURROGATE, Corpus, RejectsWarning, read_quietly, rejects_line
-from .labs import LabRegistry, load_labs
+from .labs import LabRegistry, load_labs, without_context
 from .matcher import Matcher, code_points, leftmost_longest, stays_in_word
 from .readers import CorpusError
 from .references import in_references
@@ -191,7 +191,6 @@ class Scorer:
         self.lab_ids = np.array(sorted({lab for lab in labs.pattern_lab if lab}), dtype=object)
         code = {lab: index for index, lab in enumerate(self.lab_ids)}
         self.pattern_lab = np.array([code.get(lab, -1) for lab in labs.pattern_lab], dtype=np.int64)
-        self.lab_needs_context = np.array(labs.pattern_needs_context, dtype=bool)
         self.cue_criterion = np.array([c.criterion for c in rubric.cues], dtype=object)
         self.cue_id = np.array([c.id for c in rubric.cues], dtype=object)
         self.cue_skips_references = np.array([c.skip_in_references for c in rubric.cues], dtype=bool)
@@ -312,17 +311,10 @@ class Scorer:
 
     def _in_context(self, lab: np.ndarray, pattern: np.ndarray, start: np.ndarray, doc_start: np.ndarray,
                     texts: list[str]) -> np.ndarray:
-        """The lab hits `lab` less those of a name that needs a context (`needs_context`) in a
-        document that names no lab by another entry and holds no word of AI: few documents, so
-        their text is searched again, by `re`."""
-        needs = self.lab_needs_context[pattern[lab] - self.n_cues]
-        if not needs.any():
-            return lab
+        """The lab hits `lab` less those of a name that needs a context in a document without one
+        (`labs.without_context`, as `find_mentions` reads one document)."""
         doc = np.searchsorted(doc_start, start[lab], side="right") - 1
-        named = self.pattern_lab[pattern[lab] - self.n_cues] >= 0  # blockers name nothing
-        doubtful = np.setdiff1d(doc[needs], doc[named & ~needs])
-        unrelated = [d for d in doubtful.tolist() if not self.labs.about_ai(texts[d])]
-        return lab[~(needs & np.isin(doc, unrelated))]
+        return lab[~without_context(self.labs, pattern[lab] - self.n_cues, doc, texts)]
 
     def _contexts_held(self, pattern, start, cue, cue_sent, lab_sent, lab, sent_span, first_context,
                        joined) -> np.ndarray:
