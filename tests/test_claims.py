@@ -9,6 +9,7 @@ import pytest
 import yaml
 from sklearn.metrics import f1_score
 
+from openness import paths
 from openness.analysis.claims import classify_dimension, find_claims
 from openness.analysis.claims_table import claims_to_csv
 from openness.core.rubric import CLAIM_FIELDS, RubricError, load_rubric
@@ -68,11 +69,11 @@ def test_end_model_is_the_default_and_qualifiers_pick_base():
 
 def test_a_level_does_not_reach_a_dimension_across_a_contrast():
     docs = pd.DataFrame({"doc_id": ["x", "y"], "text": [
-        "The lab keeps its chatbot closed but publishes research papers.",
+        "The lab keeps its chatbot closed but publishes its training code.",
         "The weights are fully open, but the company has not disclosed its training data."]})
     claims = find_claims(docs)
     assert list(zip(claims.doc_id, claims.dimension, claims.level)) == [
-        ("x", "paper", "open"), ("y", "datasources_endmodel", "closed"), ("y", "weights_endmodel", "open")]
+        ("x", "trainingcode", "open"), ("y", "datasources_endmodel", "closed"), ("y", "weights_endmodel", "open")]
 
 
 def test_open_washing_is_no_open_claim():
@@ -104,6 +105,43 @@ def test_open_in_another_sense_is_no_claim():
         "Meta released Llama 2 as an open model."]})
     claims = find_claims(docs)
     assert claims[["doc_id", "dimension", "level"]].values.tolist() == [["c", "weights_endmodel", "open"]]
+
+
+def test_a_component_named_in_passing_is_no_claim():
+    """Weak level words (released, published, GitHub) about broad component words (code, paper,
+    data) name a thing in passing; a firm level word, a negated weak one or a specific
+    component ("model weights") still makes the claim."""
+    docs = pd.DataFrame({"doc_id": list("abcdefg"), "text": [
+        "GitHub Copilot helps Microsoft users write code.",
+        "A paper published by Meta researchers found the effect.",
+        "OpenAI would not give us access to the data.",
+        "Meta released the model weights on GitHub.",
+        "OpenAI has not disclosed the data behind GPT-4.",
+        "Mistral shares its code under Apache 2.0.",
+        "Sam Altman of OpenAI openly said that he worries."]})
+    claims = find_claims(docs)
+    assert claims[["doc_id", "dimension", "level"]].values.tolist() == [
+        ["d", "weights_endmodel", "open"], ["e", "datasources_endmodel", "closed"], ["f", "code", "open"]]
+    # "openly said" is frankness: a blocker takes the word, so no claim about OpenAI's licences
+
+
+def test_judged_claims_in_coverage_are_still_found_and_fewer_are_wrong(mirror):
+    """data/validation/claims-attribution.csv: 120 corpus claims in sentences naming two or more
+    labs, judged blind by two people (claim_1, claim_2). Every claim both found right in the
+    half the in-passing rule was written from is still found; over all the judged claims, the
+    share both found right among those still found is higher than among those drawn."""
+    from openness.data.catalogue import PARSERS
+
+    judged = pd.read_csv(paths.DATA / "validation" / "claims-attribution.csv", dtype={"doc_id": str}).drop_duplicates("claim")
+    judged = judged[judged.claim_1 == judged.claim_2]
+    texts = pd.concat(parser.frames(mirror / "raw" / parser.id)["documents"][["doc_id", "text"]]
+                      for parser in PARSERS if parser.id in {"interconnects", "ntia-open-weights", "news-scrape", "seed"})
+    found = find_claims(texts[texts.doc_id.isin(judged.doc_id)])
+    key = ["doc_id", "sentence", "dimension"]
+    judged["kept"] = judged.set_index(key).index.isin(found.set_index(key).index)
+    right = judged.claim_1 == "right"
+    assert judged.loc[right & (judged.half == "dev"), "kept"].all()
+    assert right[judged.kept].mean() > right.mean() + 0.05  # 0.60 against 0.52 when written
 
 
 def test_claims_to_csv_free_text(fixtures, tmp_path):
@@ -212,6 +250,10 @@ GOOD = {"dimensions": {"weights": {"fields": {"base": "weights_basemodel", "end"
     ({"dimensions": {"weights": {"fields": {"base": "weights_basemodel", "end": "weights_endmodel"},
                                  "cues": [{"phrase": "weights", "blocks": True}]}}},
      r"apply to level cues only"),
+    ({"levels": {"open": [{"phrase": "released", "broad": True}]}}, r"levels: open: cue #1: broad applies to dimension cues only"),
+    ({"dimensions": {"weights": {"fields": {"base": "weights_basemodel", "end": "weights_endmodel"},
+                                 "cues": [{"phrase": "weights", "broad": "often"}]}}},
+     r"cue #1: broad must be true or false"),
 ])
 def test_bad_claims_sections_name_file_entry_and_fault(tmp_path, fixtures, change, message):
     path = _rubric_with_claims(tmp_path, fixtures, {**GOOD, **change})

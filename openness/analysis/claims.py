@@ -184,8 +184,17 @@ class ClaimFinder:
                 "called_open": any(h.cue.calls_open and not h.negated for h in level_hits),
                 "sentence_span": tuple(spans[sentence].tolist()),
                 "fallback": all(h.cue.kind == "level" for h in hits),
+                "in_passing": _in_passing(hits),
             })
         return rows
+
+
+def _in_passing(hits: list[Hit]) -> bool:
+    """Weak or no level words about broad component words ("GitHub Copilot writes code", "a
+    paper published by", "no data"): no claim in free text (the rubric's claims comments)."""
+    firm_level = any(h.cue.kind == "level" and (h.negated or not h.cue.weak) for h in hits)
+    specific_dimension = any(h.cue.kind == "dimension" and not h.cue.broad for h in hits)
+    return not firm_level and not specific_dimension
 
 
 def _distance(a: Hit, b: Hit) -> int:
@@ -250,6 +259,8 @@ def find_claims(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = Non
             claim["models"] = ";".join(sorted({text[s:e] for _, s, e in inside if (s, e) in models}))
             if claim.pop("fallback") and not inside:
                 continue  # "open source" about nothing named: not a claim about a lab or model
+            if claim.pop("in_passing"):
+                continue
             rows.append({"doc_id": doc_id, **claim})
     table = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
     return table.astype({"sentence": "int64", "start": "int64", "end": "int64", "called_open": "bool"})

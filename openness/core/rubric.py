@@ -49,7 +49,8 @@ CLAIM_FIELDS = (
 CLAIM_RESOLUTIONS = ("mixed", "strictest")
 _CLAIMS_KEYS = {"description", "resolution", "fallback", "window", "dimensions", "qualifiers",
                 "levels", "by_dimension"}
-_CLAIM_CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "negated", "calls_open", "weak", "blocks", "note"}
+_CLAIM_CUE_KEYS = {"id", "phrase", "regex", "case_sensitive", "negated", "calls_open", "weak", "blocks", "broad",
+                   "note"}
 _REGEX_SYNTAX = re.compile(r"[\[\]{}|\\^$]")  # regex syntax a phrase would match literally
 
 
@@ -91,7 +92,9 @@ class ClaimCue:
     the thing open (open source, open weights), `weak` whether the hit counts only when no
     other level hit does (words saying a thing exists, not how complete it is), `blocks` whether
     it is a blocker: a level cue that claims nothing but takes its words from the level cues
-    it overlaps ("open letter" is no open claim)."""
+    it overlaps ("open letter" is no open claim); for a dimension cue, `broad` whether its
+    words name the component in passing as often as not ("data", "code", "paper"), so that in
+    free text it makes a claim only beside a firm level word."""
 
     id: str
     kind: str
@@ -102,6 +105,7 @@ class ClaimCue:
     calls_open: bool = False
     weak: bool = False
     blocks: bool = False
+    broad: bool = False
 
 
 @dataclass(frozen=True)
@@ -332,10 +336,12 @@ class _Builder:
         case_sensitive = self.flag(spec, "case_sensitive", entry)
         if kind != "level" and ({"negated", "calls_open", "weak", "blocks"} & set(spec)):
             raise self.fail(entry, "negated, calls_open, weak and blocks apply to level cues only")
+        if kind != "dimension" and "broad" in spec:
+            raise self.fail(entry, "broad applies to dimension cues only")
         negated = spec.get("negated", {"open": "closed"}.get(value, value)) if kind == "level" else ""
         if kind == "level" and negated not in LEVELS:
             raise self.fail(entry, f"negated must be one of {list(LEVELS)}, got {negated!r}")
-        flags = {key: spec.get(key, False) for key in ("calls_open", "weak", "blocks")}
+        flags = {key: spec.get(key, False) for key in ("calls_open", "weak", "blocks", "broad")}
         for key, flag in flags.items():
             if not isinstance(flag, bool):
                 raise self.fail(entry, f"{key} must be true or false, got {flag!r}")
