@@ -108,40 +108,51 @@ def test_open_in_another_sense_is_no_claim():
 
 
 def test_a_component_named_in_passing_is_no_claim():
-    """Weak level words (released, published, GitHub) about broad component words (code, paper,
-    data) name a thing in passing; a firm level word, a negated weak one or a specific
-    component ("model weights") still makes the claim."""
-    docs = pd.DataFrame({"doc_id": list("abcdefg"), "text": [
+    """Weak level words (released, published, GitHub) and degrees (only, mostly) about broad
+    component words (code, paper, data, parameters) name a thing in passing, and so does "open"
+    in a web address; a firm level word, a negated weak one or a specific component ("model
+    weights") still makes the claim."""
+    docs = pd.DataFrame({"doc_id": list("abcdefghijk"), "text": [
         "GitHub Copilot helps Microsoft users write code.",
         "A paper published by Meta researchers found the effect.",
         "OpenAI would not give us access to the data.",
         "Meta released the model weights on GitHub.",
         "OpenAI has not disclosed the data behind GPT-4.",
         "Mistral shares its code under Apache 2.0.",
-        "Sam Altman of OpenAI openly said that he worries."]})
+        "Sam Altman of OpenAI openly said that he worries.",
+        "DeepSeek V3 has only 37B active parameters.",
+        "Meta trained Llama on data mostly scraped from the web.",
+        "Meta released only the model weights of Llama 2.",
+        "See https://ai.meta.com/blog/an-open-approach-to-llama for Meta's view."]})
     claims = find_claims(docs)
     assert claims[["doc_id", "dimension", "level"]].values.tolist() == [
-        ["d", "weights_endmodel", "open"], ["e", "datasources_endmodel", "closed"], ["f", "code", "open"]]
+        ["d", "weights_endmodel", "open"], ["e", "datasources_endmodel", "closed"], ["f", "code", "open"],
+        ["j", "weights_endmodel", "partial"]]
     # "openly said" is frankness: a blocker takes the word, so no claim about OpenAI's licences
 
 
-def test_judged_claims_in_coverage_are_still_found_and_fewer_are_wrong(mirror):
-    """data/validation/claims-attribution.csv: 120 corpus claims in sentences naming two or more
-    labs, judged blind by two people (claim_1, claim_2). Every claim both found right in the
-    half the in-passing rule was written from is still found; over all the judged claims, the
-    share both found right among those still found is higher than among those drawn."""
+@pytest.mark.parametrize("sheet, gain", [("round1", 0.10), ("round2", 0.03)])
+def test_judged_claims_in_coverage_are_still_found_and_fewer_are_wrong(mirror, sheet, gain):
+    """data/validation/claims-attribution-<sheet>.csv: 120 corpus claims in sentences naming two
+    or more labs, judged blind by two people (claim_1, claim_2; round 1 drawn before the rules
+    that drop claims made in passing, round 2 after the first of them). Among the claims the
+    reader still finds, the share both judged right is higher than as drawn (round 1: 0.68
+    against 0.52 when written; round 2: 0.64 against 0.60), and no claim of round 2 judged right
+    is lost."""
     from openness.data.catalogue import PARSERS
 
-    judged = pd.read_csv(paths.DATA / "validation" / "claims-attribution.csv", dtype={"doc_id": str}).drop_duplicates("claim")
+    judged = pd.read_csv(paths.DATA / "validation" / f"claims-attribution-{sheet}.csv", dtype={"doc_id": str})
+    judged = judged.drop_duplicates("claim")
     judged = judged[judged.claim_1 == judged.claim_2]
     texts = pd.concat(parser.frames(mirror / "raw" / parser.id)["documents"][["doc_id", "text"]]
                       for parser in PARSERS if parser.id in {"interconnects", "ntia-open-weights", "news-scrape", "seed"})
     found = find_claims(texts[texts.doc_id.isin(judged.doc_id)])
     key = ["doc_id", "sentence", "dimension"]
-    judged["kept"] = judged.set_index(key).index.isin(found.set_index(key).index)
-    right = judged.claim_1 == "right"
-    assert judged.loc[right & (judged.half == "dev"), "kept"].all()
-    assert right[judged.kept].mean() > right.mean() + 0.05  # 0.60 against 0.52 when written
+    kept = judged.set_index(key).index.isin(found.set_index(key).index)
+    right = (judged.claim_1 == "right").to_numpy()
+    assert right[kept].mean() > right.mean() + gain
+    if sheet == "round2":
+        assert kept[right].all()
 
 
 def test_claims_to_csv_free_text(fixtures, tmp_path):
@@ -250,7 +261,9 @@ GOOD = {"dimensions": {"weights": {"fields": {"base": "weights_basemodel", "end"
     ({"dimensions": {"weights": {"fields": {"base": "weights_basemodel", "end": "weights_endmodel"},
                                  "cues": [{"phrase": "weights", "blocks": True}]}}},
      r"apply to level cues only"),
-    ({"levels": {"open": [{"phrase": "released", "broad": True}]}}, r"levels: open: cue #1: broad applies to dimension cues only"),
+    ({"qualifiers": {"base": [{"phrase": "base", "broad": True}]}}, r"qualifiers: base: cue #1: broad applies to dimension and level cues only"),
+    ({"levels": {"open": [{"phrase": "open letter", "blocks": True, "broad": True}]}},
+     r"levels: open: cue #1: a blocker \(blocks: true\) claims nothing"),
     ({"dimensions": {"weights": {"fields": {"base": "weights_basemodel", "end": "weights_endmodel"},
                                  "cues": [{"phrase": "weights", "broad": "often"}]}}},
      r"cue #1: broad must be true or false"),

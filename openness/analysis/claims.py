@@ -190,9 +190,10 @@ class ClaimFinder:
 
 
 def _in_passing(hits: list[Hit]) -> bool:
-    """Weak or no level words about broad component words ("GitHub Copilot writes code", "a
-    paper published by", "no data"): no claim in free text (the rubric's claims comments)."""
-    firm_level = any(h.cue.kind == "level" and (h.negated or not h.cue.weak) for h in hits)
+    """Weak, broad or no level words about broad component words ("GitHub Copilot writes
+    code", "a paper published by", "only 37B parameters", "no data"): no claim in free text
+    (the rubric's claims comments)."""
+    firm_level = any(h.cue.kind == "level" and not h.cue.broad and (h.negated or not h.cue.weak) for h in hits)
     specific_dimension = any(h.cue.kind == "dimension" and not h.cue.broad for h in hits)
     return not firm_level and not specific_dimension
 

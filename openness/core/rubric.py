@@ -92,9 +92,9 @@ class ClaimCue:
     the thing open (open source, open weights), `weak` whether the hit counts only when no
     other level hit does (words saying a thing exists, not how complete it is), `blocks` whether
     it is a blocker: a level cue that claims nothing but takes its words from the level cues
-    it overlaps ("open letter" is no open claim); for a dimension cue, `broad` whether its
-    words name the component in passing as often as not ("data", "code", "paper"), so that in
-    free text it makes a claim only beside a firm level word."""
+    it overlaps ("open letter" is no open claim); `broad` whether its words are as often used in
+    passing as not: a component ("data", "code", "paper") or a degree ("only", "a few",
+    "extensive"); in free text a claim needs a hit that is not broad (see `find_claims`)."""
 
     id: str
     kind: str
@@ -336,8 +336,8 @@ class _Builder:
         case_sensitive = self.flag(spec, "case_sensitive", entry)
         if kind != "level" and ({"negated", "calls_open", "weak", "blocks"} & set(spec)):
             raise self.fail(entry, "negated, calls_open, weak and blocks apply to level cues only")
-        if kind != "dimension" and "broad" in spec:
-            raise self.fail(entry, "broad applies to dimension cues only")
+        if kind == "qualifier" and "broad" in spec:
+            raise self.fail(entry, "broad applies to dimension and level cues only")
         negated = spec.get("negated", {"open": "closed"}.get(value, value)) if kind == "level" else ""
         if kind == "level" and negated not in LEVELS:
             raise self.fail(entry, f"negated must be one of {list(LEVELS)}, got {negated!r}")
@@ -345,8 +345,9 @@ class _Builder:
         for key, flag in flags.items():
             if not isinstance(flag, bool):
                 raise self.fail(entry, f"{key} must be true or false, got {flag!r}")
-        if flags["blocks"] and (flags["calls_open"] or flags["weak"] or "negated" in spec):
-            raise self.fail(entry, "a blocker (blocks: true) claims nothing, so calls_open, weak and negated mean nothing there")
+        if flags["blocks"] and (flags["calls_open"] or flags["weak"] or flags["broad"] or "negated" in spec):
+            raise self.fail(entry, "a blocker (blocks: true) claims nothing, so calls_open, weak, broad and negated mean "
+                            "nothing there")
         return ClaimCue(cue_id, kind, value, self.pattern(regex, case_sensitive, entry), negated, only, **flags)
 
     def phrase_or_regex(self, spec: dict, entry: str, id_prefix: str) -> tuple[str, str]:
