@@ -35,6 +35,8 @@ CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|however|although|though|while|where
 # are open"), nor words that also sit inside a clause ("the data, however, was never disclosed").
 CONTRAST = re.compile(r";|\b(?:but|although|while|whereas)\b", re.IGNORECASE)
 UNDECIDED = "undecided"  # a note whose level cannot be told: said, never left empty
+# A web address: the words in it ("...an-open-innovation-ecosystem/") are no claim in free text.
+ADDRESS = re.compile(r"(?:https?|htps?)://\S+|www\.\S+", re.IGNORECASE)
 QUESTION = re.compile(r"\?[\"'”’)\]]*\s*$")  # a sentence that asks, its closing quotes or brackets after the mark
 CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue", "called_open"]
 
@@ -160,6 +162,8 @@ class ClaimFinder:
             return (dimension.sentence == level.sentence and _distance(dimension, level) <= window
                     and not CONTRAST.search(text, first.end, second.start))
 
+        addresses = [m.span() for m in ADDRESS.finditer(text)]
+        levels = [h for h in levels if not any(a <= h.start and h.end <= b for a, b in addresses)]
         grouped: dict[tuple[int, str], list[Hit]] = {}
         for family in self.families:
             for hit in self.levels_for(family, levels):
