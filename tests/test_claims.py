@@ -131,6 +131,16 @@ def test_a_component_named_in_passing_is_no_claim():
     # "openly said" is frankness: a blocker takes the word, so no claim about OpenAI's licences
 
 
+def test_a_note_still_reads_degrees_broad_components_and_web_addresses():
+    """The rules that drop claims made in passing hold for free text only: a note known to be
+    about a dimension still reads a degree about a broad component ("only some of the data")
+    and a platform inside a web address, so the OSAI figures do not move."""
+    notes = ["Only some of the data is described.", "Code at https://github.com/example/model."]
+    assert classify_dimension(notes, ["datasources_endmodel", "code"]) == ["partial", "open"]
+    free = pd.DataFrame({"doc_id": ["a", "b"], "text": [f"Meta says: {note}" for note in notes]})
+    assert find_claims(free).empty
+
+
 @pytest.mark.parametrize("sheet, gain", [("round1", 0.10), ("round2", 0.03)])
 def test_judged_claims_in_coverage_are_still_found_and_fewer_are_wrong(mirror, sheet, gain):
     """data/validation/claims-attribution-<sheet>.csv: 120 corpus claims in sentences naming two
