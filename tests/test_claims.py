@@ -141,6 +141,16 @@ def test_a_note_still_reads_degrees_broad_components_and_web_addresses():
     assert find_claims(free).empty
 
 
+def test_level_words_running_across_the_end_of_a_web_address_are_no_claim():
+    """An address broken at a line end (text taken from a PDF) leaves its last word outside
+    it; a level hit that overlaps an address at all counts for nothing, not only one inside."""
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": [
+        "Meta explains its view at https://example.com/blog/why-open\nsource-matters for Llama 2.",
+        "Meta open-sourced Llama 2 (https://example.com/llama)."]})
+    claims = find_claims(docs)
+    assert claims[["doc_id", "dimension", "level"]].values.tolist() == [["b", "licenses", "open"]]
+
+
 @pytest.mark.parametrize("sheet, gain", [("round1", 0.10), ("round2", 0.03)])
 def test_judged_claims_in_coverage_are_still_found_and_fewer_are_wrong(mirror, sheet, gain):
     """data/validation/claims-attribution-<sheet>.csv: 120 corpus claims in sentences naming two

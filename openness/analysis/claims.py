@@ -163,7 +163,9 @@ class ClaimFinder:
                     and not CONTRAST.search(text, first.end, second.start))
 
         addresses = [m.span() for m in ADDRESS.finditer(text)]
-        levels = [h for h in levels if not any(a <= h.start and h.end <= b for a, b in addresses)]
+        # a hit touching an address counts for nothing either: a PDF breaks an address at a line
+        # (".../why-open\nsource-matters"), and the words then run across its end
+        levels = [h for h in levels if not any(a < h.end and h.start < b for a, b in addresses)]
         grouped: dict[tuple[int, str], list[Hit]] = {}
         for family in self.families:
             for hit in self.levels_for(family, levels):
