@@ -109,10 +109,11 @@ def test_open_in_another_sense_is_no_claim():
 
 def test_a_component_named_in_passing_is_no_claim():
     """Weak level words (released, published, GitHub) and degrees (only, mostly) about broad
-    component words (code, paper, data, parameters) name a thing in passing, and so does "open"
-    in a web address; a firm level word, a negated weak one or a specific component ("model
-    weights") still makes the claim."""
-    docs = pd.DataFrame({"doc_id": list("abcdefghijk"), "text": [
+    component words (code, paper, data, parameters) name a thing in passing, and so do the words
+    of a web address (also a negator there); a firm level word, a negated weak one, a denied
+    component beside a level word ("released no code") or a specific component ("model
+    weights", which a weak word near both it and "code" goes to) still makes the claim."""
+    docs = pd.DataFrame({"doc_id": list("abcdefghijklmn"), "text": [
         "GitHub Copilot helps Microsoft users write code.",
         "A paper published by Meta researchers found the effect.",
         "OpenAI would not give us access to the data.",
@@ -120,14 +121,18 @@ def test_a_component_named_in_passing_is_no_claim():
         "OpenAI has not disclosed the data behind GPT-4.",
         "Mistral shares its code under Apache 2.0.",
         "Sam Altman of OpenAI openly said that he worries.",
-        "DeepSeek V3 has only 37B active parameters.",
+        "The small model has only 7B parameters, Mistral says.",
         "Meta trained Llama on data mostly scraped from the web.",
-        "Meta released only the model weights of Llama 2.",
-        "See https://ai.meta.com/blog/an-open-approach-to-llama for Meta's view."]})
+        "Meta released the complete model weights of Llama 2.",
+        "See https://ai.meta.com/blog/an-open-approach-to-llama for Meta's view.",
+        "Meta released the code and the weights of Llama 2.",
+        "OpenAI released no code for GPT-4.",
+        "See https://example.com/no-model-card and Meta released the weights of Llama 2."]})
     claims = find_claims(docs)
     assert claims[["doc_id", "dimension", "level"]].values.tolist() == [
         ["d", "weights_endmodel", "open"], ["e", "datasources_endmodel", "closed"], ["f", "code", "open"],
-        ["j", "weights_endmodel", "partial"]]
+        ["j", "weights_endmodel", "open"], ["l", "weights_endmodel", "open"], ["m", "code", "closed"],
+        ["n", "weights_endmodel", "open"]]
     # "openly said" is frankness: a blocker takes the word, so no claim about OpenAI's licences
 
 
@@ -282,6 +287,8 @@ GOOD = {"dimensions": {"weights": {"fields": {"base": "weights_basemodel", "end"
                                  "cues": [{"phrase": "weights", "blocks": True}]}}},
      r"apply to level cues only"),
     ({"qualifiers": {"base": [{"phrase": "base", "broad": True}]}}, r"qualifiers: base: cue #1: broad applies to dimension and level cues only"),
+    ({"levels": {"open": [{"phrase": "open source", "calls_open": True, "broad": True}]}},
+     r"levels: open: cue #1: a cue that calls a thing open \(calls_open\)"),
     ({"levels": {"open": [{"phrase": "open letter", "blocks": True, "broad": True}]}},
      r"levels: open: cue #1: a blocker \(blocks: true\) claims nothing"),
     ({"dimensions": {"weights": {"fields": {"base": "weights_basemodel", "end": "weights_endmodel"},

@@ -70,11 +70,17 @@ class ClaimFinder:
         self.family_of = {field: family for family, fields in self.families.items() for field in fields.values()}
         self.matcher = Matcher([c.pattern for c in self.cues] + list(rubric.negators))
 
-    def scan(self, text: str) -> tuple[np.ndarray, list[Hit], list[Hit], list[Hit]]:
+    def scan(self, text: str, free_text: bool = False) -> tuple[np.ndarray, list[Hit], list[Hit], list[Hit]]:
         """Sentence spans, dimension hits (negation marked), qualifier hits and every level
-        hit (general and by-dimension, each kind resolved leftmost-longest on its own)."""
+        hit (general and by-dimension, each kind resolved leftmost-longest on its own). In
+        free text a hit touching a web address is dropped first, negators too: the words of
+        ".../no-model-card" say nothing there (an expert's note cites its evidence by address,
+        "on https://github.com/...", so a note keeps them)."""
         spans = sentence_spans(text)
         index, starts, ends = self.matcher.scan(text)
+        if free_text:
+            keep = _outside_addresses(text, starts, ends)
+            index, starts, ends = index[keep], starts[keep], ends[keep]
         n_cues = len(self.cues)
 
         def layer(keep) -> list[tuple[int, int, int]]:
@@ -154,7 +160,7 @@ class ClaimFinder:
 
     def claims(self, text: str) -> list[dict]:
         """Claims of one free text: one per sentence x index field."""
-        spans, dimensions, qualifiers, levels = self.scan(text)
+        spans, dimensions, qualifiers, levels = self.scan(text, free_text=True)
         window, fallback = self.rubric.claims["window"], self.rubric.claims["fallback"]
 
         def reaches(dimension: Hit, level: Hit) -> bool:
@@ -162,16 +168,15 @@ class ClaimFinder:
             return (dimension.sentence == level.sentence and _distance(dimension, level) <= window
                     and not CONTRAST.search(text, first.end, second.start))
 
-        addresses = [m.span() for m in ADDRESS.finditer(text)]
-        # a hit touching an address counts for nothing either: a PDF breaks an address at a line
-        # (".../why-open\nsource-matters"), and the words then run across its end
-        levels = [h for h in levels if not any(a < h.end and h.start < b for a, b in addresses)]
         grouped: dict[tuple[int, str], list[Hit]] = {}
         for family in self.families:
             for hit in self.levels_for(family, levels):
                 near = [d for d in dimensions if reaches(d, hit)]
                 if near:
-                    nearest = min(near, key=lambda d: (_distance(d, hit), d.start))
+                    # a word that is no claim on a broad component goes to a specific one in reach:
+                    # "released the code and the weights" is a claim about the weights
+                    soft = hit.cue.broad or (hit.cue.weak and not hit.negated)
+                    nearest = min(near, key=lambda d: (soft and d.cue.broad, _distance(d, hit), d.start))
                     if nearest.cue.value == family:
                         grouped.setdefault((hit.sentence, self.field(nearest, qualifiers)), []).extend([nearest, hit])
                 elif family == self.family_of[fallback] and hit.cue.calls_open:
@@ -197,11 +202,23 @@ class ClaimFinder:
 
 def _in_passing(hits: list[Hit]) -> bool:
     """Weak, broad or no level words about broad component words ("GitHub Copilot writes
-    code", "a paper published by", "only 37B parameters", "no data"): no claim in free text
-    (the rubric's claims comments)."""
-    firm_level = any(h.cue.kind == "level" and not h.cue.broad and (h.negated or not h.cue.weak) for h in hits)
+    code", "a paper published by", "only a few parameters", "no data"): no claim in free text
+    (the rubric's claims comments). A denied component with a level word is one ("released
+    no code"), whichever word the negator stands before."""
+    levels = [h for h in hits if h.cue.kind == "level"]
+    firm_level = any(not h.cue.broad and (h.negated or not h.cue.weak) for h in levels)
+    denied = bool(levels) and any(h.cue.kind == "dimension" and h.negated for h in hits)
     specific_dimension = any(h.cue.kind == "dimension" and not h.cue.broad for h in hits)
-    return not firm_level and not specific_dimension
+    return not (firm_level or denied or specific_dimension)
+
+
+def _outside_addresses(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """A mask of the spans that touch no web address (a PDF breaks an address at a line,
+    ".../why-open\nsource-matters", and its words then run across its end)."""
+    keep = np.ones(len(starts), dtype=bool)
+    for address in ADDRESS.finditer(text):
+        keep &= ~((starts < address.end()) & (ends > address.start()))
+    return keep
 
 
 def _distance(a: Hit, b: Hit) -> int:

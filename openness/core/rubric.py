@@ -345,6 +345,9 @@ class _Builder:
         for key, flag in flags.items():
             if not isinstance(flag, bool):
                 raise self.fail(entry, f"{key} must be true or false, got {flag!r}")
+        if flags["broad"] and flags["calls_open"]:
+            raise self.fail(entry, "a cue that calls a thing open (calls_open) makes a claim with no component named; "
+                            "broad would drop every such claim")
         if flags["blocks"] and (flags["calls_open"] or flags["weak"] or flags["broad"] or "negated" in spec):
             raise self.fail(entry, "a blocker (blocks: true) claims nothing, so calls_open, weak, broad and negated mean "
                             "nothing there")
