@@ -35,7 +35,7 @@ CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|however|although|though|while|where
 # are open"), nor words that also sit inside a clause ("the data, however, was never disclosed").
 CONTRAST = re.compile(r";|\b(?:but|although|while|whereas)\b", re.IGNORECASE)
 UNDECIDED = "undecided"  # a note whose level cannot be told: said, never left empty
-# A web address: the words in it ("...an-open-innovation-ecosystem/") are no claim in free text.
+# A web address: the words in it (".../why-open-source-matters/") are no claim in free text.
 ADDRESS = re.compile(r"(?:https?|htps?)://\S+|www\.\S+", re.IGNORECASE)
 QUESTION = re.compile(r"\?[\"'”’)\]]*\s*$")  # a sentence that asks, its closing quotes or brackets after the mark
 CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue", "called_open"]
