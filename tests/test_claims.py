@@ -156,14 +156,15 @@ def test_level_words_running_across_the_end_of_a_web_address_are_no_claim():
     assert claims[["doc_id", "dimension", "level"]].values.tolist() == [["b", "licenses", "open"]]
 
 
-@pytest.mark.parametrize("sheet, gain", [("round1", 0.10), ("round2", 0.03)])
+@pytest.mark.parametrize("sheet, gain", [("round1", 0.10), ("round2", 0.03), ("round3", 0.0)])
 def test_judged_claims_in_coverage_are_still_found_and_fewer_are_wrong(mirror, sheet, gain):
-    """data/validation/claims-attribution-<sheet>.csv: 120 corpus claims in sentences naming two
-    or more labs, judged blind by two people (claim_1, claim_2; round 1 drawn before the rules
-    that drop claims made in passing, round 2 after the first of them). Among the claims the
-    reader still finds, the share both judged right is higher than as drawn (round 1: 0.68
-    against 0.52 when written; round 2: 0.64 against 0.60), and no claim of round 2 judged right
-    is lost."""
+    """data/validation/claims-attribution-<sheet>.csv: 120 corpus claims, judged blind by two
+    people (claim_1, claim_2): rounds 1 and 2 in sentences naming two or more labs (round 1
+    drawn before the rules that drop claims made in passing, round 2 after the first of them),
+    round 3 in sentences naming one lab, drawn after both. Among the claims the reader still
+    finds, the share both judged right is no lower than as drawn (round 1: 0.67 against 0.52
+    when written; round 2: 0.64 against 0.60), and no claim of rounds 2 and 3 judged right is
+    lost."""
     from openness.data.catalogue import PARSERS
 
     judged = pd.read_csv(paths.DATA / "validation" / f"claims-attribution-{sheet}.csv", dtype={"doc_id": str})
@@ -175,8 +176,8 @@ def test_judged_claims_in_coverage_are_still_found_and_fewer_are_wrong(mirror, s
     key = ["doc_id", "sentence", "dimension"]
     kept = judged.set_index(key).index.isin(found.set_index(key).index)
     right = (judged.claim_1 == "right").to_numpy()
-    assert right[kept].mean() > right.mean() + gain
-    if sheet == "round2":
+    assert right[kept].mean() >= right.mean() + gain
+    if sheet != "round1":
         assert kept[right].all()
 
 
