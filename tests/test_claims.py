@@ -156,8 +156,17 @@ def test_level_words_running_across_the_end_of_a_web_address_are_no_claim():
     assert claims[["doc_id", "dimension", "level"]].values.tolist() == [["b", "licenses", "open"]]
 
 
+@pytest.fixture(scope="module")
+def corpus_texts(mirror) -> pd.DataFrame:
+    """doc_id and text of the sources the judged claims come from, parsed once for every sheet."""
+    from openness.data.catalogue import PARSERS
+
+    return pd.concat(parser.frames(mirror / "raw" / parser.id)["documents"][["doc_id", "text"]]
+                     for parser in PARSERS if parser.id in {"interconnects", "ntia-open-weights", "news-scrape", "seed"})
+
+
 @pytest.mark.parametrize("sheet, gain", [("round1", 0.10), ("round2", 0.03), ("round3", 0.0)])
-def test_judged_claims_in_coverage_are_still_found_and_fewer_are_wrong(mirror, sheet, gain):
+def test_judged_claims_in_coverage_are_still_found_and_fewer_are_wrong(corpus_texts, sheet, gain):
     """data/validation/claims-attribution-<sheet>.csv: 120 corpus claims, judged blind by two
     people (claim_1, claim_2): rounds 1 and 2 in sentences naming two or more labs (round 1
     drawn before the rules that drop claims made in passing, round 2 after the first of them),
@@ -165,14 +174,10 @@ def test_judged_claims_in_coverage_are_still_found_and_fewer_are_wrong(mirror, s
     finds, the share both judged right is no lower than as drawn (round 1: 0.67 against 0.52
     when written; round 2: 0.64 against 0.60), and no claim of rounds 2 and 3 judged right is
     lost."""
-    from openness.data.catalogue import PARSERS
-
     judged = pd.read_csv(paths.DATA / "validation" / f"claims-attribution-{sheet}.csv", dtype={"doc_id": str})
     judged = judged.drop_duplicates("claim")
     judged = judged[judged.claim_1 == judged.claim_2]
-    texts = pd.concat(parser.frames(mirror / "raw" / parser.id)["documents"][["doc_id", "text"]]
-                      for parser in PARSERS if parser.id in {"interconnects", "ntia-open-weights", "news-scrape", "seed"})
-    found = find_claims(texts[texts.doc_id.isin(judged.doc_id)])
+    found = find_claims(corpus_texts[corpus_texts.doc_id.isin(judged.doc_id)])
     key = ["doc_id", "sentence", "dimension"]
     kept = judged.set_index(key).index.isin(found.set_index(key).index)
     right = (judged.claim_1 == "right").to_numpy()

@@ -159,7 +159,7 @@ class ClaimFinder:
         return self.resolve(self.levels_for(family, levels) + dimensions)
 
     def claims(self, text: str) -> list[dict]:
-        """Claims of one free text: one per sentence x index field."""
+        """Claims of one free text: one per sentence x index field, none made in passing."""
         spans, dimensions, qualifiers, levels = self.scan(text, free_text=True)
         window, fallback = self.rubric.claims["window"], self.rubric.claims["fallback"]
 
@@ -187,6 +187,8 @@ class ClaimFinder:
         rows = []
         for (sentence, field), hits in sorted(grouped.items(), key=lambda item: (item[0][0], CLAIM_FIELDS.index(item[0][1]))):
             hits = sorted(set(hits), key=lambda h: (h.start, h.end, h.cue.id))
+            if _in_passing(hits):
+                continue
             level_hits = [h for h in hits if h.cue.kind == "level"]
             rows.append({
                 "sentence": sentence, "start": hits[0].start, "end": max(h.end for h in hits),
@@ -195,7 +197,6 @@ class ClaimFinder:
                 "called_open": any(h.cue.calls_open and not h.negated for h in level_hits),
                 "sentence_span": tuple(spans[sentence].tolist()),
                 "fallback": all(h.cue.kind == "level" for h in hits),
-                "in_passing": _in_passing(hits),
             })
         return rows
 
@@ -283,8 +284,6 @@ def find_claims(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = Non
             claim["models"] = ";".join(sorted({text[s:e] for _, s, e in inside if (s, e) in models}))
             if claim.pop("fallback") and not inside:
                 continue  # "open source" about nothing named: not a claim about a lab or model
-            if claim.pop("in_passing"):
-                continue
             rows.append({"doc_id": doc_id, **claim})
     table = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
     return table.astype({"sentence": "int64", "start": "int64", "end": "int64", "called_open": "bool"})
