@@ -136,6 +136,25 @@ def test_a_component_named_in_passing_is_no_claim():
     # "openly said" is frankness: a blocker takes the word, so no claim about OpenAI's licences
 
 
+def test_openness_claims_counts_the_claims_it_leaves_out_by_reason(tmp_path, capsys):
+    """Words that made a claim the rules then leave out are counted in the summary, by reason,
+    so that a user sees what the rules took away; the file holds the claims kept."""
+    from openness.cli import main
+
+    corpus = tmp_path / "articles.csv"
+    pd.DataFrame({"doc_id": ["kept", "passing", "question", "nothing", "none"], "text": [
+        "Meta released the model weights of Llama 2.",
+        "The small model has only 7B parameters, Mistral says.",
+        "Will Meta release the model weights of Llama 3?",
+        "The project is open source.",
+        "A quiet day at the harbour."]}).to_csv(corpus, index=False)
+    out = tmp_path / "claims.csv"
+    assert main(["claims", str(corpus), "-o", str(out)]) == 0
+    assert capsys.readouterr().err.strip().startswith(
+        "5 read, 1 claim rows (left out: 1 made in passing, 1 in a question, 1 'open' with no lab or model named)")
+    assert pd.read_csv(out)["doc_id"].tolist() == ["kept"]
+
+
 def test_a_note_still_reads_degrees_broad_components_and_web_addresses():
     """The rules that drop claims made in passing hold for free text only: a note known to be
     about a dimension still reads a degree about a broad component ("only some of the data")
@@ -148,10 +167,12 @@ def test_a_note_still_reads_degrees_broad_components_and_web_addresses():
 
 def test_level_words_running_across_the_end_of_a_web_address_are_no_claim():
     """An address broken at a line end (text taken from a PDF) leaves its last word outside
-    it; a level hit that overlaps an address at all counts for nothing, not only one inside."""
-    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": [
+    it; a level hit that overlaps an address at all counts for nothing, not only one inside;
+    an address whose scheme the PDF broke off is still one."""
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": [
         "Meta explains its view at https://example.com/blog/why-open\nsource-matters for Llama 2.",
-        "Meta open-sourced Llama 2 (https://example.com/llama)."]})
+        "Meta open-sourced Llama 2 (https://example.com/llama).",
+        "Meta explains its view at https : / /\nexample.com/blog/why-open-source-matters for Llama 2."]})
     claims = find_claims(docs)
     assert claims[["doc_id", "dimension", "level"]].values.tolist() == [["b", "licenses", "open"]]
 
@@ -173,12 +194,12 @@ def test_judged_claims_in_coverage_are_still_found_and_fewer_are_wrong(corpus_te
     round 3 in sentences naming one lab, drawn after both. Among the claims the reader still
     finds, the share both judged right is no lower than as drawn (round 1: 0.67 against 0.52
     when written; round 2: 0.64 against 0.60), and no claim of rounds 2 and 3 judged right is
-    lost."""
+    lost or given another level (a claim found with another level is not the claim judged)."""
     judged = pd.read_csv(paths.DATA / "validation" / f"claims-attribution-{sheet}.csv", dtype={"doc_id": str})
     judged = judged.drop_duplicates("claim")
     judged = judged[judged.claim_1 == judged.claim_2]
     found = find_claims(corpus_texts[corpus_texts.doc_id.isin(judged.doc_id)])
-    key = ["doc_id", "sentence", "dimension"]
+    key = ["doc_id", "sentence", "dimension", "level"]
     kept = judged.set_index(key).index.isin(found.set_index(key).index)
     right = (judged.claim_1 == "right").to_numpy()
     assert right[kept].mean() >= right.mean() + gain

@@ -36,8 +36,14 @@ CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|however|although|though|while|where
 CONTRAST = re.compile(r";|\b(?:but|although|while|whereas)\b", re.IGNORECASE)
 UNDECIDED = "undecided"  # a note whose level cannot be told: said, never left empty
 # A web address: the words in it (".../why-open-source-matters/") are no claim in free text.
-ADDRESS = re.compile(r"(?:https?|htps?)://\S+|www\.\S+", re.IGNORECASE)
+# Without a scheme, a domain with a path ("github.com/org/model"; a PDF's reference list
+# often breaks the scheme off at a line end).
+ADDRESS = re.compile(r"(?:https?|htps?)://\S+|www\.\S+"
+                     r"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|ai|co|dev|edu|gov|info|app|me|uk|de|fr|eu)/\S*",
+                     re.IGNORECASE)
 QUESTION = re.compile(r"\?[\"'”’)\]]*\s*$")  # a sentence that asks, its closing quotes or brackets after the mark
+# why find_claims leaves out a claim its words made, in the order the reasons are tried
+LEFT_OUT = ("made in passing", "in a question", "'open' with no lab or model named")
 CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue", "called_open"]
 
 
@@ -159,7 +165,8 @@ class ClaimFinder:
         return self.resolve(self.levels_for(family, levels) + dimensions)
 
     def claims(self, text: str) -> list[dict]:
-        """Claims of one free text: one per sentence x index field, none made in passing."""
+        """Claims of one free text: one per sentence x index field, those made in passing
+        marked (`in_passing`: `find_claims` leaves them out and counts them)."""
         spans, dimensions, qualifiers, levels = self.scan(text, free_text=True)
         window, fallback = self.rubric.claims["window"], self.rubric.claims["fallback"]
 
@@ -187,8 +194,6 @@ class ClaimFinder:
         rows = []
         for (sentence, field), hits in sorted(grouped.items(), key=lambda item: (item[0][0], CLAIM_FIELDS.index(item[0][1]))):
             hits = sorted(set(hits), key=lambda h: (h.start, h.end, h.cue.id))
-            if _in_passing(hits):
-                continue
             level_hits = [h for h in hits if h.cue.kind == "level"]
             rows.append({
                 "sentence": sentence, "start": hits[0].start, "end": max(h.end for h in hits),
@@ -197,6 +202,7 @@ class ClaimFinder:
                 "called_open": any(h.cue.calls_open and not h.negated for h in level_hits),
                 "sentence_span": tuple(spans[sentence].tolist()),
                 "fallback": all(h.cue.kind == "level" for h in hits),
+                "in_passing": _in_passing(hits),
             })
         return rows
 
@@ -262,6 +268,14 @@ def find_claims(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = Non
     sentence, start, end (the span from the first to the last cue of the claim), dimension,
     level, labs and models named in the sentence (';'-joined), cue (ids, '~' = negated),
     called_open (the words call it open, not negated). A question is no claim (see above)."""
+    return claims_and_left_out(corpus, rubric, labs)[0]
+
+
+def claims_and_left_out(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None,
+                        labs: LabRegistry | str | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
+    """`find_claims`' table, and how many claims its words made that it left out, by reason
+    (`LEFT_OUT`, each claim under the first that applies): what `openness claims` counts, so
+    that a user sees how much a rule took away."""
     docs = corpus.docs if isinstance(corpus, Corpus) else corpus
     missing = {"doc_id", "text"} - set(docs.columns)
     if missing:
@@ -269,24 +283,26 @@ def find_claims(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = Non
     finder = get_finder(rubric)
     registry = labs if isinstance(labs, LabRegistry) else (default_registry() if labs is None else load_labs(labs))
     products = _product_matcher(registry)
-    rows = []
+    rows, left_out = [], dict.fromkeys(LEFT_OUT, 0)
     for doc_id, text in zip(docs["doc_id"].astype(str), docs["text"].fillna("").astype(str)):
         found = finder.claims(text)
         if not found:
             continue
         mentions, models = _named(text, registry, products)
         for claim in found:
-            low, high = claim.pop("sentence_span")
-            if QUESTION.search(text, low, high):
-                continue
+            (low, high), in_passing, fallback = claim.pop("sentence_span"), claim.pop("in_passing"), claim.pop("fallback")
             inside = [(lab, s, e) for lab, s, e in mentions if low <= s < high]
+            # "open source" about nothing named is no claim about a lab or model
+            applies = (in_passing, QUESTION.search(text, low, high), fallback and not inside)
+            reason = next((why for why, true in zip(LEFT_OUT, applies) if true), None)
+            if reason:
+                left_out[reason] += 1
+                continue
             claim["labs"] = ";".join(sorted({lab for lab, _, _ in inside}))
             claim["models"] = ";".join(sorted({text[s:e] for _, s, e in inside if (s, e) in models}))
-            if claim.pop("fallback") and not inside:
-                continue  # "open source" about nothing named: not a claim about a lab or model
             rows.append({"doc_id": doc_id, **claim})
     table = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
-    return table.astype({"sentence": "int64", "start": "int64", "end": "int64", "called_open": "bool"})
+    return table.astype({"sentence": "int64", "start": "int64", "end": "int64", "called_open": "bool"}), left_out
 
 
 def classify_dimension(texts, dimensions, rubric: Rubric | str | None = None) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from openness.analysis.claims import UNDECIDED, find_claims, get_finder
+from openness.analysis.claims import UNDECIDED, claims_and_left_out, get_finder
 from openness.analysis.claims_model import levels as note_levels
 from openness.core.corpus import read_quietly, same_column, without_surrogates
 from openness.core.io import RunSummary
@@ -50,8 +50,11 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
     written = "claim rows"
     if dimension is None:
         corpus = read_quietly(source, text=text, id=id, encoding=encoding)  # the summary counts the rejects
-        table, rejects, n_read = find_claims(corpus, rubric)[CLI_CLAIM_COLUMNS], corpus.rejects, corpus.n_read
+        table, left_out = claims_and_left_out(corpus, rubric)
+        table, rejects, n_read = table[CLI_CLAIM_COLUMNS], corpus.rejects, corpus.n_read
         notes = reading_notes(source, encoding, corpus.flags)
+        if any(left_out.values()):
+            written += " (left out: " + ", ".join(f"{n} {why}" for why, n in left_out.items() if n) + ")"
     else:
         method = method or ("model" if rubric is None else "rules")
         table, rejects, n_read = _classify_table(source, text, id, dimension, rubric, method, encoding)
