@@ -37,8 +37,15 @@ def _id_column(args: argparse.Namespace, source: str) -> str | None:
 
 
 def _guessed_ids(args: argparse.Namespace, id_column: str | None) -> str:
-    """The end of the summary line when the ids come from a column the user did not name."""
-    return f" (ids from column {id_column!r}; --id-column names another)" if id_column != args.id_column else ""
+    """The end of the summary line when the ids come from a column the user did not name, or
+    are a table's row numbers (two outputs of one table then join only if both were run so)."""
+    from openness.core.readers import TABLE_TYPES
+
+    if id_column != args.id_column:
+        return f" (ids from column {id_column!r}; --id-column names another)"
+    if id_column is None and Path(args.input).suffix.lower() in TABLE_TYPES:
+        return " (ids are row numbers from 0: no doc_id or id column; --id-column names one)"
+    return ""
 
 
 def _score(args: argparse.Namespace) -> None:
@@ -237,7 +244,7 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
     cues = rubric.counting_cues  # a blocker is never a hit
     silent = [cue for cue in cues if cue.id not in fired]
     # rows `openness score` would reject (empty text, repeated id or text) are not read: say so
-    left_out = f"; {n_rejected} rows not read, as openness score rejects them" if n_rejected else ""
+    left_out = f"; {n_rejected} row{'' if n_rejected == 1 else 's'} not read, as openness score rejects them" if n_rejected else ""
     print(f"{len(silent)} of {len(cues)} cues never fire on {args.corpus} ({n_docs} document{'' if n_docs == 1 else 's'}{left_out})")
     for cue in silent:
         print(f"  {cue.id} ({cue.theme} {cue.criterion})")

@@ -95,10 +95,15 @@ def test_csv_too_many_fields(tmp_path):
     path.write_text('id,text\nw1,"Two\nlines."\nw2,Fine.\nw3,Too,many\n')  # the bad row is on file line 5
     with pytest.raises(CorpusError, match=r"wide\.csv: line 5: expected 2 fields, saw 3"):
         read_corpus(path)
+    # a wide first data row: pandas takes the extra fields as an index and says nothing of where
     every_row_wide = tmp_path / "shifted.csv"
-    every_row_wide.write_text("id,text\nw1,a,b\nw2,c,d\n")  # pandas would silently take `id` as the index
-    with pytest.raises(CorpusError, match=r"shifted\.csv: rows have more fields than the header"):
+    every_row_wide.write_text("id,text\nw1,a,b\nw2,c,d\n")
+    with pytest.raises(CorpusError, match=r"shifted\.csv: line 2: expected 2 fields, saw 3$"):
         read_corpus(every_row_wide)
+    first_wide = tmp_path / "first.csv"
+    first_wide.write_text('\nid,text\n\n"w1","Two\nlines",x\nw2,Fine.\n')  # blank lines are no rows
+    with pytest.raises(CorpusError, match=r"first\.csv: line 4: expected 2 fields, saw 3$"):
+        read_corpus(first_wide)
 
 
 def test_csv_embedded_newlines():
@@ -203,7 +208,7 @@ def test_csv_semicolon_separated_with_a_broken_row(tmp_path):
         read_corpus(path)
     every_row_wide = tmp_path / "shifted.csv"
     every_row_wide.write_text("id\ttext\nw1\ta\tb\n")  # a tab-separated file saved as .csv
-    with pytest.raises(CorpusError, match=r"shifted\.csv: rows have more fields than the header has columns "
+    with pytest.raises(CorpusError, match=r"shifted\.csv: line 2: expected 2 fields, saw 3 "
                                           r"\(fields separated by tab, as in the header\)$"):
         read_corpus(every_row_wide)
 

@@ -275,7 +275,8 @@ def test_output_names_that_are_not_utf8_are_written_in_the_same_form(tmp_path, c
     source.write_text("text\nOpen weights.\n\n")
     out = tmp_path / os.fsdecode(b"out\xfe.csv")
     assert main(["score", str(source), "-o", str(out)]) == 0
-    assert capsys.readouterr().err.strip() == f"1 read, 1 scored -> {tmp_path.as_posix()}/out\\xfe.csv"
+    assert capsys.readouterr().err.strip() == (f"1 read, 1 scored -> {tmp_path.as_posix()}/out\\xfe.csv "
+                                               "(ids are row numbers from 0: no doc_id or id column; --id-column names one)")
     assert main(["score", str(source), "-o", str(source)]) == 2
     assert f"{tmp_path.as_posix()}/in\\xff.csv" in capsys.readouterr().err
 

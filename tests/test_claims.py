@@ -73,7 +73,7 @@ def test_a_level_does_not_reach_a_dimension_across_a_contrast():
         "The weights are fully open, but the company has not disclosed its training data."]})
     claims = find_claims(docs)
     assert list(zip(claims.doc_id, claims.dimension, claims.level)) == [
-        ("x", "trainingcode", "open"), ("y", "datasources_endmodel", "closed"), ("y", "weights_endmodel", "open")]
+        ("x", "trainingcode", "open"), ("y", "weights_endmodel", "open"), ("y", "datasources_endmodel", "closed")]
 
 
 def test_open_washing_is_no_open_claim():

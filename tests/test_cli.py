@@ -82,8 +82,10 @@ def test_a_table_s_doc_id_or_id_column_names_the_documents_unless_another_is_nam
     assert main(["score", str(corpus), "-o", str(out), "--id-column", "ref", "--quiet"]) == 0
     assert pd.read_csv(out)["doc_id"].tolist() == ["r1", "r2", "r3"]
     pd.DataFrame({"key": ["x"], "text": ["Open weights."]}).to_csv(corpus, index=False)  # no such column: row numbers
-    assert main(["score", str(corpus), "-o", str(out), "--quiet"]) == 0
+    assert main(["score", str(corpus), "-o", str(out)]) == 0
     assert pd.read_csv(out, dtype=str)["doc_id"].tolist() == ["0"]
+    assert capsys.readouterr().err.strip().endswith("(ids are row numbers from 0: no doc_id or id column; "
+                                                    "--id-column names one)")
 
 
 def test_same_input_same_bytes(news_csv, tmp_path):

@@ -204,7 +204,7 @@ class ClaimFinder:
                 "fallback": all(h.cue.kind == "level" for h in hits),
                 "in_passing": _in_passing(hits),
             })
-        return rows
+        return sorted(rows, key=lambda row: (row["sentence"], row["start"], row["end"]))  # stable: fields in order
 
 
 def _in_passing(hits: list[Hit]) -> bool:

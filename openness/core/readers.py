@@ -707,7 +707,8 @@ def _read_csv(path: Path, chunksize: int | None, encoding: str | None = None) ->
             for chunk in chunks:
                 empty = False
                 if not isinstance(chunk.index, pd.RangeIndex):  # pandas took the first column as an index
-                    raise CorpusError(f"{path_name(path)}: rows have more fields than the header has columns{said}")
+                    raise CorpusError((_first_long_row(path, encoding, separator)
+                                       or f"{path_name(path)}: rows have more fields than the header has columns") + said)
                 yield chunk
         if empty:  # a header without rows, read in chunks
             yield pd.read_csv(path, nrows=0, **options)
@@ -735,21 +736,43 @@ def _first_line(path: Path, encoding: str) -> str:
         return handle.readline().rstrip("\r\n")
 
 
-def _csv_line(path: Path, record: int, encoding: str, separator: str = ",") -> int:
-    """1-based file line where the tokenizer's 1-based `record` starts (quoted fields span lines).
-    The csv module's field size limit is lifted meanwhile: pandas' tokenizer, which read the
-    file first, has none, so a long field it accepted must not stop the search."""
+@contextlib.contextmanager
+def _unlimited_fields() -> Iterator[None]:
+    """The csv module's field size limit lifted meanwhile: pandas' tokenizer, which read the
+    file first, has none, so a long field it accepted must not stop a search for a line."""
     limit = csv.field_size_limit()
     csv.field_size_limit(2**31 - 1)  # the largest value every platform's C long takes
     try:
-        with open(path, encoding=encoding, errors="replace", newline="") as handle:
-            reader = csv.reader(handle, delimiter=separator)
-            line = 1
-            for _ in itertools.islice(reader, record - 1):
-                line = reader.line_num + 1
+        yield
     finally:
         csv.field_size_limit(limit)
+
+
+def _csv_line(path: Path, record: int, encoding: str, separator: str = ",") -> int:
+    """1-based file line where the tokenizer's 1-based `record` starts (quoted fields span lines)."""
+    with _unlimited_fields(), open(path, encoding=encoding, errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=separator)
+        line = 1
+        for _ in itertools.islice(reader, record - 1):
+            line = reader.line_num + 1
     return line
+
+
+def _first_long_row(path: Path, encoding: str, separator: str = ",") -> str | None:
+    """"FILE: line N: expected E fields, saw S" for the first row with more fields than the
+    header, as the csv module splits it (None if it finds none): when that is the first data
+    row, pandas takes the extra fields as an index and says nothing of where."""
+    with _unlimited_fields(), open(path, encoding=encoding, errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=separator)
+        expected, start = None, 1
+        for row in reader:
+            if len(row) > 1 or any(field.strip(" \t\r\n") for field in row):  # pandas skips blank lines
+                if expected is None:
+                    expected = len(row)
+                elif len(row) > expected:
+                    return f"{path_name(path)}: line {start}: expected {expected} fields, saw {len(row)}"
+            start = reader.line_num + 1
+    return None
 
 
 class CsvLines:
@@ -781,9 +804,7 @@ class CsvLines:
         """The start line of every record from the start on; the csv module's field size
         limit lifted meanwhile (pandas' tokenizer, which read the file first, has none)."""
         offset, line, _ = self.start
-        limit = csv.field_size_limit()
-        csv.field_size_limit(2**31 - 1)
-        try:
+        with _unlimited_fields():
             with open(self.path, "rb") as raw:
                 raw.seek(offset)
                 handle = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
@@ -801,8 +822,6 @@ class CsvLines:
                         yield line
                     line += len(pending)
                     pending.clear()
-        finally:
-            csv.field_size_limit(limit)
 
 
 def _first_invalid(path: Path, encoding: str = "utf-8", block: int = 1 << 24) -> int | None:
