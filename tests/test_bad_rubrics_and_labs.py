@@ -112,6 +112,20 @@ def test_unknown_criterion_key_is_refused(tmp_path):
     assert "criterion T1" in message and "weight" in message
 
 
+def test_every_bad_cue_is_named_in_one_error(tmp_path):
+    """A rubric with several bad cues is fixed in one pass: the error names each, in order,
+    with its entry; a single bad cue keeps the plain form."""
+    path = rubric_file(tmp_path, '{phrase: "bad actor*", stance: 2}\n          - {phrase: x, colour: red}'
+                                 '\n          - open weights\n          - {regex: "(a|aa)+$"}')
+    message = refused(load_rubric, RubricError, path)
+    assert message.startswith(f"{path}: 3 cues are wrong: (1) theme transparency: criterion T1: cue T1.bad_actor*: "
+                              "stance must be -1, 0 or 1"), message
+    assert " (2) theme transparency: criterion T1: cue #2: unknown key(s) ['colour']" in message
+    assert " (3) theme transparency: criterion T1: cue #4: " in message and "(4)" not in message
+    assert refused(load_rubric, RubricError, rubric_file(tmp_path, "{phrase: x, colour: red}")).startswith(
+        f"{path}: theme transparency: criterion T1: cue #1: unknown key(s)")
+
+
 @pytest.mark.parametrize("body, fragments", [
     (LABS.format(product="Roadrunner") + "aliases: [Acme]\n", ["top level", "aliases"]),
     (LABS.format(product="Roadrunner") + "not_labs: [Acme]\n", ["not_labs entry 'Acme'", "already claimed by lab acme"]),

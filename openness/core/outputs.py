@@ -144,10 +144,13 @@ def _check_writable_place(role: str, path: str | os.PathLike) -> None:
         raise OutputError(f"{role} {path_name(path)}: cannot check it: {error.strerror}") from error
     if mode is not None and not stat.S_ISREG(mode):
         raise OutputError(f"{role} {path_name(path)} is {_kind(mode)}, not a regular file: name a file to write")
-    for spelling in (os.path.abspath(path), os.path.realpath(path)):
-        if any(Path(spelling).is_relative_to(folder) for folder in _SYSTEM_FOLDERS):
-            raise OutputError(f"{role} {path_name(path)} lies in {path_name(spelling)}, among the system's devices: name a file to "
-                              "write (output to standard output is not supported)")
+    given = os.path.abspath(path)
+    for spelling in (given, os.path.realpath(path)):
+        folder = next((folder for folder in _SYSTEM_FOLDERS if Path(spelling).is_relative_to(folder)), None)
+        if folder is not None:
+            where = f"lies in {folder}" if spelling == given else f"leads to {path_name(spelling)}, in {folder}"
+            raise OutputError(f"{role} {path_name(path)} {where}, among the system's devices: name a file to write "
+                              "(output to standard output is not supported)")
     _check_parents(role, path)
 
 

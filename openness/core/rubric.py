@@ -181,7 +181,8 @@ def dead_cues(rubric: Rubric) -> list[tuple[Cue, str]]:
 
 
 class _Builder:
-    """Turns parsed YAML into a Rubric, raising RubricError at the first bad entry."""
+    """Turns parsed YAML into a Rubric, raising RubricError at the first bad entry (at the end
+    of the themes for bad cues, naming every one)."""
 
     def __init__(self, source: Path):
         self.source = source
@@ -230,6 +231,7 @@ class _Builder:
         themes = self.mapping(top["themes"], "themes", set(THEMES))
         criteria: dict[str, tuple[str, str]] = {}
         cues: list[Cue] = []
+        bad_cues: list[RubricError] = []  # every bad cue is said at once: a rubric is fixed in one pass
         for theme, body in themes.items():
             body = self.mapping(body, f"theme {theme}", _THEME_KEYS)
             for criterion, spec in self.mapping(body.get("criteria"), f"theme {theme}: criteria").items():
@@ -243,10 +245,19 @@ class _Builder:
                 if not isinstance(spec.get("cues"), list) or not spec["cues"]:
                     raise self.fail(f"{entry}: cues", "must be a non-empty list")
                 for index, item in enumerate(spec["cues"]):
-                    cues.append(self.cue(item, theme, criterion, default, f"{entry}: cue #{index + 1}"))
-                if all(cue.blocks for cue in cues if cue.criterion == criterion):
+                    try:
+                        cues.append(self.cue(item, theme, criterion, default, f"{entry}: cue #{index + 1}"))
+                    except RubricError as error:
+                        bad_cues.append(error)
+                if not bad_cues and all(cue.blocks for cue in cues if cue.criterion == criterion):
                     raise self.fail(f"{entry}: cues", "holds only blockers (blocks: true), which count nothing: "
                                                       "add a cue they take words from")
+        if len(bad_cues) == 1:
+            raise bad_cues[0]
+        if bad_cues:
+            raise RubricError(f"{self.source}: {len(bad_cues)} cues are wrong: "
+                              + " ".join(f"({n}) {str(error).removeprefix(f'{self.source}: ')}"
+                                         for n, error in enumerate(bad_cues, start=1)))
         seen: set[str] = set()
         for cue in cues:
             if cue.id in seen:
