@@ -43,7 +43,7 @@ def _guessed_ids(args: argparse.Namespace, id_column: str | None) -> str:
 
     if id_column != args.id_column:
         return f" (ids from column {id_column!r}; --id-column names another)"
-    if id_column is None and Path(args.input).suffix.lower() in TABLE_TYPES:
+    if id_column is None and Path(args.input).is_file() and Path(args.input).suffix.lower() in TABLE_TYPES:
         return " (ids are row numbers from 0: no doc_id or id column; --id-column names one)"
     return ""
 

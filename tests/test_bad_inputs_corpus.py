@@ -31,7 +31,8 @@ CASES = [
     Case("csv_unbalanced_quote", "CSV with an unbalanced quote", "unbalanced_quote.csv",
          "CorpusError naming the file and the line where the unclosed quoted field starts"),
     Case("csv_too_many_fields", "CSV row with more fields than the header", "(written by the test)",
-         "CorpusError naming the file, the line and the field counts"),
+         "CorpusError naming the file, the line and the field counts, also when the first data row is the wide one "
+         "(pandas then takes the extra fields as an index; it was 'rows have more fields than the header' with no line)"),
     Case("csv_embedded_newlines", "CSV with newlines inside quoted fields", "embedded_newlines.csv",
          "read normally; the text keeps its newlines"),
     Case("csv_bom", "CSV starting with a UTF-8 byte order mark", "bom.csv",

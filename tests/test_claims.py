@@ -153,6 +153,15 @@ def test_openness_claims_counts_the_claims_it_leaves_out_by_reason(tmp_path, cap
     assert capsys.readouterr().err.strip().startswith(
         "5 read, 1 claim rows (left out: 1 made in passing, 1 in a question, 1 'open' with no lab or model named)")
     assert pd.read_csv(out)["doc_id"].tolist() == ["kept"]
+    # the first reason that applies counts, once: a question with nothing named is a question;
+    # a reason that took nothing is not listed, and with nothing left out there is no list
+    corpus.write_text("doc_id,text\nq,Is the project open source?\nn,The project is open source.\n")
+    assert main(["claims", str(corpus), "-o", str(out)]) == 0
+    assert capsys.readouterr().err.strip().startswith(
+        "2 read, 0 claim rows (left out: 1 in a question, 1 'open' with no lab or model named) ->")
+    corpus.write_text("doc_id,text\nk,Meta released the model weights of Llama 2.\n")
+    assert main(["claims", str(corpus), "-o", str(out)]) == 0
+    assert capsys.readouterr().err.strip().startswith(f"1 read, 1 claim rows -> {out}")
 
 
 def test_a_note_still_reads_degrees_broad_components_and_web_addresses():

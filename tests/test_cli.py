@@ -86,6 +86,14 @@ def test_a_table_s_doc_id_or_id_column_names_the_documents_unless_another_is_nam
     assert pd.read_csv(out, dtype=str)["doc_id"].tolist() == ["0"]
     assert capsys.readouterr().err.strip().endswith("(ids are row numbers from 0: no doc_id or id column; "
                                                     "--id-column names one)")
+    assert main(["score", str(corpus), "-o", str(out), "--id-column", "key"]) == 0  # ids named: nothing to say
+    assert capsys.readouterr().err.strip() == f"1 read, 1 scored -> {out}"
+    folder = tmp_path / "articles.csv"  # a folder, whatever its name: its ids are file names
+    folder.mkdir()
+    (folder / "a.txt").write_text("Open weights.")
+    assert main(["score", str(folder), "-o", str(out)]) == 0
+    assert capsys.readouterr().err.strip() == f"1 read, 1 scored -> {out}"
+    assert pd.read_csv(out, dtype=str)["doc_id"].tolist() == ["a"]
 
 
 def test_same_input_same_bytes(news_csv, tmp_path):

@@ -37,12 +37,13 @@ CONTRAST = re.compile(r";|\b(?:but|although|while|whereas)\b", re.IGNORECASE)
 UNDECIDED = "undecided"  # a note whose level cannot be told: said, never left empty
 # A web address: the words in it (".../why-open-source-matters/") are no claim in free text.
 # Without a scheme, a domain with a path ("github.com/org/model"; a PDF's reference list
-# often breaks the scheme off at a line end).
+# often breaks the scheme off at a line end), read from the start of its dotted run only (from
+# every dot, a long run of "a.b.c..." would take quadratic time).
 ADDRESS = re.compile(r"(?:https?|htps?)://\S+|www\.\S+"
-                     r"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|ai|co|dev|edu|gov|info|app|me|uk|de|fr|eu)/\S*",
+                     r"|(?<![\w.-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|ai|co|dev|edu|gov|info|app|me|uk|de|fr|eu)/\S*",
                      re.IGNORECASE)
 QUESTION = re.compile(r"\?[\"'”’)\]]*\s*$")  # a sentence that asks, its closing quotes or brackets after the mark
-# why find_claims leaves out a claim its words made, in the order the reasons are tried
+# why find_claims leaves out a claim its words made (`_left_out_because`)
 LEFT_OUT = ("made in passing", "in a question", "'open' with no lab or model named")
 CLAIM_COLUMNS = ["doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue", "called_open"]
 
@@ -192,7 +193,7 @@ class ClaimFinder:
             if hit.negated:
                 grouped.setdefault((hit.sentence, self.field(hit, qualifiers)), []).append(hit)
         rows = []
-        for (sentence, field), hits in sorted(grouped.items(), key=lambda item: (item[0][0], CLAIM_FIELDS.index(item[0][1]))):
+        for (sentence, field), hits in grouped.items():
             hits = sorted(set(hits), key=lambda h: (h.start, h.end, h.cue.id))
             level_hits = [h for h in hits if h.cue.kind == "level"]
             rows.append({
@@ -204,7 +205,19 @@ class ClaimFinder:
                 "fallback": all(h.cue.kind == "level" for h in hits),
                 "in_passing": _in_passing(hits),
             })
-        return sorted(rows, key=lambda row: (row["sentence"], row["start"], row["end"]))  # stable: fields in order
+        return sorted(rows, key=lambda row: (row["sentence"], row["start"], row["end"], CLAIM_FIELDS.index(row["dimension"])))
+
+
+def _left_out_because(in_passing: bool, in_question: bool, open_about_nothing_named: bool) -> str | None:
+    """The reason of `LEFT_OUT` a claim is left out for, the first that applies; None to keep
+    it. "Open source" about nothing named is no claim about a lab or model."""
+    if in_passing:
+        return LEFT_OUT[0]
+    if in_question:
+        return LEFT_OUT[1]
+    if open_about_nothing_named:
+        return LEFT_OUT[2]
+    return None
 
 
 def _in_passing(hits: list[Hit]) -> bool:
@@ -292,9 +305,7 @@ def claims_and_left_out(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | No
         for claim in found:
             (low, high), in_passing, fallback = claim.pop("sentence_span"), claim.pop("in_passing"), claim.pop("fallback")
             inside = [(lab, s, e) for lab, s, e in mentions if low <= s < high]
-            # "open source" about nothing named is no claim about a lab or model
-            applies = (in_passing, QUESTION.search(text, low, high), fallback and not inside)
-            reason = next((why for why, true in zip(LEFT_OUT, applies) if true), None)
+            reason = _left_out_because(in_passing, bool(QUESTION.search(text, low, high)), fallback and not inside)
             if reason:
                 left_out[reason] += 1
                 continue

@@ -707,7 +707,7 @@ def _read_csv(path: Path, chunksize: int | None, encoding: str | None = None) ->
             for chunk in chunks:
                 empty = False
                 if not isinstance(chunk.index, pd.RangeIndex):  # pandas took the first column as an index
-                    raise CorpusError((_first_long_row(path, encoding, separator)
+                    raise CorpusError((_first_long_row(path, encoding, separator)  # None only if csv and pandas disagree
                                        or f"{path_name(path)}: rows have more fields than the header has columns") + said)
                 yield chunk
         if empty:  # a header without rows, read in chunks
@@ -759,9 +759,9 @@ def _csv_line(path: Path, record: int, encoding: str, separator: str = ",") -> i
 
 
 def _first_long_row(path: Path, encoding: str, separator: str = ",") -> str | None:
-    """"FILE: line N: expected E fields, saw S" for the first row with more fields than the
-    header, as the csv module splits it (None if it finds none): when that is the first data
-    row, pandas takes the extra fields as an index and says nothing of where."""
+    """Where the first row with more fields than the header is, as the csv module splits the
+    file ("FILE: line N: expected E fields, saw S"; None if it finds none): when that is the
+    first data row, pandas takes the extra fields as an index and says nothing of where."""
     with _unlimited_fields(), open(path, encoding=encoding, errors="replace", newline="") as handle:
         reader = csv.reader(handle, delimiter=separator)
         expected, start = None, 1
