@@ -36,14 +36,15 @@ def _id_column(args: argparse.Namespace, source: str) -> str | None:
     return id_column(source, args.id_column, args.text_column, args.encoding)
 
 
-def _guessed_ids(args: argparse.Namespace, id_column: str | None) -> str:
+def _guessed_ids(args: argparse.Namespace, id_column: str | None, source: str) -> str:
     """The end of the summary line when the ids come from a column the user did not name, or
-    are a table's row numbers (two outputs of one table then join only if both were run so)."""
+    are the row numbers of the table `source` (two outputs of one table then join only if both
+    were run so)."""
     from openness.core.readers import TABLE_TYPES
 
     if id_column != args.id_column:
         return f" (ids from column {id_column!r}; --id-column names another)"
-    if id_column is None and Path(args.input).is_file() and Path(args.input).suffix.lower() in TABLE_TYPES:
+    if id_column is None and Path(source).is_file() and Path(source).suffix.lower() in TABLE_TYPES:
         return " (ids are row numbers from 0: no doc_id or id column; --id-column names one)"
     return ""
 
@@ -75,7 +76,7 @@ def _score(args: argparse.Namespace) -> None:
     except (CorpusError, RubricError, LabsError, OutputError, FileNotFoundError) as error:
         raise _naming_the_option(error) from error
     if not args.quiet:
-        print(summary.describe() + _guessed_ids(args, id_column), file=sys.stderr)
+        print(summary.describe() + _guessed_ids(args, id_column, args.input), file=sys.stderr)
 
 
 def _claims(args: argparse.Namespace) -> None:
@@ -91,7 +92,7 @@ def _claims(args: argparse.Namespace) -> None:
     except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:  # OutputError too
         raise _naming_the_option(error) from error
     if not args.quiet:
-        print(summary.describe() + _guessed_ids(args, id_column), file=sys.stderr)
+        print(summary.describe() + _guessed_ids(args, id_column, args.input), file=sys.stderr)
 
 
 def _source_frames(name: str) -> dict[str, pd.DataFrame] | None:
@@ -153,7 +154,7 @@ def _audit(args: argparse.Namespace) -> None:
             id_column = _id_column(args, args.corpus)
             corpus = read_quietly(args.corpus, text=args.text_column, id=id_column, encoding=args.encoding)
             docs = corpus.docs[["doc_id", "text"]]
-            about_input = _about_input(args.corpus, corpus, args.encoding)
+            about_input = _about_input(args.corpus, corpus, args.encoding) + _guessed_ids(args, id_column, args.corpus)
         else:
             docs = frames["documents"][["doc_id", "text"]]
         scores = score_rows(docs)

@@ -131,6 +131,7 @@ def test_a_sheet_of_a_users_corpus_names_documents_by_the_ids_score_uses(tmp_pat
     error = capsys.readouterr().err
     assert "text column 'text' not found" in error and "(pick one with --text-column)" in error
     assert main(["audit", str(corpus), "--text-column", "body", "-o", str(out), "--n", "3"]) == 0
+    assert "(ids from column 'doc_id'; --id-column names another)" in capsys.readouterr().err  # as score says it
     sheet = pd.read_csv(out)
     assert len(sheet) == 3 and set(sheet["doc_id"]) <= {"essay-1", "essay-2"}
     drawn = out.read_bytes()
@@ -214,5 +215,5 @@ def test_the_summary_says_what_was_left_out_and_how_the_file_was_read(tmp_path, 
                                      "fetch gold`, or gold/codebook.md of a data mirror)")
     clean = tmp_path / "clean.csv"
     clean.write_text("id,text\n1,The risk of misuse of open weights.\n", encoding="utf-8")
-    assert main(["audit", str(clean), "-o", str(tmp_path / "sheet2.csv"), "--n", "1"]) == 0
+    assert main(["audit", str(clean), "-o", str(tmp_path / "sheet2.csv"), "--n", "1", "--id-column", "id"]) == 0
     assert "(seed 1); fill in" in capsys.readouterr().err  # nothing to say
