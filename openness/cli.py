@@ -88,7 +88,7 @@ def _claims(args: argparse.Namespace) -> None:
     try:
         summary = claims_to_csv(args.input, args.output, text=args.text_column, id=id_column,
                                 dimension=args.dimension_column, rubric=args.rubric, method=args.method,
-                                encoding=args.encoding)
+                                encoding=args.encoding, left_out=args.left_out)
     except (CorpusError, RubricError, FileNotFoundError, ValueError) as error:  # OutputError too
         raise _naming_the_option(error) from error
     if not args.quiet:
@@ -400,6 +400,9 @@ def build_parser() -> argparse.ArgumentParser:
     claims.add_argument("--method", choices=["model", "rules"], default=None,
                         help="with --dimension-column: the shipped model on the rules' level and the words "
                              "(default with the shipped rubric), or the rules alone (default with --rubric)")
+    claims.add_argument("--left-out", default=None, metavar="CSV",
+                        help="without --dimension-column: also write the claims the rules left out (made in passing, "
+                             "in a question, 'open' with no lab or model named), each with its reason")
     claims.add_argument("--quiet", action="store_true", help="no summary")
     _encoding_option(claims)
     claims.set_defaults(run=_claims, parser=claims)

@@ -148,11 +148,22 @@ def test_openness_claims_counts_the_claims_it_leaves_out_by_reason(tmp_path, cap
         "Will Meta release the model weights of Llama 3?",
         "The project is open source.",
         "A quiet day at the harbour."]}).to_csv(corpus, index=False)
-    out = tmp_path / "claims.csv"
+    out, dropped = tmp_path / "claims.csv", tmp_path / "left-out.csv"
     assert main(["claims", str(corpus), "-o", str(out)]) == 0
     assert capsys.readouterr().err.strip().startswith(
         "5 read, 1 claim rows (left out: 1 made in passing, 1 in a question, 1 'open' with no lab or model named)")
     assert pd.read_csv(out)["doc_id"].tolist() == ["kept"]
+    # --left-out writes them, each with its reason, in the columns of the claims
+    assert main(["claims", str(corpus), "-o", str(out), "--left-out", str(dropped)]) == 0
+    assert f"-> {out}, claims left out -> {dropped}" in capsys.readouterr().err
+    left = pd.read_csv(dropped, keep_default_na=False)
+    assert left.columns.tolist() == [*pd.read_csv(out).columns, "reason"]
+    assert left[["doc_id", "dimension", "labs", "reason"]].values.tolist() == [
+        ["passing", "weights_endmodel", "mistral", "made in passing"],
+        ["question", "weights_endmodel", "meta", "in a question"],
+        ["nothing", "licenses", "", "'open' with no lab or model named"]]
+    assert main(["claims", str(corpus), "-o", str(out), "--left-out", str(dropped), "--dimension-column", "x"]) == 2
+    assert "--left-out lists the claims found in free text" in capsys.readouterr().err
     # the first reason that applies counts, once: a question with nothing named is a question;
     # a reason that took nothing is not listed, and with nothing left out there is no list
     corpus.write_text("doc_id,text\nq,Is the project open source?\nn,The project is open source.\n")

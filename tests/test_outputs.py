@@ -85,6 +85,8 @@ PAIRS = {
     "claims -o a symlink to the input": (["link"], ["claims", "in.csv", "-o", "link.csv"], ["link.csv", "in.csv"]),
     "claims input named like its rejects": ([], ["claims", "out.rejects.csv", "-o", "out.csv"],
                                             ["rejects file out.rejects.csv", "input out.rejects.csv"]),
+    "claims --left-out is the input": ([], ["claims", "in.csv", "-o", "out.csv", "--left-out", "in.csv"],
+                                       ["left-out in.csv", "input in.csv"]),
 }
 
 
@@ -131,6 +133,7 @@ def test_claims_leave_a_file_of_the_users_at_the_output_path_alone(tmp_path, cap
     SCORE + ["--unit", "sentence", "-o", "out.csv"],
     SCORE + ["-o", "scores.csv", "--evidence", "out.csv"],
     ["claims", "in.csv", "--id-column", "id", "-o", "out.csv"],
+    ["claims", "in.csv", "--id-column", "id", "-o", "claims.csv", "--left-out", "out.csv"],
     ["claims", "in.csv", "--id-column", "id", "--dimension-column", "dimension", "-o", "out.csv"],
 ])
 def test_every_table_a_run_writes_is_an_earlier_output_the_next_run_replaces(tmp_path, monkeypatch, run):

@@ -285,10 +285,10 @@ def find_claims(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = Non
 
 
 def claims_and_left_out(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | None = None,
-                        labs: LabRegistry | str | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
-    """`find_claims`' table, and how many claims its words made that it left out, by reason
-    (`LEFT_OUT`, each claim under the first that applies): what `openness claims` counts, so
-    that a user sees how much a rule took away."""
+                        labs: LabRegistry | str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`find_claims`' table, and the claims its words made that it left out, in the same
+    columns and a `reason` (`LEFT_OUT`, the first that applies): what `openness claims` counts
+    and writes with `--left-out`, so that a user sees what the rules took away."""
     docs = corpus.docs if isinstance(corpus, Corpus) else corpus
     missing = {"doc_id", "text"} - set(docs.columns)
     if missing:
@@ -296,7 +296,7 @@ def claims_and_left_out(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | No
     finder = get_finder(rubric)
     registry = labs if isinstance(labs, LabRegistry) else (default_registry() if labs is None else load_labs(labs))
     products = _product_matcher(registry)
-    rows, left_out = [], dict.fromkeys(LEFT_OUT, 0)
+    rows, left_out = [], []
     for doc_id, text in zip(docs["doc_id"].astype(str), docs["text"].fillna("").astype(str)):
         found = finder.claims(text)
         if not found:
@@ -306,14 +306,15 @@ def claims_and_left_out(corpus: Corpus | pd.DataFrame, rubric: Rubric | str | No
             (low, high), in_passing, fallback = claim.pop("sentence_span"), claim.pop("in_passing"), claim.pop("fallback")
             inside = [(lab, s, e) for lab, s, e in mentions if low <= s < high]
             reason = _left_out_because(in_passing, bool(QUESTION.search(text, low, high)), fallback and not inside)
-            if reason:
-                left_out[reason] += 1
-                continue
             claim["labs"] = ";".join(sorted({lab for lab, _, _ in inside}))
             claim["models"] = ";".join(sorted({text[s:e] for _, s, e in inside if (s, e) in models}))
-            rows.append({"doc_id": doc_id, **claim})
-    table = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
-    return table.astype({"sentence": "int64", "start": "int64", "end": "int64", "called_open": "bool"}), left_out
+            if reason:
+                left_out.append({"doc_id": doc_id, **claim, "reason": reason})
+            else:
+                rows.append({"doc_id": doc_id, **claim})
+    types = {"sentence": "int64", "start": "int64", "end": "int64", "called_open": "bool"}
+    return (pd.DataFrame(rows, columns=CLAIM_COLUMNS).astype(types),
+            pd.DataFrame(left_out, columns=[*CLAIM_COLUMNS, "reason"]).astype(types))
 
 
 def classify_dimension(texts, dimensions, rubric: Rubric | str | None = None) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from openness.analysis.claims import UNDECIDED, claims_and_left_out, get_finder
+from openness.analysis.claims import LEFT_OUT, UNDECIDED, claims_and_left_out, get_finder
 from openness.analysis.claims_model import levels as note_levels
 from openness.core.corpus import read_quietly, same_column, without_surrogates
 from openness.core.io import RunSummary
@@ -33,7 +33,8 @@ def _dimension_key(name: str) -> str:
 
 def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str | None = None,
                   dimension: str | None = None, rubric: Rubric | str | None = None,
-                  method: str | None = None, encoding: str | None = None) -> RunSummary:
+                  method: str | None = None, encoding: str | None = None,
+                  left_out: str | os.PathLike | None = None) -> RunSummary:
     """The `openness claims` command. With `dimension` (a column of index field names, in any
     case, singular or plural, with spaces, '_' or '-' between words: 'Model card' is `modelcard`,
     'Licence' is `licenses`): one row per
@@ -41,20 +42,26 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
     `UNDECIDED`, which the summary counts) by `method` ("model", the default with the shipped
     rubric, or "rules", the default with another; see openness.analysis.claims_model);
     duplicate texts are kept, since one note can rate several dimensions. Without: one row per claim found (see
-    `find_claims`). Bad rows go to `<output stem>.rejects.csv`; both appear together, and a
-    path that would destroy an input is refused first. `encoding` as for `read_corpus`."""
-    check_outputs({"input": source, "rubric": rubric}, output=output)
+    `find_claims`), the summary counting the claims the rules left out by reason, which
+    `left_out` (a path) also writes, each with its `reason`. Bad rows go to `<output
+    stem>.rejects.csv`; all appear together, and a path that would destroy an input is refused
+    first. `encoding` as for `read_corpus`."""
+    check_outputs({"input": source, "rubric": rubric}, output=output, left_out=left_out)
     if dimension is None and method is not None:  # it would change nothing: refused rather than ignored
         raise ValueError("--method rates texts on a given dimension: add --dimension-column")
+    if dimension is not None and left_out is not None:
+        raise ValueError("--left-out lists the claims found in free text that the rules left out; a text rated on "
+                         "a given dimension always gets its level: drop --dimension-column or --left-out")
     output = Path(output)
     written = "claim rows"
     if dimension is None:
         corpus = read_quietly(source, text=text, id=id, encoding=encoding)  # the summary counts the rejects
-        table, left_out = claims_and_left_out(corpus, rubric)
+        table, dropped = claims_and_left_out(corpus, rubric)
         table, rejects, n_read = table[CLI_CLAIM_COLUMNS], corpus.rejects, corpus.n_read
         notes = reading_notes(source, encoding, corpus.flags)
-        if any(left_out.values()):
-            written += " (left out: " + ", ".join(f"{n} {why}" for why, n in left_out.items() if n) + ")"
+        counts = dropped["reason"].value_counts()
+        if len(dropped):
+            written += " (left out: " + ", ".join(f"{counts[why]} {why}" for why in LEFT_OUT if why in counts) + ")"
     else:
         method = method or ("model" if rubric is None else "rules")
         table, rejects, n_read = _classify_table(source, text, id, dimension, rubric, method, encoding)
@@ -62,9 +69,11 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
         written += f" ({(table['level'] == UNDECIDED).sum()} {UNDECIDED}, method {method})"
     with OutputGroup() as group:
         group.write_csv(table, output)
+        if left_out is not None:
+            group.write_csv(dropped[[*CLI_CLAIM_COLUMNS, "reason"]], left_out)
         rejects_written = group.write_rejects(rejects, output)
     return RunSummary(n_read, len(table), len(rejects), output, rejects_written, written,
-                      "; ".join(notes) or None)
+                      "; ".join(notes) or None, (("claims left out", Path(left_out)),) if left_out is not None else ())
 
 
 def _classify_table(source, text: str, id: str | None, dimension: str, rubric: Rubric | str | None,

@@ -80,12 +80,12 @@ class RunSummary:
     rejects: Path | None
     written: str = "written"
     note: str | None = None  # how the input was read, when a user may not expect it
-    evidence: Path | None = None  # the cue hits' file, when one was asked for
+    also: tuple[tuple[str, Path], ...] = ()  # other files asked for: (what they hold, path)
 
     def describe(self) -> str:
         text = f"{self.n_read} read, {self.n_written} {self.written} -> {path_name(self.output)}"
-        if self.evidence:
-            text += f", cue hits -> {path_name(self.evidence)}"
+        for holding, path in self.also:
+            text += f", {holding} -> {path_name(path)}"
         if self.rejects:
             text += f"; {self.n_rejected} rejected -> {path_name(self.rejects)}"
         return text + (f" ({self.note})" if self.note else "")

@@ -54,6 +54,7 @@ OUTPUT_HEADERS = (
     ("doc_id", "sentence", "start", "end", "n_words", *_SCORES),
     ("doc_id", "sentence", "start", "end", "theme", "criterion", "cue", "stance", "negated"),
     ("doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue"),
+    ("doc_id", "sentence", "start", "end", "dimension", "level", "labs", "models", "cue", "reason"),
     ("doc_id", "dimension", "level"),
 )
 
@@ -68,8 +69,9 @@ def check_outputs(inputs: dict[str, object], **outputs: str | os.PathLike | None
     """Refuse (OutputError) any of `outputs` (role=path, None when unused; with `output`
     comes its rejects file) that is not a new or regular file, or is the same file as one
     of `inputs` (role -> path; values that are not paths, such as DataFrames, are skipped)
-    or as another output. Called before any work."""
-    outputs = {role: path for role, path in outputs.items() if path is not None}
+    or as another output. Called before any work; a role is said as its option is spelt
+    (`left_out` as left-out)."""
+    outputs = {role.replace("_", "-"): path for role, path in outputs.items() if path is not None}
     for role, path in outputs.items():
         _check_writable_place(role, path)
     if "output" in outputs:
@@ -85,7 +87,7 @@ def check_outputs(inputs: dict[str, object], **outputs: str | os.PathLike | None
                 raise OutputError(f"{role} {path_name(path)} lies inside {other_role} folder {path_name(other)}: the next run would "
                                   "read it as part of the corpus; write it elsewhere")
         named.append((f"the {role}", path))
-    for role in ("output", "evidence"):
+    for role in ("output", "evidence", "left-out"):
         if role in outputs and not _earlier_output_or_absent(Path(outputs[role]), OUTPUT_HEADERS):
             raise OutputError(f"{role} {path_name(outputs[role])} exists and is not an earlier output of openness (a "
                               "readable file whose header is that of a scores, evidence or claims table, e.g. "

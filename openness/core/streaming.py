@@ -218,7 +218,7 @@ def score_to_csv(
         rejects_written = group.write_rejects(rejected, output)
     notes = "; ".join(filter(None, [note, flags_note(n_flagged, first_flag)]))
     return RunSummary(n_read, n_scored, len(rejected), output, rejects_written, "scored", notes or None,
-                      Path(evidence) if evidence is not None else None)
+                      (("cue hits", Path(evidence)),) if evidence is not None else ())
 
 
 def flagged(flags: pd.DataFrame, said: str | None) -> tuple[int, tuple[str, str] | None]:
