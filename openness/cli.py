@@ -402,7 +402,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "(default with the shipped rubric), or the rules alone (default with --rubric)")
     claims.add_argument("--left-out", default=None, metavar="CSV",
                         help="without --dimension-column: also write the claims the rules left out (made in passing, "
-                             "in a question, 'open' with no lab or model named), each with its reason")
+                             "in a question, 'open' with no lab or model named), each with its reason (an earlier "
+                             "such file there is replaced; any other file stops the run)")
     claims.add_argument("--quiet", action="store_true", help="no summary")
     _encoding_option(claims)
     claims.set_defaults(run=_claims, parser=claims)

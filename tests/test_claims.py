@@ -175,6 +175,20 @@ def test_openness_claims_counts_the_claims_it_leaves_out_by_reason(tmp_path, cap
     assert capsys.readouterr().err.strip().startswith(f"1 read, 1 claim rows -> {out}")
 
 
+def test_claims_and_left_out_gives_both_tables_in_the_same_columns():
+    from openness.analysis.claims import CLAIM_COLUMNS, LEFT_OUT, claims_and_left_out
+
+    docs = pd.DataFrame({"doc_id": ["k", "q"], "text": ["Meta released the model weights of Llama 2.",
+                                                        "Will Meta release the model weights of Llama 3?"]})
+    kept, left = claims_and_left_out(docs)
+    assert kept.equals(find_claims(docs)) and kept["doc_id"].tolist() == ["k"]
+    assert left.columns.tolist() == [*CLAIM_COLUMNS, "reason"] and left["reason"].tolist() == [LEFT_OUT[1]]
+    assert left[["doc_id", "dimension", "level", "labs"]].values.tolist() == [["q", "weights_endmodel", "open", "meta"]]
+    _, none = claims_and_left_out(docs.iloc[:1])
+    assert none.empty and none.columns.tolist() == left.columns.tolist()
+    assert none[["sentence", "start", "end"]].dtypes.tolist() == ["int64"] * 3
+
+
 def test_a_note_still_reads_degrees_broad_components_and_web_addresses():
     """The rules that drop claims made in passing hold for free text only: a note known to be
     about a dimension still reads a degree about a broad component ("only some of the data")

@@ -86,7 +86,12 @@ PAIRS = {
     "claims input named like its rejects": ([], ["claims", "out.rejects.csv", "-o", "out.csv"],
                                             ["rejects file out.rejects.csv", "input out.rejects.csv"]),
     "claims --left-out is the input": ([], ["claims", "in.csv", "-o", "out.csv", "--left-out", "in.csv"],
-                                       ["left-out in.csv", "input in.csv"]),
+                                       ["left-out file in.csv", "input in.csv"]),
+    "claims --left-out is -o": ([], ["claims", "in.csv", "-o", "out.csv", "--left-out", "out.csv"],
+                                ["left-out file out.csv", "output out.csv"]),
+    "claims --left-out named like the rejects of -o": ([], ["claims", "in.csv", "-o", "out.csv", "--left-out",
+                                                           "out.rejects.csv"],
+                                                       ["rejects file out.rejects.csv", "left-out file out.rejects.csv"]),
 }
 
 
@@ -120,11 +125,13 @@ def test_a_file_of_the_users_at_an_output_path_is_not_replaced(tmp_path, capsys,
     assert main(SCORE + [option, name] + other) == 0 and (tmp_path / name).read_bytes().startswith(b"doc_id,")
 
 
-def test_claims_leave_a_file_of_the_users_at_the_output_path_alone(tmp_path, capsys):
+@pytest.mark.parametrize("options", [["-o", "levels.csv"], ["-o", "claims.csv", "--left-out", "levels.csv"]],
+                         ids=["-o", "--left-out"])
+def test_claims_leave_a_file_of_the_users_at_the_output_path_alone(tmp_path, capsys, options):
     _write_input(tmp_path / "in.csv")
     for users in (b"id,level\n1,open\n", b"doc_id,dimension,level,notes\nd1,weights,open,checked by hand\n"):
         (tmp_path / "levels.csv").write_bytes(users)  # the second starts like a claims table, then adds notes
-        _refused(["claims", "in.csv", "--id-column", "id", "-o", "levels.csv"], tmp_path, capsys, "levels.csv")
+        _refused(["claims", "in.csv", "--id-column", "id", *options], tmp_path, capsys, "levels.csv")
         assert (tmp_path / "levels.csv").read_bytes() == users
 
 
@@ -138,7 +145,7 @@ def test_claims_leave_a_file_of_the_users_at_the_output_path_alone(tmp_path, cap
 ])
 def test_every_table_a_run_writes_is_an_earlier_output_the_next_run_replaces(tmp_path, monkeypatch, run):
     """The header of each kind of table (document and sentence scores, evidence, claims with
-    and without a dimension column) is one `OUTPUT_HEADERS` knows: written once, the same run
+    and without a dimension column, claims left out) is one `OUTPUT_HEADERS` knows: written once, the same run
     replaces it, and so does any other run writing a table there."""
     _write_input(tmp_path / "in.csv")
     frame = pd.read_csv(tmp_path / "in.csv").assign(dimension="weights")

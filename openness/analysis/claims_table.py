@@ -46,12 +46,12 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
     `left_out` (a path) also writes, each with its `reason`. Bad rows go to `<output
     stem>.rejects.csv`; all appear together, and a path that would destroy an input is refused
     first. `encoding` as for `read_corpus`."""
-    check_outputs({"input": source, "rubric": rubric}, output=output, left_out=left_out)
     if dimension is None and method is not None:  # it would change nothing: refused rather than ignored
         raise ValueError("--method rates texts on a given dimension: add --dimension-column")
     if dimension is not None and left_out is not None:
         raise ValueError("--left-out lists the claims found in free text that the rules left out; a text rated on "
                          "a given dimension always gets its level: drop --dimension-column or --left-out")
+    check_outputs({"input": source, "rubric": rubric}, output=output, left_out=left_out)
     output = Path(output)
     written = "claim rows"
     if dimension is None:
@@ -59,17 +59,18 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
         table, dropped = claims_and_left_out(corpus, rubric)
         table, rejects, n_read = table[CLI_CLAIM_COLUMNS], corpus.rejects, corpus.n_read
         notes = reading_notes(source, encoding, corpus.flags)
-        counts = dropped["reason"].value_counts()
         if len(dropped):
+            counts = dropped["reason"].value_counts()
             written += " (left out: " + ", ".join(f"{counts[why]} {why}" for why in LEFT_OUT if why in counts) + ")"
     else:
         method = method or ("model" if rubric is None else "rules")
         table, rejects, n_read = _classify_table(source, text, id, dimension, rubric, method, encoding)
+        dropped = None  # every row gets its level
         notes = reading_notes(source, encoding)
         written += f" ({(table['level'] == UNDECIDED).sum()} {UNDECIDED}, method {method})"
     with OutputGroup() as group:
         group.write_csv(table, output)
-        if left_out is not None:
+        if dropped is not None and left_out is not None:
             group.write_csv(dropped[[*CLI_CLAIM_COLUMNS, "reason"]], left_out)
         rejects_written = group.write_rejects(rejects, output)
     return RunSummary(n_read, len(table), len(rejects), output, rejects_written, written,

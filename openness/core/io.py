@@ -80,11 +80,11 @@ class RunSummary:
     rejects: Path | None
     written: str = "written"
     note: str | None = None  # how the input was read, when a user may not expect it
-    also: tuple[tuple[str, Path], ...] = ()  # other files asked for: (what they hold, path)
+    more_outputs: tuple[tuple[str, Path], ...] = ()  # other files asked for: (what they hold, path)
 
     def describe(self) -> str:
         text = f"{self.n_read} read, {self.n_written} {self.written} -> {path_name(self.output)}"
-        for holding, path in self.also:
+        for holding, path in self.more_outputs:
             text += f", {holding} -> {path_name(path)}"
         if self.rejects:
             text += f"; {self.n_rejected} rejected -> {path_name(self.rejects)}"

@@ -43,7 +43,7 @@ class OutputError(ValueError):
 REJECTS_COLUMNS = ("location", "doc_id", "reason")  # the header of every rejects file a run writes
 _LONGEST_HEADER = 4096  # characters read of a file's first line to tell whose it is
 # The header of every table a run writes: document scores, sentence scores, evidence, claims,
-# and claims with a dimension column. A file at an output path is an earlier output (replaced)
+# claims left out (with their reason) and claims with a dimension column. A file at an output path is an earlier output (replaced)
 # only when its header is one of them: `doc_id` alone is also the first column of many a
 # user's corpus, and a user's sheet may start with a table's columns and add notes.
 _SCORES = ("transparency", "safety", "control", "transparency_stance", "safety_stance", "control_stance",
@@ -69,9 +69,10 @@ def check_outputs(inputs: dict[str, object], **outputs: str | os.PathLike | None
     """Refuse (OutputError) any of `outputs` (role=path, None when unused; with `output`
     comes its rejects file) that is not a new or regular file, or is the same file as one
     of `inputs` (role -> path; values that are not paths, such as DataFrames, are skipped)
-    or as another output. Called before any work; a role is said as its option is spelt
-    (`left_out` as left-out)."""
-    outputs = {role.replace("_", "-"): path for role, path in outputs.items() if path is not None}
+    or as another output. Called before any work; a role is said as a user knows it
+    (`left_out` as the left-out file)."""
+    outputs = {role.replace("_", "-") + (" file" if "_" in role else ""): path
+               for role, path in outputs.items() if path is not None}
     for role, path in outputs.items():
         _check_writable_place(role, path)
     if "output" in outputs:
@@ -87,7 +88,7 @@ def check_outputs(inputs: dict[str, object], **outputs: str | os.PathLike | None
                 raise OutputError(f"{role} {path_name(path)} lies inside {other_role} folder {path_name(other)}: the next run would "
                                   "read it as part of the corpus; write it elsewhere")
         named.append((f"the {role}", path))
-    for role in ("output", "evidence", "left-out"):
+    for role in ("output", "evidence", "left-out file"):
         if role in outputs and not _earlier_output_or_absent(Path(outputs[role]), OUTPUT_HEADERS):
             raise OutputError(f"{role} {path_name(outputs[role])} exists and is not an earlier output of openness (a "
                               "readable file whose header is that of a scores, evidence or claims table, e.g. "
