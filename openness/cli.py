@@ -174,12 +174,16 @@ def _audit(args: argparse.Namespace) -> None:
     except (CorpusError, FetchError, FileNotFoundError, ValueError) as error:  # OutputError too
         raise _naming_the_option(error) from error
     if args.sentences:
-        print(f"{args.output}: {len(sheet)} of {len(scores.sentences)} sentences in {len(docs)} documents drawn "
+        print(f"{args.output}: {len(sheet)} of {len(scores.sentences)} sentences in {_documents(len(docs))} drawn "
               f"(seed {args.seed}){about_input}; code {', '.join(CODES)} with the codebook ({CODEBOOK})", file=sys.stderr)
     else:
-        print(f"{args.output}: {len(sheet)} of {len(scores.evidence)} hits in {len(docs)} documents drawn "
+        print(f"{args.output}: {len(sheet)} of {len(scores.evidence)} hits in {_documents(len(docs))} drawn "
               f"(seed {args.seed}){about_input}; fill in `verdict` with one of {', '.join(VERDICTS)}, as the codebook "
               f"defines the themes ({CODEBOOK})", file=sys.stderr)
+
+
+def _documents(n: int) -> str:
+    return f"{n} document{'' if n == 1 else 's'}"
 
 
 def _about_input(source, corpus, encoding: str | None) -> str:
@@ -246,7 +250,7 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
     silent = [cue for cue in cues if cue.id not in fired]
     # rows `openness score` would reject (empty text, repeated id or text) are not read: say so
     left_out = f"; {n_rejected} row{'' if n_rejected == 1 else 's'} not read, as openness score rejects them" if n_rejected else ""
-    print(f"{len(silent)} of {len(cues)} cues never fire on {args.corpus} ({n_docs} document{'' if n_docs == 1 else 's'}{left_out})")
+    print(f"{len(silent)} of {len(cues)} cues never fire on {args.corpus} ({_documents(n_docs)}{left_out})")
     for cue in silent:
         print(f"  {cue.id} ({cue.theme} {cue.criterion})")
 

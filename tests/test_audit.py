@@ -216,4 +216,4 @@ def test_the_summary_says_what_was_left_out_and_how_the_file_was_read(tmp_path, 
     clean = tmp_path / "clean.csv"
     clean.write_text("id,text\n1,The risk of misuse of open weights.\n", encoding="utf-8")
     assert main(["audit", str(clean), "-o", str(tmp_path / "sheet2.csv"), "--n", "1", "--id-column", "id"]) == 0
-    assert "(seed 1); fill in" in capsys.readouterr().err  # nothing to say
+    assert "hits in 1 document drawn (seed 1); fill in" in capsys.readouterr().err  # nothing to say

@@ -151,7 +151,7 @@ def test_openness_claims_counts_the_claims_it_leaves_out_by_reason(tmp_path, cap
     out, dropped = tmp_path / "claims.csv", tmp_path / "left-out.csv"
     assert main(["claims", str(corpus), "-o", str(out)]) == 0
     assert capsys.readouterr().err.strip().startswith(
-        "5 read, 1 claim rows (left out: 1 made in passing, 1 in a question, 1 'open' with no lab or model named)")
+        "5 read, 1 claim row (left out: 1 made in passing, 1 in a question, 1 'open' with no lab or model named)")
     assert pd.read_csv(out)["doc_id"].tolist() == ["kept"]
     # --left-out writes them, each with its reason, in the columns of the claims
     assert main(["claims", str(corpus), "-o", str(out), "--left-out", str(dropped)]) == 0
@@ -172,7 +172,7 @@ def test_openness_claims_counts_the_claims_it_leaves_out_by_reason(tmp_path, cap
         "2 read, 0 claim rows (left out: 1 in a question, 1 'open' with no lab or model named) ->")
     corpus.write_text("doc_id,text\nk,Meta released the model weights of Llama 2.\n")
     assert main(["claims", str(corpus), "-o", str(out)]) == 0
-    assert capsys.readouterr().err.strip().startswith(f"1 read, 1 claim rows -> {out}")
+    assert capsys.readouterr().err.strip().startswith(f"1 read, 1 claim row -> {out}")
 
 
 def test_claims_and_left_out_gives_both_tables_in_the_same_columns():

@@ -53,7 +53,7 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
                          "a given dimension always gets its level: drop --dimension-column or --left-out")
     check_outputs({"input": source, "rubric": rubric}, output=output, left_out=left_out)
     output = Path(output)
-    written = "claim rows"
+    details = ""  # after "N claim rows" in the summary
     if dimension is None:
         corpus = read_quietly(source, text=text, id=id, encoding=encoding)  # the summary counts the rejects
         table, dropped = claims_and_left_out(corpus, rubric)
@@ -61,18 +61,19 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
         notes = reading_notes(source, encoding, corpus.flags)
         if len(dropped):
             counts = dropped["reason"].value_counts()
-            written += " (left out: " + ", ".join(f"{counts[why]} {why}" for why in LEFT_OUT if why in counts) + ")"
+            details = " (left out: " + ", ".join(f"{counts[why]} {why}" for why in LEFT_OUT if why in counts) + ")"
     else:
         method = method or ("model" if rubric is None else "rules")
         table, rejects, n_read = _classify_table(source, text, id, dimension, rubric, method, encoding)
         dropped = None  # every row gets its level
         notes = reading_notes(source, encoding)
-        written += f" ({(table['level'] == UNDECIDED).sum()} {UNDECIDED}, method {method})"
+        details = f" ({(table['level'] == UNDECIDED).sum()} {UNDECIDED}, method {method})"
     with OutputGroup() as group:
         group.write_csv(table, output)
         if dropped is not None and left_out is not None:
             group.write_csv(dropped[[*CLI_CLAIM_COLUMNS, "reason"]], left_out)
         rejects_written = group.write_rejects(rejects, output)
+    written = f"claim row{'' if len(table) == 1 else 's'}{details}"
     return RunSummary(n_read, len(table), len(rejects), output, rejects_written, written,
                       "; ".join(notes) or None, (("claims left out", Path(left_out)),) if left_out is not None else ())
 
