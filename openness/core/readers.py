@@ -762,16 +762,11 @@ def _first_long_row(path: Path, encoding: str, separator: str = ",") -> str | No
     """Where the first row with more fields than the header is, as the csv module splits the
     file ("FILE: line N: expected E fields, saw S"; None if it finds none): when that is the
     first data row, pandas takes the extra fields as an index and says nothing of where."""
-    with _unlimited_fields(), open(path, encoding=encoding, errors="replace", newline="") as handle:
-        reader = csv.reader(handle, delimiter=separator)
-        expected, start = None, 1
-        for row in reader:
-            if len(row) > 1 or any(field.strip(" \t\r\n") for field in row):  # pandas skips blank lines
-                if expected is None:
-                    expected = len(row)
-                elif len(row) > expected:
-                    return f"{path_name(path)}: line {start}: expected {expected} fields, saw {len(row)}"
-            start = reader.line_num + 1
+    records = CsvLines(path, encoding, delimiter=separator).records()
+    _, header = next(records, (1, []))
+    for line, fields in records:
+        if len(fields) > len(header):
+            return f"{path_name(path)}: line {line}: expected {len(header)} fields, saw {len(fields)}"
     return None
 
 
@@ -794,14 +789,15 @@ class CsvLines:
         """`path:line N` of data record `record` (from 0); `path:row N` should the csv module
         find fewer records than pandas did (a quirk of the file neither rule foresaw)."""
         if self._rows is None or record < self._record:
-            self._rows, (self._record, self._line) = self._scan(), (self.start[2] - 1, None)
+            self._rows, (self._record, self._line) = self.records(), (self.start[2] - 1, None)
         while self._record < record and self._line is not False:
-            self._line = next(self._rows, False)
+            found = next(self._rows, None)
+            self._line = False if found is None else found[0]
             self._record += 1
         return f"{path_name(self.path)}:row {record}" if self._line is False else f"{path_name(self.path)}:line {self._line}"
 
-    def _scan(self) -> Iterator[int]:
-        """The start line of every record from the start on; the csv module's field size
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """(start line, fields) of every record from the start on; the csv module's field size
         limit lifted meanwhile (pandas' tokenizer, which read the file first, has none)."""
         offset, line, _ = self.start
         with _unlimited_fields():
@@ -815,11 +811,11 @@ class CsvLines:
                         pending.append(text)
                         yield text
 
-                for _ in csv.reader(lines(), delimiter=self.delimiter):
+                for fields in csv.reader(lines(), delimiter=self.delimiter):
                     # a line of spaces is no record, as pandas skips it; one that holds the
                     # separator is (a tab-separated row of empty fields)
                     if any(text.strip(" \t\r\n") or self.delimiter in text for text in pending):
-                        yield line
+                        yield line, fields
                     line += len(pending)
                     pending.clear()
 
