@@ -183,7 +183,9 @@ def _audit(args: argparse.Namespace) -> None:
 
 
 def _documents(n: int) -> str:
-    return f"{n} document{'' if n == 1 else 's'}"
+    from openness.core.io import plural
+
+    return f"{n} {plural('document', n)}"
 
 
 def _about_input(source, corpus, encoding: str | None) -> str:
@@ -230,6 +232,7 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
     """List the cues that never fire on a corpus: a report, not a failure (a small corpus
     need not use every cue)."""
     from openness.core.corpus import CorpusError, iter_quietly
+    from openness.core.io import plural
     from openness.core.labs import load_labs
     from openness.core.scoring import Scorer
     from openness.data.registry import FetchError
@@ -249,7 +252,7 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
     cues = rubric.counting_cues  # a blocker is never a hit
     silent = [cue for cue in cues if cue.id not in fired]
     # rows `openness score` would reject (empty text, repeated id or text) are not read: say so
-    left_out = f"; {n_rejected} row{'' if n_rejected == 1 else 's'} not read, as openness score rejects them" if n_rejected else ""
+    left_out = f"; {n_rejected} {plural('row', n_rejected)} not read, as openness score rejects them" if n_rejected else ""
     print(f"{len(silent)} of {len(cues)} cues never fire on {args.corpus} ({_documents(n_docs)}{left_out})")
     for cue in silent:
         print(f"  {cue.id} ({cue.theme} {cue.criterion})")

@@ -13,7 +13,7 @@ import pandas as pd
 from openness.analysis.claims import LEFT_OUT, UNDECIDED, claims_and_left_out, get_finder
 from openness.analysis.claims_model import levels as note_levels
 from openness.core.corpus import read_quietly, same_column, without_surrogates
-from openness.core.io import RunSummary
+from openness.core.io import RunSummary, plural
 from openness.core.outputs import OutputGroup, check_outputs
 from openness.core.readers import missing_column, read_table
 from openness.core.rubric import Rubric
@@ -73,7 +73,7 @@ def claims_to_csv(source, output: str | os.PathLike, text: str = "text", id: str
         if dropped is not None and left_out is not None:
             group.write_csv(dropped[[*CLI_CLAIM_COLUMNS, "reason"]], left_out)
         rejects_written = group.write_rejects(rejects, output)
-    written = f"claim row{'' if len(table) == 1 else 's'}{details}"
+    written = f"claim {plural('row', len(table))}{details}"
     return RunSummary(n_read, len(table), len(rejects), output, rejects_written, written,
                       "; ".join(notes) or None, (("claims left out", Path(left_out)),) if left_out is not None else ())
 

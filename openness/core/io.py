@@ -59,6 +59,11 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     return Path(path)
 
 
+def plural(noun: str, n: int) -> str:
+    """`noun` as a summary counts `n` of it: "1 row", "2 rows"."""
+    return noun if n == 1 else f"{noun}s"
+
+
 def path_name(path: str | os.PathLike) -> str:
     """A path as written in messages, rejects and outputs: its bytes as UTF-8 text, each byte
     that is not UTF-8 as `\\xNN` and each backslash doubled, so that any file name, also one

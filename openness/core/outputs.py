@@ -40,12 +40,14 @@ class OutputError(ValueError):
     """An output path that would destroy a user's file, or a write that failed."""
 
 
+_SAID = {"left_out": "left-out file"}  # roles of check_outputs as messages name them
 REJECTS_COLUMNS = ("location", "doc_id", "reason")  # the header of every rejects file a run writes
 _LONGEST_HEADER = 4096  # characters read of a file's first line to tell whose it is
 # The header of every table a run writes: document scores, sentence scores, evidence, claims,
-# claims left out (with their reason) and claims with a dimension column. A file at an output path is an earlier output (replaced)
-# only when its header is one of them: `doc_id` alone is also the first column of many a
-# user's corpus, and a user's sheet may start with a table's columns and add notes.
+# claims left out (with their reason) and claims with a dimension column. A file at an output
+# path is an earlier output (replaced) only when its header is one of them: `doc_id` alone is
+# also the first column of many a user's corpus, and a user's sheet may start with a table's
+# columns and add notes.
 _SCORES = ("transparency", "safety", "control", "transparency_stance", "safety_stance", "control_stance",
            "stance", "labs")
 OUTPUT_HEADERS = (
@@ -70,9 +72,8 @@ def check_outputs(inputs: dict[str, object], **outputs: str | os.PathLike | None
     comes its rejects file) that is not a new or regular file, or is the same file as one
     of `inputs` (role -> path; values that are not paths, such as DataFrames, are skipped)
     or as another output. Called before any work; a role is said as a user knows it
-    (`left_out` as the left-out file)."""
-    outputs = {role.replace("_", "-") + (" file" if "_" in role else ""): path
-               for role, path in outputs.items() if path is not None}
+    (`_SAID`)."""
+    outputs = {_SAID.get(role, role): path for role, path in outputs.items() if path is not None}
     for role, path in outputs.items():
         _check_writable_place(role, path)
     if "output" in outputs:

@@ -15,7 +15,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .corpus import Corpus, CorpusError, iter_quietly, read_quietly
-from .io import RunSummary, round_floats
+from .io import RunSummary, plural, round_floats
 from .readers import asked_encoding, bom_encoding, csv_decoding, csv_separator, separator_name
 from .outputs import OutputGroup, check_outputs, exit_with_parent
 from .scoring import Scores, get_scorer
@@ -243,7 +243,7 @@ def flags_note(n_flagged: int, first: tuple[str, str] | None) -> str | None:
     carry one (see `flagged`), and the first."""
     if not n_flagged:
         return None
-    return (f"{n_flagged} document{'' if n_flagged == 1 else 's'} flagged (first: {first[0]}, {first[1]}; in Python "
+    return (f"{n_flagged} {plural('document', n_flagged)} flagged (first: {first[0]}, {first[1]}; in Python "
             "`read_corpus(...).flags` lists them)")
 
 
