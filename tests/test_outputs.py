@@ -5,6 +5,7 @@ outputs of a run appear together; SIGINT and SIGTERM clean up, and workers do no
 a killed parent."""
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -378,6 +379,27 @@ def test_sigterm_and_sigint_remove_temporary_files_and_stop_workers(corpus, tmp_
     assert (tmp_path / "out.csv").read_bytes() == PREVIOUS["out.csv"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
     assert _wait_until_gone(workers) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_while_pandas_reads_the_csv_still_interrupts_the_run(tmp_path, capsys, monkeypatch, signum):
+    """pandas' C parser swallows the exception a signal's handler raises while it reads a file
+    and reports a failed read instead (as this stand-in does): the run once ended with "cannot
+    parse as CSV" and exit status 2; it must end as interrupted."""
+    corpus = tmp_path / "corpus.csv"
+    corpus.write_text("doc_id,text\na,Open weights for all.\n")
+
+    def read_swallowing_the_signal(*args, **kwargs):
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.raise_signal(signum)
+        raise pd.errors.ParserError("Error tokenizing data. C error: Calling read(nbytes) on source failed. "
+                                    "Try engine='python'.")
+
+    monkeypatch.setattr(pd, "read_csv", read_swallowing_the_signal)
+    assert main(["score", str(corpus), "-o", str(tmp_path / "out.csv")]) == 128 + signum
+    assert capsys.readouterr().err.strip().splitlines() == ["openness: interrupted; no partial output was left behind"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.csv"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the reader's watch is over
 
 
 def test_workers_exit_when_their_parent_is_killed(corpus, tmp_path):

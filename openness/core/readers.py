@@ -53,9 +53,11 @@ import itertools
 import json
 import os
 import re
+import signal
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, TypeVar
 
 import lxml.etree
 import lxml.html
@@ -75,6 +77,7 @@ REPLACED = "decoded with replacement"
 CP1252 = "decoded as Windows-1252"
 LENIENT = "front matter not valid YAML, parsed leniently"
 STRIPPED = "trafilatura found no main text; plain tag stripping used"
+T = TypeVar("T")
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _STOPPED, _LOST = "HTML parsing stopped early", "; text after that point is missing"
@@ -701,21 +704,58 @@ def _read_csv(path: Path, chunksize: int | None, encoding: str | None = None) ->
     options = _CSV_OPTIONS | {"encoding": encoding, "sep": separator}
     said = "" if separator == "," else f" (fields separated by {separator_name(separator)}, as in the header)"
     try:
-        with (contextlib.nullcontext(iter([pd.read_csv(path, **options)])) if chunksize is None
-              else pd.read_csv(path, chunksize=chunksize, **options)) as chunks:
-            empty = True
-            for chunk in chunks:
-                empty = False
-                if not isinstance(chunk.index, pd.RangeIndex):  # pandas took the first column as an index
-                    raise CorpusError((_first_long_row(path, encoding, separator)  # None only if csv and pandas disagree
-                                       or f"{path_name(path)}: rows have more fields than the header has columns") + said)
-                yield chunk
+        empty = True
+        for chunk in _parsed(path, chunksize, options):
+            empty = False
+            if not isinstance(chunk.index, pd.RangeIndex):  # pandas took the first column as an index
+                raise CorpusError((_first_long_row(path, encoding, separator)  # None only if csv and pandas disagree
+                                   or f"{path_name(path)}: rows have more fields than the header has columns") + said)
+            yield chunk
         if empty:  # a header without rows, read in chunks
-            yield pd.read_csv(path, nrows=0, **options)
+            yield _interruptible(lambda: pd.read_csv(path, nrows=0, **options))
     except pd.errors.EmptyDataError:
         raise CorpusError(f"{path_name(path)}: empty file (no header row)") from None
     except pd.errors.ParserError as error:
         raise CorpusError(_csv_problem(path, str(error), encoding, separator) + said) from None
+
+
+def _parsed(path: Path, chunksize: int | None, options: dict) -> Iterator[pd.DataFrame]:
+    """pandas' frames of the file: one, or one per chunk of `chunksize` rows; each read interruptible."""
+    if chunksize is None:
+        yield _interruptible(lambda: pd.read_csv(path, **options))
+        return
+    with _interruptible(lambda: pd.read_csv(path, chunksize=chunksize, **options)) as chunks:
+        while (chunk := _interruptible(lambda: next(chunks, None))) is not None:
+            yield chunk
+
+
+def _interruptible(read: Callable[[], T]) -> T:
+    """read(), as a Ctrl-C or SIGTERM during it ends it. pandas' C parser swallows an exception
+    raised while it reads a file: the KeyboardInterrupt of a signal arriving then becomes the
+    ParserError "Calling read(nbytes) on source failed". So the signal handlers are watched
+    during the read, and on a ParserError after one ran, it runs again to raise what it raises.
+    Handlers can be changed only on the main thread; elsewhere no signal handler runs anyway."""
+    if threading.current_thread() is not threading.main_thread():
+        return read()
+    handlers = {signum: handler for signum in (signal.SIGINT, signal.SIGTERM)
+                if callable(handler := signal.getsignal(signum))}
+    received: list[int] = []
+
+    def watched(signum, frame):
+        received.append(signum)
+        handlers[signum](signum, frame)
+
+    for signum in handlers:
+        signal.signal(signum, watched)
+    try:
+        return read()
+    except pd.errors.ParserError:
+        if received:
+            handlers[received[-1]](received[-1], None)
+        raise
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
 
 
 def _csv_problem(path: Path, message: str, encoding: str, separator: str = ",") -> str:
