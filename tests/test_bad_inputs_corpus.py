@@ -107,6 +107,31 @@ def test_csv_too_many_fields(tmp_path):
         read_corpus(first_wide)
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_csv_row_with_fewer_fields_than_the_header_is_rejected_at_its_line(tmp_path, capsys, jobs):
+    """pandas fills a short row's missing fields with empty text, so the fields it has stand in
+    the wrong columns: here the date would be scored as the text. It is rejected instead; a row
+    whose last field is empty but there is read."""
+    from openness.cli import main
+
+    rows = [f'n{i},Title {i},"Open weights, part {i}.",2024-01-0{i % 9 + 1}' for i in range(30)]
+    rows[17] = "n17,Title 17,2024-08-01"  # the text left out
+    rows[22] = 'n22,Title 22,"Open weights, and no date.",'  # the date empty: all four fields
+    rows[26] = '"n26",Title 26,"Two\nlines, no date."'  # the line of a record that spans two
+    path = tmp_path / "short.csv"
+    path.write_text("id,title,text,date\n" + "\n".join(rows) + "\n")
+    corpus = read_corpus(path, id="id")
+    assert corpus.rejects.values.tolist() == [
+        [f"{path}:line 19", "n17", "3 fields where the header has 4: a field is missing, so the others stand in the wrong columns"],
+        [f"{path}:line 28", "n26", "3 fields where the header has 4: a field is missing, so the others stand in the wrong columns"]]
+    assert len(corpus.docs) == 28 and "n22" in corpus.docs["doc_id"].tolist() and balanced(corpus)
+    out = tmp_path / f"out{jobs}.csv"
+    assert main(["score", str(path), "-o", str(out), "--n-jobs", jobs, "--chunksize", "4"]) == 0
+    assert "30 read, 28 scored" in capsys.readouterr().err
+    rejects = pd.read_csv(tmp_path / f"out{jobs}.rejects.csv", dtype=str)
+    assert rejects[["location", "doc_id"]].values.tolist() == [[f"{path}:line 19", "n17"], [f"{path}:line 28", "n26"]]
+
+
 def test_csv_embedded_newlines():
     corpus = read_corpus(BAD / "embedded_newlines.csv", id="id")
     assert corpus.docs["text"].tolist() == [

@@ -82,6 +82,22 @@ def test_a_sentence_not_found_word_for_word_in_the_parsed_page_is_passed_over():
     assert coding_view(sheet, parsed)["text"].tolist() == ["The river rose by two metres after the storm."]
 
 
+def test_a_repeated_sentence_gets_the_offsets_of_its_own_place():
+    """A sentence that stands twice in a page once got the offsets of its first place on both
+    rows: a coder's codes would have been tied to the wrong sentence."""
+    said = "Critics say open source tools let small teams catch up."
+    text = f"{said} The river rose by two metres after the storm. {said}"
+    own = pd.Series({"p0": text})
+    sentences = score_rows(pd.DataFrame({"doc_id": ["p0"], "text": [text]})).sentences
+    sheet = draw_coding_sheet(sentences, own, own, 5, seed=1).sort_values("sentence")
+    assert sheet[["sentence", "start", "end"]].values.tolist() == sentences[["sentence", "start", "end"]].values.tolist()
+    assert sheet["start"].tolist() == [0, len(said) + 1, text.rindex(said)]
+    cleaned = pd.Series({"p0": text})  # the same page as parsed, with a menu line and doubled spaces
+    parsed = pd.Series({"p0": MENU + "\n" + text.replace(" The", "  The")})
+    sheet = draw_coding_sheet(sentences, cleaned, parsed, 5, seed=1).sort_values("sentence")
+    assert sheet["start"].tolist() == [len(MENU) + 1, len(MENU) + len(said) + 3, parsed["p0"].rindex(said)]
+
+
 def coded_and_predicted() -> tuple[pd.DataFrame, pd.DataFrame]:
     coded = pd.DataFrame({
         "item": [1, 2, 3, 4, 5], "doc_id": ["p1", "p1", "p2", "p3", "p3"],

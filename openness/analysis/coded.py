@@ -57,14 +57,23 @@ class CodedSheetError(ValueError):
     """A coded sheet that cannot be read; the message names the file, line and way out."""
 
 
-def locate(sentence: str, parsed: str) -> tuple[int, int] | None:
-    """(start, end) of the first place where `sentence`'s words stand in `parsed` separated
-    only by white space; None when they do not."""
+def places(sentence: str, text: str) -> list[tuple[int, int]]:
+    """(start, end) of every place where `sentence`'s words stand in `text` separated only by
+    white space, in order."""
     words = sentence.split()
     if not words:
-        return None
-    found = re.search(r"\s+".join(map(re.escape, words)), parsed)
-    return found.span() if found else None
+        return []
+    return [found.span() for found in re.finditer(r"\s+".join(map(re.escape, words)), text)]
+
+
+def locate(sentence: str, start: int, text: str, parsed: str) -> tuple[int, int] | None:
+    """(start, end) in `parsed` of the sentence at `start` of `text` (the same page, perhaps
+    cleaned of boilerplate): the place of its words that comes as many places after the first
+    as it does in `text`, so that a repeated sentence gets its own offsets; None when `parsed`
+    has fewer places."""
+    nth = sum(place_start < start for place_start, _ in places(sentence, text))
+    in_parsed = places(sentence, parsed)
+    return in_parsed[nth] if nth < len(in_parsed) else None
 
 
 def sentence_text(parsed: str, start: int, end: int) -> str:
@@ -103,7 +112,8 @@ def draw_coding_sheet(sentences: pd.DataFrame, texts: pd.Series, parsed: pd.Seri
                 break
             if row in taken:
                 continue
-            span = locate(sentence_texts[row], parsed[ordered.at[row, "doc_id"]])
+            doc = ordered.at[row, "doc_id"]
+            span = locate(sentence_texts[row], ordered.at[row, "start"], texts[doc], parsed[doc])
             if span is not None:
                 taken[row] = (stratum, *span)
     sheet = pd.DataFrame([{"doc_id": ordered.at[row, "doc_id"], "sentence": ordered.at[row, "sentence"], "start": start,

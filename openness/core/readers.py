@@ -574,6 +574,7 @@ def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, sh
     # codec the user named reads from the top
     plan = share.csv_plan if share and separator == "," and asked is None else None
     lines = CsvLines(path, encoding, delimiter=separator) if plan is None else None  # one pass, as far as rejects ask
+    widths = CsvLines(path, encoding, delimiter=separator) if plan is None else None  # another, for `_short_records`
     first = 0  # the number of the chunk's first record
     chunks = _read_csv(path, chunksize, encoding) if plan is None else _planned_csv(path, plan, share, encoding)
     for index, chunk in enumerate(chunks):
@@ -591,9 +592,27 @@ def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, sh
             marked = chunk.apply(lambda column: column.str.contains(pattern, na=False)).any(axis=1)
             flags = [(position, note) for position in np.flatnonzero(marked.to_numpy())]
         here = lines if plan is None else CsvLines(path, encoding, *plan.start(path, index))
-        yield Records(chunk, flags=flags, locate=lambda positions, here=here, first=first:
-                      [here.where(first + position) for position in positions])
+        counted = widths if plan is None else CsvLines(path, encoding, *plan.start(path, index))
+        yield Records(chunk, reasons=_short_records(chunk, counted, first), flags=flags,
+                      locate=lambda positions, here=here, first=first: [here.where(first + position) for position in positions])
         first += size
+
+
+def _short_records(chunk: pd.DataFrame, widths: CsvLines, first: int) -> pd.Series:
+    """Why each record of `chunk` (its first is record `first` of the file) cannot be read: a
+    record with fewer fields than the header has (None where it has them all). pandas fills
+    the missing fields with empty text, so the fields that remain stand in the wrong columns
+    (a date read as the text). Only records whose last field is empty can be short, so the
+    csv module counts the fields of those alone, in a pass of its own as far as the last one."""
+    reasons = pd.Series(None, index=range(len(chunk)), dtype=object)
+    if chunk.shape[1] < 2:
+        return reasons
+    for position in np.flatnonzero((chunk.iloc[:, -1] == "").to_numpy()).tolist():
+        width = widths.width(first + position)
+        if width is not None and width < chunk.shape[1]:
+            reasons[position] = (f"{width} {'field' if width == 1 else 'fields'} where the header has "
+                                 f"{chunk.shape[1]}: a field is missing, so the others stand in the wrong columns")
+    return reasons
 
 
 _CSV_OPTIONS = dict(dtype=str, keep_default_na=False, encoding="utf-8-sig", encoding_errors="replace")
@@ -828,13 +847,21 @@ class CsvLines:
     def where(self, record: int) -> str:
         """`path:line N` of data record `record` (from 0); `path:row N` should the csv module
         find fewer records than pandas did (a quirk of the file neither rule foresaw)."""
+        found = self._record_at(record)
+        return f"{path_name(self.path)}:row {record}" if found is None else f"{path_name(self.path)}:line {found[0]}"
+
+    def width(self, record: int) -> int | None:
+        """How many fields data record `record` (from 0) has; None as in `where`."""
+        found = self._record_at(record)
+        return None if found is None else len(found[1])
+
+    def _record_at(self, record: int) -> tuple[int, list[str]] | None:
         if self._rows is None or record < self._record:
-            self._rows, (self._record, self._line) = self.records(), (self.start[2] - 1, None)
-        while self._record < record and self._line is not False:
-            found = next(self._rows, None)
-            self._line = False if found is None else found[0]
+            self._rows, self._record, self._found = self.records(), self.start[2] - 1, (0, [])
+        while self._record < record and self._found is not None:
+            self._found = next(self._rows, None)
             self._record += 1
-        return f"{path_name(self.path)}:row {record}" if self._line is False else f"{path_name(self.path)}:line {self._line}"
+        return self._found
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """(start line, fields) of every record from the start on; the csv module's field size
