@@ -159,6 +159,10 @@ def test_csv_latin1():
 def test_csv_missing_text_column():
     with pytest.raises(CorpusError, match=r"missing_text_column\.csv: text column 'text' not found; available columns: id, body"):
         read_corpus(BAD / "missing_text_column.csv")
+    # a name with a space after it: quoted, so that the space shows, and said
+    with pytest.raises(CorpusError, match=r"text column 'text' not found; available columns: id, 'text '; 'text ' has "
+                                          r"spaces around its name \(pick one with text="):
+        read_corpus(pd.DataFrame({"id": ["a"], "text ": ["Open weights."]}))
 
 
 def test_id_column_that_is_the_text_column_is_refused():

@@ -1024,11 +1024,17 @@ def _require(frame: pd.DataFrame, column: str, role: str, where: Path | str) -> 
 
 
 def missing_column(where: str, column: str, role: str, columns: pd.Index) -> CorpusError:
-    # a name holding a comma (Excel's `Note, internal`) is quoted, so that it reads as one
-    available = ", ".join(repr(name) if "," in name else name for name in map(str, columns)) or "(none)"
+    # a name holding a comma (Excel's `Note, internal`) is quoted, so that it reads as one, and
+    # so is one with spaces around it (`text `), so that the spaces show
+    names = [str(name) for name in columns]
+    available = ", ".join(repr(name) if "," in name or name != name.strip() or not name else name
+                          for name in names) or "(none)"
     hint = _separator_hint(columns)
+    spaced = [name for name in names if name != column and name.strip() == column.strip()]
+    if spaced and not hint:
+        hint = f"; {spaced[0]!r} has spaces around its name"
     return CorpusError(f"{where}: {role} column {column!r} not found; available columns: {available}{hint}",
-                       missing=None if hint else role)
+                       missing=None if _separator_hint(columns) else role)
 
 
 def _separator_hint(columns: pd.Index) -> str:
