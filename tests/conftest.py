@@ -13,13 +13,20 @@ from openness import paths
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def pytest_configure(config):
+    """The tests look for the raw mirror in OPENNESS_MIRROR, else in ../shared/data beside the
+    clone. The library, the commands and the notebooks they run look in OPENNESS_MIRROR alone,
+    so a mirror found beside the clone is named there for them too (and for their subprocesses
+    and kernels): `make test` then runs as CI does."""
+    sibling = paths.ROOT.parent / "shared" / "data"
+    if not os.environ.get("OPENNESS_MIRROR") and (sibling / "raw").is_dir():
+        os.environ["OPENNESS_MIRROR"] = str(sibling)
+
+
 @pytest.fixture(scope="session")
 def mirror() -> Path:
-    """The folder holding raw/<source>/ (../shared/data in CI)."""
+    """The folder holding raw/<source>/ (../shared/data in CI; see pytest_configure)."""
     found = paths.mirror()
-    if found is None:
-        sibling = paths.ROOT.parent / "shared" / "data"
-        found = sibling if (sibling / "raw").is_dir() else None
     if found is None or not (found / "raw").is_dir():
         if os.environ.get("OPENNESS_REQUIRE_MIRROR"):
             pytest.fail(f"OPENNESS_REQUIRE_MIRROR is set but no mirror was found (OPENNESS_MIRROR={found})")
