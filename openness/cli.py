@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 
-# where a user finds the codebook the coded and judged sheets follow
-CODEBOOK = "data/raw/gold/codebook.md after `openness data fetch gold`, or gold/codebook.md of a data mirror"
+# where a user finds the codebook the coded and judged sheets follow, and the verdicts defined
+CODEBOOK = "docs/codebook.md"
 
 
 class UserError(Exception):

@@ -16,7 +16,7 @@ LEVELS = ("open", "partial", "closed")
 # The openness groups of labs (`labs.csv`, rule in openness.data.reference), open first.
 GROUPS = ("open", "mixed", "closed")
 
-# The lab ids of the gold codebook (../shared/data/gold/codebook.md, section 3).
+# The lab ids of the gold codebook (docs/codebook.md, section 3).
 CODEBOOK_LABS = frozenset({
     "xai", "openai", "anthropic", "google", "meta", "mistral", "microsoft", "ai2", "eleutherai",
     "huggingface", "deepseek", "alibaba", "stability", "ibm", "cohere", "nvidia", "amazon",

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
+from openness import paths
 from openness.vocab import CODEBOOK_LABS
 
 
@@ -22,6 +23,12 @@ def test_the_codebook_lab_list_is_the_codebooks(mirror):
     section = (mirror / "gold" / "codebook.md").read_text(encoding="utf-8").split("## 3.")[1].split("\n## ")[0]
     listed = set(re.findall(r"(?:^|[:,]\s*|\)\s*,?\s*)([a-z0-9]+) \(", section, flags=re.M))
     assert listed == CODEBOOK_LABS | {"other"}
+
+
+def test_the_repositorys_codebook_is_the_coders_word_for_word(mirror):
+    """docs/codebook.md gives users without the mirror the codebook their sheets follow."""
+    coders = (mirror / "gold" / "codebook.md").read_text(encoding="utf-8")
+    assert coders.strip() in (paths.ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

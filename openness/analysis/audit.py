@@ -9,7 +9,7 @@ sheet can be committed (data/validation/); `--view FILE` also writes the same ro
 sentence and the matched words for the judge, which must stay out of the repository
 (write it under build/).
 
-Verdicts, judged with the codebook (../shared/data/gold/codebook.md) on the sentence:
+Verdicts, judged with the codebook (docs/codebook.md, which defines them too) on the sentence:
 - `correct`: the sentence carries the cue's theme, and, for a cue with a stance, that stance;
 - `wrong-stance`: the theme is right but the sentence does not take the cue's stance (only for
   a cue with a stance: a sheet judging a stance-0 hit `wrong-stance` is refused);

@@ -18,7 +18,7 @@ Sheets drawn before it was added have no `sentence` column and are read as they 
 sheet holds ids, offsets and empty code columns, never the text; `coding_view` adds the text
 for the coder (to keep under build/).
 
-Coding, with ../shared/data/gold/codebook.md on the sentence alone: `transparency`,
+Coding, with docs/codebook.md on the sentence alone: `transparency`,
 `safety`, `control` 0/1, `stance` pro_open / pro_closed / neutral, `labs` lab ids joined by
 ";" (`other` for a developer outside the list; empty for none).
 
