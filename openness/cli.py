@@ -136,12 +136,14 @@ def _audit(args: argparse.Namespace) -> None:
     from openness.analysis.audit import VERDICTS, draw_sheet, judging_view, refuse_filled_sheet
     from openness.analysis.coded import CODES, CUE_HIT, LEAN, LEANING, coding_view, draw_coding_sheet
     from openness.core.corpus import CorpusError, read_quietly
+    from openness.core.labs import LabsError
     from openness.core.outputs import OutputGroup, check_outputs
+    from openness.core.rubric import RubricError
     from openness.core.scoring import score_rows
     from openness.data.registry import FetchError
 
     try:
-        check_outputs({"corpus": args.corpus}, sheet=args.output, view=args.view)
+        check_outputs({"corpus": args.corpus, "rubric": args.rubric, "labs": args.labs}, sheet=args.output, view=args.view)
         if not args.sentences and (args.lean_on is not None or args.lean is not None):
             raise ValueError("--lean-on and --lean shape a draw of sentences: add --sentences")
         for sheet_path in (args.output, args.view):  # a judge may fill in either
@@ -157,7 +159,7 @@ def _audit(args: argparse.Namespace) -> None:
             about_input = _about_input(args.corpus, corpus, args.encoding) + _guessed_ids(args, id_column, args.corpus)
         else:
             docs = frames["documents"][["doc_id", "text"]]
-        scores = score_rows(docs)
+        scores = score_rows(docs, rubric=args.rubric, labs=args.labs)
         if args.sentences:  # offsets into the page text as parsed, where the source keeps it apart
             parsed = frames["scraped"].set_index("doc_id")["raw"] if frames and "scraped" in frames else scores.texts
             lean_on = CUE_HIT if args.lean_on == "hits" else LEANING
@@ -171,15 +173,16 @@ def _audit(args: argparse.Namespace) -> None:
             group.write_csv(sheet, args.output)
             if view is not None:
                 group.write_csv(view, args.view)
-    except (CorpusError, FetchError, FileNotFoundError, ValueError) as error:  # OutputError too
+    except (CorpusError, FetchError, RubricError, LabsError, FileNotFoundError, ValueError) as error:  # OutputError too
         raise _naming_the_option(error) from error
     if args.sentences:
         print(f"{args.output}: {len(sheet)} of {len(scores.sentences)} sentences in {_documents(len(docs))} drawn "
               f"(seed {args.seed}){about_input}; code {', '.join(CODES)} with the codebook ({CODEBOOK})", file=sys.stderr)
     else:
-        print(f"{args.output}: {len(sheet)} of {len(scores.evidence)} hits in {_documents(len(docs))} drawn "
-              f"(seed {args.seed}){about_input}; fill in `verdict` with one of {', '.join(VERDICTS)}, as the codebook "
-              f"defines the themes ({CODEBOOK})", file=sys.stderr)
+        drawn_from = sheet["doc_id"].nunique()
+        print(f"{args.output}: {len(sheet)} of the {len(scores.evidence)} hits of {_documents(len(docs))} drawn at random "
+              f"(seed {args.seed}), from {_documents(drawn_from)}{about_input}; fill in `verdict` with one of "
+              f"{', '.join(VERDICTS)}, as the codebook defines them ({CODEBOOK})", file=sys.stderr)
 
 
 def _documents(n: int) -> str:
@@ -434,6 +437,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "or on sentences with a cue hit (where the stance model reads: to code arguments)")
     audit.add_argument("--lean", type=_share, default=None,
                        help="with --sentences: share of the draw taken among the sentences leant on (default: 0.6)")
+    audit.add_argument("--rubric", default=None, help="rubric YAML whose hits are drawn (default: the shipped rubric)")
+    audit.add_argument("--labs", default=None, help="lab registry YAML (default: the shipped registry)")
     _encoding_option(audit)
     audit.set_defaults(run=_audit, parser=audit)
 

@@ -211,8 +211,34 @@ def test_the_summary_says_what_was_left_out_and_how_the_file_was_read(tmp_path, 
            "reasons" in summary
     assert "; input decoded as Windows-1252: not valid UTF-8 (first invalid byte at offset 13); fields separated by ';'" \
         in summary
-    assert summary.rstrip().endswith("as the codebook defines the themes (docs/codebook.md)")
+    assert summary.rstrip().endswith("as the codebook defines them (docs/codebook.md)")
     clean = tmp_path / "clean.csv"
     clean.write_text("id,text\n1,The risk of misuse of open weights.\n", encoding="utf-8")
     assert main(["audit", str(clean), "-o", str(tmp_path / "sheet2.csv"), "--n", "1", "--id-column", "id"]) == 0
-    assert "hits in 1 document drawn (seed 1); fill in" in capsys.readouterr().err  # nothing to say
+    assert "1 of the 4 hits of 1 document drawn at random (seed 1), from 1 document; fill in" in capsys.readouterr().err
+
+
+def test_the_summary_says_how_many_documents_the_drawn_hits_come_from(tmp_path, capsys):
+    """A random draw of hits leans on the documents with the most hits: here all come from the
+    long one, and the summary says so rather than let the corpus's document count stand for it."""
+    corpus = tmp_path / "corpus.csv"
+    long_one = " ".join(["The risk of misuse of open weights worries regulators."] * 200)
+    corpus.write_text(f'id,text\nlong,"{long_one}"\nshort1,Open weights.\nshort2,A quiet day.\n', encoding="utf-8")
+    assert main(["audit", str(corpus), "-o", str(tmp_path / "sheet.csv"), "--n", "5", "--seed", "3"]) == 0
+    sheet = pd.read_csv(tmp_path / "sheet.csv", dtype=str)
+    assert sheet["doc_id"].unique().tolist() == ["long"]
+    assert "5 of the 1001 hits of 3 documents drawn at random (seed 3), from 1 document (ids" in capsys.readouterr().err
+
+
+def test_an_audit_draws_the_hits_of_a_users_rubric(tmp_path, capsys):
+    """A researcher who adds cues audits their precision: the sheet holds the cues of --rubric."""
+    rubric = tmp_path / "mine.yaml"
+    rubric.write_text("id: m\nversion: '1'\nthemes:\n  control:\n    criteria:\n      C1:\n        label: power\n"
+                      "        cues: ['gatekeep*', 'lock-in']\n")
+    corpus = tmp_path / "corpus.csv"
+    corpus.write_text("id,text\na,A few gatekeepers decide; lock-in follows.\nb,Open weights for all.\n")
+    assert main(["audit", str(corpus), "-o", str(tmp_path / "sheet.csv"), "--rubric", str(rubric)]) == 0
+    sheet = pd.read_csv(tmp_path / "sheet.csv", dtype=str)
+    assert sorted(sheet["cue"]) == ["C1.gatekeep*", "C1.lock_in"] and set(sheet["doc_id"]) == {"a"}
+    assert main(["audit", str(corpus), "-o", str(rubric), "--rubric", str(rubric)]) == 2  # the rubric is no output
+    assert "is the rubric" in capsys.readouterr().err
