@@ -263,9 +263,15 @@ def _report_silent_cues(rubric, args: argparse.Namespace) -> None:
 
 def _precision(args: argparse.Namespace) -> None:
     """The precision of judged sheets as CSV on stdout (`> precision.csv` keeps it): each file's
-    stem names its audit."""
+    stem names its audit, so two files of one stem (or one file given twice) would be counted
+    as one audit of twice the hits, and are refused."""
     from openness.analysis.audit import AuditError, precision_table, read_judged
 
+    stems: dict[str, str] = {}
+    for path in args.sheets:
+        if (other := stems.setdefault(Path(path).stem, path)) != path or args.sheets.count(path) > 1:
+            raise UserError(f"{other} and {path} would both be audit {Path(path).stem!r}, counted as one: "
+                            "give each judged sheet once, under a name of its own")
     try:
         judged = pd.concat([read_judged(path).assign(audit=Path(path).stem) for path in args.sheets], ignore_index=True)
     except AuditError as error:

@@ -242,3 +242,21 @@ def test_an_audit_draws_the_hits_of_a_users_rubric(tmp_path, capsys):
     assert sorted(sheet["cue"]) == ["C1.gatekeep*", "C1.lock_in"] and set(sheet["doc_id"]) == {"a"}
     assert main(["audit", str(corpus), "-o", str(rubric), "--rubric", str(rubric)]) == 2  # the rubric is no output
     assert "is the rubric" in capsys.readouterr().err
+
+
+def test_precision_refuses_a_sheet_given_twice_or_two_sheets_of_one_name(tmp_path, capsys):
+    """Each file's stem names its audit: the same sheet twice, or two files of one stem, were
+    counted as one audit of twice the hits, with an interval too narrow."""
+    sheet = tmp_path / "judged.csv"
+    sheet.write_text("item,doc_id,sentence,start,end,cue,theme,criterion,stance,negated,verdict\n"
+                     "1,a,0,0,4,S1.risk*,safety,S1,0,False,correct\n")
+    (tmp_path / "other").mkdir()
+    namesake = tmp_path / "other" / "judged.csv"
+    namesake.write_bytes(sheet.read_bytes())
+    for sheets in ([sheet, sheet], [sheet, namesake]):
+        assert main(["precision", *map(str, sheets)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.strip() == (f"openness: error: {sheets[0]} and {sheets[1]} would both be audit 'judged', "
+                                             "counted as one: give each judged sheet once, under a name of its own")
+    assert main(["precision", str(sheet)]) == 0
+    assert "judged,theme precision,all,1,1,1.0" in capsys.readouterr().out
