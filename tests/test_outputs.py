@@ -214,6 +214,19 @@ def test_an_output_that_is_not_a_regular_file_is_refused(tmp_path, capsys, kind)
     _refused(SCORE + ["-o", output], tmp_path, capsys, PLACES[kind])
 
 
+@pytest.mark.parametrize("args, named", [
+    (SCORE + ["-o", "scores.parquet"], "output scores.parquet is named as Parquet"),
+    (SCORE + ["-o", "scores.csv", "--evidence", "hits.XLSX"], "evidence hits.XLSX is named as an Excel workbook"),
+    (["claims", "in.csv", "--id-column", "id", "-o", "claims.json"], "output claims.json is named as JSON"),
+    (["audit", "in.csv", "--id-column", "id", "-o", "sheet.csv", "--view", "view.jsonl"], "view.jsonl is named as JSON lines"),
+], ids=["score", "evidence", "claims", "audit view"])
+def test_an_output_named_as_another_format_than_csv_is_refused(tmp_path, capsys, args, named):
+    """`-o scores.parquet` wrote CSV into a file every Parquet reader then failed on."""
+    _write_input(tmp_path / "in.csv")
+    assert _refused(args, tmp_path, capsys, named).rstrip().endswith("but openness writes CSV: name it .csv "
+                                                                    "(pandas reads it into any other format)")
+
+
 @pytest.mark.parametrize("device", ["/dev/null", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
 def test_system_devices_are_refused(tmp_path, device):
     """Checked without running a command: were the check to fail, a run as root would

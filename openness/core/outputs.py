@@ -133,11 +133,21 @@ def check_output_folder(role: str, path: str | os.PathLike) -> None:
 _SYSTEM_FOLDERS = ("/dev", "/proc", "/sys")  # /dev/stdout is a symlink the rename would replace
 
 
+# suffixes of table formats other than CSV: a file so named would hold CSV and fail in the
+# program that opens it by its name
+_OTHER_FORMATS = {".parquet": "Parquet", ".pq": "Parquet", ".xlsx": "an Excel workbook", ".xls": "an Excel workbook",
+                  ".json": "JSON", ".jsonl": "JSON lines", ".ndjson": "JSON lines", ".feather": "Feather",
+                  ".arrow": "Arrow", ".tsv": "tab-separated values", ".ods": "a spreadsheet"}
+
+
 def _check_writable_place(role: str, path: str | os.PathLike) -> None:
     if os.fspath(path) in ("", "-"):
         raise OutputError(f"{role} {os.fspath(path)!r} is not a file name: name the file to write "
                           "(output to standard output is not supported)")
     path = Path(path)
+    if path.suffix.lower() in _OTHER_FORMATS:
+        raise OutputError(f"{role} {path_name(path)} is named as {_OTHER_FORMATS[path.suffix.lower()]}, but openness "
+                          "writes CSV: name it .csv (pandas reads it into any other format)")
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
