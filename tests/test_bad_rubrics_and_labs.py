@@ -124,6 +124,11 @@ def test_every_bad_cue_is_named_in_one_error(tmp_path):
     assert " (3) theme transparency: criterion T1: cue #4: " in message and "(4)" not in message
     assert refused(load_rubric, RubricError, rubric_file(tmp_path, "{phrase: x, colour: red}")).startswith(
         f"{path}: theme transparency: criterion T1: cue #1: unknown key(s)")
+    # a repeated cue id is named with the others, with where it first stands
+    repeated = rubric_file(tmp_path, '{phrase: "bad actor*", stance: 2}\n          - open weights\n          - open weights')
+    assert refused(load_rubric, RubricError, repeated) == (
+        f"{path}: 2 cues are wrong: (1) theme transparency: criterion T1: cue T1.bad_actor*: stance must be -1, 0 or 1, "
+        "got 2 (2) theme transparency: criterion T1: cue T1.open_weights (#3): duplicate cue id (first as #2)")
 
 
 @pytest.mark.parametrize("body, fragments", [

@@ -182,7 +182,7 @@ def dead_cues(rubric: Rubric) -> list[tuple[Cue, str]]:
 
 class _Builder:
     """Turns parsed YAML into a Rubric, raising RubricError at the first bad entry (at the end
-    of the themes for bad cues, naming every one)."""
+    of the themes for bad cues and repeated cue ids, naming every one)."""
 
     def __init__(self, source: Path):
         self.source = source
@@ -232,6 +232,7 @@ class _Builder:
         criteria: dict[str, tuple[str, str]] = {}
         cues: list[Cue] = []
         bad_cues: list[RubricError] = []  # every bad cue is said at once: a rubric is fixed in one pass
+        place_of: dict[str, tuple[str, int]] = {}  # cue id -> (criterion entry, number in its list) where it first stands
         for theme, body in themes.items():
             body = self.mapping(body, f"theme {theme}", _THEME_KEYS)
             for criterion, spec in self.mapping(body.get("criteria"), f"theme {theme}: criteria").items():
@@ -246,9 +247,16 @@ class _Builder:
                     raise self.fail(f"{entry}: cues", "must be a non-empty list")
                 for index, item in enumerate(spec["cues"]):
                     try:
-                        cues.append(self.cue(item, theme, criterion, default, f"{entry}: cue #{index + 1}"))
+                        cue = self.cue(item, theme, criterion, default, f"{entry}: cue #{index + 1}")
                     except RubricError as error:
                         bad_cues.append(error)
+                        continue
+                    if cue.id in place_of:
+                        first_entry, first = place_of[cue.id]
+                        where = f"#{first}" + ("" if first_entry == entry else f" of {first_entry}")
+                        bad_cues.append(self.fail(f"{entry}: cue {cue.id} (#{index + 1})", f"duplicate cue id (first as {where})"))
+                    place_of.setdefault(cue.id, (entry, index + 1))
+                    cues.append(cue)
                 if not bad_cues and all(cue.blocks for cue in cues if cue.criterion == criterion):
                     raise self.fail(f"{entry}: cues", "holds only blockers (blocks: true), which count nothing: "
                                                       "add a cue they take words from")
@@ -258,11 +266,6 @@ class _Builder:
             raise RubricError(f"{self.source}: {len(bad_cues)} cues are wrong: "
                               + " ".join(f"({n}) {str(error).removeprefix(f'{self.source}: ')}"
                                          for n, error in enumerate(bad_cues, start=1)))
-        seen: set[str] = set()
-        for cue in cues:
-            if cue.id in seen:
-                raise self.fail(f"theme {cue.theme}: criterion {cue.criterion}: cue {cue.id}", "duplicate cue id")
-            seen.add(cue.id)
         claims = self.claims(top["claims"]) if "claims" in top else None
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
         return Rubric(
