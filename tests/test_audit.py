@@ -53,9 +53,9 @@ def test_precision_per_theme_and_stance_with_wilson_intervals():
 
 
 def test_a_judged_sheet_with_an_unknown_verdict_is_refused_with_its_line(tmp_path):
-    sheet = judged(["correct", "maybe"], ["safety", "safety"], [0, 0])
+    sheet = judged(["correct", " Corect"], ["safety", "safety"], [0, 0])
     sheet.to_csv(tmp_path / "x-audit-a.csv", index=False)
-    with pytest.raises(AuditError, match=r"x-audit-a\.csv, line 3: verdict 'maybe' is not one of"):
+    with pytest.raises(AuditError, match=r"x-audit-a\.csv, line 3: verdict ' Corect' is not one of"):  # as written
         sheets(tmp_path)
 
 

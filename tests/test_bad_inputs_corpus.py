@@ -332,6 +332,21 @@ def test_folder_binary_file():
     assert corpus.n_read == 2 and balanced(corpus)
 
 
+def test_folder_files_of_one_name_but_their_extension_are_told_apart_in_the_reason(tmp_path):
+    """A folder's ids are its file paths without their extension, so notes.md and notes.txt
+    claim one id: the second was rejected as a 'duplicate id', naming neither file."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "notes.md").write_text("Open weights help researchers.\n")
+    (tmp_path / "notes.txt").write_text("Closed labs keep their weights.\n")
+    (tmp_path / "sub" / "notes.txt").write_text("A third note, in its own folder.\n")
+    corpus = read_corpus(tmp_path)
+    assert corpus.docs["doc_id"].tolist() == ["notes", "sub/notes"]
+    assert corpus.rejects.values.tolist() == [[
+        f"{tmp_path}/notes.txt", "notes", f"same id 'notes' as {tmp_path}/notes.md: a folder's ids are its file paths "
+        "without their extension; rename one of the two"]]
+    assert balanced(corpus)
+
+
 def test_folder_symlink_outside(tmp_path):
     folder = tmp_path / "corpus"
     shutil.copytree(BAD / "binary_folder", folder)

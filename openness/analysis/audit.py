@@ -81,14 +81,15 @@ def read_judged(path) -> pd.DataFrame:
     missing = [c for c in SHEET_COLUMNS if c not in sheet.columns]
     if missing:
         raise AuditError(f"{path}: missing column(s) {', '.join(missing)}; start from `openness audit`'s sheet")
-    sheet["verdict"] = sheet["verdict"].str.strip().str.lower()
+    written = sheet["verdict"]
+    sheet["verdict"] = written.str.strip().str.lower()
     blank = np.flatnonzero(sheet["verdict"].to_numpy() == "")
     if len(blank):
         raise AuditError(f"{path}, line {blank[0] + 2}: no verdict yet ({len(blank)} of {len(sheet)} rows unjudged); "
                          "judge every row, or delete the rows not judged")
-    for row, verdict in enumerate(sheet["verdict"], start=2):
+    for row, (verdict, as_written) in enumerate(zip(sheet["verdict"], written), start=2):
         if verdict not in VERDICTS:
-            raise AuditError(f"{path}, line {row}: verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
+            raise AuditError(f"{path}, line {row}: verdict {as_written!r} is not one of {', '.join(VERDICTS)}")
     sideless = np.flatnonzero((sheet["verdict"] == "wrong-stance").to_numpy()
                               & (pd.to_numeric(sheet["stance"], errors="coerce") == 0).to_numpy())
     if len(sideless):

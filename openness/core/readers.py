@@ -345,7 +345,23 @@ def _from_folder(root: Path, id: str | None, encoding: str | None = None) -> Rec
     frame = pd.DataFrame(records, columns=_union_keys(records, ["doc_id", "text"]), dtype=object)
     if id is not None:
         _require(frame, id, "id", root)
+    else:
+        _same_name_apart(frame["doc_id"], locations, reasons)
     return Records(frame, pd.Series(locations, dtype=object), pd.Series(reasons, dtype=object), flags, id="doc_id")
+
+
+def _same_name_apart(ids: pd.Series, locations: list[str], reasons: list[str | None]) -> None:
+    """A file whose path without its extension is another's (`a.md` and `a.txt`) would have
+    that file's id: its reason says so, and which file keeps the id, as a duplicate id's would not."""
+    first: dict[str, str] = {}
+    for position, doc_id in enumerate(ids.tolist()):
+        if reasons[position] is not None:
+            continue
+        if doc_id in first:
+            reasons[position] = (f"same id {doc_id!r} as {first[doc_id]}: a folder's ids are its file paths without "
+                                 "their extension; rename one of the two")
+        else:
+            first[doc_id] = locations[position]
 
 
 def _walk(root: Path, unlisted: dict[Path, str]) -> list[Path]:
