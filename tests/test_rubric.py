@@ -70,6 +70,11 @@ EXAMPLES = [
     ("The EU AI Act sets duties for providers.", "C2.eu_ai_act"),
     ("Export controls on chips are aimed at China.", "C3.export_control*"),
     ("Downloads are gated behind an acceptable use policy.", "C4.acceptable_use_polic*"),
+    # a newcomer's own sentences, each coded by the codebook
+    ("Open weights could help hostile states build weapons.", "T1.open_enables_harm"),
+    ("The lab keeps GPT-4 closed.", "T1.is_closed"),
+    ("Big vendors lock customers into proprietary AI APIs.", "C1.locked_into"),
+    ("Regulators want to keep the AI market competitive.", "C1.market_kept_competitive"),
 ]
 
 

@@ -382,6 +382,12 @@ NEGATED = [
     ("Not here. Open source wins.", 2, False),
     ("Longer open source.", 1, True),
     ("We say no\nLonger open source.", 2, False),
+    # a dash, semicolon or colon ends the negator's reach: the clause after it is not negated
+    ("Not so – open source.", 1, False),
+    ("Not so - open source.", 1, False),
+    ("Not this; open source.", 1, False),
+    ("Not now: open source.", 1, False),
+    ("Not-quite open source.", 1, True),  # a hyphen inside a word is no break
 ]
 
 

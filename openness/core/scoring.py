@@ -9,7 +9,8 @@ Rules (the numbers in every table follow from these):
   overlapping lab hits (a blocker such as "Google Scholar" beats "Google" and yields no
   mention); negators never compete with cues.
 - A cue hit is *negated* when a negator ends in the same sentence at most
-  `rubric.negation_window` characters before the cue starts. Negated hits still count
+  `rubric.negation_window` characters before the cue starts, with no dash, semicolon or
+  colon between them (`_CLAUSE_BREAK`: "not X – Y" negates X only). Negated hits still count
   toward their theme; their signed stance follows the cue's negation rule: flip (-stance),
   zero (0) or keep (stance).
 - A cue with a context (`context: ai`) counts only in a sentence holding one of its
@@ -241,7 +242,7 @@ class Scorer:
         cue_sent = _sentence_of(sent_span, start[cue])
 
         neg_end, neg_sent = self._negators(joined, sent_span, start[is_neg], end[is_neg], cue_sent)
-        negated = self._negated(start[cue], cue_sent, neg_end, neg_sent)
+        negated = self._negated(start[cue], cue_sent, neg_end, neg_sent, joined)
         cue_id = pattern[cue]
         signed = np.where(negated, self.cue_negated_stance[cue_id], self.cue_stance[cue_id])
         signed = np.where(self._context_of(self.cue_stance_context, cue_id, cue_sent, held), signed, 0)
@@ -374,17 +375,26 @@ class Scorer:
                 for layer in (cue[theme == t] for t in range(len(THEMES)))]
         return np.sort(np.concatenate(kept))
 
-    def _negated(self, cue_start, cue_sent, neg_end, neg_sent) -> np.ndarray:
+    def _negated(self, cue_start, cue_sent, neg_end, neg_sent, joined: str) -> np.ndarray:
+        """Per cue hit, whether the nearest negator before it ends in its sentence, within the
+        window, with no clause break between them (`_CLAUSE_BREAK`: "not X – Y" negates X, not Y)."""
         if len(neg_end) == 0:
             return np.zeros(len(cue_start), dtype=bool)
         before = np.searchsorted(neg_end, cue_start, side="right") - 1
-        found = before >= 0
         nearest = np.clip(before, 0, None)
-        return (
-            found
+        negated = (
+            (before >= 0)
             & (neg_sent[nearest] == cue_sent)
             & (cue_start - neg_end[nearest] <= self.rubric.negation_window)
         )
+        for i in np.flatnonzero(negated).tolist():  # few: looked at one by one
+            negated[i] = not _CLAUSE_BREAK.search(joined, int(neg_end[nearest[i]]), int(cue_start[i]))
+        return negated
+
+
+# between a negator and a cue, a break that ends the negator's reach: a dash set off by spaces,
+# a semicolon or a colon
+_CLAUSE_BREAK = re.compile(r"\s[-–—]\s|[–—;:]")
 
 
 def _storable_ids(values: pd.Series) -> list[str]:
