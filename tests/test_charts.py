@@ -217,6 +217,32 @@ def test_grouped_bars_draws_one_bar_per_cell_with_intervals():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["safety", "control"]
 
 
+def test_grouped_bars_horizontal_lays_bars_along_x_with_categories_top_down():
+    fig = charts.grouped_bars(bars_table(), "theme", "share", "group", lo="lo", hi="hi", horizontal=True,
+                              xlabel="share", ylabel="")
+    ax = fig.axes[0]
+    closed = [c for c in ax.containers if isinstance(c, mpl.container.BarContainer)][2]
+    assert [bar.get_width() for bar in closed] == [0.5, 0.4]  # values along x
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["safety", "control"]
+    assert ax.get_ylim()[0] > ax.get_ylim()[1]  # first category on top
+    assert ax.get_xlabel() == "share"
+
+
+def test_grouped_bars_marks_a_zero_and_names_a_missing_value():
+    table = bars_table()
+    table.loc[1, ["share", "lo", "hi"]] = 0.0  # safety, open
+    table.loc[3, ["share", "lo", "hi"]] = np.nan  # control, closed
+    ax = charts.grouped_bars(table, "theme", "share", "group", lo="lo", hi="hi", missing="no data").axes[0]
+    strokes = [line for line in ax.lines if list(line.get_ydata()) == [0, 0]]
+    assert len(strokes) == 1 and to_hex(strokes[0].get_color()) == charts.GROUP_COLOURS["open"].lower()
+    assert [t.get_text().strip() for t in ax.texts] == ["no data"]
+
+
+def test_grouped_bars_with_one_group_draws_no_legend():
+    one = bars_table()[lambda t: t.group == "open"]
+    assert charts.grouped_bars(one, "theme", "share", "group").axes[0].get_legend() is None
+
+
 def test_grouped_bars_rejects_an_interval_that_misses_the_value():
     table = bars_table()
     table.loc[4, "hi"] = 0.55  # below share 0.6 for control/open
@@ -323,6 +349,23 @@ def test_time_series_draws_sorted_lines_and_bands():
     assert safety.get_xdata().tolist() == [2020, 2021, 2022]
     assert safety.get_ydata().tolist() == [0.1, 0.2, 0.3]
     assert to_hex(safety.get_color()) == charts.THEME_COLOURS["safety"].lower()
+
+
+def test_time_series_lines_differ_in_marker_and_dash():
+    series = pd.DataFrame({"year": [2020, 2021] * 3, "theme": ["transparency"] * 2 + ["safety"] * 2 + ["control"] * 2,
+                           "share": [0.1, 0.2] * 3})  # equal values: each line must still show
+    ax = charts.time_series(series, "year", "share", "theme").axes[0]
+    assert len({line.get_marker() for line in ax.lines}) == 3
+    assert len({line.get_linestyle() for line in ax.lines}) == 3
+    assert all(line.get_markerfacecolor() == "none" for line in ax.lines)
+
+
+def test_dumbbell_draws_the_right_value_as_a_ring_around_the_left_dot():
+    table = pd.DataFrame({"lab": ["Lab X"], "claim": [0.5], "rating": [0.5]})  # equal: both must show
+    ax = charts.dumbbell(table, "lab", "claim", "rating").axes[0]
+    dots, rings = ax.collections
+    assert dots.get_sizes()[0] < rings.get_sizes()[0] and dots.get_zorder() > rings.get_zorder()
+    assert to_hex(rings.get_edgecolors()[0]) == charts.PAIR_COLOURS[1].lower()
 
 
 def test_dumbbell_joins_each_pair_in_table_order():

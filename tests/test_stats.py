@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from openness.analysis import keyness, stats
+from openness.core.labs import load_labs
 
 
 def _sentences(rows: list[tuple[str, int, int, int]]) -> pd.DataFrame:
@@ -186,7 +187,22 @@ def test_noise_terms_applied_to_a_keyness_table_leaves_only_words():
 
 def test_name_terms_marks_lab_and_product_names():
     marked = keyness.name_terms(["claude", "safety", "openai anthropic", "hugging face", "hugging"])
-    assert marked.tolist() == [True, False, True, True, False]
+    assert marked.tolist() == [True, False, True, True, True]
+
+
+def test_name_terms_marks_the_words_of_registry_names_but_not_descriptors():
+    """Fragments of names (of Hugging Face, DALL-E, Stable Diffusion, Command R, GPT-4) are
+    names; a word that only describes a name ("cloud" of Alibaba Cloud, "act") is not, nor is
+    a word no name holds."""
+    terms = ["face", "dall", "stable diffusion", "command", "gpt", "aws", "cloud", "ai act", "constitutional"]
+    assert keyness.name_terms(terms).tolist() == [True, True, True, True, True, True, False, False, False]
+
+
+def test_name_words_come_from_the_registry_given(tmp_path):
+    registry_file = tmp_path / "labs.yaml"
+    registry_file.write_text("labs:\n  acme:\n    name: Acme\n    aliases: [Acme Cloud]\n"
+                             "    products: [{regex: 'Rocket-[0-9]', examples: [Rocket-1]}]\n")
+    assert keyness.name_words(load_labs(registry_file)) == {"acme", "rocket"}
 
 
 def test_a_term_is_a_name_whatever_the_other_terms_are():

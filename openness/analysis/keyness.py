@@ -6,13 +6,14 @@ with an informative Dirichlet prior of Monroe, Colaresi & Quinn (2008), "Fightin
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from openness.core.labs import LabRegistry, find_mentions
+from openness.core.labs import LabRegistry, default_registry, find_mentions
 
 
 def log_odds_dirichlet(y_target: np.ndarray, y_reference: np.ndarray, prior: np.ndarray,
@@ -78,20 +79,48 @@ def keyness(
     return out.reset_index(drop=True)
 
 
+# Words of registry names that say what kind of thing a lab or product is, or its size or
+# version, and are framing words on their own: "cloud" of Alibaba Cloud, "act" of Nova Act
+# (and the AI Act), "research" of Google Research. Every other word of a name is a name.
+DESCRIPTOR_WORDS = frozenset({
+    "ai", "artificial", "intelligence", "research", "labs", "institute", "technology", "innovation", "inc", "org",
+    "platforms", "web", "services", "cloud", "models", "llm", "code", "coder", "text", "image", "video",
+    "multimodal", "embeddings", "chatbot", "arena", "large", "pro", "mini", "nano", "lite", "micro", "ultra",
+    "flash", "turbo", "preview", "premier", "zero", "act", "scale", "together", "writer", "character", "brain",
+    "segment", "anything", "guardian", "canvas", "all", "for", "the",
+})
+# The keyness vocabulary's tokens (openness.data.build.VOCABULARY): letters only, two or more.
+_TOKEN = re.compile(r"\b[a-zA-Z][a-zA-Z]+\b")
+
+
+def name_words(registry: LabRegistry | None = None) -> frozenset[str]:
+    """Every word of every alias and product of the registry (a regex by its examples), split
+    and lower-cased as the keyness vocabulary splits them ("Hugging Face" -> hugging, face;
+    "DALL-E" -> dall; "GPT-4o" -> gpt; "Command R" -> command), less `DESCRIPTOR_WORDS`."""
+    registry = registry or default_registry()
+    words = {token.lower() for lab in registry.labs.values() for entry in lab.entries
+             for text in (entry.examples or (entry.text,))
+             for token in _TOKEN.findall(text)}
+    return frozenset(words - DESCRIPTOR_WORDS)
+
+
 def name_terms(terms: Sequence[str], registry: LabRegistry | None = None) -> pd.Series:
     """Per term (lower-cased, as vectorisers give them): does it, or one of its words, name a
-    lab or product of the registry as written or in Title case ("claude" -> Claude)? Lets a
-    keyness table be read without the names that define the groups. Errs towards names: a
-    common word that is also a case-sensitive name ("stability") counts as one. Fragments of
-    multi-word names ("hugging" of Hugging Face) are not names on their own and stay False."""
+    lab or product of the registry? A term is a name when one of its words is a word of a
+    registry name (`name_words`: "hugging" and "face" of Hugging Face, "stable" of Stable
+    Diffusion), or when it, or one of its words, is found as a name as written or in Title case
+    ("claude" -> Claude). Lets a keyness table be read without the names that define the groups.
+    Errs towards names: a common word that is also a name ("stability", "command") counts as
+    one. People's names are not in the registry and stay ("altman")."""
     terms = list(terms)
+    words = name_words(registry)
     candidates = [(i, variant) for i, term in enumerate(terms)
                   for piece in dict.fromkeys([term, *term.split()])
                   for variant in (piece, piece.title())]
     separator = " ; "  # no alias spans it, so a hit belongs to one candidate
     text = separator.join(variant for _, variant in candidates)
     starts = np.cumsum([0] + [len(v) + len(separator) for _, v in candidates[:-1]])
-    hit = np.zeros(len(terms), dtype=bool)
+    hit = np.array([any(word in words for word in term.split()) for term in terms], dtype=bool)
     for _, start, _ in find_mentions(text, registry, alone=True):
         hit[candidates[int(np.searchsorted(starts, start, side="right")) - 1][0]] = True
     return pd.Series(hit, index=pd.Index(terms, name="term"), name="is_name")

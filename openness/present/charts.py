@@ -46,6 +46,10 @@ LEVEL_COLOURS: dict[str, str] = dict(zip(LEVELS, ("#4A7BB7", "#EAECCC", "#DD3D2D
 # Fallback cycle for categories without a fixed colour.
 OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 PAIR_COLOURS: tuple[str, str] = ("#E69F00", "#0072B2")
+# Per line of a time series: hollow markers of different shapes and dashes, so lines that run
+# on the same values (equal shares in a year) show through each other.
+SERIES_MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P")
+SERIES_LINESTYLES: tuple[str, ...] = ("-", "--", ":", "-.")
 _KNOWN_PALETTES = (GROUP_COLOURS, THEME_COLOURS, STANCE_COLOURS, LEVEL_COLOURS)
 
 PNG_DPI = 300
@@ -198,8 +202,14 @@ def grouped_bars(
     ylabel: str | None = None,
     legend_title: str | None = None,
     figsize: tuple[float, float] = (7.0, 4.0),
+    horizontal: bool = False,
+    missing: str | None = None,
 ) -> Figure:
-    """Bars of `y` per `x`, one bar per `group`, with interval whiskers from `lo` to `hi`."""
+    """Bars of `y` per `x`, one bar per `group`, with interval whiskers from `lo` to `hi`.
+    `horizontal` lays the bars along the x axis, categories top to bottom (for long category
+    names); `xlabel` and `ylabel` stay the labels of the figure's x and y axes. A value of 0
+    gets a short stroke at 0 so it does not look missing; with `missing`, a missing value gets
+    that text ("no data") in its place. One group draws no legend."""
     groups, palette = _grouped(df, "grouped_bars", x, y, group, lo, hi, colours)
     xs = list(pd.unique(df[x]))
     fig, ax = plt.subplots(figsize=figsize)
@@ -210,12 +220,31 @@ def grouped_bars(
         if lo is not None and hi is not None:
             errors = _interval(rows, "grouped_bars", y, lo, hi, lambda j: f"{x}={xs[j]!r}, {group}={level!r}")
         positions = np.arange(len(xs)) + (i - (len(groups) - 1) / 2) * width
-        ax.bar(positions, rows[y].to_numpy(dtype=float), width * 0.92, yerr=errors, color=palette[level],
-               label=str(level), capsize=3, error_kw={"elinewidth": 1.2, "ecolor": "#333333"})
-    ax.set_xticks(np.arange(len(xs)), [str(v) for v in xs])
-    ax.grid(axis="x", visible=False)
-    ax.legend(title=legend_title if legend_title is not None else group, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    _labels(ax, title, xlabel if xlabel is not None else x, ylabel if ylabel is not None else y)
+        values = rows[y].to_numpy(dtype=float)
+        style = dict(color=palette[level], label=str(level), capsize=3, error_kw={"elinewidth": 1.2, "ecolor": "#333333"})
+        if horizontal:
+            ax.barh(positions, values, width * 0.92, xerr=errors, **style)
+        else:
+            ax.bar(positions, values, width * 0.92, yerr=errors, **style)
+        for position, value in zip(positions, values):
+            along = [position - width * 0.46, position + width * 0.46]
+            if value == 0:
+                ax.plot(*(([0, 0], along) if horizontal else (along, [0, 0])), color=palette[level], linewidth=3.5,
+                        solid_capstyle="butt", clip_on=False, zorder=3)
+            elif np.isnan(value) and missing:
+                ax.text(*((0, position) if horizontal else (position, 0)), f" {missing}", fontsize=8, color="#444444",
+                        ha="left", va="center" if horizontal else "bottom", rotation=0 if horizontal else 90)
+    if horizontal:
+        ax.set_yticks(np.arange(len(xs)), [str(v) for v in xs])
+        ax.set_ylim(len(xs) - 0.5, -0.5)
+        ax.grid(axis="y", visible=False)
+    else:
+        ax.set_xticks(np.arange(len(xs)), [str(v) for v in xs])
+        ax.grid(axis="x", visible=False)
+    if len(groups) > 1:
+        ax.legend(title=legend_title if legend_title is not None else group, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    default_x, default_y = (y, x) if horizontal else (x, y)
+    _labels(ax, title, xlabel if xlabel is not None else default_x, ylabel if ylabel is not None else default_y)
     return fig
 
 
@@ -366,10 +395,11 @@ def time_series(
 ) -> Figure:
     """One line per `group` over `x`, with a shaded band from `lo` to `hi` when given. With
     `step`, the spacing of `x` (a pandas frequency such as "QS" for dates, or 1 for years),
-    the line and band break where a step has no row, so a period left out shows as a gap."""
+    the line and band break where a step has no row, so a period left out shows as a gap.
+    Each line has its own hollow marker and dash, so lines with equal values stay visible."""
     groups, palette = _grouped(df, "time_series", x, y, group, lo, hi, colours)
     fig, ax = plt.subplots(figsize=figsize)
-    for level in groups:
+    for i, level in enumerate(groups):
         rows = df[df[group] == level].sort_values(x)
         if lo is not None and hi is not None:
             _interval(rows, "time_series", y, lo, hi, lambda j: f"{x}={rows[x].iloc[j]!r}, {group}={level!r}")
@@ -378,7 +408,9 @@ def time_series(
         if lo is not None and hi is not None:
             ax.fill_between(rows[x], rows[lo].astype(float), rows[hi].astype(float), color=palette[level],
                             alpha=0.18, linewidth=0)
-        ax.plot(rows[x], rows[y].astype(float), color=palette[level], marker="o", markersize=4, label=str(level))
+        marker, linestyle = SERIES_MARKERS[i % len(SERIES_MARKERS)], SERIES_LINESTYLES[i % len(SERIES_LINESTYLES)]
+        ax.plot(rows[x], rows[y].astype(float), color=palette[level], marker=marker, markersize=6,
+                markerfacecolor="none", markeredgewidth=1.5, linestyle=linestyle, label=str(level))
     if pd.api.types.is_integer_dtype(df[x]):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(title=legend_title if legend_title is not None else group, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -411,15 +443,17 @@ def dumbbell(
     figsize: tuple[float, float] | None = None,
 ) -> Figure:
     """Two values per row joined by a line (e.g. what a lab claims vs how it is rated);
-    rows top to bottom in the table's order."""
+    rows top to bottom in the table's order. The left value is a filled dot, the right a
+    larger ring around its place, so two equal values show as a dot in a ring."""
     _require(df, "dumbbell", [label, left, right])
     fig, ax = plt.subplots(figsize=figsize or (6.5, max(2.5, 1.2 + 0.38 * len(df))))
     positions = np.arange(len(df))
     lefts, rights = df[left].to_numpy(dtype=float), df[right].to_numpy(dtype=float)
     for y_position, a, b in zip(positions, lefts, rights):
         ax.plot([a, b], [y_position, y_position], color="#BBBBBB", linewidth=2.5, zorder=1)
-    ax.scatter(lefts, positions, s=60, color=colours[0], zorder=2, label=left_label or left)
-    ax.scatter(rights, positions, s=60, color=colours[1], zorder=2, label=right_label or right)
+    ax.scatter(lefts, positions, s=45, color=colours[0], zorder=3, label=left_label or left)
+    ax.scatter(rights, positions, s=130, facecolors="white", edgecolors=colours[1], linewidths=2.0, zorder=2,
+               label=right_label or right)
     ax.set_yticks(positions, [str(v) for v in df[label]])
     ax.set_ylim(len(df) - 0.5, -0.5)
     ax.grid(axis="y", visible=False)
