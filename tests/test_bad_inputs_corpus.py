@@ -107,11 +107,16 @@ def test_csv_too_many_fields(tmp_path):
         read_corpus(first_wide)
 
 
+SHORT = "3 fields where the header has 4: a field is missing, and which one cannot be told (the others may stand in " \
+        "the wrong columns)"
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_csv_row_with_fewer_fields_than_the_header_is_rejected_at_its_line(tmp_path, capsys, jobs):
-    """pandas fills a short row's missing fields with empty text, so the fields it has stand in
-    the wrong columns: here the date would be scored as the text. It is rejected instead; a row
-    whose last field is empty but there is read."""
+    """pandas fills a short row's missing fields with empty text, so the fields it has may stand
+    in the wrong columns: here the date would be scored as the text. It is rejected instead; a
+    row whose last field is empty but there is read, and so is a row of a header that ends in
+    a separator (an unnamed last column)."""
     from openness.cli import main
 
     rows = [f'n{i},Title {i},"Open weights, part {i}.",2024-01-0{i % 9 + 1}' for i in range(30)]
@@ -121,15 +126,24 @@ def test_csv_row_with_fewer_fields_than_the_header_is_rejected_at_its_line(tmp_p
     path = tmp_path / "short.csv"
     path.write_text("id,title,text,date\n" + "\n".join(rows) + "\n")
     corpus = read_corpus(path, id="id")
-    assert corpus.rejects.values.tolist() == [
-        [f"{path}:line 19", "n17", "3 fields where the header has 4: a field is missing, so the others stand in the wrong columns"],
-        [f"{path}:line 28", "n26", "3 fields where the header has 4: a field is missing, so the others stand in the wrong columns"]]
+    assert corpus.rejects.values.tolist() == [[f"{path}:line 19", "n17", SHORT], [f"{path}:line 28", "n26", SHORT]]
     assert len(corpus.docs) == 28 and "n22" in corpus.docs["doc_id"].tolist() and balanced(corpus)
     out = tmp_path / f"out{jobs}.csv"
     assert main(["score", str(path), "-o", str(out), "--n-jobs", jobs, "--chunksize", "4"]) == 0
     assert "30 read, 28 scored" in capsys.readouterr().err
     rejects = pd.read_csv(tmp_path / f"out{jobs}.rejects.csv", dtype=str)
     assert rejects[["location", "doc_id"]].values.tolist() == [[f"{path}:line 19", "n17"], [f"{path}:line 28", "n26"]]
+    trailing = tmp_path / "trailing.csv"
+    trailing.write_text("doc_id,text,\na,Open weights help.\nb,Closed models.,\n")
+    assert read_corpus(trailing).docs["doc_id"].tolist() == ["a", "b"]
+    # `openness claims --dimension-column` reads with a reader of its own: the same rejects
+    notes = tmp_path / "notes.csv"
+    notes.write_text("id,text,dimension\n1,The weights are open.,weights_basemodel\n2,No dimension here.\n")
+    assert main(["claims", str(notes), "--id-column", "id", "--dimension-column", "dimension",
+                 "-o", str(tmp_path / "levels.csv"), "--quiet"]) == 0
+    assert pd.read_csv(tmp_path / "levels.rejects.csv", dtype=str).values.tolist() == [
+        [f"{notes}:line 3", "2", "2 fields where the header has 3: a field is missing, and which one cannot be told (the "
+         "others may stand in the wrong columns)"]]
 
 
 def test_csv_embedded_newlines():

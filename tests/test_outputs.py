@@ -219,11 +219,12 @@ def test_an_output_that_is_not_a_regular_file_is_refused(tmp_path, capsys, kind)
     (SCORE + ["-o", "scores.csv", "--evidence", "hits.XLSX"], "evidence hits.XLSX is named as an Excel workbook"),
     (["claims", "in.csv", "--id-column", "id", "-o", "claims.json"], "output claims.json is named as JSON"),
     (["audit", "in.csv", "--id-column", "id", "-o", "sheet.csv", "--view", "view.jsonl"], "view.jsonl is named as JSON lines"),
-], ids=["score", "evidence", "claims", "audit view"])
+    (SCORE + ["-o", "scores.csv.gz"], "output scores.csv.gz is named as compressed"),
+], ids=["score", "evidence", "claims", "audit view", "compressed"])
 def test_an_output_named_as_another_format_than_csv_is_refused(tmp_path, capsys, args, named):
     """`-o scores.parquet` wrote CSV into a file every Parquet reader then failed on."""
     _write_input(tmp_path / "in.csv")
-    assert _refused(args, tmp_path, capsys, named).rstrip().endswith("but openness writes CSV: name it .csv "
+    assert _refused(args, tmp_path, capsys, named).rstrip().endswith("but openness writes plain CSV: name it .csv "
                                                                     "(pandas reads it into any other format)")
 
 

@@ -388,6 +388,8 @@ NEGATED = [
     ("Not this; open source.", 1, False),
     ("Not now: open source.", 1, False),
     ("Not-quite open source.", 1, True),  # a hyphen inside a word is no break
+    ("Not 2020–2023 open source.", 1, True),  # nor a range of years
+    ("Not v1:2 open source.", 1, True),  # nor a colon inside a token
 ]
 
 

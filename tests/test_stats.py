@@ -196,6 +196,8 @@ def test_name_terms_marks_the_words_of_registry_names_but_not_descriptors():
     a word no name holds."""
     terms = ["face", "dall", "stable diffusion", "command", "gpt", "aws", "cloud", "ai act", "constitutional"]
     assert keyness.name_terms(terms).tolist() == [True, True, True, True, True, True, False, False, False]
+    # common words the registry finds only as written (FAIR, OPT, CLIP, PaLM), and open-source software
+    assert not keyness.name_terms(["fair", "opt", "clip", "palm", "oss", "fair use"]).any()
 
 
 def test_name_words_come_from_the_registry_given(tmp_path):

@@ -81,8 +81,11 @@ def keyness(
 
 # Words of registry names that say what kind of thing a lab or product is, or its size or
 # version, and are framing words on their own: "cloud" of Alibaba Cloud, "act" of Nova Act
-# (and the AI Act), "research" of Google Research. Every other word of a name is a name.
+# (and the AI Act), "research" of Google Research; and common words that the registry finds
+# only as written (`case_sensitive`: FAIR, OPT, CLIP, PaLM) or that are framing words of this
+# study ("oss" of gpt-oss, open-source software). Every other word of a name is a name.
 DESCRIPTOR_WORDS = frozenset({
+    "fair", "opt", "clip", "palm", "oss",
     "ai", "artificial", "intelligence", "research", "labs", "institute", "technology", "innovation", "inc", "org",
     "platforms", "web", "services", "cloud", "models", "llm", "code", "coder", "text", "image", "video",
     "multimodal", "embeddings", "chatbot", "arena", "large", "pro", "mini", "nano", "lite", "micro", "ultra",

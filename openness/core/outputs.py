@@ -137,7 +137,9 @@ _SYSTEM_FOLDERS = ("/dev", "/proc", "/sys")  # /dev/stdout is a symlink the rena
 # program that opens it by its name
 _OTHER_FORMATS = {".parquet": "Parquet", ".pq": "Parquet", ".xlsx": "an Excel workbook", ".xls": "an Excel workbook",
                   ".json": "JSON", ".jsonl": "JSON lines", ".ndjson": "JSON lines", ".feather": "Feather",
-                  ".arrow": "Arrow", ".tsv": "tab-separated values", ".ods": "a spreadsheet"}
+                  ".arrow": "Arrow", ".tsv": "tab-separated values", ".ods": "a spreadsheet",
+                  ".gz": "compressed", ".bz2": "compressed", ".xz": "compressed", ".zip": "compressed",
+                  ".zst": "compressed"}
 
 
 def _check_writable_place(role: str, path: str | os.PathLike) -> None:
@@ -147,7 +149,7 @@ def _check_writable_place(role: str, path: str | os.PathLike) -> None:
     path = Path(path)
     if path.suffix.lower() in _OTHER_FORMATS:
         raise OutputError(f"{role} {path_name(path)} is named as {_OTHER_FORMATS[path.suffix.lower()]}, but openness "
-                          "writes CSV: name it .csv (pandas reads it into any other format)")
+                          "writes plain CSV: name it .csv (pandas reads it into any other format)")
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:

@@ -55,6 +55,7 @@ import os
 import re
 import signal
 import threading
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
@@ -589,8 +590,8 @@ def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, sh
     # a plan cuts the bytes of UTF-8 by the quoting rules of commas: another separator or a
     # codec the user named reads from the top
     plan = share.csv_plan if share and separator == "," and asked is None else None
-    lines = CsvLines(path, encoding, delimiter=separator) if plan is None else None  # one pass, as far as rejects ask
-    widths = CsvLines(path, encoding, delimiter=separator) if plan is None else None  # another, for `_short_records`
+    # one pass, as far as the short-record check and the rejects ask
+    lines = CsvLines(path, encoding, delimiter=separator) if plan is None else None
     first = 0  # the number of the chunk's first record
     chunks = _read_csv(path, chunksize, encoding) if plan is None else _planned_csv(path, plan, share, encoding)
     for index, chunk in enumerate(chunks):
@@ -608,26 +609,34 @@ def _csv_chunks(path: Path, text: str, id: str | None, chunksize: int | None, sh
             marked = chunk.apply(lambda column: column.str.contains(pattern, na=False)).any(axis=1)
             flags = [(position, note) for position in np.flatnonzero(marked.to_numpy())]
         here = lines if plan is None else CsvLines(path, encoding, *plan.start(path, index))
-        counted = widths if plan is None else CsvLines(path, encoding, *plan.start(path, index))
-        yield Records(chunk, reasons=_short_records(chunk, counted, first), flags=flags,
+        here.keep_from(first)
+        yield Records(chunk, reasons=_short_records(chunk, here, first), flags=flags,
                       locate=lambda positions, here=here, first=first: [here.where(first + position) for position in positions])
         first += size
 
 
-def _short_records(chunk: pd.DataFrame, widths: CsvLines, first: int) -> pd.Series:
+def _short_records(chunk: pd.DataFrame, lines: CsvLines, first: int) -> pd.Series:
     """Why each record of `chunk` (its first is record `first` of the file) cannot be read: a
-    record with fewer fields than the header has (None where it has them all). pandas fills
-    the missing fields with empty text, so the fields that remain stand in the wrong columns
-    (a date read as the text). Only records whose last field is empty can be short, so the
-    csv module counts the fields of those alone, in a pass of its own as far as the last one."""
+    record with fewer fields than the header names (None where it has them all). pandas fills
+    the missing fields with empty text, so the fields that remain may stand in the wrong
+    columns (a date read as the text), and which one is missing cannot be told. Fields the
+    header leaves unnamed at its end (a trailing separator: pandas' `Unnamed: N`) are not
+    expected. Only records whose last named field is empty can be short, so the csv module
+    counts the fields of those alone, as far as the last one."""
     reasons = pd.Series(None, index=range(len(chunk)), dtype=object)
-    if chunk.shape[1] < 2:
+    named = [not str(column).startswith("Unnamed: ") for column in chunk.columns]
+    expected = len(named) - named[::-1].index(True) if any(named) else 0
+    if expected < 2:
         return reasons
-    for position in np.flatnonzero((chunk.iloc[:, -1] == "").to_numpy()).tolist():
-        width = widths.width(first + position)
-        if width is not None and width < chunk.shape[1]:
-            reasons[position] = (f"{width} {'field' if width == 1 else 'fields'} where the header has "
-                                 f"{chunk.shape[1]}: a field is missing, so the others stand in the wrong columns")
+    maybe = np.flatnonzero((chunk.iloc[:, expected - 1] == "").to_numpy())
+    if not len(maybe):
+        return reasons
+    widths = lines.widths(first, first + int(maybe[-1]) + 1)[maybe]
+    for position, width in zip(maybe[(widths >= 0) & (widths < expected)].tolist(),
+                               widths[(widths >= 0) & (widths < expected)].tolist()):
+        reasons[position] = (f"{width} {'field' if width == 1 else 'fields'} where the header has {expected}: "
+                             "a field is missing, and which one cannot be told (the others may stand in the "
+                             "wrong columns)")
     return reasons
 
 
@@ -673,7 +682,8 @@ def read_table(source, encoding: str | None = None) -> tuple[Records, str]:
             codec = csv_decoding(path, asked=asked)[0]
             lines = CsvLines(path, codec, delimiter=csv_separator(path, codec))
             with contextlib.closing(_read_csv(path, None, codec)) as chunks:
-                records = Records(next(chunks), locate=lambda positions:
+                frame = next(chunks)
+                records = Records(frame, reasons=_short_records(frame, lines, 0), locate=lambda positions:
                                   [lines.where(position) for position in positions])
         elif suffix == ".parquet":
             records = Records(pd.read_parquet(path), locate=_parquet_rows(path, 0))
@@ -851,14 +861,24 @@ class CsvLines:
     the line of a broken record: by the csv module, read as far as asked and no further.
     Lines of spaces and tabs are not records, as pandas skips them. Started at byte `offset`
     (a record's start, on line `line`, the record numbered `record`; data records count from
-    0, the header is -1); records are to be asked for in ascending order. Decoded as the
-    reader decodes it (`csv_decoding`), fields split at `delimiter`, the file's separator
+    0, the header is -1). The line and width of the records passed since `keep_from` are kept
+    (two integers a record), so that one pass serves a chunk's questions in any order: the
+    widths of its records that may be short, then the lines of those it rejects. Decoded as
+    the reader decodes it (`csv_decoding`), fields split at `delimiter`, the file's separator
     (`csv_separator`)."""
 
     def __init__(self, path: Path, encoding: str, offset: int = 0, line: int = 1, record: int = -1,
                  delimiter: str = ","):
         self.path, self.encoding, self.start, self.delimiter = path, encoding, (offset, line, record), delimiter
         self._rows = None
+        # the records passed from `_kept_from` on (the first one passed is `record`, the header when -1)
+        self._kept_from, self._lines, self._widths = record, array("q"), array("q")
+
+    def keep_from(self, record: int) -> None:
+        """Forget the records before `record` (a chunk's first, once the chunks before it are done)."""
+        drop = max(0, min(record - self._kept_from, len(self._lines)))
+        del self._lines[:drop], self._widths[:drop]
+        self._kept_from += drop
 
     def where(self, record: int) -> str:
         """`path:line N` of data record `record` (from 0); `path:row N` should the csv module
@@ -866,18 +886,29 @@ class CsvLines:
         found = self._record_at(record)
         return f"{path_name(self.path)}:row {record}" if found is None else f"{path_name(self.path)}:line {found[0]}"
 
-    def width(self, record: int) -> int | None:
-        """How many fields data record `record` (from 0) has; None as in `where`."""
-        found = self._record_at(record)
-        return None if found is None else len(found[1])
+    def widths(self, start: int, stop: int) -> np.ndarray:
+        """How many fields each data record from `start` to `stop` (excluded) has, passing as far
+        as the last; -1 for a record past the csv module's last (see `where`). `start` is kept
+        (`keep_from`)."""
+        self._record_at(stop - 1)
+        kept = np.frombuffer(self._widths, dtype=np.int64)[start - self._kept_from: stop - self._kept_from]
+        return np.pad(kept, (0, stop - start - len(kept)), constant_values=-1)
 
-    def _record_at(self, record: int) -> tuple[int, list[str]] | None:
-        if self._rows is None or record < self._record:
-            self._rows, self._record, self._found = self.records(), self.start[2] - 1, (0, [])
-        while self._record < record and self._found is not None:
-            self._found = next(self._rows, None)
+    def _record_at(self, record: int) -> tuple[int, int] | None:
+        """(line, width) of data record `record`; None past the csv module's last record."""
+        if 0 <= record - self._kept_from < len(self._lines):
+            return self._lines[record - self._kept_from], self._widths[record - self._kept_from]
+        if self._rows is None or record < self._kept_from:  # (again) from the start
+            self._rows, self._record = self.records(), self.start[2] - 1
+            self._kept_from, self._lines, self._widths = self.start[2], array("q"), array("q")
+        while self._record < record:
+            found = next(self._rows, None)
+            if found is None:
+                return None
             self._record += 1
-        return self._found
+            self._lines.append(found[0])
+            self._widths.append(len(found[1]))
+        return self._lines[record - self._kept_from], self._widths[record - self._kept_from]
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """(start line, fields) of every record from the start on; the csv module's field size
@@ -887,20 +918,23 @@ class CsvLines:
             with open(self.path, "rb") as raw:
                 raw.seek(offset)
                 handle = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
-                pending: list[str] = []  # the lines of the record being read
+                last = [""]  # the last line read: the whole of a record that may be blank
 
                 def lines() -> Iterator[str]:
                     for text in handle:
-                        pending.append(text)
+                        last[0] = text
                         yield text
 
-                for fields in csv.reader(lines(), delimiter=self.delimiter):
+                reader = csv.reader(lines(), delimiter=self.delimiter)
+                read = 0  # lines read before this record
+                for fields in reader:
                     # a line of spaces is no record, as pandas skips it; one that holds the
-                    # separator is (a tab-separated row of empty fields)
-                    if any(text.strip(" \t\r\n") or self.delimiter in text for text in pending):
-                        yield line, fields
-                    line += len(pending)
-                    pending.clear()
+                    # separator is (a tab-separated row of empty fields), and so is a quoted
+                    # field of spaces (a record of one field that spans lines holds its quotes)
+                    if len(fields) > 1 or (fields and fields[0].strip(" \t\r\n")) or \
+                            last[0].strip(" \t\r\n") or self.delimiter in last[0]:
+                        yield line + read, fields
+                    read = reader.line_num
 
 
 def _first_invalid(path: Path, encoding: str = "utf-8", block: int = 1 << 24) -> int | None:
