@@ -14,7 +14,7 @@ import pandas as pd
 
 
 # where a user finds the codebook the coded and judged sheets follow, and the verdicts defined
-CODEBOOK = "docs/codebook.md"
+CODEBOOK = "docs/codebook.md of the openness repository"
 
 
 class UserError(Exception):

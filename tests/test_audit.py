@@ -211,7 +211,7 @@ def test_the_summary_says_what_was_left_out_and_how_the_file_was_read(tmp_path, 
            "reasons" in summary
     assert "; input decoded as Windows-1252: not valid UTF-8 (first invalid byte at offset 13); fields separated by ';'" \
         in summary
-    assert summary.rstrip().endswith("as the codebook defines them (docs/codebook.md)")
+    assert summary.rstrip().endswith("as the codebook defines them (docs/codebook.md of the openness repository)")
     clean = tmp_path / "clean.csv"
     clean.write_text("id,text\n1,The risk of misuse of open weights.\n", encoding="utf-8")
     assert main(["audit", str(clean), "-o", str(tmp_path / "sheet2.csv"), "--n", "1", "--id-column", "id"]) == 0

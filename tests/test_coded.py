@@ -96,6 +96,10 @@ def test_a_repeated_sentence_gets_the_offsets_of_its_own_place():
     parsed = pd.Series({"p0": MENU + "\n" + text.replace(" The", "  The")})
     sheet = draw_coding_sheet(sentences, cleaned, parsed, 5, seed=1).sort_values("sentence")
     assert sheet["start"].tolist() == [len(MENU) + 1, len(MENU) + len(said) + 3, parsed["p0"].rindex(said)]
+    # a copy in the menu that cleaning dropped: which copy the sentence is cannot be told, so it is passed over
+    teaser = pd.Series({"p0": said + "\n" + text})
+    sheet = draw_coding_sheet(sentences, cleaned, teaser, 5, seed=1)
+    assert sheet["sentence"].tolist() == [1]
 
 
 def coded_and_predicted() -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -69,11 +69,13 @@ def places(sentence: str, text: str) -> list[tuple[int, int]]:
 def locate(sentence: str, start: int, text: str, parsed: str) -> tuple[int, int] | None:
     """(start, end) in `parsed` of the sentence at `start` of `text` (the same page, perhaps
     cleaned of boilerplate): the place of its words that comes as many places after the first
-    as it does in `text`, so that a repeated sentence gets its own offsets; None when `parsed`
-    has fewer places."""
-    nth = sum(place_start < start for place_start, _ in places(sentence, text))
-    in_parsed = places(sentence, parsed)
-    return in_parsed[nth] if nth < len(in_parsed) else None
+    as it does in `text`, so that a repeated sentence gets its own offsets. None when the two
+    hold its words a different number of times (cleaning dropped a copy, in a teaser or a
+    menu: which one is this sentence cannot be told), or not at all."""
+    in_text, in_parsed = places(sentence, text), places(sentence, parsed)
+    if not in_parsed or len(in_text) != len(in_parsed):
+        return None
+    return in_parsed[sum(place_start < start for place_start, _ in in_text)]
 
 
 def sentence_text(parsed: str, start: int, end: int) -> str:
