@@ -467,3 +467,21 @@ def test_utf16_without_a_byte_order_mark_is_rejected_with_a_hint(tmp_path):
         ["bare", hint], ["big-endian", hint], ["blob", "binary content (NUL bytes)"],
         ["one-letter", "binary content (NUL bytes)"], ["zeros", "binary content (NUL bytes)"],
     ]
+
+
+def test_the_line_finder_keeps_one_chunk_of_records_not_the_file(tmp_path):
+    """One csv-module pass serves a chunk's short-row check and its rejects' lines by keeping
+    each record's line and width; a chunk that asks nothing must not make a later one keep
+    every record before it (1,000,000 rows once held 16 MB more than the reader did)."""
+    from openness.core.readers import CsvLines
+
+    path = tmp_path / "rows.csv"
+    path.write_text("id,text,date\n" + "".join(f'n{i},"Open\nweights {i}.",2024\n' for i in range(3000)))
+    lines = CsvLines(path, "utf-8")
+    lines.keep_from(2500)  # the chunks before asked nothing
+    assert lines.where(2990) == f"{path}:line {2 + 2 * 2990}" and lines.widths(2500, 2502).tolist() == [3, 3]
+    assert len(lines._lines) == 491  # records 2500 to 2990 (private: what the finder holds is the point)
+    lines.keep_from(2600)
+    assert lines.where(2600) == f"{path}:line {2 + 2 * 2600}" and len(lines._lines) == 391
+    assert lines.where(10) == f"{path}:line 22" and len(lines._lines) == 1  # asked again from an earlier record: a new pass
+    assert lines.widths(2999, 3001).tolist() == [3, -1]  # past the last record

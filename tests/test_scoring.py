@@ -390,6 +390,7 @@ NEGATED = [
     ("Not-quite open source.", 1, True),  # a hyphen inside a word is no break
     ("Not 2020–2023 open source.", 1, True),  # nor a range of years
     ("Not v1:2 open source.", 1, True),  # nor a colon inside a token
+    ("Not in 2023–open source.", 1, False),  # an en dash with a digit on one side only is one
 ]
 
 

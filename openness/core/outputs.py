@@ -138,8 +138,7 @@ _SYSTEM_FOLDERS = ("/dev", "/proc", "/sys")  # /dev/stdout is a symlink the rena
 _OTHER_FORMATS = {".parquet": "Parquet", ".pq": "Parquet", ".xlsx": "an Excel workbook", ".xls": "an Excel workbook",
                   ".json": "JSON", ".jsonl": "JSON lines", ".ndjson": "JSON lines", ".feather": "Feather",
                   ".arrow": "Arrow", ".tsv": "tab-separated values", ".ods": "a spreadsheet",
-                  ".gz": "compressed", ".bz2": "compressed", ".xz": "compressed", ".zip": "compressed",
-                  ".zst": "compressed"}
+                  **dict.fromkeys([".gz", ".tgz", ".bz2", ".xz", ".zip", ".zst", ".7z", ".lz4", ".tar"], "compressed")}
 
 
 def _check_writable_place(role: str, path: str | os.PathLike) -> None:

@@ -871,14 +871,16 @@ class CsvLines:
                  delimiter: str = ","):
         self.path, self.encoding, self.start, self.delimiter = path, encoding, (offset, line, record), delimiter
         self._rows = None
-        # the records passed from `_kept_from` on (the first one passed is `record`, the header when -1)
+        # the line and width of the records passed from `_kept_from` on (the first record is
+        # `record`, the header when -1)
         self._kept_from, self._lines, self._widths = record, array("q"), array("q")
 
     def keep_from(self, record: int) -> None:
-        """Forget the records before `record` (a chunk's first, once the chunks before it are done)."""
+        """Forget the records before `record` (a chunk's first, once the chunks before it are
+        done), and keep none of those still to be passed."""
         drop = max(0, min(record - self._kept_from, len(self._lines)))
         del self._lines[:drop], self._widths[:drop]
-        self._kept_from += drop
+        self._kept_from = max(self._kept_from, record)
 
     def where(self, record: int) -> str:
         """`path:line N` of data record `record` (from 0); `path:row N` should the csv module
@@ -900,14 +902,15 @@ class CsvLines:
             return self._lines[record - self._kept_from], self._widths[record - self._kept_from]
         if self._rows is None or record < self._kept_from:  # (again) from the start
             self._rows, self._record = self.records(), self.start[2] - 1
-            self._kept_from, self._lines, self._widths = self.start[2], array("q"), array("q")
+            self._kept_from, self._lines, self._widths = min(self._kept_from, record), array("q"), array("q")
         while self._record < record:
             found = next(self._rows, None)
             if found is None:
                 return None
             self._record += 1
-            self._lines.append(found[0])
-            self._widths.append(len(found[1]))
+            if self._record >= self._kept_from:  # the records before are asked for no more
+                self._lines.append(found[0])
+                self._widths.append(len(found[1]))
         return self._lines[record - self._kept_from], self._widths[record - self._kept_from]
 
     def records(self) -> Iterator[tuple[int, list[str]]]:

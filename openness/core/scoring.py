@@ -393,9 +393,9 @@ class Scorer:
 
 
 # between a negator and a cue, a break that ends the negator's reach: a dash set off by spaces,
-# an em dash, an en dash not between digits (2020–2023 is a range), a semicolon or a colon
+# an em dash, an en dash not between two digits (2020–2023 is a range), a semicolon or a colon
 # before a space (not v1:2)
-_CLAUSE_BREAK = re.compile(r"\s[-–—]\s|—|(?<!\d)–(?!\d)|[;:](?=\s|$)")
+_CLAUSE_BREAK = re.compile(r"\s[-–—]\s|—|(?<!\d)–|–(?!\d)|[;:](?=\s)")
 
 
 def _storable_ids(values: pd.Series) -> list[str]:
