@@ -632,8 +632,8 @@ def _short_records(chunk: pd.DataFrame, lines: CsvLines, first: int) -> pd.Serie
     if not len(maybe):
         return reasons
     widths = lines.widths(first, first + int(maybe[-1]) + 1)[maybe]
-    for position, width in zip(maybe[(widths >= 0) & (widths < expected)].tolist(),
-                               widths[(widths >= 0) & (widths < expected)].tolist()):
+    short = (widths >= 0) & (widths < expected)
+    for position, width in zip(maybe[short].tolist(), widths[short].tolist()):
         reasons[position] = (f"{width} {'field' if width == 1 else 'fields'} where the header has {expected}: "
                              "a field is missing, and which one cannot be told (the others may stand in the "
                              "wrong columns)")
@@ -1082,12 +1082,11 @@ def missing_column(where: str, column: str, role: str, columns: pd.Index) -> Cor
     names = [str(name) for name in columns]
     available = ", ".join(repr(name) if "," in name or name != name.strip() or not name else name
                           for name in names) or "(none)"
-    hint = _separator_hint(columns)
+    separator = _separator_hint(columns)  # the file is to be saved again: no column option helps
     spaced = [name for name in names if name != column and name.strip() == column.strip()]
-    if spaced and not hint:
-        hint = f"; {spaced[0]!r} has spaces around its name"
+    hint = separator or (f"; {spaced[0]!r} has spaces around its name" if spaced else "")
     return CorpusError(f"{where}: {role} column {column!r} not found; available columns: {available}{hint}",
-                       missing=None if _separator_hint(columns) else role)
+                       missing=None if separator else role)
 
 
 def _separator_hint(columns: pd.Index) -> str:
