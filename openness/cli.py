@@ -267,11 +267,12 @@ def _precision(args: argparse.Namespace) -> None:
     as one audit of twice the hits, and are refused."""
     from openness.analysis.audit import AuditError, precision_table, read_judged
 
-    stems: dict[str, str] = {}
+    stems: dict[str, str] = {}  # stem -> the sheet named so (a sheet given twice has its own stem twice)
     for path in args.sheets:
-        if (other := stems.setdefault(Path(path).stem, path)) != path or args.sheets.count(path) > 1:
-            raise UserError(f"{other} and {path} would both be audit {Path(path).stem!r}, counted as one: "
+        if (stem := Path(path).stem) in stems:
+            raise UserError(f"{stems[stem]} and {path} would both be audit {stem!r}, counted as one: "
                             "give each judged sheet once, under a name of its own")
+        stems[stem] = path
     try:
         judged = pd.concat([read_judged(path).assign(audit=Path(path).stem) for path in args.sheets], ignore_index=True)
     except AuditError as error:

@@ -92,8 +92,10 @@ DESCRIPTOR_WORDS = frozenset({
     "flash", "turbo", "preview", "premier", "zero", "act", "scale", "together", "writer", "character", "brain",
     "segment", "anything", "guardian", "canvas", "all", "for", "the",
 })
-# The keyness vocabulary's tokens (openness.data.build.VOCABULARY): letters only, two or more.
-_TOKEN = re.compile(r"\b[a-zA-Z][a-zA-Z]+\b")
+# The keyness vocabulary's tokens (openness.data.build.VOCABULARY reads them so): letters only,
+# two or more; `name_words` splits names the same way.
+TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z]+\b"
+_TOKEN = re.compile(TOKEN_PATTERN)
 
 
 def name_words(registry: LabRegistry | None = None) -> frozenset[str]:

@@ -23,6 +23,7 @@ from openness import paths
 from openness.analysis.audit import precision_table
 from openness.analysis.claims import find_claims
 from openness.analysis.coded import FIGURE_COLUMNS, coded_figures, coding_view
+from openness.analysis import keyness
 from openness.analysis.criteria import criterion_table
 from openness.analysis.protocol import protocol_table
 from openness.analysis.quantify import gold_predictions
@@ -43,7 +44,7 @@ DOCUMENT_COLUMNS = ["doc_id", "source", "title", "author", "commenter_type", "co
                     "year", "url", "post_id", "n_chars", "n_words", "n_sentences", "flags"]
 NO_LAB = "none"
 # Keyness vocabulary: one fit over every sentence of the corpus.
-VOCABULARY = dict(lowercase=True, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b", stop_words="english",
+VOCABULARY = dict(lowercase=True, token_pattern=keyness.TOKEN_PATTERN, stop_words="english",
                   ngram_range=(1, 2), min_df=5)
 MAX_TERMS = 3000
 
