@@ -6,8 +6,7 @@ import pandas as pd
 import pytest
 
 from openness.analysis.classify import (
-    GOLD_TASKS, RUBRIC_FEATURES, cross_validate, cross_validate_gold, cross_validate_osai, grouped_folds,
-    with_rubric_features,
+    GOLD_TASKS, RUBRIC_FEATURES, cross_validate, cross_validate_gold, grouped_folds, with_rubric_features,
 )
 
 
@@ -64,17 +63,3 @@ def test_cross_validate_gold(gold):
     assert out.equals(cross_validate_gold(gold, seed=2))
     words_only = cross_validate_gold(gold, seed=2, rubric=False)
     assert words_only["fold"].equals(out["fold"])  # the same folds for both variants
-
-
-def test_cross_validate_osai_groups_by_model():
-    notes = pd.DataFrame({
-        "model": [f"m{i}" for i in range(8) for _ in range(3)],
-        "dimension": ["code", "paper", "licenses"] * 8,
-        "notes": [text for i in range(8) for text in (f"code is public on a repository {i}", f"no paper exists {i}",
-                                                       f"licence restricts commercial use {i}")],
-        "class": ["open", "closed", "partial"] * 8,
-    })
-    out = cross_validate_osai(notes, seed=4)
-    assert out["dimension"].tolist() == notes["dimension"].tolist()
-    assert (out.groupby("group")["fold"].nunique() == 1).all() and out["group"].tolist() == notes["model"].tolist()
-    assert (out["reference"] == out["predicted"]).mean() >= 0.9

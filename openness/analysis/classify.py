@@ -3,8 +3,8 @@ counts, into a class-balanced logistic regression, evaluated with grouped cross-
 
 The rubric stays the default because every number it gives can be traced to a cue; the
 classifier is a yardstick: where it beats the rubric, the rubric misses wording that the
-human or expert labels reward. Folds come from `GroupKFold`, so no document (gold), model
-(OSAI notes) or incident (AIAAIC) is ever in both the training and the test part.
+human labels reward. Folds come from `GroupKFold`, so no document (gold) or incident
+(AIAAIC) is ever in both the training and the test part.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
+from sklearn.preprocessing import FunctionTransformer
 
 from openness.core.scoring import score_rows
 from openness.vocab import CV_SEED, THEMES
@@ -42,14 +42,12 @@ def _signed_log1p(values) -> np.ndarray:
     return np.sign(values) * np.log1p(np.abs(values))
 
 
-def make_pipeline(seed: int = CV_SEED, categorical: Sequence[str] = (), rubric: bool = True) -> Pipeline:
-    """The classifier for a frame with `text`, the `RUBRIC_FEATURES` columns when `rubric`
-    (see `with_rubric_features`) and any `categorical` columns."""
+def make_pipeline(seed: int = CV_SEED, rubric: bool = True) -> Pipeline:
+    """The classifier for a frame with `text` and, when `rubric`, the `RUBRIC_FEATURES`
+    columns (see `with_rubric_features`)."""
     features = [("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), "text")]
     if rubric:
         features.append(("rubric", FunctionTransformer(_signed_log1p), RUBRIC_FEATURES))
-    if categorical:
-        features.append(("category", OneHotEncoder(handle_unknown="ignore"), list(categorical)))
     model = LogisticRegression(class_weight="balanced", max_iter=5000, random_state=seed)
     return Pipeline([("features", ColumnTransformer(features)), ("model", model)])
 
@@ -64,22 +62,22 @@ def grouped_folds(groups: Sequence, n_splits: int = 5, seed: int = CV_SEED) -> n
     return folds
 
 
-def cross_validate(frame: pd.DataFrame, target: str, groups: str, categorical: Sequence[str] = (),
-                   n_splits: int = 5, seed: int = CV_SEED, task: str | None = None, rubric: bool = True) -> pd.DataFrame:
-    """Out-of-fold predictions of `target` from `text` (+ rubric features when `rubric`,
-    + `categorical`), one row per input row: task, group, row (position in `frame`), fold,
+def cross_validate(frame: pd.DataFrame, target: str, groups: str, n_splits: int = 5, seed: int = CV_SEED,
+                   rubric: bool = True) -> pd.DataFrame:
+    """Out-of-fold predictions of `target` from `text` (+ rubric features when `rubric`),
+    one row per input row: task (`target`), group, row (position in `frame`), fold,
     reference, predicted."""
     folds = grouped_folds(frame[groups], n_splits, seed)
     reference = frame[target].astype(str).to_numpy()
     predicted = np.empty(len(frame), dtype=object)
-    features = frame[["text", *categorical]].reset_index(drop=True)
+    features = frame[["text"]].reset_index(drop=True)
     if rubric:
         features = with_rubric_features(features)
     for fold in range(n_splits):
         test = folds == fold
-        model = make_pipeline(seed, categorical, rubric).fit(features[~test], reference[~test])
+        model = make_pipeline(seed, rubric).fit(features[~test], reference[~test])
         predicted[test] = model.predict(features[test])
-    return pd.DataFrame({"task": task or target, "group": frame[groups].astype(str).to_numpy(),
+    return pd.DataFrame({"task": target, "group": frame[groups].astype(str).to_numpy(),
                          "row": np.arange(len(frame)), "fold": folds, "reference": reference,
                          "predicted": predicted.astype(str)}, columns=PREDICTION_COLUMNS)
 
@@ -99,15 +97,4 @@ def cross_validate_gold(gold: pd.DataFrame, n_splits: int = 5, seed: int = CV_SE
     runs = [cross_validate(targets, task, "doc", n_splits=n_splits, seed=seed, rubric=rubric) for task in GOLD_TASKS]
     out = pd.concat(runs, ignore_index=True)
     out.insert(1, "id", targets["id"].to_numpy()[out["row"]])
-    return out
-
-
-def cross_validate_osai(notes: pd.DataFrame, n_splits: int = 5, seed: int = CV_SEED, rubric: bool = True) -> pd.DataFrame:
-    """The experts' class of each rated dimension from its notes and the dimension's name,
-    grouped by `model` (a model's notes are never split between training and test): the
-    prediction columns plus `dimension`. `notes` has model, dimension, notes, class."""
-    frame = notes.rename(columns={"notes": "text"})
-    out = cross_validate(frame, "class", "model", categorical=["dimension"], n_splits=n_splits, seed=seed,
-                         task="claims", rubric=rubric)
-    out.insert(1, "dimension", frame["dimension"].astype(str).to_numpy())
     return out
