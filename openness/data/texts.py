@@ -18,9 +18,9 @@ TEXT_SOURCES = tuple(parser.id for parser in PARSERS if "documents.text" in pars
 @lru_cache(maxsize=None)
 def source_texts(source: str) -> pd.Series | None:
     """doc_id -> text of one text source, or None when its raw files are not here."""
-    parser = next((p for p in PARSERS if p.id == source), None)
-    if parser is None or source not in TEXT_SOURCES:
+    if source not in TEXT_SOURCES:
         raise KeyError(f"{source!r} is not a text source; text sources: {', '.join(TEXT_SOURCES)}")
+    parser = next(p for p in PARSERS if p.id == source)
     try:
         folder = source_dir(source)
     except FetchError:
@@ -28,17 +28,3 @@ def source_texts(source: str) -> pd.Series | None:
     documents = parser.frames(folder)["documents"]
     return pd.Series(documents["text"].to_numpy(), index=pd.Index(documents["doc_id"], name="doc_id"), dtype=object)
 
-
-def available(source: str) -> bool:
-    """Are the raw files of `source` here (without parsing them)?"""
-    try:
-        source_dir(source)
-    except FetchError:
-        return False
-    return True
-
-
-def document_texts(sources: tuple[str, ...] = TEXT_SOURCES) -> pd.Series:
-    """doc_id -> text for the documents of every source in `sources` that is here."""
-    found = [texts for texts in map(source_texts, sources) if texts is not None]
-    return pd.concat(found) if found else pd.Series(dtype=object, index=pd.Index([], name="doc_id"))
