@@ -261,7 +261,3 @@ def _candidates(text: str, first: int, last: int) -> Iterable[re.Match[str]]:
             covered = m.end()
     return kept
 
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """sentence_spans(text) as a list of (start, end) tuples."""
-    return [(start, end) for start, end in sentence_spans(text).tolist()]
