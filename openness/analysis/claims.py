@@ -23,7 +23,7 @@ import pandas as pd
 
 from openness.core.corpus import Corpus
 from openness.core.labs import LabRegistry, default_registry, find_mentions, load_labs
-from openness.core.matcher import Matcher, Pattern, leftmost_longest, phrase_to_regex
+from openness.core.matcher import Matcher, leftmost_longest, phrase_to_regex
 from openness.core.rubric import CLAIM_FIELDS, ClaimCue, Rubric, load_rubric
 from openness.core.text import sentence_spans
 

@@ -22,7 +22,6 @@ from openness.vocab import STANCES, THEMES
 GOLD_COLUMNS = ["id", "source", "doc", "text", *THEMES, "stance", "labs"]
 CORRECTION_COLUMNS = ["id", "source", "doc", "start", "end", *THEMES, "stance", "labs", "wrong",
                       "hit_start", "hit_end", "cue"]
-WRONG = ("theme", "stance", "lab")
 
 
 class Corrections:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from openness.core.labs import LabRegistry, default_registry, find_labs, per_lab
+from openness.core.labs import default_registry, find_labs, per_lab
 from openness.vocab import LEVELS
 
 LEVEL_SCORE = dict(zip(LEVELS, (1.0, 0.5, 0.0)))
@@ -76,11 +76,10 @@ def _osai(rated: pd.DataFrame, dimensions: set[str]) -> dict:
     }
 
 
-def gap_table(claims: pd.DataFrame, ratings: pd.DataFrame, fmti_totals: pd.DataFrame,
-              labs_reference: LabRegistry | None = None) -> pd.DataFrame:
+def gap_table(claims: pd.DataFrame, ratings: pd.DataFrame, fmti_totals: pd.DataFrame) -> pd.DataFrame:
     """Per lab, and per lab x model named in coverage: what coverage claims against what
     the indices rate (columns GAP_COLUMNS; see the module docstring)."""
-    registry = labs_reference or default_registry()
+    registry = default_registry()
     claims = per_lab(claims[claims["level"].isin(list(LEVEL_SCORE))], "labs")
     rated = per_lab(ratings[ratings["class"].isin(list(LEVEL_SCORE))])
     latest = per_lab(fmti_totals).sort_values(["lab", "edition"]).groupby("lab").tail(1).set_index("lab")

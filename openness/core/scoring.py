@@ -224,7 +224,7 @@ class Scorer:
         is_cue, is_lab = pattern < self.n_cues, (pattern >= self.n_cues) & (pattern < self.n_cues + self.n_labs)
         first_context = self.n_cues + self.n_labs + self.n_negator_phrases
         is_neg = (pattern >= self.n_cues + self.n_labs) & (pattern < first_context)
-        lab = self._in_context(_resolve(pattern, start, end, is_lab), pattern, start, doc_start, texts)
+        lab = self._in_context(_resolve(start, end, is_lab), pattern, start, doc_start, texts)
         words_before = np.searchsorted(word_start, sent_span)  # at each sentence start and end
         sent_words = words_before[:, 1] - words_before[:, 0]
         lab_sent = _sentence_of(sent_span, start[lab])
@@ -409,7 +409,7 @@ def _storable_ids(values: pd.Series) -> list[str]:
     return ids
 
 
-def _resolve(pattern, start, end, mask) -> np.ndarray:
+def _resolve(start, end, mask) -> np.ndarray:
     """Indices (into the hit arrays) of the hits of one layer that win leftmost-longest."""
     layer = np.flatnonzero(mask)
     return layer[leftmost_longest(start[layer], end[layer])]
