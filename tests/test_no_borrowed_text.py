@@ -60,7 +60,10 @@ def source_texts(mirror: Path, parsers: tuple[SourceParser, ...] = PARSERS, regi
     for parser in parsers:
         source = sources[parser.id]
         folder = paths.ROOT / source.home if source.home is not None else source.in_mirror(mirror)
-        texts += parser.text_values(parser.frames(folder))
+        frames = parser.frames(folder)
+        for spec in parser.texts:  # "frame.column"; empty cells left out
+            frame, column = spec.split(".", 1)
+            texts += [v for v in frames[frame][column].tolist() if isinstance(v, str) and v]
     return texts
 
 

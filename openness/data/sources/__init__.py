@@ -67,11 +67,3 @@ class SourceParser:
     records: tuple[str, str]
     tables: Callable[[Frames], dict[str, pd.DataFrame]] = no_tables
     texts: tuple[str, ...] = ()
-
-    def text_values(self, frames: Frames) -> list[str]:
-        """Every piece of the source's own writing in `frames` (empty cells left out)."""
-        values = []
-        for spec in self.texts:
-            frame, column = spec.split(".", 1)
-            values += [v for v in frames[frame][column].tolist() if isinstance(v, str) and v]
-        return values
