@@ -49,8 +49,10 @@ import re
 
 import numpy as np
 
+from openness.core.text import INVISIBLE
+
 # Invisible characters of PDF conversions (bidi marks around every line): removed before looking.
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\ufeff]+")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]+")
 _SEP = "\x00"  # before each sentence laid end to end; no pattern matches across it
 # Each pattern starts with a literal or a small set of characters, which the regex engine
 # skips to fast (a leading \b would make it try every position).

@@ -54,7 +54,7 @@ _OPENERS = "\"'“‘«([¡¿"
 _CONTINUING = ".,;:!?)]}…%”’»"  # cannot start a sentence
 # Zero-width and bidi control characters (PDF converters wrap lines in U+202D ... U+202C):
 # not whitespace, so they stay inside spans, but they are looked through like quotes.
-_INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\ufeff"
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\ufeff"
 
 _TITLE, _BEFORE_NUMBER, _OFTEN_FINAL = "title", "before number", "often final"
 _ABBREVIATIONS = {
@@ -104,10 +104,10 @@ def _plain_word() -> str:
 # spaces and a capital, and group `paragraph` a gap holding a blank line: both split
 # without further checks.
 _PLAIN_WORD = _plain_word()
-_SKIPPED = _OPENERS + _INVISIBLE
+_SKIPPED = _OPENERS + INVISIBLE
 _AFTER_MARK = (
     rf"(?:{_PLAIN_WORD}(?P<split>[^\S\n]++)(?=[A-Z])|(?P<plain>{_PLAIN_WORD})?"
-    rf"(?P<mark>[.!?…]*[{re.escape(_CLOSERS + _INVISIBLE)}]*)(?P<note>\d{{1,3}})?"
+    rf"(?P<mark>[.!?…]*[{re.escape(_CLOSERS + INVISIBLE)}]*)(?P<note>\d{{1,3}})?"
     r"(?:(?P<space>[^\S\n]++(?![a-z\n]))|(?P<paragraph>[^\S\n]*+\n[^\S\n]*+\n\s*+)"
     r"|(?P<wrap>[^\S\n]*+\n\s*+)))"
 )
@@ -119,7 +119,7 @@ _LINE_BREAK = re.compile(
 _CANDIDATES = {mark: re.compile(re.escape(mark) + _AFTER_MARK) for mark in ".!?…"}
 _OTHER_CANDIDATES = [(mark, _CANDIDATES[mark]) for mark in "!?…"] + [("\n", _LINE_BREAK)]
 _LINE_MARKER = re.compile(
-    rf"[{_INVISIBLE}]*(?:#{{1,6}}[ \t]|[-*o]\s|[•●○■▪◦§\uf0a7\uf0b7]|\d{{1,3}}[.)]\s"
+    rf"[{INVISIBLE}]*(?:#{{1,6}}[ \t]|[-*o]\s|[•●○■▪◦§\uf0a7\uf0b7]|\d{{1,3}}[.)]\s"
     r"|[IVX]{1,5}\.\s)"
 )
 _HEADING = re.compile(r"#{1,6}[ \t]")
@@ -226,14 +226,14 @@ def sentence_bounds(text: str) -> list[int]:
             line_start = text.rfind("\n", 0, gap_start) + 1
             line = text[line_start:gap_start].lstrip()
             number_start = gap_start - len(line)
-            line = line.strip(_INVISIBLE)
+            line = line.strip(INVISIBLE)
             line_end = text.find("\n", after)
             next_line = text[after:line_end if line_end >= 0 else last]
             if line.isdigit():  # a page number goes with the text before it
                 split = bounds[-1] == number_start
             else:
                 split = bool(_HEADING.match(line)) or (
-                    not next_line.strip().strip(_INVISIBLE).isdigit()  # see rule 3
+                    not next_line.strip().strip(INVISIBLE).isdigit()  # see rule 3
                     and _can_start_sentence(text, after)
                     and _title_like(line, next_line)
                 )
