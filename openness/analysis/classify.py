@@ -28,6 +28,12 @@ GOLD_TASKS = (*THEMES, "stance")
 PREDICTION_COLUMNS = ["task", "group", "row", "fold", "reference", "predicted"]
 
 
+def presence(mask) -> np.ndarray:
+    """A theme's class per row ("present" where `mask` is true, else "absent"), as references
+    and predictions of the validation tables name it."""
+    return np.asarray(THEME_LABELS, dtype=object)[np.asarray(mask, dtype=int)]
+
+
 def with_rubric_features(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` plus the rubric's view of its `text`: cue hits per theme and signed stance
     sums per theme (`RUBRIC_FEATURES`). Scored once per frame; no fitting, so no leakage."""
@@ -86,7 +92,7 @@ def gold_targets(gold: pd.DataFrame) -> pd.DataFrame:
     """The gold sentences with each theme as absent/present and stance as coded."""
     out = gold[["id", "doc", "text", "stance"]].copy()
     for theme in THEMES:
-        out[theme] = np.asarray(THEME_LABELS, dtype=object)[(gold[theme].astype(int) > 0).to_numpy().astype(int)]
+        out[theme] = presence(gold[theme].astype(int) > 0)
     return out
 
 

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from openness.analysis.agreement import agreement, micro_agreement
+from openness.analysis.classify import THEME_LABELS, presence
 from openness.core.scoring import score_rows
 from openness.core.stance_model import StanceModel, with_model_stance
 from openness.vocab import CODEBOOK_LABS, N_BOOT, SEED, STANCES, THEMES
@@ -49,7 +50,6 @@ OTHER_LAB = "other"  # a developer outside the codebook's list: coded, but not s
 SHEET_COLUMNS = ["item", "doc_id", "sentence", "start", "end", "drawn", *CODES]
 REQUIRED_COLUMNS = [column for column in SHEET_COLUMNS if column != "sentence"]  # sheets drawn before had none
 LEANING, CUE_HIT, RANDOM = "lab or keyword", "cue hit", "random"
-PRESENCE = ("absent", "present")
 FIGURE_COLUMNS = ["task", "method", "metric", "estimate", "lo", "hi", "n", "positives"]
 
 
@@ -164,10 +164,6 @@ def _lab_set(cell) -> set[str]:
     return {lab for lab in str(cell).split(";") if lab}
 
 
-def _presence(values) -> np.ndarray:
-    return np.asarray(PRESENCE, dtype=object)[(np.asarray(values).astype(int) > 0).astype(int)]
-
-
 def predictions(coded: pd.DataFrame, model: StanceModel | None = None) -> pd.DataFrame:
     """The scorer's codes of every coded sentence (`coded`: item and text), each scored as one
     document with the defaults of `openness score --unit document`: themes 0/1, `stance` from
@@ -193,7 +189,8 @@ def figures(coded: pd.DataFrame, predicted: pd.DataFrame, n_boot: int = N_BOOT, 
     pages, n = coded["doc_id"].to_numpy(), len(coded)
     rows = []
     for theme in THEMES:
-        table = agreement(_presence(coded[theme]), _presence(predicted[theme]), PRESENCE, n_boot, seed, pages)
+        table = agreement(presence(coded[theme].astype(int) > 0), presence(predicted[theme].astype(int) > 0),
+                          THEME_LABELS, n_boot, seed, pages)
         present = table[table["class"] == "present"].set_index("metric")
         positives = int((coded[theme].astype(int) > 0).sum())
         rows += [(theme, "rubric", metric, *present.loc[metric, ["estimate", "lo", "hi"]], n, positives)

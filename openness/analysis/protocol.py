@@ -69,7 +69,7 @@ import pandas as pd
 from sklearn.metrics import f1_score
 
 from openness.analysis.agreement import agreement, micro_agreement
-from openness.analysis.classify import THEME_LABELS as PRESENCE, grouped_folds
+from openness.analysis.classify import THEME_LABELS as PRESENCE, grouped_folds, presence
 from openness.core.scoring import score_rows
 from openness.core.stance_model import READS, StanceModel, fit, with_model_stance
 from openness.vocab import CODEBOOK_LABS, CV_SEED as SEED, N_BOOT, STANCES, THEMES
@@ -116,7 +116,7 @@ class Fit:
 def references(gold: pd.DataFrame, task: str) -> np.ndarray:
     if task == "stance":
         return gold["stance"].to_numpy(dtype=object)
-    return np.asarray(PRESENCE, dtype=object)[(gold[task].astype(int) > 0).to_numpy().astype(int)]
+    return presence(gold[task].astype(int) > 0)
 
 
 def _scored(gold: pd.DataFrame):
@@ -127,7 +127,7 @@ def rubric_predictions(gold: pd.DataFrame, task: str) -> np.ndarray:
     documents = _scored(gold).documents
     if task == "stance":
         return documents["stance"].to_numpy(dtype=object)
-    return np.asarray(PRESENCE, dtype=object)[(documents[task] > 0).to_numpy().astype(int)]
+    return presence(documents[task] > 0)
 
 
 def model_predictions(model: StanceModel, gold: pd.DataFrame, task: str) -> np.ndarray:

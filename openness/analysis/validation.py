@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from openness.analysis.agreement import OVERALL, agreement, confusion, micro_agreement
-from openness.analysis.classify import THEME_LABELS, cross_validate, cross_validate_gold, gold_targets
+from openness.analysis.classify import THEME_LABELS, cross_validate, cross_validate_gold, gold_targets, presence
 from openness.core.scoring import score_rows
 from openness.vocab import CODEBOOK_LABS, LEVELS, N_BOOT, SEED, STANCES, THEMES
 
@@ -93,10 +93,6 @@ class IssueMap:
         return {theme: THEME_LABELS[theme in found] for theme in THEMES}
 
 
-def _present(mask) -> np.ndarray:
-    return np.asarray(THEME_LABELS, dtype=object)[np.asarray(mask, dtype=int)]
-
-
 def _both(rows: list[pd.DataFrame], confusions: list[pd.DataFrame], method: str, task: str, reference, predicted,
           labels, n_boot: int, seed: int, groups) -> None:
     rows.append(agreement(reference, predicted, labels, n_boot, seed, groups, task).assign(method=method))
@@ -111,7 +107,7 @@ def gold_tables(gold: pd.DataFrame, n_boot: int = N_BOOT, seed: int = SEED) -> t
     rows, confusions = [], []
     for task in (*THEMES, "stance"):
         labels = STANCES if task == "stance" else THEME_LABELS
-        predictions = {RUBRIC: rubric["stance"] if task == "stance" else _present(rubric[task] > 0)}
+        predictions = {RUBRIC: rubric["stance"] if task == "stance" else presence(rubric[task] > 0)}
         predictions |= {method: cv.loc[cv["task"] == task].sort_values("row")["predicted"] for method, cv in runs.items()}
         for method, predicted in predictions.items():
             _both(rows, confusions, method, f"gold:{task}", targets[task], predicted, labels, n_boot, seed, gold["doc"])
@@ -193,7 +189,7 @@ def aiaaic_tables(incidents: pd.DataFrame, mapping: IssueMap, n_boot: int = N_BO
     rubric = score_rows(coded[["doc_id", "text"]]).documents
     rows, confusions, found = [], [], {}
     for theme in THEMES:
-        predictions = {RUBRIC: _present(rubric[theme] > 0)}
+        predictions = {RUBRIC: presence(rubric[theme] > 0)}
         predictions |= {method: cross_validate(coded, theme, "doc_id", rubric=features)["predicted"]
                         for method, features in CLASSIFIERS.items()}
         for method, predicted in predictions.items():
