@@ -246,7 +246,8 @@ def test_explorer_prints_what_it_holds_its_filters_and_where_it_exports(tables, 
     assert explorer._repr_mimebundle_()["text/plain"] == (  # what an executed notebook keeps: one fixed line
         "openness explorer of 7 sentences (run the notebook in JupyterLab to use it)")
     for told in ("scores.explore()", "project()", "print(explorer)", "explore.csv", "corrections.csv",
-                 "build/explore/", "explore-exports/", "no text"):
+                 "build/explore/", "explore-exports/", "no text", 'explorer.lab.value = ("group", "closed")',
+                 "explorer.list.value = explorer.list.options[0][1]", "explorer.export_view.click()"):
         assert told in " ".join(Explorer.__doc__.split()), told
 
 

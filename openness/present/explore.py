@@ -82,6 +82,13 @@ class Explorer:
     words), `matches` (the first LIST_LIMIT matching sentences) and `selection` follow them,
     and `filters()` reads them. Pick a sentence to read it with its hits highlighted.
 
+    Without a browser (a script, a notebook run headless) each control is an attribute whose
+    `.value` does what a click does: `explorer.theme.value = "safety"`, `explorer.lab.value =
+    ("group", "closed")` (or `("lab", "meta")`), `explorer.by.value = "lab"`; then read
+    `explorer.counts` and `explorer.matches`, pick a sentence with `explorer.list.value =
+    explorer.list.options[0][1]` and read `explorer.detail.value` (HTML), and press a button
+    with `explorer.export_view.click()` or `explorer.export_marks.click()`.
+
     Exports go to `exports` (default `default_exports()`: the repository's build/explore/ when
     run from the repository's root or notebooks/ folder, else explore-exports/ in the working
     directory), each replacing the previous one of its name:
