@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
@@ -15,7 +17,7 @@ from openness.analysis import validation
 from openness.analysis.corrections import CORRECTION_COLUMNS, GOLD_COLUMNS, Corrections, read_corrections
 from openness.analysis.selection import ALL, Filters, Tables, count_table, matching_sentences, select, sentence_records
 from openness.present import charts
-from openness.present.explore import Explorer, default_exports, explore, export_view
+from openness.present.explore import Explorer, default_exports, explore, export_view, view_chart
 
 # Three documents: d1 and d2 of source "a" (dated), d3 of source "b" (undated).
 DOCUMENTS = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "source": ["a", "a", "b"],
@@ -244,7 +246,8 @@ def test_explorer_prints_what_it_holds_its_filters_and_where_it_exports(tables, 
     assert explorer._repr_mimebundle_()["text/plain"] == (  # what an executed notebook keeps: one fixed line
         "openness explorer of 7 sentences (run the notebook in JupyterLab to use it)")
     for told in ("scores.explore()", "project()", "print(explorer)", "explore.csv", "corrections.csv",
-                 "build/explore/", "explore-exports/", "no text"):
+                 "build/explore/", "explore-exports/", "no text", 'explorer.lab.value = ("group", "closed")',
+                 "explorer.list.value = explorer.list.options[0][1]", "explorer.export_view.click()"):
         assert told in " ".join(Explorer.__doc__.split()), told
 
 
@@ -274,7 +277,29 @@ def test_export_view_writes_the_table_and_the_chart(tables, tmp_path):
     written = export_view(table, "group", selection.filters.describe(), tmp_path)
     assert sorted(p.name for p in written) == ["explore.csv", "explore.pdf", "explore.png", "explore.svg"]
     assert pd.read_csv(tmp_path / "explore.csv")["matching"].tolist() == [3, 0, 0, 2]
-    assert charts.read_manifest(tmp_path)[0]["caption"].startswith("Share of sentences matching theme=transparency")
+    caption = charts.read_manifest(tmp_path)[0]["caption"]
+    assert caption.startswith("Share of sentences matching theme=transparency")
+    assert caption.endswith("a sentence counts once for each group it names, so a group named beside the one "
+                            "chosen has a bar of its own.")
+
+
+def test_a_chart_titled_with_many_filters_keeps_its_title_and_bars_on_the_picture(tables):
+    """Every filter set goes into the title: on one line five of them ran off a 5-inch chart,
+    and the layout squeezed the bars to a sliver to make room."""
+    described = Filters(group="closed", theme="transparency", criterion="T1", cue="T1.released_the_weights",
+                        negated=False).describe()
+    table = count_table(tables, select(tables, Filters(theme="transparency")), n_boot=100)
+    fig = view_chart(table, "group", described)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "constrained_layout not applied because axes sizes collapsed"
+            fig.canvas.draw()
+        ax, drawn, picture = fig.axes[0], fig.get_tightbbox(), fig.bbox_inches  # inches
+        assert picture.x0 <= drawn.x0 and drawn.x1 <= picture.x1 and drawn.y1 <= picture.y1
+        assert ax.get_position().width > 0.6  # of the figure's width
+        assert " ".join(ax.get_title(loc="left").split()) == f"Sentences matching: {described}"
+    finally:
+        plt.close(fig)
 
 
 def test_group_shares_are_the_stats_module_theme_shares(tables):

@@ -100,3 +100,25 @@ def test_the_smallest_rubric_loads_and_scores_as_the_readme_says(tmp_path):
     evidence = score(pd.DataFrame({"doc_id": ["a", "b", "c"], "text": texts}), rubric=rubric).evidence
     assert evidence[["doc_id", "cue", "stance", "negated"]].values.tolist() == [
         ["a", "S1.threat*", 0, True], ["c", "S1.bad_actor*", -1, False]]
+
+
+def test_the_words_behind_an_evidence_row_are_the_slice_the_readme_shows(tmp_path, monkeypatch, capsys):
+    """`openness score --evidence` writes offsets, no text; the README's block reads the file as
+    the command did and slices it. A Windows-1252 byte before the hit (one byte, one character)
+    checks that the offsets count characters of the decoded text."""
+    from openness.cli import main
+
+    rows = pd.DataFrame({"url": ["https://example.org/a", "https://example.org/b"],
+                         "body": ["A caf\u00e9 owner said nothing of models.",
+                                  "Le caf\u00e9 reopened. Meta released the weights of its model on Tuesday."]})
+    (tmp_path / "articles.csv").write_bytes(rows.to_csv(index=False).encode("cp1252"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["score", "articles.csv", "--text-column", "body", "--id-column", "url", "--evidence", "hits.csv",
+                 "-o", "scores.csv", "--quiet"]) == 0
+    code = python_block('hit = pd.read_csv("hits.csv"')
+    namespace = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    hit, text = namespace["hit"], namespace["text"]
+    assert (hit.doc_id, hit.cue) == ("https://example.org/b", "T1.released_the_weights")
+    assert text[hit.doc_id][hit.start:hit.end] == "released the weights"
+    assert "[released the weights]{T1.released_the_weights" in capsys.readouterr().out  # the explain() line

@@ -262,13 +262,14 @@ def _correct(rates: np.ndarray, replicate_rates: np.ndarray, shares: np.ndarray,
                      f"< {min_separation} on the gold sentences")
     elif _off_simplex(rates, estimate, shares):
         fits = "no correction: the gold error rates do not fit" if 100 * off > 100 - tail else "on the simplex's edge"
-        notes.append(f"{fits}: no class mix gives these predicted shares under them (in {off:.0%} of the "
-                     "replicates too); a class is predicted less often than false hits alone would give")
+        notes.append(f"{fits}: no class mix gives these predicted shares under them (nor in {off:.0%} of the "
+                     f"{int(solved.sum()):,} replicates that could be solved); a class is predicted less often "
+                     "than false hits alone would give")
         if fits.startswith("no correction"):
             estimate = nan
     if degenerate:
         too_many = " (too many for an interval)" if 100 * degenerate / n_boot > tail else ""
-        notes.append(f"{degenerate} of {n_boot} replicates had no correction{too_many}")
+        notes.append(f"{degenerate:,} of {n_boot:,} replicates had no correction{too_many}")
     if np.isnan(estimate).any() or 100 * degenerate / n_boot > tail:
         return estimate, nan, nan, "; ".join(notes)
     lo, hi = np.percentile(replicates[solved], [tail, 100 - tail], axis=0)

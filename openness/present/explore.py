@@ -18,12 +18,14 @@ reader picks one, so an executed notebook stores none, and the explorer's plain-
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
 
 from openness import paths
 from openness.analysis.corrections import Corrections
@@ -41,6 +43,8 @@ LIST_LIMIT = 200  # sentences listed at once; the count table counts them all
 EXPLORER_N_BOOT = 500
 EXPORTS = paths.ROOT / "build" / "explore"  # exports when run from the repository (git-ignored)
 LOCAL_EXPORTS = "explore-exports"  # exports when run anywhere else, in the working directory
+# Characters of the house title (13 pt bold) per inch of figure width, less the axis labels' margin
+TITLE_CHARACTERS_PER_INCH = 7
 
 TextLookup = Callable[[str, str], "str | None"]  # (doc_id, source) -> the document's text, or None
 
@@ -77,6 +81,13 @@ class Explorer:
     sentences and their share with a 95% interval clustered by document, hits per 1,000
     words), `matches` (the first LIST_LIMIT matching sentences) and `selection` follow them,
     and `filters()` reads them. Pick a sentence to read it with its hits highlighted.
+
+    Without a browser (a script, a notebook run headless) each control is an attribute whose
+    `.value` does what a click does: `explorer.theme.value = "safety"`, `explorer.lab.value =
+    ("group", "closed")` (or `("lab", "meta")`), `explorer.by.value = "lab"`; then read
+    `explorer.counts` and `explorer.matches`, pick a sentence with `explorer.list.value =
+    explorer.list.options[0][1]` and read `explorer.detail.value` (HTML), and press a button
+    with `explorer.export_view.click()` or `explorer.export_marks.click()`.
 
     Exports go to `exports` (default `default_exports()`: the repository's build/explore/ when
     run from the repository's root or notebooks/ folder, else explore-exports/ in the working
@@ -289,20 +300,32 @@ def export_view(counts: pd.DataFrame, by: str, described: str, folder: str | Pat
     interval) as png/svg/pdf through `charts.save`, into `folder`."""
     folder = Path(folder)
     written = [write_csv(counts, folder / f"{name}.csv")]
-    rows = counts.dropna(subset=["share"]).assign(selection="matching")
-    if rows.empty:
+    fig = view_chart(counts, by, described)
+    if fig is None:
         return written
-    fig = charts.grouped_bars(rows.assign(share=rows["share"] * 100, lo=rows["lo"] * 100, hi=rows["hi"] * 100),
-                              x=by, y="share", group="selection", lo="lo", hi="hi",
-                              title=f"Sentences matching: {described}", xlabel=by, ylabel="% of sentences",
-                              figsize=(max(5.0, 0.6 * len(rows) + 2), 4.0))
     try:
         written += charts.save(fig, name, folder=folder,
                                caption=f"Share of sentences matching {described}, per {by}, with 95% intervals "
-                                       "clustered by document.")
+                                       f"clustered by document; a sentence counts once for each {by} it names, "
+                                       f"so a {by} named beside the one chosen has a bar of its own.")
     finally:
         plt.close(fig)
     return written
+
+
+def view_chart(counts: pd.DataFrame, by: str, described: str) -> Figure | None:
+    """The chart of a count table: share matching per lab or group, with the interval (None
+    when no row has a share). The title, which names every filter set, is wrapped to the
+    figure's width: on one line a few filters pushed it off the picture, and the layout
+    shrank the bars to a sliver to make room for it."""
+    rows = counts.dropna(subset=["share"]).assign(selection="matching")
+    if rows.empty:
+        return None
+    width = max(5.0, 0.6 * len(rows) + 2)
+    title = textwrap.fill(f"Sentences matching: {described}", width=int(TITLE_CHARACTERS_PER_INCH * width))
+    return charts.grouped_bars(rows.assign(share=rows["share"] * 100, lo=rows["lo"] * 100, hi=rows["hi"] * 100),
+                               x=by, y="share", group="selection", lo="lo", hi="hi", title=title, xlabel=by,
+                               ylabel="% of sentences", figsize=(width, 4.0 + 0.25 * title.count("\n")))
 
 
 def explore(scores, documents: pd.DataFrame | None = None, labs: pd.DataFrame | None = None, **options) -> Explorer:
