@@ -276,11 +276,16 @@ class StanceModel:
                    bool(body["cues"]), body.get("reads", READS[0]), body["trained_on_sha256"], int(body["n_train"]),
                    body.get("frame", ""), tuple(Pattern(regex, case) for regex, case in body.get("frame_words", [])))
 
-    def explain(self, text: str) -> "StanceExplanation":
+    def explain(self, text: str, unit: pd.DataFrame | None = None, hits: pd.DataFrame | None = None) -> "StanceExplanation":
         """The decision on one sentence and the features behind it: value x coefficient of
-        the chosen class, minus the mean over the other classes (what tipped it)."""
-        scored = _scored([text])
-        cue_table = scored.documents
+        the chosen class, minus the mean over the other classes (what tipped it). `unit` and
+        `hits` are the sentence's row and cue hits as a scorer found them (`Scores.explain`
+        passes them, so that the rubric the scores came from is the one read); without them
+        the text is scored with the shipped rubric."""
+        if unit is None:
+            scored = _scored([text])
+            unit, hits = scored.documents, scored.evidence
+        cue_table = unit
         row = self.features([text], cue_table if self.cues else None)
         decision = np.asarray(row @ self.coef.T).ravel() + self.intercept
         chosen = int(decision.argmax())
@@ -295,7 +300,7 @@ class StanceModel:
         if decided_by == "model" and not self.framed([text])[0]:
             decided_by = "no frame"  # the model reads it, but gives no side outside its frame
         stance = {"rubric": STANCES[side + 1], "model": self.classes[chosen]}.get(decided_by, "neutral")
-        cues = scored.evidence[["cue", "theme", "stance", "negated"]].reset_index(drop=True)
+        cues = hits[["cue", "theme", "stance", "negated"]].reset_index(drop=True)
         return StanceExplanation(text, stance, decided_by, self.classes[chosen],
                                  dict(zip(self.classes, decision.round(4).tolist())), table, cues)
 
@@ -413,7 +418,30 @@ def with_model_stance(scores: Scores, model: StanceModel | None = None) -> Score
     sign = (stance == "pro_open").astype(np.int64) - (stance == "pro_closed").astype(np.int64)
     per_doc = np.bincount(doc_of, weights=sign, minlength=len(documents)).astype(np.int64)
     documents = documents.assign(stance=_strings(documents, np.asarray(STANCES, dtype=object)[np.sign(per_doc) + 1]))
-    return replace(scores, documents=documents, sentences=sentences.assign(stance=_strings(sentences, stance)))
+    return replace(scores, documents=documents, sentences=sentences.assign(stance=_strings(sentences, stance)),
+                   stance_model=model)
+
+
+def stance_notes(scores: Scores, doc_id: str) -> tuple[str, ...]:
+    """Why each sentence of one document that takes a side took it, for `Scores.explain` of
+    scores from `with_model_stance`: the rubric's cues where their stances sum to a side, else
+    the words and cues that pushed the model toward it (strongest first)."""
+    sentences = scores.sentences[scores.sentences["doc_id"] == doc_id]
+    sided = sentences[sentences["stance"] != "neutral"]
+    evidence = scores.evidence[scores.evidence["doc_id"] == doc_id]
+    counts = sided["stance"].value_counts()
+    notes = [f"stance by sentence: {counts.get('pro_open', 0)} pro_open, {counts.get('pro_closed', 0)} pro_closed "
+             "(the document's stance is the sign of their difference)"]
+    for number, start, end, stance in sided[["sentence", "start", "end", "stance"]].itertuples(index=False):
+        why = scores.stance_model.explain(scores.texts[doc_id][start:end], sided[sided["sentence"] == number],
+                                          evidence[evidence["sentence"] == number])
+        if why.decided_by == "rubric":
+            reasons = "the rubric's cues " + ", ".join(f"{r.cue} {r.stance:+d}" for r in why.cues.itertuples() if r.stance)
+        else:
+            pushes = why.pushes[why.pushes["push"] > 0].head(5)
+            reasons = "the stance model, pushed by " + ", ".join(f"{r.feature} {r.push:+.2f}" for r in pushes.itertuples())
+        notes.append(f"  sentence {number} (characters {start}-{end}): {stance}, by {reasons}")
+    return tuple(notes)
 
 
 def _strings(table: pd.DataFrame, values: np.ndarray) -> pd.Series:
