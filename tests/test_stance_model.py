@@ -162,7 +162,7 @@ def test_scores_explain_says_why_each_sentence_took_its_side(fixture_gold, fixtu
                         "(the document's stance is the sign of their difference)")
     assert len(notes) == 1 + len(sided)
     for note, (row, why) in zip(notes[1:], sided):
-        assert note.startswith(f"  sentence {row.sentence} (characters {row.start}-{row.end}): {row.stance}, by ")
+        assert note.startswith(f"  sentence {row.sentence} (characters {row.start}-{row.end}): {row.stance}, decided by ")
         if why.decided_by == "rubric":
             assert all(f"{cue} " in note for cue, side in zip(why.cues["cue"], why.cues["stance"]) if side)
         else:

@@ -81,7 +81,8 @@ class Scores:
     rubric: Rubric
     texts: pd.Series = field(repr=False)  # doc_id -> text, for `explain`
     rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["location", "doc_id", "reason"], dtype=str))
-    # the model that decided `stance` (set by `with_model_stance`), so that `explain` can say why
+    # the `stance_model.StanceModel` that decided `stance` (set by `with_model_stance`), so that
+    # `explain` can say why; typed loosely, since that module imports this one
     stance_model: object = field(default=None, repr=False)
 
     def __repr__(self) -> str:  # the tables are a print() away; a notebook cell ending on `scores` shows the sizes
@@ -96,11 +97,7 @@ class Scores:
         words and cues that pushed the model."""
         if doc_id not in self.texts.index:
             raise KeyError(f"no document with doc_id {doc_id!r}{self._why_not(doc_id)}")
-        notes = ()
-        if self.stance_model is not None:
-            from .stance_model import stance_notes  # the model's module reads Scores: imported on use
-
-            notes = stance_notes(self, doc_id)
+        notes = () if self.stance_model is None else self.stance_model.document_notes(self, doc_id)
         return Explanation(
             doc_id,
             self.texts[doc_id],

@@ -304,6 +304,36 @@ class StanceModel:
         return StanceExplanation(text, stance, decided_by, self.classes[chosen],
                                  dict(zip(self.classes, decision.round(4).tolist())), table, cues)
 
+    def document_notes(self, scores: Scores, doc_id: str) -> tuple[str, ...]:
+        """Why each sentence of one document that takes a side took it (`sentence_reason`),
+        for `Scores.explain` of scores this model gave their stance (`with_model_stance`)."""
+        sentences = scores.sentences[scores.sentences["doc_id"] == doc_id]
+        sided = sentences[sentences["stance"] != "neutral"]
+        counts = sided["stance"].value_counts()
+        notes = [f"stance by sentence: {counts.get('pro_open', 0)} pro_open, {counts.get('pro_closed', 0)} pro_closed "
+                 "(the document's stance is the sign of their difference)"]
+        notes += [f"  sentence {number} (characters {start}-{end}): {stance}, {self.sentence_reason(scores, doc_id, number)}"
+                  for number, start, end, stance in sided[["sentence", "start", "end", "stance"]].itertuples(index=False)]
+        return tuple(notes)
+
+    def sentence_reason(self, scores: Scores, doc_id: str, number: int) -> str:
+        """What decided the stance of sentence `number` of `doc_id`, in scores this model gave
+        their stance: the rubric's cues where their stances sum to a side, else the words and
+        cues that pushed the model (strongest first), else why the model gave no side."""
+        sentences, evidence = scores.sentences, scores.evidence
+        unit = sentences[(sentences["doc_id"] == doc_id) & (sentences["sentence"] == number)]
+        hits = evidence[(evidence["doc_id"] == doc_id) & (evidence["sentence"] == number)]
+        start, end = unit[["start", "end"]].iloc[0]
+        why = self.explain(scores.texts[doc_id][start:end], unit, hits)
+        if why.decided_by == "rubric":
+            return "decided by the rubric's cues " + ", ".join(f"{r.cue} {r.stance:+d}" for r in why.cues.itertuples() if r.stance)
+        if why.decided_by == "model":
+            pushes = why.pushes[why.pushes["push"] > 0].head(5)
+            return "decided by the stance model, pushed by " + ", ".join(f"{r.feature} {r.push:+.2f}" for r in pushes.itertuples())
+        if why.decided_by == "no frame":
+            return "no word of open or closed release, to which the stance model gives no side"
+        return "no cue hit, so the stance model does not read it"
+
 
 @dataclass(frozen=True)
 class StanceExplanation:
@@ -421,27 +451,6 @@ def with_model_stance(scores: Scores, model: StanceModel | None = None) -> Score
     return replace(scores, documents=documents, sentences=sentences.assign(stance=_strings(sentences, stance)),
                    stance_model=model)
 
-
-def stance_notes(scores: Scores, doc_id: str) -> tuple[str, ...]:
-    """Why each sentence of one document that takes a side took it, for `Scores.explain` of
-    scores from `with_model_stance`: the rubric's cues where their stances sum to a side, else
-    the words and cues that pushed the model toward it (strongest first)."""
-    sentences = scores.sentences[scores.sentences["doc_id"] == doc_id]
-    sided = sentences[sentences["stance"] != "neutral"]
-    evidence = scores.evidence[scores.evidence["doc_id"] == doc_id]
-    counts = sided["stance"].value_counts()
-    notes = [f"stance by sentence: {counts.get('pro_open', 0)} pro_open, {counts.get('pro_closed', 0)} pro_closed "
-             "(the document's stance is the sign of their difference)"]
-    for number, start, end, stance in sided[["sentence", "start", "end", "stance"]].itertuples(index=False):
-        why = scores.stance_model.explain(scores.texts[doc_id][start:end], sided[sided["sentence"] == number],
-                                          evidence[evidence["sentence"] == number])
-        if why.decided_by == "rubric":
-            reasons = "the rubric's cues " + ", ".join(f"{r.cue} {r.stance:+d}" for r in why.cues.itertuples() if r.stance)
-        else:
-            pushes = why.pushes[why.pushes["push"] > 0].head(5)
-            reasons = "the stance model, pushed by " + ", ".join(f"{r.feature} {r.push:+.2f}" for r in pushes.itertuples())
-        notes.append(f"  sentence {number} (characters {start}-{end}): {stance}, by {reasons}")
-    return tuple(notes)
 
 
 def _strings(table: pd.DataFrame, values: np.ndarray) -> pd.Series:
