@@ -39,7 +39,8 @@ protocol's docstring).
 - `explain(text)` lists the rubric's cue hits in the text and, for the model's decision,
   the words (and cue features, if the model reads them) that pushed it: feature value
   times the coefficient of the chosen class; and says whether the rubric's side stood
-  (or, with `reads="cue"`, no cue was hit).
+  (or, with `reads="cue"`, no cue was hit). `Scores.explain` and the explorer say the same
+  of the sentences of scores this model gave their stance (`document_notes`, `sentence_reason`).
 """
 from __future__ import annotations
 
@@ -285,8 +286,7 @@ class StanceModel:
         if unit is None:
             scored = _scored([text])
             unit, hits = scored.documents, scored.evidence
-        cue_table = unit
-        row = self.features([text], cue_table if self.cues else None)
+        row = self.features([text], unit if self.cues else None)
         decision = np.asarray(row @ self.coef.T).ravel() + self.intercept
         chosen = int(decision.argmax())
         others = [k for k in range(len(self.classes)) if k != chosen]
@@ -295,8 +295,8 @@ class StanceModel:
         names = np.asarray(self.feature_names, dtype=object)[row.indices]
         table = pd.DataFrame({"feature": names, "value": row.data, "push": push})
         table = table[table["push"] != 0].sort_values(["push", "feature"], ascending=[False, True], ignore_index=True)
-        side = int(rubric_side(cue_table)[0])
-        decided_by = "rubric" if side else "model" if model_decides(cue_table, self.reads).any() else "no cue"
+        side = int(rubric_side(unit)[0])
+        decided_by = "rubric" if side else "model" if model_decides(unit, self.reads).any() else "no cue"
         if decided_by == "model" and not self.framed([text])[0]:
             decided_by = "no frame"  # the model reads it, but gives no side outside its frame
         stance = {"rubric": STANCES[side + 1], "model": self.classes[chosen]}.get(decided_by, "neutral")
@@ -450,7 +450,6 @@ def with_model_stance(scores: Scores, model: StanceModel | None = None) -> Score
     documents = documents.assign(stance=_strings(documents, np.asarray(STANCES, dtype=object)[np.sign(per_doc) + 1]))
     return replace(scores, documents=documents, sentences=sentences.assign(stance=_strings(sentences, stance)),
                    stance_model=model)
-
 
 
 def _strings(table: pd.DataFrame, values: np.ndarray) -> pd.Series:
