@@ -226,6 +226,23 @@ def test_scores_explore_on_the_examples(examples, tmp_path):
     assert explorer._repr_mimebundle_()["text/plain"].startswith(f"openness explorer of {len(scores.sentences)} ")
 
 
+def test_a_sentence_shows_what_decided_its_stance_when_the_stance_is_the_models(examples, tmp_path):
+    corpus, scores = examples
+    modelled = openness.with_model_stance(scores)
+    explorer = modelled.explore(documents=corpus.docs, exports=tmp_path, n_boot=100)
+    reasons = []
+    for stance in ("pro_open", "pro_closed"):
+        explorer.stance.value = stance
+        explorer.list.value = explorer.list.options[0][1]
+        reason = modelled.stance_model.sentence_reason(modelled, *explorer.list.value)
+        assert f"stance: {stance}, {html.escape(reason)}" in explorer.detail.value
+        reasons.append(reason)
+    assert all(reason.startswith("decided by the ") for reason in reasons)
+    rubric = scores.explore(documents=corpus.docs, exports=tmp_path, n_boot=100)
+    rubric.list.value = rubric.list.options[0][1]
+    assert "decided by" not in rubric.detail.value  # the rubric's stance: its marked cues say why
+
+
 def test_without_text_one_line_says_how_to_get_it(tables):
     explorer = Explorer(tables, lambda doc_id, source: None, n_boot=100)
     explorer.list.value = ("d2", 0)

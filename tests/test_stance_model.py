@@ -147,6 +147,31 @@ def test_a_model_that_reads_all_undecided_sentences_decides_those_without_a_cue(
     assert unread.decided_by == "model" and unread.stance == unread.model_decision
 
 
+def test_scores_explain_says_why_each_sentence_took_its_side(fixture_gold, fixture_model):
+    rubric = score(pd.DataFrame({"doc_id": ["all"], "text": [" ".join(fixture_gold["text"])]}))
+    modelled = with_model_stance(rubric, fixture_model)
+    sentences, evidence, text = modelled.sentences, modelled.evidence, modelled.texts["all"]
+    whys = [fixture_model.explain(text[start:end], sentences.iloc[[i]], evidence[evidence["sentence"] == number])
+            for i, (number, start, end) in enumerate(sentences[["sentence", "start", "end"]].itertuples(index=False))]
+    assert [why.stance for why in whys] == sentences["stance"].tolist()  # each note explains the stance reported
+    sided = [(row, why) for row, why in zip(sentences.itertuples(), whys) if row.stance != "neutral"]
+    assert {why.decided_by for _, why in sided} == {"rubric", "model"}
+    notes = str(modelled.explain("all")).split("\nstance by sentence: ")[1].splitlines()
+    counts = sentences["stance"].value_counts()
+    assert notes[0] == (f"{counts['pro_open']} pro_open, {counts['pro_closed']} pro_closed "
+                        "(the document's stance is the sign of their difference)")
+    assert len(notes) == 1 + len(sided)
+    for note, (row, why) in zip(notes[1:], sided):
+        assert note.startswith(f"  sentence {row.sentence} (characters {row.start}-{row.end}): {row.stance}, decided by ")
+        if why.decided_by == "rubric":
+            assert all(f"{cue} " in note for cue, side in zip(why.cues["cue"], why.cues["stance"]) if side)
+        else:
+            top = why.pushes[why.pushes["push"] > 0].head(5)
+            assert note.endswith(", ".join(f"{f} {p:+.2f}" for f, p in zip(top["feature"], top["push"])))
+    assert "stance by sentence" not in str(rubric.explain("all"))  # the rubric's stance: its marks say why
+    assert "stance by sentence" in modelled.explain("all")._repr_html_()
+
+
 def test_explain_lists_the_cues_that_took_the_rubrics_side(fixture_model):
     text = "Once weights are released they cannot be recalled, and releasing weights widely lets malicious actors misuse them."
     explanation = fixture_model.explain(text)

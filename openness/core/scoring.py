@@ -81,6 +81,9 @@ class Scores:
     rubric: Rubric
     texts: pd.Series = field(repr=False)  # doc_id -> text, for `explain`
     rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["location", "doc_id", "reason"], dtype=str))
+    # the `stance_model.StanceModel` that decided `stance` (set by `with_model_stance`), so that
+    # `explain` can say why; typed loosely, since that module imports this one
+    stance_model: object = field(default=None, repr=False)
 
     def __repr__(self) -> str:  # the tables are a print() away; a notebook cell ending on `scores` shows the sizes
         return (f"Scores({len(self.documents)} documents, {len(self.sentences)} sentences, {len(self.evidence)} cue hits, "
@@ -89,14 +92,18 @@ class Scores:
 
     def explain(self, doc_id: str) -> "Explanation":
         """The document with its cue hits and lab mentions marked: HTML in JupyterLab,
-        plain text in a terminal."""
+        plain text in a terminal. With the stance model's stance (`with_model_stance`), each
+        sentence that takes a side is listed with what decided it: the rubric's cues, or the
+        words and cues that pushed the model."""
         if doc_id not in self.texts.index:
             raise KeyError(f"no document with doc_id {doc_id!r}{self._why_not(doc_id)}")
+        notes = () if self.stance_model is None else self.stance_model.document_notes(self, doc_id)
         return Explanation(
             doc_id,
             self.texts[doc_id],
             self.evidence[self.evidence["doc_id"] == doc_id],
             self.mentions[self.mentions["doc_id"] == doc_id],
+            notes,
         )
 
     def _why_not(self, doc_id) -> str:
@@ -111,12 +118,14 @@ class Scores:
 
 @dataclass
 class Explanation:
-    """A rendering of one document's evidence."""
+    """A rendering of one document's evidence, and of why its sentences took their stance
+    (`notes`, with the stance model's stance)."""
 
     doc_id: str
     text: str
     evidence: pd.DataFrame
     mentions: pd.DataFrame
+    notes: tuple[str, ...] = ()
 
     def _marks(self) -> list[tuple[int, int, str, str]]:
         marks = [
@@ -134,7 +143,7 @@ class Explanation:
             pieces += [self.text[cursor:start], f"[{self.text[start:end]}]{{{label}}}"]
             cursor = end
         pieces.append(self.text[cursor:])
-        return "".join(pieces)
+        return "".join(pieces) + "".join(f"\n{note}" for note in self.notes)
 
     def _repr_html_(self) -> str:
         colours = {"transparency": "#cce5ff", "safety": "#ffd6cc", "control": "#e0d4f5", "lab": "#fff3b0"}
@@ -149,7 +158,8 @@ class Explanation:
             )
             cursor = end
         pieces.append(html.escape(self.text[cursor:]))
-        return f'<div style="white-space:pre-wrap;line-height:1.5"><b>{html.escape(self.doc_id)}</b>\n{"".join(pieces)}</div>'
+        notes = "".join(f"\n<small>{html.escape(note)}</small>" for note in self.notes)
+        return f'<div style="white-space:pre-wrap;line-height:1.5"><b>{html.escape(self.doc_id)}</b>\n{"".join(pieces)}{notes}</div>'
 
 
 class Scorer:

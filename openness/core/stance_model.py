@@ -39,7 +39,8 @@ protocol's docstring).
 - `explain(text)` lists the rubric's cue hits in the text and, for the model's decision,
   the words (and cue features, if the model reads them) that pushed it: feature value
   times the coefficient of the chosen class; and says whether the rubric's side stood
-  (or, with `reads="cue"`, no cue was hit).
+  (or, with `reads="cue"`, no cue was hit). `Scores.explain` and the explorer say the same
+  of the sentences of scores this model gave their stance (`document_notes`, `sentence_reason`).
 """
 from __future__ import annotations
 
@@ -276,12 +277,16 @@ class StanceModel:
                    bool(body["cues"]), body.get("reads", READS[0]), body["trained_on_sha256"], int(body["n_train"]),
                    body.get("frame", ""), tuple(Pattern(regex, case) for regex, case in body.get("frame_words", [])))
 
-    def explain(self, text: str) -> "StanceExplanation":
+    def explain(self, text: str, unit: pd.DataFrame | None = None, hits: pd.DataFrame | None = None) -> "StanceExplanation":
         """The decision on one sentence and the features behind it: value x coefficient of
-        the chosen class, minus the mean over the other classes (what tipped it)."""
-        scored = _scored([text])
-        cue_table = scored.documents
-        row = self.features([text], cue_table if self.cues else None)
+        the chosen class, minus the mean over the other classes (what tipped it). `unit` and
+        `hits` are the sentence's row and cue hits as a scorer found them (`Scores.explain`
+        passes them, so that the rubric the scores came from is the one read); without them
+        the text is scored with the shipped rubric."""
+        if unit is None:
+            scored = _scored([text])
+            unit, hits = scored.documents, scored.evidence
+        row = self.features([text], unit if self.cues else None)
         decision = np.asarray(row @ self.coef.T).ravel() + self.intercept
         chosen = int(decision.argmax())
         others = [k for k in range(len(self.classes)) if k != chosen]
@@ -290,14 +295,44 @@ class StanceModel:
         names = np.asarray(self.feature_names, dtype=object)[row.indices]
         table = pd.DataFrame({"feature": names, "value": row.data, "push": push})
         table = table[table["push"] != 0].sort_values(["push", "feature"], ascending=[False, True], ignore_index=True)
-        side = int(rubric_side(cue_table)[0])
-        decided_by = "rubric" if side else "model" if model_decides(cue_table, self.reads).any() else "no cue"
+        side = int(rubric_side(unit)[0])
+        decided_by = "rubric" if side else "model" if model_decides(unit, self.reads).any() else "no cue"
         if decided_by == "model" and not self.framed([text])[0]:
             decided_by = "no frame"  # the model reads it, but gives no side outside its frame
         stance = {"rubric": STANCES[side + 1], "model": self.classes[chosen]}.get(decided_by, "neutral")
-        cues = scored.evidence[["cue", "theme", "stance", "negated"]].reset_index(drop=True)
+        cues = hits[["cue", "theme", "stance", "negated"]].reset_index(drop=True)
         return StanceExplanation(text, stance, decided_by, self.classes[chosen],
                                  dict(zip(self.classes, decision.round(4).tolist())), table, cues)
+
+    def document_notes(self, scores: Scores, doc_id: str) -> tuple[str, ...]:
+        """Why each sentence of one document that takes a side took it (`sentence_reason`),
+        for `Scores.explain` of scores this model gave their stance (`with_model_stance`)."""
+        sentences = scores.sentences[scores.sentences["doc_id"] == doc_id]
+        sided = sentences[sentences["stance"] != "neutral"]
+        counts = sided["stance"].value_counts()
+        notes = [f"stance by sentence: {counts.get('pro_open', 0)} pro_open, {counts.get('pro_closed', 0)} pro_closed "
+                 "(the document's stance is the sign of their difference)"]
+        notes += [f"  sentence {number} (characters {start}-{end}): {stance}, {self.sentence_reason(scores, doc_id, number)}"
+                  for number, start, end, stance in sided[["sentence", "start", "end", "stance"]].itertuples(index=False)]
+        return tuple(notes)
+
+    def sentence_reason(self, scores: Scores, doc_id: str, number: int) -> str:
+        """What decided the stance of sentence `number` of `doc_id`, in scores this model gave
+        their stance: the rubric's cues where their stances sum to a side, else the words and
+        cues that pushed the model (strongest first), else why the model gave no side."""
+        sentences, evidence = scores.sentences, scores.evidence
+        unit = sentences[(sentences["doc_id"] == doc_id) & (sentences["sentence"] == number)]
+        hits = evidence[(evidence["doc_id"] == doc_id) & (evidence["sentence"] == number)]
+        start, end = unit[["start", "end"]].iloc[0]
+        why = self.explain(scores.texts[doc_id][start:end], unit, hits)
+        if why.decided_by == "rubric":
+            return "decided by the rubric's cues " + ", ".join(f"{r.cue} {r.stance:+d}" for r in why.cues.itertuples() if r.stance)
+        if why.decided_by == "model":
+            pushes = why.pushes[why.pushes["push"] > 0].head(5)
+            return "decided by the stance model, pushed by " + ", ".join(f"{r.feature} {r.push:+.2f}" for r in pushes.itertuples())
+        if why.decided_by == "no frame":
+            return "no word of open or closed release, to which the stance model gives no side"
+        return "no cue hit, so the stance model does not read it"
 
 
 @dataclass(frozen=True)
@@ -413,7 +448,8 @@ def with_model_stance(scores: Scores, model: StanceModel | None = None) -> Score
     sign = (stance == "pro_open").astype(np.int64) - (stance == "pro_closed").astype(np.int64)
     per_doc = np.bincount(doc_of, weights=sign, minlength=len(documents)).astype(np.int64)
     documents = documents.assign(stance=_strings(documents, np.asarray(STANCES, dtype=object)[np.sign(per_doc) + 1]))
-    return replace(scores, documents=documents, sentences=sentences.assign(stance=_strings(sentences, stance)))
+    return replace(scores, documents=documents, sentences=sentences.assign(stance=_strings(sentences, stance)),
+                   stance_model=model)
 
 
 def _strings(table: pd.DataFrame, values: np.ndarray) -> pd.Series:

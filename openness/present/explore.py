@@ -47,6 +47,7 @@ LOCAL_EXPORTS = "explore-exports"  # exports when run anywhere else, in the work
 TITLE_CHARACTERS_PER_INCH = 7
 
 TextLookup = Callable[[str, str], "str | None"]  # (doc_id, source) -> the document's text, or None
+StanceReason = Callable[[str, int], str]  # (doc_id, sentence) -> what decided the sentence's stance
 
 
 def _options(values) -> list:
@@ -100,11 +101,15 @@ class Explorer:
 
     Arguments: `tables` (`openness.analysis.selection.Tables`), `text_of(doc_id, source)`
     (the document's text or None), `missing_text` (the line shown when it is None), `n_boot`
-    (bootstrap replicates of the intervals), `exports` (the folder above)."""
+    (bootstrap replicates of the intervals), `exports` (the folder above), `stance_reason(doc_id,
+    sentence)` (what decided a sentence's stance, shown with it; `explore` passes one for scores
+    with the stance model's stance)."""
 
     def __init__(self, tables: Tables, text_of: TextLookup, missing_text: str = raw_texts.HOW_TO_GET_THEM,
-                 n_boot: int = EXPLORER_N_BOOT, exports: str | Path | None = None):
+                 n_boot: int = EXPLORER_N_BOOT, exports: str | Path | None = None,
+                 stance_reason: StanceReason | None = None):
         self.tables, self.text_of, self.missing_text, self.n_boot = tables, text_of, missing_text, n_boot
+        self.stance_reason = stance_reason
         self.exports = Path(exports) if exports is not None else default_exports()
         self.corrections = Corrections()
         options = tables.options()
@@ -180,8 +185,9 @@ class Explorer:
             return
         row, evidence, mentions = sentence_records(self.tables, *picked)
         self.picked = (row, evidence)
+        reason = self.stance_reason(row["doc_id"], int(row["sentence"])) if self.stance_reason else None
         self.detail.value = _sentence_html(row, evidence, mentions, self.text_of(row["doc_id"], row["source"]),
-                                           self.missing_text)
+                                           self.missing_text, reason)
         self.hit.options = [(f"{h.cue} ({h.theme}, {h.start}-{h.end})", i) for i, h in enumerate(evidence.itertuples())]
         for theme, box in self.right_themes.items():
             box.value = bool(row[theme] > 0)
@@ -281,7 +287,7 @@ def _counts_html(counts: pd.DataFrame, by: str, described: str) -> str:
 
 
 def _sentence_html(row: pd.Series, evidence: pd.DataFrame, mentions: pd.DataFrame, text: str | None,
-                   missing_text: str) -> str:
+                   missing_text: str, stance_reason: str | None = None) -> str:
     start, end = int(row["start"]), int(row["end"])
     if text is None:
         body = f"<p><i>{html.escape(missing_text)}</i></p>"
@@ -291,7 +297,8 @@ def _sentence_html(row: pd.Series, evidence: pd.DataFrame, mentions: pd.DataFram
                            shift(mentions))._repr_html_()
     rows = evidence.drop(columns=["doc_id"]).to_html(index=False, border=0) if len(evidence) else "<p>No cue hit.</p>"
     return (f'<div class="openness-sentence">{body}<p><small>{html.escape(row["doc_id"])}, sentence {row["sentence"]}, '
-            f"characters {start}-{end}; labs: {html.escape(row['labs'] or 'none')}; stance: {row['stance']}</small></p>"
+            f"characters {start}-{end}; labs: {html.escape(row['labs'] or 'none')}; stance: {row['stance']}"
+            f"{', ' + html.escape(stance_reason) if stance_reason else ''}</small></p>"
             f"{rows}</div>")
 
 
@@ -336,7 +343,9 @@ def explore(scores, documents: pd.DataFrame | None = None, labs: pd.DataFrame | 
         labs = pd.read_csv(paths.PROCESSED / "labs.csv", usecols=["lab", "openness_group"])
     tables = Tables.from_scores(scores, documents, labs)
     texts = scores.texts
-    return Explorer(tables, lambda doc_id, source: texts.get(doc_id), **options)
+    model = scores.stance_model
+    reason = (lambda doc_id, sentence: model.sentence_reason(scores, doc_id, sentence)) if model is not None else None
+    return Explorer(tables, lambda doc_id, source: texts.get(doc_id), stance_reason=reason, **options)
 
 
 def project_tables(folder: str | Path = paths.PROCESSED) -> Tables:
