@@ -1,6 +1,6 @@
-"""The `openness` command: score a corpus, find openness claims, draw hits to judge and measure
-the judged ones' precision, check a rubric, list labs, run the notebooks into a report, fetch
-the raw sources and build the processed tables."""
+"""The `openness` command: score a corpus, explain one document's scores, find openness claims,
+draw hits to judge and measure the judged ones' precision, check a rubric, list labs, run the
+notebooks into a report, fetch the raw sources and build the processed tables."""
 from __future__ import annotations
 
 import argparse
@@ -77,6 +77,39 @@ def _score(args: argparse.Namespace) -> None:
         raise _naming_the_option(error) from error
     if not args.quiet:
         print(summary.describe() + _guessed_ids(args, id_column, args.input), file=sys.stderr)
+
+
+def _explain(args: argparse.Namespace) -> None:
+    """One document of a corpus, read as `openness score` reads it, with its cue hits and lab
+    mentions marked and, with the stance model's stance, what decided each sentence's side:
+    the words behind the numbers, which no output file holds."""
+    from openness.core.corpus import CorpusError, read_quietly
+    from openness.core.labs import LabsError
+    from openness.core.rubric import RubricError
+    from openness.core.scoring import score
+    from openness.core.stance_model import with_model_stance
+
+    try:
+        corpus = read_quietly(args.input, text=args.text_column, id=_id_column(args, args.input), encoding=args.encoding)
+        docs = corpus.docs[corpus.docs["doc_id"] == args.doc_id]
+        if docs.empty:
+            raise UserError(f"{args.input}: no document with id {args.doc_id!r}{_why_no_document(corpus, args.doc_id)}")
+        scores = score(docs, args.rubric, args.labs)
+    except (CorpusError, RubricError, LabsError, FileNotFoundError) as error:
+        raise _naming_the_option(error) from error
+    if args.stance == "model":
+        scores = with_model_stance(scores)
+    print(scores.explain(args.doc_id))
+
+
+def _why_no_document(corpus, doc_id: str) -> str:
+    """Why an id names no scored document: its record was rejected, or which ids there are."""
+    rejected = corpus.rejects[corpus.rejects["doc_id"] == doc_id]
+    if len(rejected):
+        return f": {rejected['location'].iloc[0]} was not scored ({rejected['reason'].iloc[0]})"
+    ids = corpus.docs["doc_id"]
+    shown = ", ".join(repr(i) for i in ids.head(3))
+    return f" (its {len(ids)} documents have ids such as {shown}; --id-column picks the column)" if len(ids) else ""
 
 
 def _claims(args: argparse.Namespace) -> None:
@@ -402,6 +435,21 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     _encoding_option(score)
     score.set_defaults(run=_score, parser=score)
+
+    explain = commands.add_parser("explain", help="print one document with its cue hits and lab mentions marked, "
+                                  "and what decided each sentence's stance")
+    explain.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
+    explain.add_argument("doc_id", help="the document's id, as in the doc_id column of `openness score`")
+    explain.add_argument("--text-column", default="text", help="column holding the text (default: text)")
+    explain.add_argument("--id-column", default=None, help="column holding document ids (default: a column named "
+                         "doc_id or id, else row numbers from 0)")
+    explain.add_argument("--stance", choices=["model", "rubric"], default="model",
+                         help="the stance model's stance, as `openness score` gives it (default), with what decided "
+                              "each sentence's side, or the rubric's (its marked cues say why)")
+    explain.add_argument("--rubric", default=None, help="rubric YAML (default: the shipped openness rubric)")
+    explain.add_argument("--labs", default=None, help="lab registry YAML (default: the shipped registry)")
+    _encoding_option(explain)
+    explain.set_defaults(run=_explain, parser=explain)
 
     claims = commands.add_parser("claims", help="find claims about openness, or rate texts on a given dimension")
     claims.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")

@@ -1,4 +1,4 @@
-"""The command-line contract of `openness score`, `rubric check` and `labs`."""
+"""The command-line contract of `openness score`, `explain`, `rubric check` and `labs`."""
 from __future__ import annotations
 
 import re
@@ -52,6 +52,30 @@ def test_the_summary_names_every_file_written(news_csv, tmp_path, capsys):
                  "-o", str(out)]) == 0
     assert capsys.readouterr().err.strip() == (f"4 read, 2 scored -> {out}, cue hits -> {evidence}; "
                                                f"2 rejected -> {tmp_path / 'scores.rejects.csv'}")
+
+
+def test_explain_prints_one_document_as_the_library_explains_it(tmp_path, capsys):
+    from openness import score, with_model_stance
+
+    texts = pd.DataFrame({"url": ["a", "b", "c"], "body": [
+        "Meta released the Llama weights openly. Releasing the weights is reckless because terrorists could use "
+        "them. Once weights are released they cannot be recalled.", "We bake bread.", "We bake bread."]})
+    path = tmp_path / "articles.csv"
+    texts.to_csv(path, index=False)
+    command = ["explain", str(path), "a", "--text-column", "body", "--id-column", "url"]
+    scores = score(texts.rename(columns={"url": "doc_id", "body": "text"}))
+    assert main(command) == 0
+    printed = capsys.readouterr().out
+    assert printed == f"{with_model_stance(scores).explain('a')}\n"
+    assert "decided by the stance model, pushed by" in printed and "decided by the rubric's cues" in printed
+    assert main([*command, "--stance", "rubric"]) == 0
+    assert capsys.readouterr().out == f"{scores.explain('a')}\n"
+    assert main([*command[:2], "c", *command[3:]]) == 2
+    assert capsys.readouterr().err == (f"openness: error: {path}: no document with id 'c': {path}:line 4 was not "
+                                       "scored (duplicate text of doc_id 'b')\n")
+    assert main([*command[:2], "d", *command[3:]]) == 2
+    assert capsys.readouterr().err == (f"openness: error: {path}: no document with id 'd' (its 2 documents have ids "
+                                       "such as 'a', 'b'; --id-column picks the column)\n")
 
 
 def test_sentence_unit_and_evidence(news_csv, tmp_path):

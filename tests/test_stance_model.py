@@ -156,9 +156,9 @@ def test_scores_explain_says_why_each_sentence_took_its_side(fixture_gold, fixtu
     assert [why.stance for why in whys] == sentences["stance"].tolist()  # each note explains the stance reported
     sided = [(row, why) for row, why in zip(sentences.itertuples(), whys) if row.stance != "neutral"]
     assert {why.decided_by for _, why in sided} == {"rubric", "model"}
-    notes = str(modelled.explain("all")).split("\nstance by sentence: ")[1].splitlines()
+    notes = str(modelled.explain("all")).split(f"\nstance {modelled.documents['stance'].iloc[0]}: ")[1].splitlines()
     counts = sentences["stance"].value_counts()
-    assert notes[0] == (f"{counts['pro_open']} pro_open, {counts['pro_closed']} pro_closed "
+    assert notes[0] == (f"{counts['pro_open']} sentence(s) pro_open, {counts['pro_closed']} pro_closed "
                         "(the document's stance is the sign of their difference)")
     assert len(notes) == 1 + len(sided)
     for note, (row, why) in zip(notes[1:], sided):
@@ -168,8 +168,8 @@ def test_scores_explain_says_why_each_sentence_took_its_side(fixture_gold, fixtu
         else:
             top = why.pushes[why.pushes["push"] > 0].head(5)
             assert note.endswith(", ".join(f"{f} {p:+.2f}" for f, p in zip(top["feature"], top["push"])))
-    assert "stance by sentence" not in str(rubric.explain("all"))  # the rubric's stance: its marks say why
-    assert "stance by sentence" in modelled.explain("all")._repr_html_()
+    assert "the sign of their difference" not in str(rubric.explain("all"))  # the rubric's stance: its marks say why
+    assert "the sign of their difference" in modelled.explain("all")._repr_html_()
 
 
 def test_explain_lists_the_cues_that_took_the_rubrics_side(fixture_model):

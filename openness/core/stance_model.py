@@ -310,8 +310,9 @@ class StanceModel:
         sentences = scores.sentences[scores.sentences["doc_id"] == doc_id]
         sided = sentences[sentences["stance"] != "neutral"]
         counts = sided["stance"].value_counts()
-        notes = [f"stance by sentence: {counts.get('pro_open', 0)} pro_open, {counts.get('pro_closed', 0)} pro_closed "
-                 "(the document's stance is the sign of their difference)"]
+        stance = scores.documents.loc[scores.documents["doc_id"] == doc_id, "stance"].iloc[0]
+        notes = [f"stance {stance}: {counts.get('pro_open', 0)} sentence(s) pro_open, {counts.get('pro_closed', 0)} "
+                 "pro_closed (the document's stance is the sign of their difference)"]
         notes += [f"  sentence {number} (characters {start}-{end}): {stance}, {self.sentence_reason(scores, doc_id, number)}"
                   for number, start, end, stance in sided[["sentence", "start", "end", "stance"]].itertuples(index=False)]
         return tuple(notes)
