@@ -215,6 +215,7 @@ def test_explain_marks_hits_as_text_and_html(scores):
     explained = scores.explain("a")
     assert "[open source model]{T1.open_source_model* +1}" in str(explained)
     assert "[open source]{T1.open_source -1 negated}" in str(explained)
+    assert repr(explained) == str(explained)  # a Python prompt shows the marked text
     assert "<mark" in explained._repr_html_() and "Acme" in explained._repr_html_()
     with pytest.raises(KeyError):
         scores.explain("missing")

@@ -145,6 +145,8 @@ class Explanation:
         pieces.append(self.text[cursor:])
         return "".join(pieces) + "".join(f"\n{note}" for note in self.notes)
 
+    __repr__ = __str__  # at a Python prompt, the marked text rather than a dump of the tables
+
     def _repr_html_(self) -> str:
         colours = {"transparency": "#cce5ff", "safety": "#ffd6cc", "control": "#e0d4f5", "lab": "#fff3b0"}
         pieces, cursor = [], 0
