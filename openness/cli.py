@@ -93,7 +93,7 @@ def _explain(args: argparse.Namespace) -> None:
         corpus = read_quietly(args.input, text=args.text_column, id=_id_column(args, args.input), encoding=args.encoding)
         docs = corpus.docs[corpus.docs["doc_id"] == args.doc_id]
         if docs.empty:
-            raise UserError(f"{args.input}: no document with id {args.doc_id!r}{_why_no_document(corpus, args.doc_id)}")
+            raise UserError(f"{args.input}: no document with id {args.doc_id!r}{_why_no_document(corpus, args)}")
         scores = score(docs, args.rubric, args.labs)
     except (CorpusError, RubricError, LabsError, FileNotFoundError) as error:
         raise _naming_the_option(error) from error
@@ -102,14 +102,22 @@ def _explain(args: argparse.Namespace) -> None:
     print(scores.explain(args.doc_id))
 
 
-def _why_no_document(corpus, doc_id: str) -> str:
-    """Why an id names no scored document: its record was rejected, or which ids there are."""
-    rejected = corpus.rejects[corpus.rejects["doc_id"] == doc_id]
+def _why_no_document(corpus, args: argparse.Namespace) -> str:
+    """Why an id names no scored document: its record was rejected, or which ids there are
+    and where they come from."""
+    rejected = corpus.rejects[corpus.rejects["doc_id"] == args.doc_id]
     if len(rejected):
         return f": {rejected['location'].iloc[0]} was not scored ({rejected['reason'].iloc[0]})"
     ids = corpus.docs["doc_id"]
-    shown = ", ".join(repr(i) for i in ids.head(3))
-    return f" (its {len(ids)} documents have ids such as {shown}; --id-column picks the column)" if len(ids) else ""
+    if ids.empty:
+        return ""
+    if Path(args.input).is_dir():
+        source = "; a folder's ids are its file names without their extension"
+    elif args.id_column is None:
+        source = "; --id-column picks the column they come from"
+    else:
+        source = ""
+    return f" (its {len(ids)} documents have ids such as {', '.join(map(repr, ids.head(3)))}{source})"
 
 
 def _claims(args: argparse.Namespace) -> None:
@@ -439,7 +447,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="print one document with its cue hits and lab mentions marked, "
                                   "and what decided each sentence's stance")
     explain.add_argument("input", help="folder of .txt/.md/.html files, or a .csv, .jsonl or .parquet file")
-    explain.add_argument("doc_id", help="the document's id, as in the doc_id column of `openness score`")
+    explain.add_argument("doc_id", help="the document's id, as in the doc_id column of `openness score` (the whole "
+                         "input is read to find it)")
     explain.add_argument("--text-column", default="text", help="column holding the text (default: text)")
     explain.add_argument("--id-column", default=None, help="column holding document ids (default: a column named "
                          "doc_id or id, else row numbers from 0)")

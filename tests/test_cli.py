@@ -75,7 +75,15 @@ def test_explain_prints_one_document_as_the_library_explains_it(tmp_path, capsys
                                        "scored (duplicate text of doc_id 'b')\n")
     assert main([*command[:2], "d", *command[3:]]) == 2
     assert capsys.readouterr().err == (f"openness: error: {path}: no document with id 'd' (its 2 documents have ids "
-                                       "such as 'a', 'b'; --id-column picks the column)\n")
+                                       "such as 'a', 'b')\n")
+    assert main(["explain", str(path), "a", "--text-column", "body"]) == 2  # without --id-column: row numbers
+    assert capsys.readouterr().err.endswith("ids such as '0', '1'; --id-column picks the column they come from)\n")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "one.txt").write_text("We bake bread.")
+    assert main(["explain", str(folder), "one.txt"]) == 2
+    assert capsys.readouterr().err.endswith("ids such as 'one'; a folder's ids are its file names without their "
+                                            "extension)\n")
 
 
 def test_sentence_unit_and_evidence(news_csv, tmp_path):

@@ -296,8 +296,8 @@ def test_export_view_writes_the_table_and_the_chart(tables, tmp_path):
     assert pd.read_csv(tmp_path / "explore.csv")["matching"].tolist() == [3, 0, 0, 2]
     caption = charts.read_manifest(tmp_path)[0]["caption"]
     assert caption.startswith("Share of sentences matching theme=transparency")
-    assert caption.endswith("a sentence counts once for each group it names, so a group named beside the one "
-                            "chosen has a bar of its own.")
+    assert caption.endswith("a sentence counts once for each group it names, so every group named in the "
+                            "matching sentences has a bar.")
 
 
 def test_a_chart_titled_with_many_filters_keeps_its_title_and_bars_on_the_picture(tables):

@@ -151,13 +151,13 @@ def test_a_group_outside_what_the_gold_error_rates_can_give_is_flagged():
     assert far[["corrected", "corrected_lo", "corrected_hi"]].isna().all().all()
     assert far.note.str.startswith("no correction: the gold error rates do not fit").all()
     # the share of replicates off the simplex is of those that could be solved, and says how many those are
-    assert far.note.str.contains(r"\(nor in 100% of the 200 replicates that could be solved\)").all()
+    assert far.note.str.contains(r"\(as in 100% of the 200 replicates that could be solved\)").all()
     # 3% pro-open of 100 documents: below the false hits too, but within sampling noise: clipped, flagged, kept
     near = corrected_shares(closed(3, 6, 100), gold(600), label="stance", n_boot=200).set_index("class")
     assert near.loc["pro_open", "corrected"] == pytest.approx(0, abs=1e-9)
     assert near.loc["pro_open", "corrected_hi"] > 0.01
     assert near.loc["pro_open", "note"].startswith("on the simplex's edge: no class mix gives these predicted "
-                                                   "shares under them (nor in 74% of the 200 replicates")
+                                                   "shares under them (as in 74% of the 200 replicates")
 
 
 def test_dev_rows_alone_need_gold_split_dev_and_then_count_as_check_rows_would():

@@ -159,7 +159,7 @@ def test_scores_explain_says_why_each_sentence_took_its_side(fixture_gold, fixtu
     notes = str(modelled.explain("all")).split(f"\nstance {modelled.documents['stance'].iloc[0]}: ")[1].splitlines()
     counts = sentences["stance"].value_counts()
     assert notes[0] == (f"{counts['pro_open']} sentence(s) pro_open, {counts['pro_closed']} pro_closed "
-                        "(the document's stance is the sign of their difference)")
+                        "(the document's stance is the sign of their difference; sentences are numbered from 0)")
     assert len(notes) == 1 + len(sided)
     for note, (row, why) in zip(notes[1:], sided):
         assert note.startswith(f"  sentence {row.sentence} (characters {row.start}-{row.end}): {row.stance}, decided by ")
@@ -170,6 +170,26 @@ def test_scores_explain_says_why_each_sentence_took_its_side(fixture_gold, fixtu
             assert note.endswith(", ".join(f"{f} {p:+.2f}" for f, p in zip(top["feature"], top["push"])))
     assert "the sign of their difference" not in str(rubric.explain("all"))  # the rubric's stance: its marks say why
     assert "the sign of their difference" in modelled.explain("all")._repr_html_()
+
+
+def test_a_sentence_reason_is_asked_of_the_model_that_gave_the_stance(fixture_model):
+    scores = score(pd.DataFrame({"doc_id": ["a", "b"], "text": ["We bake bread. Our shop opens at nine.",
+                                                               "Open weights let researchers audit models."]}))
+    modelled = with_model_stance(scores, fixture_model)
+    assert str(modelled.explain("a")).endswith("\n\nstance neutral: no sentence takes a side")
+    assert modelled.stance_model.sentence_reason(modelled, "a", 0) == (
+        "neutral by rule: no cue hit, so the stance model does not read it")
+    with pytest.raises(KeyError, match="no sentence 5 of document 'a' in these scores"):
+        modelled.stance_model.sentence_reason(modelled, "a", 5)
+    with pytest.raises(ValueError, match="these scores' stance was not given by this model"):
+        fixture_model.sentence_reason(scores, "b", 0)
+    with pytest.raises(ValueError, match="give both the sentence's row"):
+        fixture_model.explain("Open weights.", scores.sentences.head(1))
+    shipped = with_model_stance(score(pd.DataFrame({"doc_id": ["c"], "text": [
+        "Independent researchers can audit the systems for security flaws."]})))  # a cue, no word of open release
+    assert shipped.stance_model.sentence_reason(shipped, "c", 0) == (
+        "neutral by rule: the stance model gives a side only to a sentence with words of open or closed release, "
+        "and this has none")
 
 
 def test_explain_lists_the_cues_that_took_the_rubrics_side(fixture_model):

@@ -262,9 +262,9 @@ def _correct(rates: np.ndarray, replicate_rates: np.ndarray, shares: np.ndarray,
                      f"< {min_separation} on the gold sentences")
     elif _off_simplex(rates, estimate, shares):
         fits = "no correction: the gold error rates do not fit" if 100 * off > 100 - tail else "on the simplex's edge"
-        notes.append(f"{fits}: no class mix gives these predicted shares under them (nor in {off:.0%} of the "
-                     f"{int(solved.sum()):,} replicates that could be solved); a class is predicted less often "
-                     "than false hits alone would give")
+        as_in = f" (as in {off:.0%} of the {int(solved.sum()):,} replicates that could be solved)" if solved.any() else ""
+        notes.append(f"{fits}: no class mix gives these predicted shares under them{as_in}; a class is predicted "
+                     "less often than false hits alone would give")
         if fits.startswith("no correction"):
             estimate = nan
     if degenerate:

@@ -143,7 +143,8 @@ class Explanation:
             pieces += [self.text[cursor:start], f"[{self.text[start:end]}]{{{label}}}"]
             cursor = end
         pieces.append(self.text[cursor:])
-        return "".join(pieces) + "".join(f"\n{note}" for note in self.notes)
+        notes = "\n\n" + "\n".join(self.notes) if self.notes else ""
+        return f"{self.doc_id}\n" + "".join(pieces) + notes
 
     __repr__ = __str__  # at a Python prompt, the marked text rather than a dump of the tables
 

@@ -283,6 +283,8 @@ class StanceModel:
         `hits` are the sentence's row and cue hits as a scorer found them (`Scores.explain`
         passes them, so that the rubric the scores came from is the one read); without them
         the text is scored with the shipped rubric."""
+        if (unit is None) != (hits is None):
+            raise ValueError("explain: give both the sentence's row (unit) and its cue hits (hits), or neither")
         if unit is None:
             scored = _scored([text])
             unit, hits = scored.documents, scored.evidence
@@ -311,8 +313,10 @@ class StanceModel:
         sided = sentences[sentences["stance"] != "neutral"]
         counts = sided["stance"].value_counts()
         stance = scores.documents.loc[scores.documents["doc_id"] == doc_id, "stance"].iloc[0]
+        if sided.empty:
+            return (f"stance {stance}: no sentence takes a side",)
         notes = [f"stance {stance}: {counts.get('pro_open', 0)} sentence(s) pro_open, {counts.get('pro_closed', 0)} "
-                 "pro_closed (the document's stance is the sign of their difference)"]
+                 "pro_closed (the document's stance is the sign of their difference; sentences are numbered from 0)"]
         notes += [f"  sentence {number} (characters {start}-{end}): {stance}, {self.sentence_reason(scores, doc_id, number)}"
                   for number, start, end, stance in sided[["sentence", "start", "end", "stance"]].itertuples(index=False)]
         return tuple(notes)
@@ -321,19 +325,28 @@ class StanceModel:
         """What decided the stance of sentence `number` of `doc_id`, in scores this model gave
         their stance: the rubric's cues where their stances sum to a side, else the words and
         cues that pushed the model (strongest first), else why the model gave no side."""
+        if scores.stance_model is not self:
+            raise ValueError("sentence_reason: these scores' stance was not given by this model "
+                             "(with_model_stance(scores, model) gives it)")
         sentences, evidence = scores.sentences, scores.evidence
         unit = sentences[(sentences["doc_id"] == doc_id) & (sentences["sentence"] == number)]
+        if unit.empty:
+            raise KeyError(f"no sentence {number} of document {doc_id!r} in these scores")
         hits = evidence[(evidence["doc_id"] == doc_id) & (evidence["sentence"] == number)]
         start, end = unit[["start", "end"]].iloc[0]
         why = self.explain(scores.texts[doc_id][start:end], unit, hits)
         if why.decided_by == "rubric":
-            return "decided by the rubric's cues " + ", ".join(f"{r.cue} {r.stance:+d}" for r in why.cues.itertuples() if r.stance)
+            return "decided by the rubric's cues " + ", ".join(
+                f"{r.cue} {r.stance:+d}{' negated' if r.negated else ''}" for r in why.cues.itertuples() if r.stance)
         if why.decided_by == "model":
-            pushes = why.pushes[why.pushes["push"] > 0].head(5)
+            pushes = why.pushes[why.pushes["push"] >= 0.005].head(5)  # as printed, to two decimals
+            if pushes.empty:
+                return "decided by the stance model, which no word or cue pushed far (its intercepts chose)"
             return "decided by the stance model, pushed by " + ", ".join(f"{r.feature} {r.push:+.2f}" for r in pushes.itertuples())
         if why.decided_by == "no frame":
-            return "no word of open or closed release, to which the stance model gives no side"
-        return "no cue hit, so the stance model does not read it"
+            words = "words of open or closed release" if self.frame == FRAME else f"words of the rubric's context {self.frame!r}"
+            return f"neutral by rule: the stance model gives a side only to a sentence with {words}, and this has none"
+        return "neutral by rule: no cue hit, so the stance model does not read it"
 
 
 @dataclass(frozen=True)

@@ -314,7 +314,7 @@ def export_view(counts: pd.DataFrame, by: str, described: str, folder: str | Pat
         written += charts.save(fig, name, folder=folder,
                                caption=f"Share of sentences matching {described}, per {by}, with 95% intervals "
                                        f"clustered by document; a sentence counts once for each {by} it names, "
-                                       f"so a {by} named beside the one chosen has a bar of its own.")
+                                       f"so every {by} named in the matching sentences has a bar.")
     finally:
         plt.close(fig)
     return written
