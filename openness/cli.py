@@ -565,7 +565,7 @@ def one_line(message: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from openness.core.outputs import ending_on_sigterm
+    from openness.core.interrupts import ending_on_sigterm
 
     args, unknown = build_parser().parse_known_args(argv)
     if unknown:  # said by the command's own parser, whose usage lists the options it takes
@@ -576,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"openness: error: {one_line(str(error))}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt as interruption:  # Ctrl-C, or SIGTERM (see openness.core.outputs.ending_on_sigterm)
+    except KeyboardInterrupt as interruption:  # Ctrl-C, or SIGTERM (see openness.core.interrupts.ending_on_sigterm)
         print("openness: interrupted; no partial output was left behind", file=sys.stderr)
         return 128 + getattr(interruption, "signum", signal.SIGINT)
     except BrokenPipeError:  # `openness labs | head`: the reader stopped early, which is no error to report

@@ -416,6 +416,24 @@ def test_a_signal_while_pandas_reads_the_csv_still_interrupts_the_run(tmp_path, 
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the reader's watch is over
 
 
+def test_a_signal_just_as_a_temporary_file_is_made_leaves_no_file(tmp_path, monkeypatch):
+    """The file exists before its path is kept for the clean-up: a signal in between, raised
+    there, once left it behind."""
+    made = os.chmod  # temporary_beside's last step on the new file
+
+    def made_then_signalled(path, mode):
+        made(path, mode)
+        signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(os, "chmod", made_then_signalled)
+    with pytest.raises(KeyboardInterrupt), openness.core.outputs.OutputGroup() as group:
+        group.write_csv(pd.DataFrame({"doc_id": ["a"]}), tmp_path / "out.csv")
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(KeyboardInterrupt), openness.core.io.atomic_path(tmp_path / "page.html") as tmp:
+        tmp.write_text("written")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_workers_exit_when_their_parent_is_killed(corpus, tmp_path):
     process = _start_and_wait_for_output(corpus, tmp_path, 2)
     workers = _children(process.pid)

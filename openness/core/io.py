@@ -11,19 +11,24 @@ from typing import Iterator
 
 import pandas as pd
 
+from .interrupts import signals_held
+
 SIGNIFICANT_DIGITS = 6
 
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it over `path` only if the block succeeds."""
-    tmp = temporary_beside(Path(path))
+    tmp = None
     try:
+        with signals_held():  # a signal before `tmp` is set would leave the new file behind
+            tmp = temporary_beside(Path(path))
         yield tmp
         os.replace(tmp, path)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
 
 
 def temporary_beside(target: Path) -> Path:

@@ -13,8 +13,8 @@ the tables go to files, the summary to stderr.
 `OutputGroup` writes every output of a run to a hidden temporary file beside it and renames
 them in place only when all were written; on any error or interruption it removes its
 temporary files, so the earlier outputs stay as they were. A write error (permission, disk
-full) becomes an `OutputError` naming the file. `ending_on_sigterm` and `exit_with_parent`
-make SIGTERM and a vanished parent end a run as cleanly as Ctrl-C does.
+full) becomes an `OutputError` naming the file. `exit_with_parent` ends a worker whose parent
+vanished (`openness.core.interrupts` makes SIGTERM end a run as cleanly as Ctrl-C does).
 """
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from typing import Iterator
 
 import pandas as pd
 
+from .interrupts import signals_held
 from .io import path_name, round_floats, temporary_beside
 
 
@@ -210,7 +211,8 @@ class OutputGroup:
         """A text handle on a new temporary file for `path`."""
         target = Path(path)
         with _naming(target):
-            tmp = self._temporary[target] = temporary_beside(target)
+            with signals_held():  # a signal before it is recorded here would leave the new file behind
+                tmp = self._temporary[target] = temporary_beside(target)
             handle = _NamedWriter(target, open(tmp, "w", encoding="utf-8", newline=""))
         self._handles.append(handle)
         return handle
@@ -248,7 +250,7 @@ class OutputGroup:
     def _commit(self) -> None:
         """Rename every temporary file into place, then remove stale files; SIGINT and
         SIGTERM wait until this is done, so that a run is not left half in place."""
-        with _signals_deferred():
+        with signals_held():
             for target, tmp in self._temporary.items():
                 with _naming(target):
                     os.replace(tmp, target)
@@ -281,42 +283,6 @@ def _naming(target: Path) -> Iterator[None]:
     except OSError as error:
         raise OutputError(f"cannot write {path_name(target)}: {error.strerror or error}; the earlier output, if any, "
                           "is left as it was") from error
-
-
-@contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that every `finally` (temporary files, workers) runs."""
-
-    signum = signal.SIGTERM
-
-
-@contextlib.contextmanager
-def ending_on_sigterm() -> Iterator[None]:
-    """Within the block, SIGTERM ends the process the way Ctrl-C does (Python's default
-    ends it at once, leaving temporary files and workers behind)."""
-    def _raise(signum, frame):
-        raise Terminated()
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _raise)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 _PR_SET_PDEATHSIG = 1
