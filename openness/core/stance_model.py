@@ -309,32 +309,42 @@ class StanceModel:
     def document_notes(self, scores: Scores, doc_id: str) -> tuple[str, ...]:
         """Why each sentence of one document that takes a side took it (`sentence_reason`),
         for `Scores.explain` of scores this model gave their stance (`with_model_stance`)."""
-        sentences = scores.sentences[scores.sentences["doc_id"] == doc_id]
+        sentences, hits = self._of_document(scores, doc_id)
         sided = sentences[sentences["stance"] != "neutral"]
         counts = sided["stance"].value_counts()
         stance = scores.documents.loc[scores.documents["doc_id"] == doc_id, "stance"].iloc[0]
         if sided.empty:
             return (f"stance {stance}: no sentence takes a side",)
+        text = scores.texts[doc_id]
         notes = [f"stance {stance}: {counts.get('pro_open', 0)} sentence(s) pro_open, {counts.get('pro_closed', 0)} "
                  "pro_closed (the document's stance is the sign of their difference; sentences are numbered from 0)"]
-        notes += [f"  sentence {number} (characters {start}-{end}): {stance}, {self.sentence_reason(scores, doc_id, number)}"
-                  for number, start, end, stance in sided[["sentence", "start", "end", "stance"]].itertuples(index=False)]
+        notes += [f"  sentence {number} (characters {start}-{end}): {side}, "
+                  f"{self._reason(text, sided[sided['sentence'] == number], hits[hits['sentence'] == number])}"
+                  for number, start, end, side in sided[["sentence", "start", "end", "stance"]].itertuples(index=False)]
         return tuple(notes)
 
     def sentence_reason(self, scores: Scores, doc_id: str, number: int) -> str:
         """What decided the stance of sentence `number` of `doc_id`, in scores this model gave
         their stance: the rubric's cues where their stances sum to a side, else the words and
         cues that pushed the model (strongest first), else why the model gave no side."""
-        if scores.stance_model is not self:
-            raise ValueError("sentence_reason: these scores' stance was not given by this model "
-                             "(with_model_stance(scores, model) gives it)")
-        sentences, evidence = scores.sentences, scores.evidence
-        unit = sentences[(sentences["doc_id"] == doc_id) & (sentences["sentence"] == number)]
+        sentences, hits = self._of_document(scores, doc_id)
+        unit = sentences[sentences["sentence"] == number]
         if unit.empty:
             raise KeyError(f"no sentence {number} of document {doc_id!r} in these scores")
-        hits = evidence[(evidence["doc_id"] == doc_id) & (evidence["sentence"] == number)]
+        return self._reason(scores.texts[doc_id], unit, hits[hits["sentence"] == number])
+
+    def _of_document(self, scores: Scores, doc_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The sentences and cue hits of one document, of scores this model gave their stance."""
+        if scores.stance_model is not self:
+            raise ValueError("these scores' stance was not given by this model (with_model_stance(scores, model) "
+                             "gives it)")
+        return (scores.sentences[scores.sentences["doc_id"] == doc_id],
+                scores.evidence[scores.evidence["doc_id"] == doc_id])
+
+    def _reason(self, text: str, unit: pd.DataFrame, hits: pd.DataFrame) -> str:
+        """`sentence_reason` of one sentence of `text`: its row and its cue hits."""
         start, end = unit[["start", "end"]].iloc[0]
-        why = self.explain(scores.texts[doc_id][start:end], unit, hits)
+        why = self.explain(text[start:end], unit, hits)
         if why.decided_by == "rubric":
             return "decided by the rubric's cues " + ", ".join(
                 f"{r.cue} {r.stance:+d}{' negated' if r.negated else ''}" for r in why.cues.itertuples() if r.stance)
